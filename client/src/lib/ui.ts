@@ -1,0 +1,73 @@
+import { h, type Child } from './dom.ts';
+import { t } from './i18n.ts';
+import { ApiError } from './api.ts';
+
+export interface Column<T> {
+  label: string;
+  value: (row: T) => Child;
+}
+
+/** A plain table; `testid` lets browser tests find it. */
+export function table<T>(rows: T[], columns: Column<T>[], testid?: string): HTMLElement {
+  if (!rows.length) return h('p', { class: 'empty', 'data-testid': testid }, t('common.empty'));
+  return h('table', { class: 'table', 'data-testid': testid },
+    h('thead', null, h('tr', null, columns.map((c) => h('th', null, c.label)))),
+    h('tbody', null, rows.map((row) => h('tr', null, columns.map((c) => h('td', null, c.value(row)))))),
+  );
+}
+
+export function field(label: string, input: HTMLElement): HTMLElement {
+  return h('label', { class: 'field' }, h('span', null, label), input);
+}
+
+export function input(name: string, attrs: Record<string, unknown> = {}): HTMLInputElement {
+  return h('input', { name, ...attrs });
+}
+
+export function select(name: string, options: [value: string, label: string][], attrs: Record<string, unknown> = {}): HTMLSelectElement {
+  return h('select', { name, ...attrs }, options.map(([value, label]) => h('option', { value }, label)));
+}
+
+/** A form that collects its named fields, calls `submit`, and shows the hub's error message on failure. */
+export function form(
+  testid: string,
+  fields: HTMLElement[],
+  submitLabel: string,
+  submit: (values: Record<string, string>, form: HTMLFormElement) => Promise<void>,
+): HTMLFormElement {
+  const status = h('p', { class: 'form-status', role: 'status', 'data-testid': `${testid}-status` });
+  const button = h('button', { type: 'submit', class: 'primary' }, submitLabel);
+  const el: HTMLFormElement = h('form', {
+    class: 'form',
+    'data-testid': testid,
+    onsubmit: async (e: Event) => {
+      e.preventDefault();
+      const values: Record<string, string> = {};
+      new FormData(el).forEach((v, k) => {
+        if (typeof v === 'string') values[k] = v;
+      });
+      button.disabled = true;
+      status.className = 'form-status';
+      status.textContent = '';
+      try {
+        await submit(values, el);
+        status.textContent = t('common.saved');
+        status.classList.add('ok');
+      } catch (err) {
+        status.textContent = err instanceof ApiError || err instanceof Error ? err.message : String(err);
+        status.classList.add('bad');
+      } finally {
+        button.disabled = false;
+      }
+    },
+  }, fields, h('div', { class: 'actions' }, button), status);
+  return el;
+}
+
+export function card(title: string, ...children: Child[]): HTMLElement {
+  return h('section', { class: 'card' }, h('h2', null, title), children);
+}
+
+export function page(title: string, testid: string, ...children: Child[]): HTMLElement {
+  return h('div', { class: 'page', 'data-testid': testid }, h('h1', null, title), children);
+}

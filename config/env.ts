@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+/**
+ * The hub's whole configuration, parsed once from the environment.
+ * A bad value stops start-up with a message naming the variable and the fix.
+ */
+const integer = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: integer(3000, 0, 65535),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .default('mongodb://127.0.0.1:27017/dehua_hub'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
+  /** Prefix of every Redis key and BullMQ queue, so several hubs (or test runs) share one Redis. */
+  REDIS_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i, 'letters, digits, - and _ only').default('hub'),
+  HUB_ADMIN_USERNAME: z.string().min(3).max(64).default('admin'),
+  HUB_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('dehua-admin-2020'),
+  HUB_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
+  HUB_TOKEN_TTL_SECONDS: integer(8 * 3600, 1),
+  HUB_BCRYPT_ROUNDS: integer(11, 4, 15),
+  HUB_LOGIN_MAX_FAILURES_PER_USER: integer(10, 1),
+  HUB_LOGIN_MAX_FAILURES_PER_ADDRESS: integer(50, 1),
+  HUB_LOGIN_WINDOW_SECONDS: integer(15 * 60, 1),
+  HUB_TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** The demonstration fund in fen (2,000 万 yuan by default); budget categories take their shares of it. */
+  HUB_FUND_TOTAL_FEN: integer(2_000_000_000, 1, 1e12),
+  HUB_POLICY_VERSION: z.string().default('dehua-2020'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where evidence files are kept (claims). */
+  HUB_UPLOAD_DIR: z.string().default('data/uploads'),
+  /** Serve the built client from this folder when it exists. */
+  HUB_CLIENT_DIR: z.string().default('client/dist'),
+  HUB_PUBLIC_URL: z.string().url().optional(),
+  // mediasoup (live)
+  MEDIASOUP_WORKER_BIN: z.string().optional(),
+  MEDIASOUP_NUM_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  MEDIASOUP_LISTEN_IP: z.string().default('0.0.0.0'),
+  MEDIASOUP_ANNOUNCED_ADDRESS: z.string().optional(),
+  MEDIASOUP_MIN_PORT: integer(40000, 1024, 65535),
+  MEDIASOUP_MAX_PORT: integer(40999, 1024, 65535),
+  MEDIASOUP_MAX_CONSUMERS_PER_ROUTER: integer(400, 1),
+});
+
+export type HubConfig = z.infer<typeof envSchema> & { HUB_JWT_SECRET: string };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const DEV_ONLY_SECRET = 'dehua-live-hub-local-development-secret-do-not-use-in-production';
+
+/** Parse the environment; throws ConfigError listing every bad variable with what to do. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
+  // Empty strings count as unset, as a shell `FOO=` line means.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.');
+        return `${name}: ${issue.message} (got ${JSON.stringify(cleaned[name] ?? null)}); set ${name} to a valid value or unset it to use the default`;
+      }),
+    );
+  }
+  const config = parsed.data;
+  const problems: string[] = [];
+  if (config.MEDIASOUP_MIN_PORT > config.MEDIASOUP_MAX_PORT) {
+    problems.push('MEDIASOUP_MIN_PORT: must not be above MEDIASOUP_MAX_PORT');
+  }
+  if (config.NODE_ENV === 'production' && !config.HUB_JWT_SECRET) {
+    problems.push('HUB_JWT_SECRET: required in production; set it to 32+ random characters (e.g. `openssl rand -hex 32`)');
+  }
+  if (config.NODE_ENV === 'production' && config.HUB_ADMIN_PASSWORD === 'dehua-admin-2020') {
+    problems.push('HUB_ADMIN_PASSWORD: the default password is refused in production; set your own');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return { ...config, HUB_JWT_SECRET: config.HUB_JWT_SECRET ?? DEV_ONLY_SECRET };
+}

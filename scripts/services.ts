@@ -1,0 +1,115 @@
+/**
+ * Starts the local services the hub needs when they are not already there: FerretDB (MongoDB wire
+ * protocol over SQLite) and redis-server. Used by `npm start` and by the test setup.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export function canConnect(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+export async function waitForPort(host: string, port: number, what: string, timeoutMs = 30_000, child?: ChildProcess): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode} before accepting connections`);
+    if (await canConnect(host, port)) return;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`${what} did not accept connections on ${host}:${port} within ${timeoutMs / 1000} s`);
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface StartedService {
+  name: string;
+  child: ChildProcess | null;
+  stop(): Promise<void>;
+}
+
+function stopChild(child: ChildProcess, name: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+    void name;
+  });
+}
+
+/** Builds FerretDB if needed (scripts/ensure-ferretdb.sh) and returns the binary path. */
+export function ferretDbBinary(): string {
+  const out = execFileSync('bash', [path.join(ROOT, 'scripts/ensure-ferretdb.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return out.trim().split('\n').pop()!;
+}
+
+/** Starts FerretDB with SQLite data under `dataDir`, listening on 127.0.0.1:`port`. */
+export async function startFerretDb(dataDir: string, port: number, logFile?: string): Promise<StartedService> {
+  const bin = ferretDbBinary();
+  mkdirSync(dataDir, { recursive: true });
+  const out = logFile ? openSync(logFile, 'a') : 'ignore';
+  const child = spawn(
+    bin,
+    [
+      '--handler=sqlite',
+      `--sqlite-url=file:${dataDir.replace(/\/?$/, '/')}`,
+      `--listen-addr=127.0.0.1:${port}`,
+      `--state-dir=${dataDir}`,
+      '--telemetry=disable',
+      '--log-level=warn',
+      '--debug-addr=-',
+    ],
+    { stdio: ['ignore', out, out] },
+  );
+  await waitForPort('127.0.0.1', port, 'FerretDB', 30_000, child);
+  return { name: 'ferretdb', child, stop: () => stopChild(child, 'ferretdb') };
+}
+
+/** Uses the Redis at `url` when it answers; otherwise starts a local redis-server on its port. */
+export async function ensureRedis(url: string, dataDir: string): Promise<StartedService | null> {
+  const parsed = new URL(url);
+  const host = parsed.hostname || '127.0.0.1';
+  const port = Number(parsed.port || 6379);
+  if (await canConnect(host, port)) return null;
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
+    throw new Error(`Redis at ${host}:${port} does not answer; start it or set REDIS_URL to a reachable server`);
+  }
+  mkdirSync(dataDir, { recursive: true });
+  let child: ChildProcess;
+  try {
+    child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dataDir], {
+      stdio: 'ignore',
+    });
+  } catch {
+    throw new Error('redis-server is not installed: run `apt-get install redis-server` or set REDIS_URL to a running Redis');
+  }
+  await new Promise((r) => setTimeout(r, 50));
+  if (child.exitCode !== null) throw new Error('redis-server could not start: install it (`apt-get install redis-server`) or set REDIS_URL');
+  await waitForPort(host, port, 'redis-server', 15_000, child);
+  return { name: 'redis', child, stop: () => stopChild(child, 'redis') };
+}

@@ -1,0 +1,76 @@
+/**
+ * `npm start`: local services (unless MONGODB_URI / REDIS_URL point elsewhere), then the web server and
+ * the BullMQ workers as two processes, as they run in production. Ctrl-C stops everything it started.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { ROOT, canConnect, ensureRedis, startFerretDb, type StartedService } from './services.ts';
+
+const started: StartedService[] = [];
+const children: ChildProcess[] = [];
+let stopping = false;
+
+async function stopAll(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    process.stdout.write('\nStopping Dehua Live Hub...\n');
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+            child.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+    for (const service of started.reverse()) await service.stop();
+  }
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+  const env = { ...process.env };
+  const dataDir = path.join(ROOT, 'data');
+
+  if (!env.MONGODB_URI) {
+    if (await canConnect('127.0.0.1', 27017)) {
+      process.stdout.write('Using the MongoDB-wire server already listening on 127.0.0.1:27017\n');
+    } else {
+      process.stdout.write('Starting FerretDB (SQLite data in ./data/ferretdb)...\n');
+      started.push(await startFerretDb(path.join(dataDir, 'ferretdb'), 27017, path.join(dataDir, 'ferretdb.log')));
+    }
+    env.MONGODB_URI = 'mongodb://127.0.0.1:27017/dehua_hub';
+  }
+  env.REDIS_URL ??= 'redis://127.0.0.1:6379';
+  const redis = await ensureRedis(env.REDIS_URL, path.join(dataDir, 'redis'));
+  if (redis) {
+    process.stdout.write(`Started a local redis-server for ${env.REDIS_URL}\n`);
+    started.push(redis);
+  }
+
+  const tsx = path.join(ROOT, 'node_modules/.bin/tsx');
+  const run = (name: string, script: string) => {
+    const child = spawn(tsx, [path.join(ROOT, script)], { env: { ...env, HUB_PROCESS_NAME: name }, stdio: 'inherit' });
+    child.on('exit', (code, signal) => {
+      if (!stopping) {
+        process.stderr.write(`${name} exited (${signal ?? code}); stopping the rest.\n`);
+        void stopAll(code ?? 1);
+      }
+    });
+    children.push(child);
+  };
+  run('workers', 'workers/main.ts');
+  run('web', 'server/main.ts');
+}
+
+main().catch(async (err) => {
+  process.stderr.write(`Dehua Live Hub could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  await stopAll(1);
+});

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# `npm test`: every suite (unit, integration against real FerretDB and Redis, browser) after a type check.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+bash scripts/ensure-node-modules.sh
+bash scripts/ensure-system-packages.sh
+bash scripts/ensure-ferretdb.sh >/dev/null
+if [ -z "${MEDIASOUP_WORKER_BIN:-}" ] && [ -f scripts/build-mediasoup-worker.sh ] && [ ! -x node_modules/mediasoup/worker/out/Release/mediasoup-worker ]; then
+  MEDIASOUP_WORKER_BIN="$(bash scripts/build-mediasoup-worker.sh | tail -n 1)"
+  export MEDIASOUP_WORKER_BIN
+fi
+echo "Type-checking..." >&2
+node_modules/.bin/tsc --noEmit -p tsconfig.json
+echo "Building the client..." >&2
+node_modules/.bin/vite build --config client/vite.config.ts --logLevel warn
+export NODE_ENV=test
+exec node_modules/.bin/mocha "$@"

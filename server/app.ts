@@ -1,0 +1,52 @@
+import express, { type Express } from 'express';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pinoHttp } from 'pino-http';
+import type { HubContext } from './platform/context.ts';
+import { RouteTable } from './platform/http/routeTable.ts';
+import { openApiDocument } from './platform/http/openapi.ts';
+import { errorHandler, HttpError } from './platform/errors.ts';
+import { logger } from './platform/logger.ts';
+import { components } from './components.ts';
+
+/**
+ * Builds the Express app without listening, so tests import it. Everything it needs comes in `ctx`.
+ */
+export function createApp(ctx: HubContext): Express {
+  const app = express();
+  app.locals.ctx = ctx;
+  app.disable('x-powered-by');
+  app.set('trust proxy', ctx.config.HUB_TRUST_PROXY);
+  // Query strings parse flat: `?a[$ne]=1` stays a string key, never an operator object.
+  app.set('query parser', 'simple');
+
+  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/api/v1/health' } }));
+  app.use((_req, res, next) => {
+    res.set({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin', 'X-Frame-Options': 'SAMEORIGIN' });
+    next();
+  });
+  app.use('/api', express.json({ limit: '1mb', strict: true }));
+
+  app.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+
+  const routes = new RouteTable('/api/v1');
+  for (const component of components) component.routes?.(routes);
+  app.use('/api/v1', routes.router);
+  for (const component of components) component.mount?.(app, ctx);
+
+  app.use('/api', (req, _res, next) => next(new HttpError(404, 'not_found', `No route ${req.method} ${req.originalUrl}; see /api/v1/openapi.json`)));
+
+  // The single-page client, when built: every non-API path falls back to index.html for the client router.
+  const clientDir = path.resolve(ctx.config.HUB_CLIENT_DIR);
+  if (existsSync(path.join(clientDir, 'index.html'))) {
+    app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
+    app.get(/^\/(?!api\/|socket\.io\/|admin\/).*/, (_req, res) => {
+      res.sendFile(path.join(clientDir, 'index.html'));
+    });
+  }
+
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,30 @@
+import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
+
+/** A livestream base (直播基地) run by an e-commerce industry association; filed (备案) by the bureau. */
+const baseSchema = new Schema(
+  {
+    name: { type: String, required: true, trim: true },
+    associationId: { type: Schema.Types.ObjectId, ref: 'Org', required: true },
+    filed: { type: Boolean, default: false },
+    filingNo: { type: String, default: null },
+    filedAt: { type: Date, default: null },
+  },
+  { collection: 'bases', timestamps: true },
+);
+baseSchema.index({ associationId: 1, name: 1 }, { unique: true });
+
+export type Base = InferSchemaType<typeof baseSchema>;
+export type BaseDocument = HydratedDocument<Base>;
+export const BaseModel = mongoose.model('Base', baseSchema);
+
+export function baseDto(b: BaseDocument | (Base & { _id: unknown })) {
+  return {
+    id: String(b._id),
+    name: b.name,
+    associationId: String(b.associationId),
+    filed: b.filed,
+    filingNo: b.filingNo ?? null,
+    filedAt: b.filedAt ? b.filedAt.toISOString() : null,
+    createdAt: b.createdAt?.toISOString?.() ?? null,
+  };
+}

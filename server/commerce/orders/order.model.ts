@@ -1,0 +1,24 @@
+import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
+
+const orderSchema = new Schema(
+  {
+    productId: { type: Schema.Types.ObjectId, ref: 'Product', required: true },
+    enterpriseId: { type: Schema.Types.ObjectId, ref: 'Org', required: true },
+    buyerUserId: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    quantity: { type: Number, required: true, min: 1 },
+    unitPriceFen: { type: Number, required: true },
+    amountFen: { type: Number, required: true },
+    sessionId: { type: Schema.Types.ObjectId, ref: 'LiveSession', default: null },
+    idempotencyKey: { type: String, required: true },
+    status: { type: String, enum: ['placed', 'cancelled'], default: 'placed' },
+  },
+  { collection: 'orders', timestamps: true },
+);
+// The same key from the same buyer is the same order.
+orderSchema.index({ buyerUserId: 1, idempotencyKey: 1 }, { unique: true });
+orderSchema.index({ sessionId: 1, createdAt: 1 });
+orderSchema.index({ createdAt: 1 });
+
+export type Order = InferSchemaType<typeof orderSchema>;
+export type OrderDocument = HydratedDocument<Order>;
+export const OrderModel = mongoose.model('Order', orderSchema);

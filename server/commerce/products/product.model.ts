@@ -1,0 +1,24 @@
+import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
+
+export const PRODUCT_CATEGORIES = ['ceramic', 'farm', 'forest', 'other'] as const;
+
+const productSchema = new Schema(
+  {
+    enterpriseId: { type: Schema.Types.ObjectId, ref: 'Org', required: true },
+    name: { type: String, required: true, trim: true },
+    category: { type: String, enum: PRODUCT_CATEGORIES, required: true },
+    priceFen: { type: Number, required: true, min: 1 },
+    /** Stock as last persisted; the live counter is held by a single writer (see commerce/orders). */
+    stock: { type: Number, required: true, min: 0 },
+    householdRegistryNo: { type: String, default: null },
+    brand: { type: String, default: null },
+    township: { type: String, default: null },
+    active: { type: Boolean, default: true },
+  },
+  { collection: 'products', timestamps: true },
+);
+productSchema.index({ enterpriseId: 1 });
+
+export type Product = InferSchemaType<typeof productSchema>;
+export type ProductDocument = HydratedDocument<Product>;
+export const ProductModel = mongoose.model('Product', productSchema);

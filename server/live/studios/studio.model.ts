@@ -1,0 +1,15 @@
+import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
+
+const studioSchema = new Schema(
+  {
+    baseId: { type: Schema.Types.ObjectId, ref: 'Base', required: true },
+    associationId: { type: Schema.Types.ObjectId, ref: 'Org', required: true },
+    name: { type: String, required: true, trim: true },
+  },
+  { collection: 'studios', timestamps: true },
+);
+studioSchema.index({ baseId: 1, name: 1 }, { unique: true });
+
+export type Studio = InferSchemaType<typeof studioSchema>;
+export type StudioDocument = HydratedDocument<Studio>;
+export const StudioModel = mongoose.model('Studio', studioSchema);

@@ -1,0 +1,29 @@
+import { loadConfig, ConfigError, type HubConfig } from '../../config/env.ts';
+import { connectMongo, syncIndexes } from './db.ts';
+import { connectRedis } from './redis.ts';
+import type { HubContext } from './context.ts';
+import { ensurePolicies } from '../claims/policy/policyService.ts';
+import { ensureFirstBureauUser } from '../registry/users/userService.ts';
+
+/** Shared start-up of the web and worker processes: config, MongoDB, Redis, indexes, seed data. */
+export async function bootstrap(env: NodeJS.ProcessEnv = process.env): Promise<HubContext> {
+  const config: HubConfig = loadConfig(env);
+  await connectMongo(config.MONGODB_URI);
+  const redis = await connectRedis(config.REDIS_URL);
+  await syncIndexes();
+  await ensurePolicies(config.HUB_FUND_TOTAL_FEN);
+  await ensureFirstBureauUser(config.HUB_ADMIN_USERNAME, config.HUB_ADMIN_PASSWORD, config.HUB_BCRYPT_ROUNDS);
+  return { config, redis, services: {} };
+}
+
+/** Print a start-up failure as the one message a person needs, then exit. */
+export function exitOnStartupError(err: unknown, log: { fatal: (obj: object, msg: string) => void }): never {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+  } else {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`Dehua Live Hub could not start: ${message}\n`);
+    log.fatal({ err }, 'start-up failed');
+  }
+  process.exit(1);
+}

@@ -1,0 +1,13 @@
+import type { Redis } from 'ioredis';
+import type { HubConfig } from '../../config/env.ts';
+
+/**
+ * What the app needs from the outside world, built by main.ts (or the test setup) and handed to createApp.
+ * Components reach it through `req.app.locals.ctx` or as a service argument, never through globals.
+ */
+export interface HubContext {
+  config: HubConfig;
+  redis: Redis;
+  /** Extension points filled by components at start-up (queues, Socket.IO, media). */
+  services: Record<string, unknown>;
+}

@@ -1,0 +1,74 @@
+import type { ErrorRequestHandler } from 'express';
+import { ZodError } from 'zod';
+import { logger } from './logger.ts';
+
+export type ErrorCode =
+  | 'bad_request' | 'validation_failed' | 'malformed_json' | 'payload_too_large'
+  | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'too_many_requests'
+  | 'service_unavailable' | 'internal';
+
+/** An error with an HTTP status and the contract's `{error: {code, message, details?}}` body. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode | string,
+    message: string,
+    readonly details?: unknown,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export const badRequest = (message: string, details?: unknown) => new HttpError(400, 'bad_request', message, details);
+export const unauthenticated = (message = 'Sign in first: send Authorization: Bearer <token>') =>
+  new HttpError(401, 'unauthenticated', message);
+export const forbidden = (message = 'Your role or organisation may not do this') => new HttpError(403, 'forbidden', message);
+export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
+export const conflict = (message: string, details?: unknown, code = 'conflict') => new HttpError(409, code, message, details);
+
+/** Turn zod issues into a 400 whose message names the first bad field. */
+export function validationError(error: ZodError, where: 'body' | 'query' | 'params' | 'header'): HttpError {
+  const issues = error.issues.map((issue) => ({
+    field: [where, ...issue.path].join('.'),
+    message: issue.message,
+    code: issue.code,
+  }));
+  const first = issues[0];
+  const fieldName = first ? first.field.replace(/^(body|query|params|header)\./, '') || first.field : where;
+  const message = first ? `Invalid ${where === 'body' ? 'field' : where} "${fieldName}": ${first.message}` : `Invalid ${where}`;
+  return new HttpError(400, 'validation_failed', message, { issues });
+}
+
+/** Mongo duplicate-key errors become 409s naming the duplicated field. */
+export function isDuplicateKeyError(err: unknown): err is { code: number; keyValue?: Record<string, unknown>; message: string } {
+  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
+}
+
+export function duplicateKeyToConflict(err: { keyValue?: Record<string, unknown>; message: string }, what = 'record'): HttpError {
+  const fields = err.keyValue ? Object.keys(err.keyValue) : [];
+  const named = fields.length ? fields.join(', ') : (/index: (\S+)/.exec(err.message)?.[1] ?? 'a unique field');
+  return conflict(`A ${what} with the same ${named} already exists`, { fields });
+}
+
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  let httpError: HttpError;
+  if (err instanceof HttpError) httpError = err;
+  else if (err instanceof ZodError) httpError = validationError(err, 'body');
+  else if (isDuplicateKeyError(err)) httpError = duplicateKeyToConflict(err);
+  else if (err?.type === 'entity.too.large') httpError = new HttpError(413, 'payload_too_large', `Request body is larger than the ${err.limit ?? ''} byte limit; send less`);
+  else if (err?.type === 'entity.parse.failed') httpError = new HttpError(400, 'malformed_json', 'Malformed JSON body: check the syntax');
+  else if (err?.type === 'charset.unsupported' || err?.type === 'encoding.unsupported') httpError = new HttpError(415, 'bad_request', String(err.message));
+  else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) httpError = new HttpError(err.status, 'bad_request', String(err.message));
+  else {
+    (req.log ?? logger).error({ err }, 'unhandled error');
+    httpError = new HttpError(500, 'internal', 'Internal error; the hub logged it. Try again or tell the operator.');
+  }
+  if (httpError.headers) res.set(httpError.headers);
+  const body: { error: { code: string; message: string; details?: unknown } } = {
+    error: { code: httpError.code, message: httpError.message },
+  };
+  if (httpError.details !== undefined) body.error.details = httpError.details;
+  res.status(httpError.status).json(body);
+};

@@ -1,0 +1,45 @@
+import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import { TOWNSHIPS } from '../../../config/places.ts';
+
+/** A registered poverty household (建档立卡贫困户). Personal data: never published unmasked. */
+const householdSchema = new Schema(
+  {
+    registryNo: { type: String, required: true, unique: true, trim: true },
+    name: { type: String, required: true, trim: true },
+    township: { type: String, enum: TOWNSHIPS, required: true },
+    village: { type: String, required: true, trim: true },
+    registeredFrom: { type: Date, required: true },
+    /** Set when the household leaves the registry (脱贫退出); purchases after it are not eligible. */
+    registeredUntil: { type: Date, default: null },
+  },
+  { collection: 'households', timestamps: true },
+);
+householdSchema.index({ township: 1, village: 1 });
+
+export type Household = InferSchemaType<typeof householdSchema>;
+export type HouseholdDocument = HydratedDocument<Household>;
+export const HouseholdModel = mongoose.model('Household', householdSchema);
+
+export function householdDto(h: HouseholdDocument | (Household & { _id: unknown })) {
+  return {
+    id: String(h._id),
+    registryNo: h.registryNo,
+    name: h.name,
+    township: h.township,
+    village: h.village,
+    registeredFrom: h.registeredFrom.toISOString().slice(0, 10),
+    registeredUntil: h.registeredUntil ? h.registeredUntil.toISOString().slice(0, 10) : null,
+  };
+}
+
+/** 张三 -> 张*; 欧阳小明 -> 欧***. For anything shown to the public. */
+export function maskPersonName(name: string): string {
+  const chars = [...name];
+  if (chars.length <= 1) return '*';
+  return chars[0] + '*'.repeat(chars.length - 1);
+}
+
+/** Whether the household was in the registry on `date` (a purchase date). */
+export function wasRegisteredOn(h: Pick<Household, 'registeredFrom' | 'registeredUntil'>, date: Date): boolean {
+  return h.registeredFrom.getTime() <= date.getTime() && (!h.registeredUntil || date.getTime() <= h.registeredUntil.getTime());
+}

@@ -1,0 +1,55 @@
+import { HouseholdModel, householdDto } from './household.model.ts';
+import { appendAudit } from '../../platform/audit/auditLog.ts';
+import { hubEvents } from '../../platform/events.ts';
+import { conflict, isDuplicateKeyError, notFound } from '../../platform/errors.ts';
+import type { AuthUser } from '../../platform/auth/roles.ts';
+import type { Township } from '../../../config/places.ts';
+
+/** Hook for components that must react to a new registration (claims re-assess pending procurement claims). */
+type HouseholdListener = (registryNo: string) => Promise<void>;
+const listeners: HouseholdListener[] = [];
+export function onHouseholdRegistered(listener: HouseholdListener): void {
+  listeners.push(listener);
+}
+
+export interface RegisterHouseholdCommand {
+  registryNo: string;
+  name: string;
+  township: Township;
+  village: string;
+  registeredFrom: Date;
+  registeredUntil?: Date;
+}
+
+export async function registerHousehold(actor: AuthUser, command: RegisterHouseholdCommand) {
+  try {
+    const household = await HouseholdModel.create(command);
+    const dto = householdDto(household);
+    await appendAudit({ actor, action: 'household.register', target: { type: 'household', id: dto.id }, after: { registryNo: dto.registryNo, township: dto.township, village: dto.village } });
+    for (const listener of listeners) await listener(dto.registryNo);
+    hubEvents.emit('household.registered', { registryNo: dto.registryNo });
+    return dto;
+  } catch (err) {
+    if (isDuplicateKeyError(err)) throw conflict(`Household registry number ${command.registryNo} is already registered`, { fields: ['registryNo'] });
+    throw err;
+  }
+}
+
+export async function listHouseholds(filter: { township?: Township; limit: number; offset: number }) {
+  const query = filter.township ? { township: filter.township } : {};
+  const [items, total] = await Promise.all([
+    HouseholdModel.find(query).sort({ registryNo: 1 }).skip(filter.offset).limit(filter.limit).lean(),
+    HouseholdModel.countDocuments(query),
+  ]);
+  return { items: items.map(householdDto), total };
+}
+
+export async function getHousehold(id: string) {
+  const h = await HouseholdModel.findById(id).lean();
+  if (!h) throw notFound('Household');
+  return householdDto(h);
+}
+
+export async function findHouseholdByRegistryNo(registryNo: string) {
+  return HouseholdModel.findOne({ registryNo }).lean();
+}

@@ -1,0 +1,32 @@
+import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import { TOWNSHIPS } from '../../../config/places.ts';
+
+export const ORG_TYPES = ['association', 'enterprise', 'station'] as const;
+export type OrgType = (typeof ORG_TYPES)[number];
+
+const orgSchema = new Schema(
+  {
+    type: { type: String, enum: ORG_TYPES, required: true },
+    name: { type: String, required: true, trim: true },
+    /** Unique when present; uniqueness is held by the `unique_keys` reservation (see uniqueKeys.ts). */
+    creditCode: { type: String, default: null },
+    township: { type: String, enum: [...TOWNSHIPS, null], default: null },
+  },
+  { collection: 'orgs', timestamps: true },
+);
+orgSchema.index({ type: 1, name: 1 });
+
+export type Org = InferSchemaType<typeof orgSchema>;
+export type OrgDocument = HydratedDocument<Org>;
+export const OrgModel = mongoose.model('Org', orgSchema);
+
+export function orgDto(org: OrgDocument | (Org & { _id: unknown })) {
+  return {
+    id: String(org._id),
+    type: org.type,
+    name: org.name,
+    creditCode: org.creditCode ?? null,
+    township: org.township ?? null,
+    createdAt: org.createdAt?.toISOString?.() ?? null,
+  };
+}

@@ -1,0 +1,31 @@
+import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import { ROLES } from '../../platform/auth/roles.ts';
+
+const userSchema = new Schema(
+  {
+    username: { type: String, required: true, unique: true, trim: true },
+    passwordHash: { type: String, required: true },
+    role: { type: String, enum: ROLES, required: true },
+    orgId: { type: Schema.Types.ObjectId, ref: 'Org', default: null },
+    displayName: { type: String, default: null },
+    active: { type: Boolean, default: true },
+  },
+  { collection: 'users', timestamps: true },
+);
+userSchema.index({ orgId: 1, role: 1 });
+
+export type User = InferSchemaType<typeof userSchema>;
+export type UserDocument = HydratedDocument<User>;
+export const UserModel = mongoose.model('User', userSchema);
+
+export function userDto(user: UserDocument | (User & { _id: unknown })) {
+  return {
+    id: String(user._id),
+    username: user.username,
+    role: user.role,
+    orgId: user.orgId ? String(user.orgId) : null,
+    displayName: user.displayName ?? null,
+    active: user.active,
+    createdAt: user.createdAt?.toISOString?.() ?? null,
+  };
+}

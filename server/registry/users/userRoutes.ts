@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { RouteTable } from '../../platform/http/routeTable.ts';
+import { idParams, objectId } from '../../platform/http/schemas.ts';
+import { ROLES } from '../../platform/auth/roles.ts';
+import type { HubContext } from '../../platform/context.ts';
+import { createUser, getUser, listUsers } from './userService.ts';
+
+const CreateUserBody = z
+  .object({
+    username: z.string().trim().min(3, 'must be at least 3 characters').max(64).regex(/^[A-Za-z0-9_.@-]+$/, 'letters, digits and _ . @ - only'),
+    password: z.string().min(8, 'must be at least 8 characters').max(128),
+    role: z.enum(ROLES),
+    orgId: objectId('orgId').optional(),
+    displayName: z.string().trim().min(1).max(64).optional(),
+  })
+  .strict()
+  .openapi('CreateUser');
+
+export const UserResponse = z
+  .object({
+    id: z.string(),
+    username: z.string(),
+    role: z.enum(ROLES),
+    orgId: z.string().nullable(),
+    displayName: z.string().nullable(),
+    active: z.boolean(),
+    createdAt: z.string().nullable(),
+  })
+  .openapi('User');
+
+export function registerUserRoutes(routes: RouteTable): void {
+  routes.route({
+    method: 'post', path: '/users', summary: 'Create a user account', tags: ['registry'], access: ['bureau'],
+    body: CreateUserBody, status: 201, response: UserResponse,
+    handler: ({ user, body, req }) => createUser(user, body, (req.app.locals.ctx as HubContext).config.HUB_BCRYPT_ROUNDS),
+  });
+  routes.route({
+    method: 'get', path: '/users', summary: 'List users (bureau and auditor: all; others: their organisation)',
+    tags: ['registry'], access: 'signed-in',
+    query: z.object({ role: z.enum(ROLES).optional(), orgId: objectId('orgId').optional() }).strict(),
+    response: z.object({ items: z.array(UserResponse) }),
+    handler: ({ user, query }) => listUsers(user, query),
+  });
+  routes.route({
+    method: 'get', path: '/users/:id', summary: 'One user', tags: ['registry'], access: 'signed-in', params: idParams,
+    response: UserResponse, handler: ({ user, params }) => getUser(user, params.id),
+  });
+}

@@ -1,0 +1,80 @@
+/**
+ * One hub per test process: the real app over real FerretDB and Redis, listening on a free port.
+ * Suites share it and isolate themselves with fresh organisations and users (factories.ts).
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import mongoose from 'mongoose';
+import type { Express } from 'express';
+import { createApp } from '../../server/app.ts';
+import { bootstrap } from '../../server/platform/bootstrap.ts';
+import type { HubContext } from '../../server/platform/context.ts';
+import { components } from '../../server/components.ts';
+
+export interface TestHub {
+  ctx: HubContext;
+  app: Express;
+  server: http.Server;
+  baseUrl: string;
+}
+
+let hub: Promise<TestHub> | null = null;
+
+export function getTestHub(): Promise<TestHub> {
+  hub ??= (async () => {
+    const ctx = await bootstrap();
+    for (const component of components) await component.start?.(ctx);
+    const app = createApp(ctx);
+    const server = http.createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return { ctx, app, server, baseUrl: `http://127.0.0.1:${port}` };
+  })();
+  return hub;
+}
+
+/** Closes the shared hub; called once by the root after-all hook. */
+export async function closeTestHub(): Promise<void> {
+  if (!hub) return;
+  const { server, ctx } = await hub;
+  hub = null;
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  for (const component of [...components].reverse()) await component.stop?.(ctx);
+  ctx.redis.disconnect();
+  await mongoose.disconnect();
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A tiny JSON client over fetch; `token` signs the request in. */
+export async function api<T = any>(
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; rawBody?: string | Buffer; headers?: Record<string, string> } = {},
+): Promise<ApiResponse<T>> {
+  const { baseUrl } = await getTestHub();
+  const headers: Record<string, string> = { ...(options.headers ?? {}) };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | Buffer | undefined;
+  if (options.rawBody !== undefined) {
+    body = options.rawBody;
+    headers['content-type'] ??= 'application/json';
+  } else if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] = 'application/json';
+  }
+  const res = await fetch(baseUrl + path, { method, headers, body: body as BodyInit | undefined });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON (CSV, HTML): keep the text
+  }
+  return { status: res.status, body: parsed as T, headers: res.headers };
+}

@@ -1,0 +1,58 @@
+import { Worker, Queue } from 'bullmq';
+import { processors } from './processors.ts';
+import { bootstrap, exitOnStartupError } from '../server/platform/bootstrap.ts';
+import { disconnectMongo } from '../server/platform/db.ts';
+import { queueOptions } from '../server/platform/queues.ts';
+import { componentLogger } from '../server/platform/logger.ts';
+import type { HubContext } from '../server/platform/context.ts';
+
+const log = componentLogger('workers');
+
+/** Starts one BullMQ Worker per registered processor; used by this process and by the tests. */
+export async function startWorkers(ctx: HubContext): Promise<Worker[]> {
+  const options = queueOptions(ctx.config);
+  const workers: Worker[] = [];
+  for (const registration of processors) {
+    if (registration.globalConcurrency) {
+      const queue = new Queue(registration.queue, options);
+      await queue.setGlobalConcurrency(registration.globalConcurrency);
+      await queue.close();
+    }
+    const worker = new Worker(registration.queue, (job) => registration.process(job, ctx), {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: registration.concurrency,
+    });
+    worker.on('failed', (job, err) =>
+      log.warn({ queue: registration.queue, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'),
+    );
+    worker.on('error', (err) => log.error({ queue: registration.queue, err: err.message }, 'worker error'));
+    workers.push(worker);
+  }
+  return workers;
+}
+
+async function main(): Promise<void> {
+  const ctx = await bootstrap();
+  const workers = await startWorkers(ctx);
+  log.info({ queues: processors.map((p) => p.queue) }, 'workers started');
+  process.stdout.write(`Dehua Live Hub workers are running (${processors.length} queues)\n`);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'workers shutting down: finishing active jobs');
+    // close() waits for active jobs to finish, so none is lost or left half-done.
+    await Promise.all(workers.map((w) => w.close()));
+    ctx.redis.disconnect();
+    await disconnectMongo();
+    log.info('workers stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((err) => exitOnStartupError(err, log));
+}
