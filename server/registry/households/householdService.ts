@@ -5,13 +5,6 @@ import { conflict, isDuplicateKeyError, notFound } from '../../platform/errors.t
 import type { AuthUser } from '../../platform/auth/roles.ts';
 import type { Township } from '../../../config/places.ts';
 
-/** Hook for components that must react to a new registration (claims re-assess pending procurement claims). */
-type HouseholdListener = (registryNo: string) => Promise<void>;
-const listeners: HouseholdListener[] = [];
-export function onHouseholdRegistered(listener: HouseholdListener): void {
-  listeners.push(listener);
-}
-
 export interface RegisterHouseholdCommand {
   registryNo: string;
   name: string;
@@ -26,7 +19,7 @@ export async function registerHousehold(actor: AuthUser, command: RegisterHouseh
     const household = await HouseholdModel.create(command);
     const dto = householdDto(household);
     await appendAudit({ actor, action: 'household.register', target: { type: 'household', id: dto.id }, after: { registryNo: dto.registryNo, township: dto.township, village: dto.village } });
-    for (const listener of listeners) await listener(dto.registryNo);
+    // Claims re-assess pending procurement claims that name this household.
     hubEvents.emit('household.registered', { registryNo: dto.registryNo });
     return dto;
   } catch (err) {
