@@ -15,4 +15,7 @@ node_modules/.bin/tsc --noEmit -p tsconfig.json
 echo "Building the client..." >&2
 node_modules/.bin/vite build --config client/vite.config.ts --logLevel warn
 export NODE_ENV=test
+if [ $# -eq 0 ]; then
+  set -- 'config/**/*.test.ts' 'server/**/*.test.ts' 'workers/**/*.test.ts' 'test/**/*.test.ts'
+fi
 exec node_modules/.bin/mocha "$@"

@@ -4,12 +4,18 @@ import { idParams, text } from '../../platform/http/schemas.ts';
 import { TOWNSHIPS } from '../../../config/places.ts';
 import { ORG_TYPES } from './org.model.ts';
 import { createOrg, getOrg, listOrgs } from './orgService.ts';
+import { isValidCreditCode } from './creditCode.ts';
 
 const OrgBody = z
   .object({
     type: z.enum(ORG_TYPES),
     name: text(200),
-    creditCode: z.string().trim().toUpperCase().length(18, 'must be 18 characters').optional(),
+    creditCode: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .refine(isValidCreditCode, 'must be a valid 18-character unified social credit code (GB 32100-2015 check character)')
+      .optional(),
     township: z.enum(TOWNSHIPS, { errorMap: () => ({ message: `must be one of the county's 18 townships: ${TOWNSHIPS.join(' ')}` }) }).optional(),
   })
   .strict()

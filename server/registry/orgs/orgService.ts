@@ -1,5 +1,4 @@
 import { OrgModel, orgDto, type OrgType } from './org.model.ts';
-import { isValidCreditCode } from './creditCode.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import { appendAudit } from '../../platform/audit/auditLog.ts';
 import { reserveUniqueKey } from '../../platform/uniqueKeys.ts';
@@ -14,9 +13,6 @@ export interface CreateOrgCommand {
 }
 
 export async function createOrg(actor: AuthUser, command: CreateOrgCommand) {
-  if (command.creditCode && !isValidCreditCode(command.creditCode)) {
-    throw badRequest('Invalid field "creditCode": not a valid unified social credit code (check character mismatch)');
-  }
   const org = new OrgModel({ ...command, creditCode: command.creditCode ?? null, township: command.township ?? null });
   if (command.creditCode && !(await reserveUniqueKey(`org.creditCode:${command.creditCode}`, String(org._id)))) {
     throw conflict(`An organisation with credit code ${command.creditCode} already exists`, { fields: ['creditCode'] });
