@@ -1,0 +1,47 @@
+/**
+ * Start-up failures are one clear message naming what to fix, not a stack trace.
+ */
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { ROOT, freePort } from '../../scripts/services.ts';
+
+function startServer(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      path.join(ROOT, 'node_modules/.bin/tsx'),
+      [path.join(ROOT, 'server/main.ts')],
+      { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, timeout: 30_000 },
+      (err, _stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stderr }),
+    );
+  });
+}
+
+describe('start-up errors', function () {
+  this.timeout(40_000);
+
+  it('a malformed setting names the variable and the fix', async () => {
+    const { code, stderr } = await startServer({ PORT: 'eighty', REDIS_URL: 'http://wrong' });
+    expect(code).to.equal(1);
+    expect(stderr).to.include('PORT');
+    expect(stderr).to.include('REDIS_URL: must start with redis://');
+    expect(stderr).to.not.match(/\n\s+at /);
+  });
+
+  it('an unreachable MongoDB says where it looked and what to do', async () => {
+    const port = await freePort();
+    const { code, stderr } = await startServer({ MONGODB_URI: `mongodb://127.0.0.1:${port}/x` });
+    expect(code).to.equal(1);
+    expect(stderr).to.include(`Cannot reach MongoDB at mongodb://127.0.0.1:${port}/x`);
+    expect(stderr).to.include('set MONGODB_URI');
+    expect(stderr).to.not.match(/\n\s+at /);
+  });
+
+  it('an unreachable Redis says where it looked and what to do', async () => {
+    const port = await freePort();
+    const { code, stderr } = await startServer({ REDIS_URL: `redis://127.0.0.1:${port}` });
+    expect(code).to.equal(1);
+    expect(stderr).to.include(`Cannot reach Redis at redis://127.0.0.1:${port}`);
+    expect(stderr).to.include('set REDIS_URL');
+  });
+});
