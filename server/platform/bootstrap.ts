@@ -4,12 +4,14 @@ import { connectRedis } from './redis.ts';
 import type { HubContext } from './context.ts';
 import { ensurePolicies } from '../claims/policy/policyService.ts';
 import { ensureFirstBureauUser } from '../registry/users/userService.ts';
+import { useAuditChainLock } from './audit/auditLog.ts';
 
 /** Shared start-up of the web and worker processes: config, MongoDB, Redis, indexes, seed data. */
 export async function bootstrap(env: NodeJS.ProcessEnv = process.env): Promise<HubContext> {
   const config: HubConfig = loadConfig(env);
   await connectMongo(config.MONGODB_URI);
   const redis = await connectRedis(config.REDIS_URL);
+  useAuditChainLock(redis, config.REDIS_PREFIX);
   await syncIndexes();
   await ensurePolicies(config.HUB_FUND_TOTAL_FEN);
   await ensureFirstBureauUser(config.HUB_ADMIN_USERNAME, config.HUB_ADMIN_PASSWORD, config.HUB_BCRYPT_ROUNDS);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { api } from '../support/testHub.ts';
 import { bureauToken, unique } from '../support/factories.ts';
 import { AuditEventModel } from '../../server/platform/audit/auditEvent.model.ts';
-import { verifyAuditChain } from '../../server/platform/audit/auditLog.ts';
+import { appendAudit, verifyAuditChain } from '../../server/platform/audit/auditLog.ts';
 import { ROOT } from '../../scripts/services.ts';
 
 const run = promisify(execFile);
@@ -44,6 +44,17 @@ describe('audit log', () => {
     expect(verdict.firstBreak).to.equal(null);
     expect(verdict.ok).to.equal(true);
   });
+
+  for (const mode of ['lock', 'no-lock']) {
+    it(`two processes appending at once still build one chain (${mode === 'lock' ? 'batched under the Redis chain lock' : 'one by one, unique seq index only'})`, async () => {
+      const before = await AuditEventModel.countDocuments();
+      const child = () =>
+        run(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'test/support/appendAuditChild.ts'), '150', mode], { env: process.env });
+      await Promise.all([child(), child(), appendAudit({ actor: null, action: 'test.append', target: { type: 'process', id: 'parent' } })]);
+      expect(await AuditEventModel.countDocuments()).to.equal(before + 301);
+      expect(await verifyAuditChain()).to.deep.include({ ok: true, firstBreak: null });
+    });
+  }
 
   it('npm run audit:verify reports an intact chain, then the first tampered event, and exit codes say which', async () => {
     const intact = await auditVerifyCli();
