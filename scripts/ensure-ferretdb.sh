@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Builds FerretDB 1.24.2 (the MongoDB-wire server used for local runs and tests) into .cache/bin once.
-# Prints the binary's path. Needs Go (PATH or /usr/local/go/bin) and the Go module proxy.
+# Builds FerretDB 1.24.2 (the MongoDB-wire server used for local runs and tests) once per machine, into
+# $HUB_CACHE_DIR (default ~/.cache/dehua-live-hub, shared by every clone). Prints the binary's path.
+# Needs Go (PATH or /usr/local/go/bin) and the Go module proxy.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VERSION="v1.24.2"
-BIN="$ROOT/.cache/bin/ferretdb-$VERSION"
+CACHE="${HUB_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-$ROOT}/.cache}/dehua-live-hub}"
+BIN="$CACHE/bin/ferretdb-$VERSION"
 
 if [ -x "$BIN" ]; then echo "$BIN"; exit 0; fi
 
@@ -28,7 +30,7 @@ cp -r "$MODDIR" "$WORK/src"
 chmod -R u+w "$WORK/src"
 echo "$VERSION" > "$WORK/src/build/version/version.txt"
 echo "ferretdb-hub" > "$WORK/src/build/version/package.txt"
-mkdir -p "$ROOT/.cache/bin"
+mkdir -p "$CACHE/bin"
 (cd "$WORK/src" && go build -trimpath -o "$BIN.tmp" ./cmd/ferretdb)
 mv "$BIN.tmp" "$BIN"
 echo "ensure-ferretdb: built $BIN" >&2
