@@ -17,6 +17,8 @@ REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 CACHE_DIR="$REPO_ROOT/.cache/mediasoup/$MEDIASOUP_VERSION"
 OUT_BIN="$CACHE_DIR/mediasoup-worker"
 BUILD_ROOT="$REPO_ROOT/.cache/mediasoup/build"
+# A copy per machine, shared by every clone (CI clones afresh on the same machine): a rebuild takes minutes.
+MACHINE_BIN="${HUB_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-$REPO_ROOT}/.cache}/dehua-live-hub}/mediasoup/$MEDIASOUP_VERSION/mediasoup-worker"
 
 FORCE=0
 for arg in "$@"; do
@@ -53,6 +55,29 @@ if [ "$FORCE" = "0" ] && [ -x "$OUT_BIN" ]; then
     exit 0
   fi
   log "cached $OUT_BIN does not run (missing shared libraries?); rebuilding it"
+fi
+
+if [ "$FORCE" = "0" ] && worker_runs "$MACHINE_BIN"; then
+  mkdir -p "$CACHE_DIR"
+  cp "$MACHINE_BIN" "$OUT_BIN.tmp" && mv -f "$OUT_BIN.tmp" "$OUT_BIN"
+mkdir -p "$(dirname "$MACHINE_BIN")" && cp "$OUT_BIN" "$MACHINE_BIN.tmp" && mv -f "$MACHINE_BIN.tmp" "$MACHINE_BIN"
+  log "using the machine's cached worker $MACHINE_BIN"
+  echo "$OUT_BIN"
+  exit 0
+fi
+
+# One build at a time (a concurrent run would wipe this one's build directory): wait for the lock,
+# then re-check the cache, which the other run may just have filled.
+LOCK_FILE="$REPO_ROOT/.cache/mediasoup/.build.lock"
+mkdir -p "$(dirname "$LOCK_FILE")"
+exec 9>"$LOCK_FILE"
+if ! flock -n 9; then
+  log "another build-mediasoup-worker.sh run holds $LOCK_FILE; waiting for it to finish"
+  flock 9
+  if [ "$FORCE" = "0" ] && worker_runs "$OUT_BIN"; then
+    echo "$OUT_BIN"
+    exit 0
+  fi
 fi
 
 START_TIME=$(date +%s)
