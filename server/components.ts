@@ -10,6 +10,10 @@ import { registerHouseholdRoutes } from './registry/households/householdRoutes.t
 import { registerParkRoutes } from './registry/parks/parkRoutes.ts';
 import { registerBaseRoutes } from './claims/bases/baseRoutes.ts';
 import { registerPolicyRoutes } from './claims/policy/policyRoutes.ts';
+import { opennessComponent } from './openness/opennessComponent.ts';
+import { claimsComponent } from './claims/component.ts';
+import { liveComponent } from './live/liveComponent.ts';
+import { commerceComponent } from './commerce/commerceComponent.ts';
 
 /**
  * A business component's hooks into the web process. REST routes and Socket.IO handlers both call the
@@ -48,4 +52,8 @@ export const components: HubComponent[] = [
       registerPolicyRoutes(routes);
     },
   },
+  claimsComponent,
+  opennessComponent,
+  commerceComponent,
+  liveComponent,
 ];

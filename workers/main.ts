@@ -5,6 +5,7 @@ import { disconnectMongo } from '../server/platform/db.ts';
 import { queueOptions } from '../server/platform/queues.ts';
 import { componentLogger } from '../server/platform/logger.ts';
 import type { HubContext } from '../server/platform/context.ts';
+import { startOverviewCounters } from '../server/openness/overviewCounters.ts';
 
 const log = componentLogger('workers');
 
@@ -12,6 +13,8 @@ const log = componentLogger('workers');
 export async function startWorkers(ctx: HubContext): Promise<Worker[]> {
   const options = queueOptions(ctx.config);
   const workers: Worker[] = [];
+  // Events produced by jobs here (claim approvals) update the big-screen counters in this process.
+  startOverviewCounters(ctx);
   for (const registration of processors) {
     if (registration.globalConcurrency) {
       const queue = new Queue(registration.queue, options);

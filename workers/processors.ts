@@ -1,5 +1,9 @@
 import type { Job } from 'bullmq';
 import type { HubContext } from '../server/platform/context.ts';
+import { overviewRebuildProcessor } from '../server/openness/overviewRebuild.ts';
+import { reportProcessor } from '../server/openness/reports/reportQueue.ts';
+import { claimProcessors } from '../server/claims/processors/index.ts';
+import { REMINDER_QUEUE, processReminder } from '../server/live/sessions/reminders.ts';
 
 /**
  * A BullMQ processor the worker process runs. Each queue's work lives in its component
@@ -15,3 +19,11 @@ export interface ProcessorRegistration {
 }
 
 export const processors: ProcessorRegistration[] = [];
+
+processors.push(...claimProcessors);
+
+// Openness: big-screen counter rebuilds and bureau reports.
+processors.push(overviewRebuildProcessor, reportProcessor);
+
+// Live: remind a host 10 minutes before its session (published to the web processes over Redis).
+processors.push({ queue: REMINDER_QUEUE, concurrency: 5, process: (job, ctx) => processReminder(job, ctx) });

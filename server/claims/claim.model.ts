@@ -22,9 +22,13 @@ const claimItemSchema = new Schema({
   invoiceCode: { type: String, required: true },
   invoiceNo: { type: String, required: true },
   evidence: { type: [evidenceSchema], default: [] },
+  /** poverty_procurement: the procurement record this item stands for. */
+  procurementId: { type: Schema.Types.ObjectId, ref: 'Procurement', default: null },
   /** Set by the assessment: null until assessed. */
   eligible: { type: Boolean, default: null },
   reason: { type: String, default: null },
+  /** The claim already holding this item's invoice, file or purchase (flagged for the reviewer). */
+  duplicateOf: { type: String, default: null },
 });
 
 const historySchema = new Schema(
@@ -78,6 +82,7 @@ const claimSchema = new Schema(
 );
 claimSchema.index({ status: 1, updatedAt: -1 });
 claimSchema.index({ orgId: 1, program: 1, status: 1 });
+claimSchema.index({ procurementIds: 1 });
 
 export type Claim = InferSchemaType<typeof claimSchema>;
 export type ClaimDocument = HydratedDocument<Claim>;

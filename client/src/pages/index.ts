@@ -2,3 +2,11 @@
 import './login.ts';
 import './home.ts';
 import './registry.ts';
+import './screen.ts';
+import './trace.ts';
+import './openness.ts';
+import './schedule.ts';
+import './studio.ts';
+import './live.ts';
+import './claims.ts';
+import './disclosure.ts';

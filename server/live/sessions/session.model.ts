@@ -17,6 +17,10 @@ const liveSessionSchema = new Schema(
     status: { type: String, enum: SESSION_STATUSES, default: 'scheduled' },
     startedAt: { type: Date, default: null },
     endedAt: { type: Date, default: null },
+    /** The product the host shows now (must be on the session's shelf), null when none is pinned. */
+    pinnedProductId: { type: Schema.Types.ObjectId, ref: 'Product', default: null },
+    cancelledAt: { type: Date, default: null },
+    cancelReason: { type: String, default: null },
     peakViewers: { type: Number, default: 0 },
     orderCount: { type: Number, default: 0 },
     quantitySold: { type: Number, default: 0 },

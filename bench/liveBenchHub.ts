@@ -1,0 +1,120 @@
+/**
+ * A whole hub for the live benchmarks: its own FerretDB (temp dir, free port), the machine's Redis with a
+ * private key prefix, the web app with Socket.IO (Redis adapter) and every component, listening on a
+ * free port. stop() takes everything down and deletes the data.
+ */
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { Server as SocketServer } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { ROOT, ensureRedis, freePort, startFerretDb } from '../scripts/services.ts';
+
+export const say = (line: string) => process.stdout.write(`${line}\n`);
+
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export async function startLiveBenchHub(env: Record<string, string> = {}) {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hub-live-bench-'));
+  const port = await freePort();
+  const ferret = await startFerretDb(path.join(dataDir, 'ferretdb'), port, path.join(dataDir, 'ferretdb.log'));
+  const redisService = await ensureRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', path.join(dataDir, 'redis'));
+  Object.assign(process.env, {
+    MONGODB_URI: `mongodb://127.0.0.1:${port}/hub_bench`,
+    REDIS_PREFIX: `livebench${process.pid}`,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    HUB_BCRYPT_ROUNDS: '4',
+    HUB_ADMIN_USERNAME: 'admin',
+    HUB_ADMIN_PASSWORD: 'bench-admin-password',
+    HUB_LOGIN_MAX_FAILURES_PER_ADDRESS: '100000',
+    MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN || path.join(ROOT, '.cache/mediasoup/3.19.3/mediasoup-worker'),
+    ...env,
+  });
+  // Imported after the environment is set: the logger and mediasoup read it when they load.
+  const { bootstrap } = await import('../server/platform/bootstrap.ts');
+  const { createApp } = await import('../server/app.ts');
+  const { components } = await import('../server/components.ts');
+  const mongoose = (await import('mongoose')).default;
+
+  const ctx = await bootstrap();
+  for (const component of components) await component.start?.(ctx);
+  const app = createApp(ctx);
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 60_000;
+  const pub = ctx.redis.duplicate();
+  const sub = ctx.redis.duplicate();
+  const io = new SocketServer(server, { adapter: createAdapter(pub, sub, { key: `${ctx.config.REDIS_PREFIX}:socket.io` }), maxHttpBufferSize: 64 * 1024 });
+  ctx.services.io = io;
+  for (const component of components) component.sockets?.(io, ctx);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const call = async (method: string, route: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(baseUrl + route, {
+      method,
+      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+  const must = async (method: string, route: string, token: string | null, body?: unknown) => {
+    const res = await call(method, route, token, body);
+    if (res.status >= 300) throw new Error(`${method} ${route} → ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+
+  /** Bureau, association, host, enterprise, a product with `stock`, and a live session featuring it. */
+  const liveWorld = async (stock: number) => {
+    const admin = (await must('POST', '/api/v1/auth/login', null, { username: 'admin', password: 'bench-admin-password' })).token as string;
+    const stamp = Date.now().toString(36);
+    const association = await must('POST', '/api/v1/orgs', admin, { type: 'association', name: `协会${stamp}` });
+    const enterprise = await must('POST', '/api/v1/orgs', admin, { type: 'enterprise', name: `企业${stamp}` });
+    const user = async (role: string, orgId?: string) => {
+      const username = `${role}_${stamp}_${Math.random().toString(36).slice(2, 8)}`;
+      const created = await must('POST', '/api/v1/users', admin, { username, password: 'password-123', role, ...(orgId ? { orgId } : {}) });
+      const token = (await must('POST', '/api/v1/auth/login', null, { username, password: 'password-123' })).token as string;
+      return { id: created.id as string, token };
+    };
+    const assoc = await user('association', association.id);
+    const host = await user('host', association.id);
+    const seller = await user('enterprise', enterprise.id);
+    const base = await must('POST', '/api/v1/bases', assoc.token, { name: `基地${stamp}` });
+    const studio = await must('POST', '/api/v1/studios', assoc.token, { baseId: base.id, name: `直播间${stamp}` });
+    const product = await must('POST', '/api/v1/products', seller.token, { name: '德化白瓷盖碗', category: 'ceramic', priceFen: 9900, stock });
+    const startsAt = new Date(Date.now() + 60_000);
+    const session = await must('POST', '/api/v1/sessions', assoc.token, {
+      studioId: studio.id, hostUserId: host.id, title: '基准测试专场', startsAt: startsAt.toISOString(),
+      endsAt: new Date(startsAt.getTime() + 3600_000).toISOString(), productIds: [product.id],
+    });
+    await must('POST', `/api/v1/sessions/${session.id}/start`, host.token);
+    return { admin, host, product, session, user };
+  };
+
+  const stop = async () => {
+    io.close();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const component of [...components].reverse()) await component.stop?.(ctx);
+    // Drop this run's keys from the shared Redis.
+    let cursor = '0';
+    do {
+      const [next, keys] = await ctx.redis.scan(cursor, 'MATCH', `${ctx.config.REDIS_PREFIX}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await ctx.redis.del(...keys);
+    } while (cursor !== '0');
+    pub.disconnect();
+    sub.disconnect();
+    ctx.redis.disconnect();
+    await mongoose.disconnect();
+    await ferret.stop();
+    await redisService?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { ctx, baseUrl, call, must, liveWorld, stop };
+}

@@ -1,0 +1,184 @@
+import { h, replace } from '../lib/dom.ts';
+import { registerPage } from '../lib/router.ts';
+import { formatFen, registerMessages, t } from '../lib/i18n.ts';
+import { api, ApiError } from '../lib/api.ts';
+import { currentSession } from '../lib/session.ts';
+import { ask, connectLive, subscribe, type ChatMessage, type JoinReply, type PinnedProduct } from './liveClient.ts';
+
+registerMessages({
+  'zh-CN': {
+    'live.title': '直播', 'live.viewers': '{n} 人在看', 'live.buy': '立即购买', 'live.bought': '下单成功：{amount}', 'live.unmute': '开启声音',
+    'live.chatPlaceholder': '说点什么…', 'live.send': '发送', 'live.signInToChat': '登录后可以发弹幕和购买', 'live.signIn': '登录',
+    'live.waiting': '主播还没有开播，请稍候…', 'live.ended': '本场直播已结束', 'live.noPinned': '主播讲解的商品会显示在这里',
+    'live.quantity': '数量', 'live.stock': '剩余 {n}', 'live.soldOut': '已售罄', 'live.muted': '你已被主播禁言',
+  },
+  en: {
+    'live.title': 'Live', 'live.viewers': '{n} watching', 'live.buy': 'Buy now', 'live.bought': 'Ordered: {amount}', 'live.unmute': 'Turn sound on',
+    'live.chatPlaceholder': 'Say something…', 'live.send': 'Send', 'live.signInToChat': 'Sign in to chat and buy', 'live.signIn': 'Sign in',
+    'live.waiting': 'The host is not live yet; please wait…', 'live.ended': 'This live session has ended', 'live.noPinned': 'The product the host presents shows here',
+    'live.quantity': 'Quantity', 'live.stock': '{n} left', 'live.soldOut': 'Sold out', 'live.muted': 'The host muted you',
+  },
+});
+
+/** A fresh key per purchase; retries of that purchase reuse it so the hub sells once. */
+function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+registerPage({
+  path: '/live/:sessionId', titleKey: 'live.title', access: 'public', layout: 'bare',
+  render: async (ctx) => {
+    const sessionId = ctx.params.sessionId!;
+    const signedIn = Boolean(currentSession());
+    const socket = connectLive();
+    let receiving: Awaited<ReturnType<typeof subscribe>> | null = null;
+    const statsTimer = setInterval(async () => {
+      if (!receiving) return;
+      const bytes = await receiving.bytesReceived().catch(() => null);
+      if (bytes === null) return;
+      stats.dataset.bytes = String(bytes);
+      stats.textContent = `${Math.round(bytes / 1024)} KB`;
+    }, 1000);
+    ctx.onLeave(() => {
+      clearInterval(statsTimer);
+      receiving?.close();
+      socket.disconnect();
+    });
+
+    const video = h('video', { autoplay: true, muted: true, playsInline: true, class: 'live-video', 'data-testid': 'live-video' });
+    // Browsers only autoplay muted video; sound comes on with the viewer's tap.
+    video.muted = true;
+    const unmute = h('button', { class: 'primary', 'data-testid': 'live-unmute', onclick: () => { video.muted = false; void video.play(); unmute.remove(); } }, t('live.unmute'));
+    const notice = h('p', { class: 'notice', 'data-testid': 'live-notice' });
+    const viewers = h('span', { 'data-testid': 'live-viewers', 'data-count': '0' });
+    const stats = h('small', { class: 'muted', 'data-testid': 'live-stats', 'data-bytes': '0' });
+    const productCard = h('div', { class: 'card product-card', 'data-testid': 'live-pinned' });
+    const chatList = h('ul', { class: 'chat', 'data-testid': 'live-chat' });
+    const chatStatus = h('p', { class: 'form-status', 'data-testid': 'live-chat-status' });
+    const orderStatus = h('p', { class: 'form-status', role: 'status', 'data-testid': 'live-order-status' });
+
+    const setViewers = (n: number) => {
+      viewers.dataset.count = String(n);
+      viewers.textContent = t('live.viewers', { n });
+    };
+    const addChat = (m: ChatMessage) => {
+      chatList.append(h('li', { 'data-message-id': m.id }, h('span', { class: 'chat-user' }, m.username), ' ', h('span', { class: 'chat-text' }, m.text)));
+      while (chatList.children.length > 100) chatList.firstElementChild?.remove();
+      chatList.scrollTop = chatList.scrollHeight;
+    };
+
+    let pinned: PinnedProduct | null = null;
+    const renderProduct = () => {
+      if (!pinned) {
+        productCard.dataset.productId = '';
+        replace(productCard, h('p', { class: 'empty' }, t('live.noPinned')));
+        return;
+      }
+      const product = pinned;
+      productCard.dataset.productId = product.id;
+      const quantity = h('input', { type: 'number', min: '1', max: '99', value: '1', name: 'quantity', 'data-testid': 'live-quantity' });
+      const buy = h('button', { class: 'primary', 'data-testid': 'live-buy', disabled: product.stock <= 0 }, product.stock > 0 ? t('live.buy') : t('live.soldOut'));
+      buy.addEventListener('click', async () => {
+        if (!currentSession()) return ctx.navigate(`/login?next=${encodeURIComponent(location.pathname)}`);
+        buy.disabled = true;
+        orderStatus.className = 'form-status';
+        const key = newIdempotencyKey();
+        const body = { productId: product.id, quantity: Number(quantity.value) || 1, sessionId };
+        try {
+          let order: { amountFen: number };
+          try {
+            order = await api.post('/orders', body, { 'Idempotency-Key': key });
+          } catch (err) {
+            // A lost response is retried once with the same key: the hub answers with the same order.
+            if (err instanceof ApiError) throw err;
+            order = await api.post('/orders', body, { 'Idempotency-Key': key });
+          }
+          orderStatus.textContent = t('live.bought', { amount: formatFen(order.amountFen) });
+          orderStatus.classList.add('ok');
+        } catch (err) {
+          orderStatus.textContent = err instanceof Error ? err.message : String(err);
+          orderStatus.classList.add('bad');
+        } finally {
+          buy.disabled = false;
+        }
+      });
+      replace(productCard,
+        h('h3', { 'data-testid': 'live-pinned-name' }, product.name),
+        h('p', { class: 'price', 'data-testid': 'live-pinned-price' }, formatFen(product.priceFen)),
+        h('p', { class: 'muted', 'data-testid': 'live-pinned-stock' }, t('live.stock', { n: product.stock })),
+        h('div', { class: 'actions' }, h('label', null, t('live.quantity'), ' ', quantity), buy), orderStatus);
+    };
+
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    const joined = await ask<JoinReply>(socket, 'session:join', { sessionId, role: 'viewer' });
+    pinned = joined.pinned;
+    renderProduct();
+    setViewers(joined.viewers);
+    joined.chat.forEach(addChat);
+    const showStatus = (status: string) => {
+      notice.textContent = status === 'live' ? '' : status === 'scheduled' ? t('live.waiting') : t('live.ended');
+      notice.dataset.status = status;
+    };
+    showStatus(joined.session.status);
+    if (joined.media.available && joined.media.routerRtpCapabilities) {
+      receiving = await subscribe(socket, joined.media.routerRtpCapabilities, (stream) => {
+        if (video.srcObject !== stream) video.srcObject = stream;
+        void video.play().catch(() => undefined);
+      });
+    }
+
+    socket.on('viewers', (v: { count: number }) => setViewers(v.count));
+    socket.on('product:pinned', (e: { product: PinnedProduct | null }) => {
+      pinned = e.product;
+      renderProduct();
+    });
+    socket.on('product:stock', (e: { productId: string; stock: number }) => {
+      if (pinned?.id !== e.productId) return;
+      pinned = { ...pinned, stock: e.stock };
+      const stock = productCard.querySelector('[data-testid="live-pinned-stock"]');
+      if (stock) stock.textContent = t('live.stock', { n: e.stock });
+    });
+    socket.on('chat:message', addChat);
+    socket.on('chat:removed', (e: { messageId: string }) => chatList.querySelector(`[data-message-id="${CSS.escape(e.messageId)}"]`)?.remove());
+    socket.on('chat:muted', (e: { muted: boolean }) => {
+      chatStatus.textContent = e.muted ? t('live.muted') : '';
+    });
+    socket.on('session:status', (e: { status: string }) => {
+      showStatus(e.status);
+      if (e.status === 'ended') {
+        receiving?.close();
+        receiving = null;
+      }
+    });
+
+    const chatInput = h('input', { name: 'text', maxlength: '200', placeholder: t('live.chatPlaceholder'), 'data-testid': 'live-chat-input' });
+    const chatForm = signedIn
+      ? h('form', {
+          class: 'chat-form',
+          onsubmit: async (e: Event) => {
+            e.preventDefault();
+            const text = chatInput.value;
+            if (!text.trim()) return;
+            try {
+              await ask(socket, 'chat:send', { text });
+              chatInput.value = '';
+              chatStatus.textContent = '';
+            } catch (err) {
+              chatStatus.textContent = err instanceof Error ? err.message : String(err);
+            }
+          },
+        }, chatInput, h('button', { type: 'submit', 'data-testid': 'live-chat-send' }, t('live.send')))
+      : h('p', null, t('live.signInToChat'), ' ', h('a', { href: `/login?next=${encodeURIComponent(location.pathname)}` }, t('live.signIn')));
+
+    return h('div', { class: 'page live-viewer', 'data-testid': 'live-page' },
+      h('h1', null, joined.session.title, ' ', viewers),
+      notice,
+      h('div', { class: 'live-layout' },
+        h('div', null, video, h('div', { class: 'actions' }, unmute, stats)),
+        h('div', null, productCard, h('section', { class: 'card' }, chatList, chatForm, chatStatus))));
+  },
+});

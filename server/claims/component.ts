@@ -1,0 +1,32 @@
+import type { HubComponent } from '../components.ts';
+import type { HubContext } from '../platform/context.ts';
+import { hubEvents } from '../platform/events.ts';
+import { componentLogger } from '../platform/logger.ts';
+import { registerClaimRoutes } from './claimRoutes.ts';
+import { mountBullBoard } from './bullBoard.ts';
+import { claimQueues, stopClaimQueues } from './processors/queues.ts';
+
+const log = componentLogger('claims');
+const unsubscribers = new WeakMap<HubContext, () => void>();
+
+/** Claims filing, tally queues, review, payment and disclosure: the web-process side. */
+export const claimsComponent: HubComponent = {
+  name: 'claims-workflow',
+  routes: registerClaimRoutes,
+  mount: mountBullBoard,
+  start: async (ctx) => {
+    const queues = claimQueues(ctx);
+    // A newly registered household may make pending procurement claims eligible: re-assess them, as a job.
+    const off = hubEvents.on('household.registered', async ({ registryNo }) => {
+      await queues.maintenance.add('household', { kind: 'household', registryNo });
+    });
+    unsubscribers.set(ctx, off);
+    // Catch submissions whose assessment was never enqueued (a crash between the write and the enqueue).
+    await queues.maintenance.add('sweep', { kind: 'sweep' }, { jobId: `sweep.${new Date().toISOString().slice(0, 13)}` });
+    log.info('claims queues ready');
+  },
+  stop: async (ctx) => {
+    unsubscribers.get(ctx)?.();
+    await stopClaimQueues(ctx);
+  },
+};

@@ -1,0 +1,29 @@
+import type { Calculator, ItemDecision } from './types.ts';
+import { finishWithRate, itemLabel, judgeDuplicatesAndEvidence, policyLine } from './common.ts';
+import { programRule } from '../policyService.ts';
+import { chinaDate } from '../../money.ts';
+
+/** 采购贫困户农特产品 §四(三)5: 20% of purchases from households registered on the purchase date, each purchase claimed once; cap per enterprise. */
+export const povertyProcurementCalculator: Calculator = (claim, history, policy) => {
+  const rule = programRule(policy, 'poverty_procurement');
+  const trace = [policyLine(rule, policy)];
+  const items = claim.items.map((item, i): ItemDecision => {
+    const label = itemLabel(i, item);
+    const labelEn = `purchase ${i + 1} (${item.amountFen} fen)`;
+    const h = item.household;
+    if (!h || !h.found) {
+      const reason = `卖方 ${h?.registryNo ?? ''} 不在建档立卡名录中 (the seller is not in the household registry)`;
+      trace.push(`${label}：不予补助，${reason} — ${labelEn}: not eligible`);
+      return { eligible: false, reason, duplicateOf: null };
+    }
+    if (!h.registeredOnPurchaseDate) {
+      const reason = `采购日 ${chinaDate(h.purchasedAt)} 卖方 ${h.registryNo} 未在建档立卡名录中 (the seller was not registered on the purchase date)`;
+      trace.push(`${label}：不予补助，${reason} — ${labelEn}: not eligible`);
+      return { eligible: false, reason, duplicateOf: null };
+    }
+    trace.push(`${label}：卖方 ${h.registryNo} 于采购日 ${chinaDate(h.purchasedAt)} 在册 — seller registered on the purchase date`);
+    // The procurement record carries the invoice number; an uploaded file is welcome but not required.
+    return judgeDuplicatesAndEvidence(label, labelEn, item, trace, false);
+  });
+  return finishWithRate(rule, policy, claim, history, items, trace);
+};

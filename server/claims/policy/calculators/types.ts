@@ -1,0 +1,66 @@
+import type { ItemCategory, NegativeListEntry, PolicyDocument, ProgramRule } from '../../../../config/policies/types.ts';
+
+/**
+ * Pure calculators: (claim, history, policy) -> decision + trace. They read no database; the tally
+ * worker gathers the facts (duplicates, registry, filing) first, so every rule is testable by itself.
+ */
+
+/** Why an item collides with something already claimed. */
+export interface DuplicateFact {
+  kind: 'invoice' | 'file' | 'procurement' | 'procurement_invoice';
+  /** The claim that holds it ("this claim" for a repeat inside the same claim). */
+  heldBy: string;
+  key: string;
+}
+
+export interface CalcItem {
+  category: ItemCategory;
+  description: string;
+  amountFen: number;
+  evidenceCount: number;
+  duplicates: DuplicateFact[];
+  /** poverty_procurement only: was the seller in the registry on the purchase date. */
+  household?: { registryNo: string; found: boolean; registeredOnPurchaseDate: boolean; purchasedAt: string };
+}
+
+export interface CalcHistory {
+  /** Already approved for this organisation and programme (other claims), fen. */
+  approvedFen: number;
+}
+
+export interface CalcClaim {
+  program: ProgramRule['code'];
+  orgType: 'association' | 'enterprise' | 'station';
+  items: CalcItem[];
+  /** livestream_base: the base and its filing. */
+  base?: { name: string; filed: boolean; filedAt: string | null } | null;
+  submittedAt?: string;
+  /** warehouse_rent: the park. */
+  park?: { name: string; nationalDemoBase: boolean } | null;
+  /** service_station */
+  station?: { level: 'township' | 'village'; township: string; village: string | null; heldBy: string | null; capFen: number };
+}
+
+export interface ItemDecision {
+  eligible: boolean;
+  reason: string | null;
+  duplicateOf: string | null;
+}
+
+export interface Decision {
+  program: ProgramRule['code'];
+  policyVersion: string;
+  items: ItemDecision[];
+  claimedFen: number;
+  eligibleFen: number;
+  /** After the rate (or the fixed award), before the cap. */
+  ratedFen: number;
+  capFen: number | null;
+  remainingBeforeFen: number | null;
+  proposedFen: number;
+  trace: string[];
+}
+
+export type Calculator = (claim: CalcClaim, history: CalcHistory, policy: PolicyDocument) => Decision;
+
+export type { NegativeListEntry };

@@ -1,0 +1,13 @@
+import type { ProcessorRegistration } from '../../../workers/processors.ts';
+import { ASSESS_QUEUE, MAINTENANCE_QUEUE, type AssessJobData, type MaintenanceJobData } from './queues.ts';
+import { processAssessJob } from './assessClaim.ts';
+import { processMaintenanceJob } from './maintenance.ts';
+import type { Job } from 'bullmq';
+
+/** The claims queues' processors, pushed onto workers/processors.ts. */
+export const claimProcessors: ProcessorRegistration[] = [
+  // Assessments of different claims run side by side; each claim's own writes are serialised by its lock.
+  { queue: ASSESS_QUEUE, concurrency: 16, process: (job, ctx) => processAssessJob(job as Job<AssessJobData>, ctx) },
+  // One fan-out at a time across every worker process.
+  { queue: MAINTENANCE_QUEUE, concurrency: 1, globalConcurrency: 1, process: (job, ctx) => processMaintenanceJob(job as Job<MaintenanceJobData>, ctx) },
+];

@@ -1,0 +1,43 @@
+import type { Job } from 'bullmq';
+import type { HubContext } from '../../platform/context.ts';
+import { ClaimModel } from '../claim.model.ts';
+import { ProcurementModel } from '../procurements/procurement.model.ts';
+import { invalidatePolicyCache } from '../policy/policyService.ts';
+import { enqueueAssessment, type MaintenanceJobData } from './queues.ts';
+
+/**
+ * Re-assessment fan-out, itself a job so it survives restarts: finds the pending claims a change
+ * touches and enqueues one assessment each (idempotent per claim revision and job id).
+ */
+export async function processMaintenanceJob(job: Job<MaintenanceJobData>, ctx: HubContext): Promise<{ enqueued: number }> {
+  const data = job.data;
+  const stamp = String(job.id);
+  let enqueued = 0;
+  if (data.kind === 'household') {
+    const procurements = await ProcurementModel.find({ householdRegistryNo: data.registryNo }, { _id: 1 }).lean();
+    if (!procurements.length) return { enqueued };
+    const claims = await ClaimModel.find(
+      { program: 'poverty_procurement', status: { $in: ['submitted', 'assessed'] }, procurementIds: { $in: procurements.map((p) => p._id) } },
+      { revision: 1 },
+    ).lean();
+    for (const c of claims) {
+      await enqueueAssessment(ctx, String(c._id), c.revision, 'household', stamp);
+      enqueued += 1;
+    }
+  } else if (data.kind === 'policy') {
+    invalidatePolicyCache();
+    const claims = await ClaimModel.find({ status: { $in: ['submitted', 'assessed'] } }, { revision: 1 }).lean();
+    for (const c of claims) {
+      await enqueueAssessment(ctx, String(c._id), c.revision, 'policy', stamp);
+      enqueued += 1;
+    }
+  } else {
+    // Sweep: submissions whose job was never enqueued (the process died between the write and the enqueue).
+    const claims = await ClaimModel.find({ status: 'submitted' }, { revision: 1 }).lean();
+    for (const c of claims) {
+      await enqueueAssessment(ctx, String(c._id), c.revision, 'submit');
+      enqueued += 1;
+    }
+  }
+  return { enqueued };
+}

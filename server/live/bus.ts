@@ -1,0 +1,35 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Live messages between processes over Redis pub/sub: the services (web or worker process) publish,
+ * and every web process relays to its own Socket.IO clients. Workers have no Socket.IO server, and
+ * publishing here keeps one path for REST, sockets and jobs alike.
+ */
+export type LiveBusMessage =
+  | { type: 'notify'; userId: string; notification: HostNotification }
+  | { type: 'status'; sessionId: string; status: 'live' | 'ended' | 'cancelled' | 'scheduled' }
+  | { type: 'pin'; sessionId: string; product: PinnedProduct | null };
+
+export interface HostNotification {
+  kind: 'session.reminder' | 'session.moved' | 'session.cancelled' | 'session.assigned' | 'session.unassigned';
+  sessionId: string;
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  message: string;
+  at: string;
+}
+
+export interface PinnedProduct {
+  id: string;
+  name: string;
+  category: string;
+  priceFen: number;
+  stock: number;
+}
+
+export const liveBusChannel = (prefix: string) => `${prefix}:live:bus`;
+
+export async function publishLive(redis: Redis, prefix: string, message: LiveBusMessage): Promise<void> {
+  await redis.publish(liveBusChannel(prefix), JSON.stringify(message));
+}

@@ -1,0 +1,240 @@
+import type { types as ms } from 'mediasoup';
+import type { HubConfig } from '../../../config/env.ts';
+import { HttpError, conflict, forbidden, notFound } from '../../platform/errors.ts';
+import { webRtcTransportOptions } from './mediaConfig.ts';
+import type { MediaPool, WorkerSlot } from './mediaPool.ts';
+import { componentLogger } from '../../platform/logger.ts';
+
+const log = componentLogger('media-room');
+
+export type PeerRole = 'host' | 'viewer';
+
+/** One router of the room; the first carries the host's producers, the others receive them through pipeToRouter. */
+export interface RouterSlot {
+  router: ms.Router;
+  worker: WorkerSlot;
+  /** Consumers on this router plus those reserved for viewers assigned to it. */
+  load: number;
+  /** Original producer id → the id of its (piped) producer on this router. */
+  producerIds: Map<string, string>;
+}
+
+interface Peer {
+  id: string;
+  role: PeerRole;
+  slot: RouterSlot;
+  reserved: number;
+  transports: Map<string, ms.WebRtcTransport>;
+  producers: Map<string, ms.Producer>;
+  consumers: Map<string, ms.Consumer>;
+}
+
+export type RoomNotify = (peerId: string, event: 'media:newProducer' | 'media:producerClosed', data: Record<string, unknown>) => void;
+
+/** The consumers one viewer will need: one per host track (camera and microphone). */
+const CONSUMERS_PER_VIEWER = 2;
+
+/**
+ * A live session's media, after mediasoup-demo's Room: the host produces into the primary router; each
+ * viewer gets a receive transport on a router with spare capacity. When every router is full, a new
+ * router on the least-loaded worker joins and the host's producers are piped into it, so one session
+ * can use every core.
+ */
+export class MediaRoom {
+  readonly routers: RouterSlot[] = [];
+  private readonly peers = new Map<string, Peer>();
+  private readonly hostProducers = new Map<string, ms.Producer>();
+  private closed = false;
+  private growing: Promise<RouterSlot> | null = null;
+
+  constructor(
+    readonly sessionId: string,
+    private readonly pool: MediaPool,
+    private readonly config: HubConfig,
+    private readonly notify: RoomNotify,
+    primary: RouterSlot,
+  ) {
+    this.routers.push(primary);
+  }
+
+  get rtpCapabilities(): ms.RtpCapabilities {
+    return this.routers[0]!.router.rtpCapabilities;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private get limit(): number {
+    return this.config.MEDIASOUP_MAX_CONSUMERS_PER_ROUTER;
+  }
+
+  /** A router for a new viewer: the first with room for its consumers, else a new piped one. */
+  private async slotForViewer(): Promise<RouterSlot> {
+    const free = this.routers.find((s) => s.load + CONSUMERS_PER_VIEWER <= this.limit);
+    if (free) return free;
+    // Viewers arriving together share one new router instead of each opening their own.
+    this.growing ??= this.addRouter().finally(() => (this.growing = null));
+    const added = await this.growing;
+    return added.load + CONSUMERS_PER_VIEWER <= this.limit ? added : this.slotForViewer();
+  }
+
+  private async addRouter(): Promise<RouterSlot> {
+    const used = new Set(this.routers.map((s) => s.worker));
+    const worker = this.pool.leastLoadedWorker(used);
+    const router = await this.pool.createRouter(worker);
+    const slot: RouterSlot = { router, worker, load: 0, producerIds: new Map() };
+    this.routers.push(slot);
+    for (const producer of this.hostProducers.values()) await this.pipeProducer(producer, slot);
+    log.info({ sessionId: this.sessionId, routers: this.routers.length, worker: worker.index }, 'room grew onto another router');
+    return slot;
+  }
+
+  private async pipeProducer(producer: ms.Producer, slot: RouterSlot): Promise<void> {
+    const primary = this.routers[0]!;
+    if (slot === primary) return;
+    const sameWorker = slot.worker === primary.worker;
+    const { pipeProducer } = await primary.router.pipeToRouter({ producerId: producer.id, router: slot.router, keepId: !sameWorker });
+    if (pipeProducer) slot.producerIds.set(producer.id, pipeProducer.id);
+  }
+
+  addPeer(peerId: string, role: PeerRole): Promise<void> {
+    return this.addPeerNow(peerId, role);
+  }
+
+  private async addPeerNow(peerId: string, role: PeerRole): Promise<void> {
+    if (this.closed) throw conflict('The session has ended', undefined, 'wrong_state');
+    if (this.peers.has(peerId)) return;
+    if (role === 'host') {
+      // A reconnecting host replaces its old connection; there is one sender per session.
+      for (const peer of this.peers.values()) if (peer.role === 'host') this.removePeer(peer.id);
+      this.peers.set(peerId, { id: peerId, role, slot: this.routers[0]!, reserved: 0, transports: new Map(), producers: new Map(), consumers: new Map() });
+      return;
+    }
+    const slot = await this.slotForViewer();
+    slot.load += CONSUMERS_PER_VIEWER;
+    this.peers.set(peerId, { id: peerId, role, slot, reserved: CONSUMERS_PER_VIEWER, transports: new Map(), producers: new Map(), consumers: new Map() });
+  }
+
+  private peer(peerId: string): Peer {
+    const peer = this.peers.get(peerId);
+    if (!peer) throw conflict('Create a media transport first (media:createTransport)', undefined, 'no_transport');
+    return peer;
+  }
+
+  async createTransport(peerId: string, direction: 'send' | 'recv') {
+    const peer = this.peer(peerId);
+    if (direction === 'send' && peer.role !== 'host') throw forbidden('Only the host sends media');
+    if (peer.transports.size >= 4) throw conflict('Too many transports for one connection', undefined, 'too_many_transports');
+    const transport = await peer.slot.router.createWebRtcTransport({ ...webRtcTransportOptions(this.config), appData: { direction } });
+    peer.transports.set(transport.id, transport);
+    transport.on('dtlsstatechange', (state) => {
+      if (state === 'failed' || state === 'closed') log.warn({ sessionId: this.sessionId, peerId, state }, 'transport DTLS ended');
+    });
+    return {
+      id: transport.id,
+      iceParameters: transport.iceParameters,
+      iceCandidates: transport.iceCandidates,
+      dtlsParameters: transport.dtlsParameters,
+    };
+  }
+
+  private transport(peer: Peer, transportId: string): ms.WebRtcTransport {
+    const transport = peer.transports.get(transportId);
+    if (!transport) throw notFound('Transport');
+    return transport;
+  }
+
+  async connectTransport(peerId: string, transportId: string, dtlsParameters: ms.DtlsParameters): Promise<void> {
+    await this.transport(this.peer(peerId), transportId).connect({ dtlsParameters });
+  }
+
+  async produce(peerId: string, transportId: string, kind: ms.MediaKind, rtpParameters: ms.RtpParameters) {
+    const peer = this.peer(peerId);
+    if (peer.role !== 'host') throw forbidden('Only the host sends media');
+    if ([...peer.producers.values()].some((p) => p.kind === kind)) throw conflict(`The host already sends ${kind}`, undefined, 'already_producing');
+    const producer = await this.transport(peer, transportId).produce({ kind, rtpParameters });
+    peer.producers.set(producer.id, producer);
+    this.hostProducers.set(producer.id, producer);
+    producer.observer.once('close', () => {
+      peer.producers.delete(producer.id);
+      this.hostProducers.delete(producer.id);
+    });
+    for (const slot of this.routers.slice(1)) await this.pipeProducer(producer, slot);
+    for (const other of this.peers.values()) {
+      if (other.role === 'viewer') this.notify(other.id, 'media:newProducer', { producerId: producer.id, kind });
+    }
+    return { id: producer.id };
+  }
+
+  /** Consumers (paused until resumed) for every host track this viewer does not receive yet. */
+  async consume(peerId: string, transportId: string, rtpCapabilities: ms.RtpCapabilities) {
+    const peer = this.peer(peerId);
+    const transport = this.transport(peer, transportId);
+    const have = new Set([...peer.consumers.values()].map((c) => c.appData.originalProducerId as string));
+    const created = [];
+    for (const producer of this.hostProducers.values()) {
+      if (have.has(producer.id)) continue;
+      const localId = peer.slot === this.routers[0] ? producer.id : peer.slot.producerIds.get(producer.id);
+      if (!localId) continue;
+      if (!peer.slot.router.canConsume({ producerId: localId, rtpCapabilities })) {
+        throw new HttpError(400, 'validation_failed', `Invalid field "rtpCapabilities": this browser cannot receive ${producer.kind}`);
+      }
+      const consumer = await transport.consume({ producerId: localId, rtpCapabilities, paused: true, appData: { originalProducerId: producer.id } });
+      peer.consumers.set(consumer.id, consumer);
+      // Reserved capacity turns into real consumers; anything beyond the reservation adds load.
+      if (peer.reserved > 0) peer.reserved -= 1;
+      else peer.slot.load += 1;
+      const release = () => {
+        if (peer.consumers.delete(consumer.id)) peer.slot.load -= 1;
+      };
+      consumer.observer.once('close', release);
+      consumer.on('producerclose', () => {
+        this.notify(peer.id, 'media:producerClosed', { producerId: producer.id, consumerId: consumer.id });
+        consumer.close();
+      });
+      created.push({ id: consumer.id, producerId: producer.id, kind: consumer.kind, rtpParameters: consumer.rtpParameters });
+    }
+    return { consumers: created };
+  }
+
+  async resumeConsumer(peerId: string, consumerId: string): Promise<void> {
+    const consumer = this.peer(peerId).consumers.get(consumerId);
+    if (!consumer) throw notFound('Consumer');
+    await consumer.resume();
+  }
+
+  hasPeer(peerId: string): boolean {
+    return this.peers.has(peerId);
+  }
+
+  /** Closes a peer's transports (and so its producers and consumers) and frees its capacity. */
+  removePeer(peerId: string): void {
+    const peer = this.peers.get(peerId);
+    if (!peer) return;
+    this.peers.delete(peerId);
+    for (const transport of peer.transports.values()) transport.close();
+    peer.slot.load -= peer.reserved;
+    peer.reserved = 0;
+  }
+
+  stats() {
+    return {
+      sessionId: this.sessionId,
+      peers: this.peers.size,
+      producers: this.hostProducers.size,
+      routers: this.routers.map((s) => ({ routerId: s.router.id, worker: s.worker.index, load: s.load })),
+    };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const slot of this.routers) {
+      slot.router.close();
+      slot.worker.routers -= 1;
+    }
+    this.peers.clear();
+    this.hostProducers.clear();
+  }
+}

@@ -1,0 +1,44 @@
+import { StudioModel, type Studio } from './studio.model.ts';
+import { BaseModel } from '../../claims/bases/base.model.ts';
+import { appendAudit } from '../../platform/audit/auditLog.ts';
+import { conflict, forbidden, isDuplicateKeyError, notFound } from '../../platform/errors.ts';
+import type { AuthUser } from '../../platform/auth/roles.ts';
+
+export function studioDto(s: Studio & { _id: unknown; createdAt?: Date }) {
+  return {
+    id: String(s._id),
+    baseId: String(s.baseId),
+    associationId: String(s.associationId),
+    name: s.name,
+    createdAt: s.createdAt?.toISOString?.() ?? null,
+  };
+}
+
+export async function createStudio(actor: AuthUser, command: { baseId: string; name: string }) {
+  const base = await BaseModel.findById(command.baseId).lean();
+  if (!base) throw notFound('Base');
+  if (String(base.associationId) !== actor.orgId) throw forbidden('This base belongs to another association');
+  try {
+    const studio = await StudioModel.create({ baseId: command.baseId, associationId: actor.orgId, name: command.name });
+    const dto = studioDto(studio.toObject());
+    await appendAudit({ actor, action: 'studio.create', target: { type: 'studio', id: dto.id }, after: dto });
+    return dto;
+  } catch (err) {
+    if (isDuplicateKeyError(err)) throw conflict(`This base already has a studio named ${command.name}`, { fields: ['name'] });
+    throw err;
+  }
+}
+
+export async function listStudios(actor: AuthUser, filter: { baseId?: string }) {
+  const query: Record<string, unknown> = {};
+  if (filter.baseId) query.baseId = filter.baseId;
+  if (actor.role === 'association') query.associationId = actor.orgId;
+  const studios = await StudioModel.find(query).sort({ createdAt: 1 }).lean();
+  return { items: studios.map(studioDto) };
+}
+
+export async function requireStudio(id: string) {
+  const studio = await StudioModel.findById(id).lean();
+  if (!studio) throw notFound('Studio');
+  return studio;
+}

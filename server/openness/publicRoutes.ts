@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import type { Queue } from 'bullmq';
+import type { RouteTable } from '../platform/http/routeTable.ts';
+import type { HubContext } from '../platform/context.ts';
+import { isoDate, isoDateTime, text } from '../platform/http/schemas.ts';
+import { HttpError, badRequest } from '../platform/errors.ts';
+import { appendAudit } from '../platform/audit/auditLog.ts';
+import { PROGRAMS } from '../../config/policies/types.ts';
+import { listPolicies } from '../claims/policy/policyService.ts';
+import { OverviewResponse, readOverview } from './overviewService.ts';
+import { publicSessions } from './publicSessions.ts';
+import { disclosureRows } from './disclosureService.ts';
+import { fenToYuan, toCsv } from './csv.ts';
+import { shanghaiDayEnd, shanghaiDayStart } from './shanghaiTime.ts';
+
+const ctxOf = (req: { app: { locals: Record<string, unknown> } }) => req.app.locals.ctx as HubContext;
+
+const DisclosureQuery = z
+  .object({
+    q: text(100).optional(),
+    program: z.enum(PROGRAMS).optional(),
+    from: isoDate.optional().openapi({ description: 'First approval day (Asia/Shanghai), inclusive' }),
+    to: isoDate.optional().openapi({ description: 'Last approval day (Asia/Shanghai), inclusive' }),
+  })
+  .strict();
+
+type DisclosureQueryValue = z.infer<typeof DisclosureQuery>;
+const disclosureFilter = (q: DisclosureQueryValue) => ({
+  q: q.q,
+  program: q.program,
+  // isoDate gives UTC midnight; the county's days are Shanghai days.
+  from: q.from ? shanghaiDayStart(q.from.toISOString().slice(0, 10)) : undefined,
+  to: q.to ? shanghaiDayEnd(q.to.toISOString().slice(0, 10)) : undefined,
+});
+
+const DisclosureItem = z.object({
+  org: z.string(), program: z.string(), programZh: z.string(), approvedFen: z.number().int(), approvedAt: z.string(),
+  paidFen: z.number().int().nullable(), paidAt: z.string().nullable(),
+});
+
+const MAX_SCHEDULE_DAYS = 92;
+
+export function registerPublicRoutes(routes: RouteTable): void {
+  routes.route({
+    method: 'get', path: '/public/overview', summary: 'Big-screen figures from incrementally maintained counters (no auth)', tags: ['public'],
+    access: 'public', response: OverviewResponse,
+    handler: ({ req, res }) => {
+      res.set('Cache-Control', 'no-store');
+      return readOverview(ctxOf(req));
+    },
+  });
+
+  routes.route({
+    method: 'get', path: '/public/policies', summary: 'The published policy versions with effective dates: programmes, rates, caps, negative list, procedure',
+    tags: ['public'], access: 'public',
+    response: z.object({ items: z.array(z.object({ version: z.string(), effectiveFrom: z.string(), effectiveTo: z.string().nullable(), inForce: z.boolean(), document: z.record(z.unknown()) })) }),
+    handler: async () => {
+      const now = Date.now();
+      const { items } = await listPolicies();
+      return {
+        items: items.map((p) => ({
+          ...p,
+          inForce: Date.parse(p.effectiveFrom) <= now && (!p.effectiveTo || now <= Date.parse(p.effectiveTo)),
+        })),
+      };
+    },
+  });
+
+  routes.route({
+    method: 'get', path: '/public/sessions', summary: 'The public schedule of live sessions (no private data)', tags: ['public'], access: 'public',
+    query: z.object({
+      from: isoDateTime.optional().openapi({ description: 'Default: now' }),
+      to: isoDateTime.optional().openapi({ description: 'Default: 7 days after from' }),
+    }).strict(),
+    response: z.object({
+      from: z.string(), to: z.string(),
+      items: z.array(z.object({
+        id: z.string(), title: z.string(), startsAt: z.string(), endsAt: z.string(), status: z.string(),
+        studio: z.string().nullable(), association: z.string().nullable(), products: z.array(z.string()),
+      })),
+    }),
+    handler: ({ query }) => {
+      const from = query.from ?? new Date();
+      const to = query.to ?? new Date(from.getTime() + 7 * 24 * 3600 * 1000);
+      if (to <= from) throw badRequest('Invalid query "to": must be after from');
+      if (to.getTime() - from.getTime() > MAX_SCHEDULE_DAYS * 24 * 3600 * 1000) throw badRequest(`Invalid query "to": the window may span at most ${MAX_SCHEDULE_DAYS} days`);
+      return publicSessions(from, to);
+    },
+  });
+
+  routes.route({
+    method: 'get', path: '/public/disclosures/search', summary: 'Search the awards disclosure by organisation, programme and approval date', tags: ['public'],
+    access: 'public', query: DisclosureQuery, response: z.object({ items: z.array(DisclosureItem), totalApprovedFen: z.number().int() }),
+    handler: async ({ query, req }) => {
+      const items = await disclosureRows(ctxOf(req).config.HUB_POLICY_VERSION, disclosureFilter(query));
+      return { items, totalApprovedFen: items.reduce((s, r) => s + r.approvedFen, 0) };
+    },
+  });
+
+  routes.route({
+    method: 'get', path: '/public/disclosures.csv', summary: 'The awards disclosure as CSV (same filters as the search)', tags: ['public'],
+    access: 'public', query: DisclosureQuery, responseDescription: 'text/csv; UTF-8 with BOM',
+    handler: async ({ query, req, res }) => {
+      const items = await disclosureRows(ctxOf(req).config.HUB_POLICY_VERSION, disclosureFilter(query));
+      const csv = toCsv(
+        ['单位 Organisation', '项目 Programme', '项目代码 Code', '批准金额(元) Approved (yuan)', '批准金额(分) Approved (fen)', '批准时间 Approved at', '已拨付(分) Paid (fen)', '拨付时间 Paid at'],
+        items.map((r) => [r.org, r.programZh, r.program, fenToYuan(r.approvedFen), r.approvedFen, r.approvedAt, r.paidFen, r.paidAt]),
+      );
+      res.set('Content-Disposition', 'attachment; filename="disclosures.csv"');
+      res.type('text/csv; charset=utf-8').send(csv);
+    },
+  });
+
+  routes.route({
+    method: 'post', path: '/overview/rebuild', summary: 'Rebuild the big-screen counters from the database (a BullMQ job)', tags: ['openness'],
+    access: ['bureau'], status: 202, response: z.object({ jobId: z.string() }),
+    handler: async ({ user, req }) => {
+      const queue = ctxOf(req).services.overviewRebuildQueue as Queue | undefined;
+      if (!queue) throw new HttpError(503, 'service_unavailable', 'The rebuild queue is not running in this process');
+      const job = await queue.add('rebuild', { requestedBy: user.id });
+      await appendAudit({ actor: user, action: 'overview.rebuild.request', target: { type: 'job', id: String(job.id) } });
+      return { jobId: String(job.id) };
+    },
+  });
+}

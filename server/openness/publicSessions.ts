@@ -1,0 +1,39 @@
+import { LiveSessionModel } from '../live/sessions/session.model.ts';
+import { StudioModel } from '../live/studios/studio.model.ts';
+import { OrgModel } from '../registry/orgs/org.model.ts';
+import { ProductModel } from '../commerce/products/product.model.ts';
+
+/**
+ * The public schedule: sessions overlapping [from, to), with what a viewer needs (title, times,
+ * status, studio, association, products) and nothing private (no host account, no creator).
+ */
+export async function publicSessions(from: Date, to: Date) {
+  const sessions = await LiveSessionModel.find(
+    { startsAt: { $lt: to }, endsAt: { $gt: from }, status: { $in: ['scheduled', 'live', 'ended'] } },
+    { title: 1, startsAt: 1, endsAt: 1, status: 1, studioId: 1, associationId: 1, productIds: 1 },
+  ).sort({ startsAt: 1 }).limit(500).lean();
+  const ids = <T extends { toString(): string }>(list: T[]) => [...new Set(list.map(String))];
+  const [studios, orgs, products] = await Promise.all([
+    StudioModel.find({ _id: { $in: ids(sessions.map((s) => s.studioId)) } }, { name: 1 }).lean(),
+    OrgModel.find({ _id: { $in: ids(sessions.map((s) => s.associationId)) } }, { name: 1 }).lean(),
+    ProductModel.find({ _id: { $in: ids(sessions.flatMap((s) => s.productIds ?? [])) } }, { name: 1 }).lean(),
+  ]);
+  const name = (list: { _id: unknown; name: string }[]) => new Map(list.map((x) => [String(x._id), x.name]));
+  const studioName = name(studios);
+  const orgName = name(orgs);
+  const productName = name(products);
+  return {
+    from: from.toISOString(),
+    to: to.toISOString(),
+    items: sessions.map((s) => ({
+      id: String(s._id),
+      title: s.title,
+      startsAt: s.startsAt.toISOString(),
+      endsAt: s.endsAt.toISOString(),
+      status: s.status,
+      studio: studioName.get(String(s.studioId)) ?? null,
+      association: orgName.get(String(s.associationId)) ?? null,
+      products: (s.productIds ?? []).map((p) => productName.get(String(p))).filter((p): p is string => Boolean(p)),
+    })),
+  };
+}

@@ -1,0 +1,210 @@
+import mongoose from 'mongoose';
+import type { HubContext } from '../../platform/context.ts';
+import { OrderModel } from '../../commerce/orders/order.model.ts';
+import { LiveSessionModel } from '../../live/sessions/session.model.ts';
+import { ClaimModel } from '../../claims/claim.model.ts';
+import { ProcurementModel } from '../../claims/procurements/procurement.model.ts';
+import { OrgModel } from '../../registry/orgs/org.model.ts';
+import { HouseholdModel } from '../../registry/households/household.model.ts';
+import { BudgetCategoryModel } from '../../claims/policy/policy.model.ts';
+import { getPolicy } from '../../claims/policy/policyService.ts';
+import { TOWNSHIPS } from '../../../config/places.ts';
+import { NO_TOWNSHIP } from '../overviewKeys.ts';
+import { loadProductFacts } from '../overviewCounters.ts';
+import { groupedSums } from '../aggregate.ts';
+import { monthsBetween, shanghaiDayEnd, shanghaiDayStart } from '../shanghaiTime.ts';
+
+export interface ReportRequest {
+  /** Shanghai calendar days, inclusive. */
+  from: string;
+  to: string;
+}
+
+interface Figures {
+  sessionsHeld: number;
+  orders: number;
+  gmvFen: number;
+  povertyHouseholds: number;
+  approvedFen: number;
+  paidFen: number;
+}
+
+const emptyFigures = (): Figures => ({ sessionsHeld: 0, orders: 0, gmvFen: 0, povertyHouseholds: 0, approvedFen: 0, paidFen: 0 });
+
+export interface ReportResult {
+  from: string;
+  to: string;
+  policyVersion: string;
+  generatedAt: string;
+  totals: Figures & { procurementFen: number; claimsApproved: number };
+  byMonth: (Figures & { month: string })[];
+  byProgram: { program: string; nameZh: string; claimsApproved: number; approvedFen: number; paidFen: number; capFen: number | null }[];
+  byTownship: (Figures & { township: string })[];
+  budget: { category: string; nameZh: string; allocatedFen: number; approvedFen: number; paidFen: number; approvedToDateFen: number; paidToDateFen: number; usedBasisPoints: number }[];
+  disclosures: { org: string; program: string; approvedFen: number; approvedAt: string }[];
+}
+
+function approvedAt(claim: { history?: { status: string; at: Date }[]; reviewedAt?: Date | null; updatedAt?: Date }): Date {
+  const entry = [...(claim.history ?? [])].reverse().find((h) => h.status === 'approved');
+  return entry?.at ?? claim.reviewedAt ?? claim.updatedAt ?? new Date(0);
+}
+
+function paidAt(claim: { history?: { status: string; at: Date }[]; payment?: { paidAt?: Date | null } | null }): Date | null {
+  return claim.payment?.paidAt ?? [...(claim.history ?? [])].reverse().find((h) => h.status === 'paid')?.at ?? null;
+}
+
+/**
+ * The bureau's performance-evaluation report (§五(三)) for a period: sessions held, GMV, poverty
+ * households reached, subsidies approved and paid, and budget use, per month, programme and
+ * township. Built by bounded aggregations (one per month) and reported as progress.
+ */
+export async function buildReport(ctx: HubContext, request: ReportRequest, onProgress: (percent: number) => Promise<void> | void = () => {}): Promise<ReportResult> {
+  const policy = await getPolicy(ctx.config.HUB_POLICY_VERSION);
+  const periodStart = shanghaiDayStart(request.from);
+  const periodEnd = shanghaiDayEnd(request.to);
+  const months = monthsBetween(request.from, request.to);
+  const township = new Map<string, Figures>([...TOWNSHIPS, NO_TOWNSHIP].map((t) => [t, emptyFigures()]));
+  const townshipOf = (name: string | null | undefined) => township.get(name || NO_TOWNSHIP) ?? township.get(NO_TOWNSHIP)!;
+  const byMonth: ReportResult['byMonth'] = [];
+  const householdsReached = new Set<string>();
+  const householdsByMonth = new Map<string, Set<string>>(months.map((m) => [m.month, new Set<string>()]));
+
+  // Sessions held: started (live or ended) within the period; their township is their association's.
+  const sessions = await LiveSessionModel.find(
+    // A session starts within two days of its scheduled start; the exact start (startedAt) decides the month.
+    { status: { $in: ['live', 'ended'] }, startsAt: { $gte: new Date(periodStart.getTime() - 2 * 86_400_000), $lt: new Date(periodEnd.getTime() + 2 * 86_400_000) } },
+    { startsAt: 1, startedAt: 1, associationId: 1 },
+  ).lean();
+  const associations = await OrgModel.find({ _id: { $in: [...new Set(sessions.map((s) => String(s.associationId)))] } }, { township: 1 }).lean();
+  const associationTownship = new Map(associations.map((o) => [String(o._id), o.township ?? null]));
+  await onProgress(10);
+
+  // Orders: one aggregation per month, grouped by product so GMV lands in the product's township.
+  let step = 0;
+  for (const m of months) {
+    const figures = { month: m.month, ...emptyFigures() };
+    const groups = (await groupedSums(OrderModel, { status: 'placed', createdAt: { $gte: m.start, $lt: m.end } }, '$productId', { fen: '$amountFen', orders: 1 }))
+      .map((g) => ({ _id: g.id as mongoose.Types.ObjectId, ...g.sums }));
+    const facts = await loadProductFacts(groups.map((g) => String(g._id)));
+    for (const g of groups) {
+      const f = facts.get(String(g._id))!;
+      figures.gmvFen += g.fen;
+      figures.orders += g.orders;
+      const t = townshipOf(f.township);
+      t.gmvFen += g.fen;
+      t.orders += g.orders;
+      if (f.householdRegistryNo) {
+        householdsReached.add(f.householdRegistryNo);
+        householdsByMonth.get(m.month)!.add(f.householdRegistryNo);
+      }
+    }
+    for (const s of sessions) {
+      const at = s.startedAt ?? s.startsAt;
+      if (at >= m.start && at < m.end) {
+        figures.sessionsHeld += 1;
+        townshipOf(associationTownship.get(String(s.associationId))).sessionsHeld += 1;
+      }
+    }
+    byMonth.push(figures);
+    step += 1;
+    await onProgress(10 + Math.floor((60 * step) / Math.max(months.length, 1)));
+  }
+
+  // Claims: approvals and payments dated within the period; cumulative figures to its end for budget use.
+  const claims = await ClaimModel.find(
+    { status: { $in: ['approved', 'paid'] } },
+    { orgId: 1, program: 1, approvedFen: 1, paidFen: 1, status: 1, history: 1, reviewedAt: 1, updatedAt: 1, payment: 1, procurementIds: 1 },
+  ).lean();
+  const orgs = await OrgModel.find({ _id: { $in: [...new Set(claims.map((c) => String(c.orgId)))] } }, { name: 1, township: 1 }).lean();
+  const orgById = new Map(orgs.map((o) => [String(o._id), o]));
+  const byProgram = new Map(policy.programs.map((p) => [p.code as string, { program: p.code as string, nameZh: p.nameZh, claimsApproved: 0, approvedFen: 0, paidFen: 0, capFen: p.capFen }]));
+  const toDate = new Map<string, { approvedFen: number; paidFen: number }>();
+  const disclosures: ReportResult['disclosures'] = [];
+  const procurementIds: mongoose.Types.ObjectId[] = [];
+  const procurementMonth = new Map<string, string>();
+  const monthOf = (at: Date) => byMonth.find((m, i) => at >= months[i]!.start && at < months[i]!.end);
+  for (const c of claims) {
+    const approved = approvedAt(c);
+    const paid = c.status === 'paid' ? paidAt(c) : null;
+    const paidFen = c.paidFen ?? c.approvedFen ?? 0;
+    const cumulative = toDate.get(c.program) ?? { approvedFen: 0, paidFen: 0 };
+    if (approved < periodEnd) cumulative.approvedFen += c.approvedFen ?? 0;
+    if (paid && paid < periodEnd) cumulative.paidFen += paidFen;
+    toDate.set(c.program, cumulative);
+    const org = orgById.get(String(c.orgId));
+    if (approved >= periodStart && approved < periodEnd) {
+      const p = byProgram.get(c.program)!;
+      p.claimsApproved += 1;
+      p.approvedFen += c.approvedFen ?? 0;
+      townshipOf(org?.township).approvedFen += c.approvedFen ?? 0;
+      monthOf(approved)!.approvedFen += c.approvedFen ?? 0;
+      disclosures.push({ org: org?.name ?? '—', program: c.program, approvedFen: c.approvedFen ?? 0, approvedAt: approved.toISOString() });
+      if (c.program === 'poverty_procurement') {
+        procurementIds.push(...(c.procurementIds ?? []));
+        for (const p of c.procurementIds ?? []) procurementMonth.set(String(p), monthOf(approved)!.month);
+      }
+    }
+    if (paid && paid >= periodStart && paid < periodEnd) {
+      byProgram.get(c.program)!.paidFen += paidFen;
+      townshipOf(org?.township).paidFen += paidFen;
+      monthOf(paid)!.paidFen += paidFen;
+    }
+  }
+  await onProgress(80);
+
+  // Poverty households reached: sellers behind approved procurement claims and households selling their own products.
+  let procurementFen = 0;
+  for (let i = 0; i < procurementIds.length; i += 1000) {
+    for (const p of await ProcurementModel.find({ _id: { $in: procurementIds.slice(i, i + 1000) } }, { amountFen: 1, householdRegistryNo: 1 }).lean()) {
+      procurementFen += p.amountFen;
+      householdsReached.add(p.householdRegistryNo);
+      householdsByMonth.get(procurementMonth.get(String(p._id))!)?.add(p.householdRegistryNo);
+    }
+  }
+  for (const m of byMonth) m.povertyHouseholds = householdsByMonth.get(m.month)!.size;
+  const householdRows = householdsReached.size
+    ? await HouseholdModel.find({ registryNo: { $in: [...householdsReached] } }, { registryNo: 1, township: 1 }).lean()
+    : [];
+  for (const h of householdRows) townshipOf(h.township).povertyHouseholds += 1;
+
+  const categories = await BudgetCategoryModel.find({ policyVersion: policy.version }).sort({ shareBasisPoints: -1 }).lean();
+  const budget = categories.map((cat) => {
+    const programs = policy.programs.filter((p) => p.budgetCategory === cat.code).map((p) => p.code as string);
+    const sum = (pick: (p: string) => number) => programs.reduce((s, p) => s + pick(p), 0);
+    const approvedToDateFen = sum((p) => toDate.get(p)?.approvedFen ?? 0);
+    return {
+      category: cat.code, nameZh: cat.nameZh, allocatedFen: cat.allocatedFen,
+      approvedFen: sum((p) => byProgram.get(p)?.approvedFen ?? 0),
+      paidFen: sum((p) => byProgram.get(p)?.paidFen ?? 0),
+      approvedToDateFen,
+      paidToDateFen: sum((p) => toDate.get(p)?.paidFen ?? 0),
+      // Integer basis points, rounded down like every rate in the hub.
+      usedBasisPoints: cat.allocatedFen ? Math.floor((approvedToDateFen * 10000) / cat.allocatedFen) : 0,
+    };
+  });
+
+  const programs = [...byProgram.values()];
+  const totals = {
+    sessionsHeld: byMonth.reduce((s, m) => s + m.sessionsHeld, 0),
+    orders: byMonth.reduce((s, m) => s + m.orders, 0),
+    gmvFen: byMonth.reduce((s, m) => s + m.gmvFen, 0),
+    povertyHouseholds: householdRows.length,
+    approvedFen: programs.reduce((s, p) => s + p.approvedFen, 0),
+    paidFen: programs.reduce((s, p) => s + p.paidFen, 0),
+    procurementFen,
+    claimsApproved: programs.reduce((s, p) => s + p.claimsApproved, 0),
+  };
+  await onProgress(100);
+  return {
+    from: request.from,
+    to: request.to,
+    policyVersion: policy.version,
+    generatedAt: new Date().toISOString(),
+    totals,
+    byMonth,
+    byProgram: programs,
+    byTownship: [...township].map(([name, f]) => ({ township: name, ...f })).filter((t) => TOWNSHIPS.includes(t.township as never) || t.gmvFen || t.sessionsHeld || t.approvedFen),
+    budget,
+    disclosures: disclosures.sort((a, b) => a.approvedAt.localeCompare(b.approvedAt)),
+  };
+}

@@ -1,0 +1,51 @@
+import { expect } from 'chai';
+import { Types } from 'mongoose';
+import { getLiveHub, liveWorld, ordersPersisted } from './liveSupport.ts';
+import { OrderPersister, type QueuedOrder } from '../../server/commerce/orders/orderPersister.ts';
+import { idempotencyKey, stockKey } from '../../server/commerce/orders/stockLedger.ts';
+import { OrderModel } from '../../server/commerce/orders/order.model.ts';
+
+describe('order write-behind (persister): crash recovery and refused orders', function () {
+  this.timeout(30_000);
+
+  const queued = (world: Awaited<ReturnType<typeof liveWorld>>, buyerUserId: string, key: string): QueuedOrder => ({
+    _id: String(new Types.ObjectId()), productId: world.products[0]!.id, enterpriseId: world.cast.enterprise.id, buyerUserId,
+    quantity: 2, unitPriceFen: world.products[0]!.priceFen, amountFen: 2 * world.products[0]!.priceFen, sessionId: null,
+    idempotencyKey: key, status: 'placed', createdAt: new Date().toISOString(),
+  });
+
+  it("a batch left by a persister that stopped heart-beating is written by the next one", async () => {
+    const { ctx } = await getLiveHub();
+    const prefix = ctx.config.REDIS_PREFIX;
+    const world = await liveWorld();
+    const order = queued(world, world.cast.auditor.id, `crash-${Date.now()}`);
+    await ctx.redis.lpush(`${prefix}:orders:processing:dead-host-1-abc`, JSON.stringify(order));
+    const connection = ctx.redis.duplicate();
+    const second = new OrderPersister(connection, prefix);
+    await second.start();
+    await second.stop();
+    connection.disconnect();
+    expect(await OrderModel.exists({ _id: order._id })).to.not.equal(null);
+    expect(await ctx.redis.exists(`${prefix}:orders:processing:dead-host-1-abc`)).to.equal(0);
+  });
+
+  it('an order the database refuses (same buyer and key as a written one) gives its stock back', async () => {
+    const { ctx } = await getLiveHub();
+    const prefix = ctx.config.REDIS_PREFIX;
+    const world = await liveWorld();
+    const buyer = world.cast.auditor.id;
+    const key = `dup-${Date.now()}`;
+    const first = queued(world, buyer, key);
+    await OrderModel.collection.insertOne({ ...first, _id: new Types.ObjectId(first._id), productId: new Types.ObjectId(first.productId), enterpriseId: new Types.ObjectId(first.enterpriseId), buyerUserId: new Types.ObjectId(buyer), createdAt: new Date() });
+    // As if Redis had forgotten the key and sold again: stock taken, key held by the new order, order queued.
+    const again = queued(world, buyer, key);
+    const before = Number(await ctx.redis.get(stockKey(prefix, again.productId)));
+    await ctx.redis.decrby(stockKey(prefix, again.productId), again.quantity);
+    await ctx.redis.set(idempotencyKey(prefix, buyer, key), `${again._id}|x`);
+    await ctx.redis.lpush(`${prefix}:orders:pending`, JSON.stringify(again));
+    await ordersPersisted();
+    expect(await OrderModel.exists({ _id: again._id })).to.equal(null);
+    expect(Number(await ctx.redis.get(stockKey(prefix, again.productId)))).to.equal(before);
+    expect(await ctx.redis.exists(idempotencyKey(prefix, buyer, key))).to.equal(0);
+  });
+});
