@@ -123,7 +123,10 @@ describe('openness: public pages data and bureau reports', function () {
       expect(await page.getByTestId('policy-programs-dehua-2020').textContent()).to.include('直播基地').and.include('¥200,000.00');
       await page.goto(`${baseUrl}/live-schedule`);
       await page.getByTestId('schedule-table').waitFor();
-      await page.goto(`${baseUrl}/disclosure/search`);
+      await page.goto(`${baseUrl}/disclosure`);
+      expect(await page.getByTestId('disclosure-csv-all').getAttribute('href')).to.equal('/api/v1/public/disclosures.csv');
+      await page.getByTestId('disclosure-search-link').click();
+      await page.getByTestId('disclosure-search-page').waitFor();
       await page.getByTestId('disclosure-search').locator('input[name="q"]').fill(world.cast.enterprise.name);
       await page.getByTestId('disclosure-search').locator('button[type="submit"]').click();
       // The unfiltered first load already lists this enterprise, so wait for the search itself to land (the CSV link follows it).

@@ -15,7 +15,10 @@ registerPage({
   path: '/disclosure', titleKey: 'disclosure.title', access: 'public',
   render: async () => {
     const { items } = await api.get<{ items: Disclosure[] }>('/public/disclosures?limit=500');
-    return page(t('disclosure.title'), 'disclosure-page', h('p', null, t('disclosure.intro')), card(t('disclosure.title'), table(items, [
+    const links = h('p', null,
+      h('a', { class: 'tile', 'data-testid': 'disclosure-search-link', href: '/disclosure/search' }, t('disclosure.searchTitle')), ' ',
+      h('a', { class: 'tile', 'data-testid': 'disclosure-csv-all', href: '/api/v1/public/disclosures.csv', download: 'disclosures.csv' }, t('disclosure.csv')));
+    return page(t('disclosure.title'), 'disclosure-page', h('p', null, t('disclosure.intro')), links, card(t('disclosure.title'), table(items, [
       { label: t('disclosure.org'), value: (d) => d.org },
       { label: t('disclosure.program'), value: (d) => `${d.programNameZh} ${d.programNameEn}` },
       { label: t('disclosure.amount'), value: (d) => formatFen(d.approvedFen) },
