@@ -51,6 +51,9 @@ if [ -n "${MEDIASOUP_WORKER_BIN:-}" ]; then
 fi
 if [ "$FORCE" = "0" ] && [ -x "$OUT_BIN" ]; then
   if worker_runs "$OUT_BIN"; then
+    if [ ! -x "$MACHINE_BIN" ]; then
+      mkdir -p "$(dirname "$MACHINE_BIN")" && cp "$OUT_BIN" "$MACHINE_BIN.tmp" && mv -f "$MACHINE_BIN.tmp" "$MACHINE_BIN"
+    fi
     echo "$OUT_BIN"
     exit 0
   fi
@@ -60,7 +63,6 @@ fi
 if [ "$FORCE" = "0" ] && worker_runs "$MACHINE_BIN"; then
   mkdir -p "$CACHE_DIR"
   cp "$MACHINE_BIN" "$OUT_BIN.tmp" && mv -f "$OUT_BIN.tmp" "$OUT_BIN"
-mkdir -p "$(dirname "$MACHINE_BIN")" && cp "$OUT_BIN" "$MACHINE_BIN.tmp" && mv -f "$MACHINE_BIN.tmp" "$MACHINE_BIN"
   log "using the machine's cached worker $MACHINE_BIN"
   echo "$OUT_BIN"
   exit 0
@@ -426,6 +428,8 @@ worker_runs "$OUT/mediasoup-worker" || die "the built $OUT/mediasoup-worker does
 # --- 6. Cache -------------------------------------------------------------------------------------
 cp "$OUT/mediasoup-worker" "$OUT_BIN.tmp"
 mv -f "$OUT_BIN.tmp" "$OUT_BIN"
+# Also keep it for other clones on this machine (a fresh CI clone then skips the ~7 min build).
+mkdir -p "$(dirname "$MACHINE_BIN")" && cp "$OUT_BIN" "$MACHINE_BIN.tmp" && mv -f "$MACHINE_BIN.tmp" "$MACHINE_BIN"
 rm -rf "$BUILD_DIR"
 rmdir "$BUILD_ROOT" 2>/dev/null || true
 log "built $OUT_BIN in $(( $(date +%s) - START_TIME ))s"
