@@ -8,8 +8,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { Server as SocketServer } from 'socket.io';
-import { createAdapter } from '@socket.io/redis-adapter';
 import { ROOT, ensureRedis, freePort, startFerretDb } from '../scripts/services.ts';
 
 export const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -39,6 +37,7 @@ export async function startLiveBenchHub(env: Record<string, string> = {}) {
   const { bootstrap } = await import('../server/platform/bootstrap.ts');
   const { createApp } = await import('../server/app.ts');
   const { components } = await import('../server/components.ts');
+  const { attachSockets } = await import('../server/sockets.ts');
   const mongoose = (await import('mongoose')).default;
 
   const ctx = await bootstrap();
@@ -46,11 +45,7 @@ export async function startLiveBenchHub(env: Record<string, string> = {}) {
   const app = createApp(ctx);
   const server = http.createServer(app);
   server.keepAliveTimeout = 60_000;
-  const pub = ctx.redis.duplicate();
-  const sub = ctx.redis.duplicate();
-  const io = new SocketServer(server, { adapter: createAdapter(pub, sub, { key: `${ctx.config.REDIS_PREFIX}:socket.io` }), maxHttpBufferSize: 64 * 1024 });
-  ctx.services.io = io;
-  for (const component of components) component.sockets?.(io, ctx);
+  const sockets = attachSockets(server, ctx);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -97,9 +92,8 @@ export async function startLiveBenchHub(env: Record<string, string> = {}) {
   };
 
   const stop = async () => {
-    io.close();
     server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await sockets.close(); // closes the HTTP server too
     for (const component of [...components].reverse()) await component.stop?.(ctx);
     // Drop this run's keys from the shared Redis.
     let cursor = '0';
@@ -108,8 +102,6 @@ export async function startLiveBenchHub(env: Record<string, string> = {}) {
       cursor = next;
       if (keys.length) await ctx.redis.del(...keys);
     } while (cursor !== '0');
-    pub.disconnect();
-    sub.disconnect();
     ctx.redis.disconnect();
     await mongoose.disconnect();
     await ferret.stop();

@@ -1,12 +1,10 @@
 import http from 'node:http';
-import { Server as SocketServer } from 'socket.io';
-import { createAdapter } from '@socket.io/redis-adapter';
 import { createApp } from './app.ts';
 import { components } from './components.ts';
 import { bootstrap, exitOnStartupError } from './platform/bootstrap.ts';
 import { disconnectMongo } from './platform/db.ts';
 import { componentLogger } from './platform/logger.ts';
-import { verifyToken } from './platform/auth/tokens.ts';
+import { attachSockets } from './sockets.ts';
 
 const log = componentLogger('main');
 
@@ -17,25 +15,7 @@ async function main(): Promise<void> {
   const app = createApp(ctx);
   const server = http.createServer(app);
 
-  // Socket.IO across processes: the Redis adapter relays broadcasts between every web process.
-  const pub = ctx.redis.duplicate();
-  const sub = ctx.redis.duplicate();
-  const io = new SocketServer(server, {
-    adapter: createAdapter(pub, sub, { key: `${ctx.config.REDIS_PREFIX}:socket.io` }),
-    maxHttpBufferSize: 64 * 1024,
-    cors: { origin: false },
-  });
-  // A token in the handshake identifies the user; public namespaces accept anonymous viewers.
-  io.use((socket, next) => {
-    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    if (typeof token === 'string' && token) {
-      const check = verifyToken(token, ctx.config.HUB_JWT_SECRET);
-      if (check.ok) socket.data.user = check.user;
-    }
-    next();
-  });
-  ctx.services.io = io;
-  for (const component of components) component.sockets?.(io, ctx);
+  const sockets = attachSockets(server, ctx);
 
   await new Promise<void>((resolve) => server.listen(ctx.config.PORT, ctx.config.HOST, resolve));
   const address = server.address();
@@ -50,11 +30,9 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
-    io.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    // io.close() also closes the HTTP server.
+    await sockets.close();
     for (const component of [...components].reverse()) await component.stop?.(ctx);
-    pub.disconnect();
-    sub.disconnect();
     ctx.redis.disconnect();
     await disconnectMongo();
     log.info('stopped');

@@ -3,8 +3,6 @@
  * client for the /live namespace, and a studio with products ready for booking.
  */
 import path from 'node:path';
-import { Server as SocketServer } from 'socket.io';
-import { createAdapter } from '@socket.io/redis-adapter';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { ROOT } from '../../scripts/services.ts';
 
@@ -13,31 +11,10 @@ process.env.MEDIASOUP_WORKER_BIN ||= path.join(ROOT, '.cache/mediasoup/3.19.3/me
 
 import { api, getTestHub, type TestHub } from '../support/testHub.ts';
 import { createCast, createUser, unique } from '../support/factories.ts';
-import { components } from '../../server/components.ts';
 
-let attached: Promise<TestHub> | null = null;
-
-/** The test hub with a Socket.IO server on its HTTP server and every component's handlers attached. */
+/** The shared test hub; it has Socket.IO attached like production. */
 export function getLiveHub(): Promise<TestHub> {
-  attached ??= (async () => {
-    const hub = await getTestHub();
-    if (!hub.ctx.services.io) {
-      const pub = hub.ctx.redis.duplicate();
-      const sub = hub.ctx.redis.duplicate();
-      const io = new SocketServer(hub.server, {
-        adapter: createAdapter(pub, sub, { key: `${hub.ctx.config.REDIS_PREFIX}:socket.io` }),
-        maxHttpBufferSize: 64 * 1024,
-      });
-      hub.ctx.services.io = io;
-      for (const component of components) component.sockets?.(io, hub.ctx);
-      hub.server.once('close', () => {
-        pub.disconnect();
-        sub.disconnect();
-      });
-    }
-    return hub;
-  })();
-  return attached;
+  return getTestHub();
 }
 
 export interface Reply<T = any> {

@@ -1,5 +1,6 @@
 /**
- * One hub per test process: the real app over real FerretDB and Redis, listening on a free port.
+ * One hub per test process: the real app over real FerretDB and Redis, listening on a free port,
+ * with Socket.IO attached exactly as server/main.ts does.
  * Suites share it and isolate themselves with fresh organisations and users (factories.ts).
  */
 import http from 'node:http';
@@ -10,11 +11,13 @@ import { createApp } from '../../server/app.ts';
 import { bootstrap } from '../../server/platform/bootstrap.ts';
 import type { HubContext } from '../../server/platform/context.ts';
 import { components } from '../../server/components.ts';
+import { attachSockets, type AttachedSockets } from '../../server/sockets.ts';
 
 export interface TestHub {
   ctx: HubContext;
   app: Express;
   server: http.Server;
+  sockets: AttachedSockets;
   baseUrl: string;
 }
 
@@ -26,9 +29,10 @@ export function getTestHub(): Promise<TestHub> {
     for (const component of components) await component.start?.(ctx);
     const app = createApp(ctx);
     const server = http.createServer(app);
+    const sockets = attachSockets(server, ctx);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    return { ctx, app, server, baseUrl: `http://127.0.0.1:${port}` };
+    return { ctx, app, server, sockets, baseUrl: `http://127.0.0.1:${port}` };
   })();
   return hub;
 }
@@ -36,10 +40,10 @@ export function getTestHub(): Promise<TestHub> {
 /** Closes the shared hub; called once by the root after-all hook. */
 export async function closeTestHub(): Promise<void> {
   if (!hub) return;
-  const { server, ctx } = await hub;
+  const { server, sockets, ctx } = await hub;
   hub = null;
   server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await sockets.close(); // closes the HTTP server too
   for (const component of [...components].reverse()) await component.stop?.(ctx);
   ctx.redis.disconnect();
   await mongoose.disconnect();
