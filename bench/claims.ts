@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { Redis } from 'ioredis';
-import { ensureRedis, freePort, startFerretDb } from '../scripts/services.ts';
+import { deleteRedisPrefix, ensureRedis, freePort, startFerretDb } from '../scripts/services.ts';
 
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 10_000);
 const ITEMS = 5;
@@ -152,12 +152,7 @@ async function main(): Promise<void> {
     await Promise.all(workers.map((w) => w.close()));
     await stopClaimQueues(ctx);
     const cleaner = new Redis(redisUrl);
-    let scan = '0';
-    do {
-      const [nextCursor, keys] = await cleaner.scan(scan, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      scan = nextCursor;
-      if (keys.length) await cleaner.del(...keys);
-    } while (scan !== '0');
+    await deleteRedisPrefix(cleaner, prefix);
     cleaner.disconnect();
     ctx.redis.disconnect();
     await mongoose.disconnect();

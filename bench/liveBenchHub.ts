@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { ROOT, ensureRedis, freePort, startFerretDb } from '../scripts/services.ts';
+import { ROOT, deleteRedisPrefix, ensureRedis, freePort, startFerretDb } from '../scripts/services.ts';
 
 export const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -96,12 +96,7 @@ export async function startLiveBenchHub(env: Record<string, string> = {}) {
     await sockets.close(); // closes the HTTP server too
     for (const component of [...components].reverse()) await component.stop?.(ctx);
     // Drop this run's keys from the shared Redis.
-    let cursor = '0';
-    do {
-      const [next, keys] = await ctx.redis.scan(cursor, 'MATCH', `${ctx.config.REDIS_PREFIX}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await ctx.redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteRedisPrefix(ctx.redis, ctx.config.REDIS_PREFIX);
     ctx.redis.disconnect();
     await mongoose.disconnect();
     await ferret.stop();

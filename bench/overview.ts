@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import mongoose from 'mongoose';
-import { ensureRedis, freePort, startFerretDb } from '../scripts/services.ts';
+import { deleteRedisPrefix, ensureRedis, freePort, startFerretDb } from '../scripts/services.ts';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 1_000_000);
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 10_000);
@@ -173,12 +173,7 @@ async function main(): Promise<void> {
   } finally {
     if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
     for (const component of [...components].reverse()) await component.stop?.(ctx).catch(() => undefined);
-    let cursor = '0';
-    do {
-      const [next, keys] = await ctx.redis.scan(cursor, 'MATCH', `${process.env.REDIS_PREFIX}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await ctx.redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteRedisPrefix(ctx.redis, ctx.config.REDIS_PREFIX);
     ctx.redis.disconnect();
     await mongoose.disconnect();
     await ferret.stop();

@@ -7,6 +7,7 @@ import { mkdirSync, openSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Redis } from 'ioredis';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -112,4 +113,14 @@ export async function ensureRedis(url: string, dataDir: string): Promise<Started
   if (child.exitCode !== null) throw new Error('redis-server could not start: install it (`apt-get install redis-server`) or set REDIS_URL');
   await waitForPort(host, port, 'redis-server', 15_000, child);
   return { name: 'redis', child, stop: () => stopChild(child, 'redis') };
+}
+
+/** Deletes every Redis key under `prefix:` (a test run's or a bench run's own keys on a shared Redis). */
+export async function deleteRedisPrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
 }

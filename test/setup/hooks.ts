@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { ensureRedis, freePort, startFerretDb, type StartedService } from '../../scripts/services.ts';
+import { deleteRedisPrefix, ensureRedis, freePort, startFerretDb, type StartedService } from '../../scripts/services.ts';
 
 // Set before any spec file loads, so modules that read them at import time (the logger) see them.
 process.env.NODE_ENV = 'test';
@@ -39,13 +39,7 @@ export async function mochaGlobalTeardown(): Promise<void> {
   try {
     const redis = new Redis(process.env.REDIS_URL!, { lazyConnect: true });
     await redis.connect();
-    const prefix = process.env.REDIS_PREFIX!;
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteRedisPrefix(redis, process.env.REDIS_PREFIX!);
     redis.disconnect();
   } catch {
     // Redis already gone: nothing to clean.
