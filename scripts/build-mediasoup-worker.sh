@@ -68,18 +68,25 @@ if [ "$FORCE" = "0" ] && worker_runs "$MACHINE_BIN"; then
   exit 0
 fi
 
-# One build at a time (a concurrent run would wipe this one's build directory): wait for the lock,
-# then re-check the cache, which the other run may just have filled.
-LOCK_FILE="$REPO_ROOT/.cache/mediasoup/.build.lock"
+# One build at a time on this machine, across clones (parallel builds of 225 C++ units on 2 cores starve each
+# other): wait for the machine-level lock, then re-check both caches, which the other run may just have filled.
+LOCK_FILE="$(dirname "$MACHINE_BIN")/.build.lock"
 mkdir -p "$(dirname "$LOCK_FILE")"
 exec 9>"$LOCK_FILE"
 if ! flock -n 9; then
   log "another build-mediasoup-worker.sh run holds $LOCK_FILE; waiting for it to finish"
   flock 9
-  if [ "$FORCE" = "0" ] && worker_runs "$OUT_BIN"; then
-    echo "$OUT_BIN"
-    exit 0
-  fi
+fi
+if [ "$FORCE" = "0" ] && worker_runs "$OUT_BIN"; then
+  echo "$OUT_BIN"
+  exit 0
+fi
+if [ "$FORCE" = "0" ] && worker_runs "$MACHINE_BIN"; then
+  mkdir -p "$CACHE_DIR"
+  cp "$MACHINE_BIN" "$OUT_BIN.tmp" && mv -f "$OUT_BIN.tmp" "$OUT_BIN"
+  log "using the machine's cached worker $MACHINE_BIN (built by another clone meanwhile)"
+  echo "$OUT_BIN"
+  exit 0
 fi
 
 START_TIME=$(date +%s)
