@@ -105,6 +105,15 @@ function reads(): Array<[string, Doc, Doc?]> {
     ['dotted', { 'nested.x.y': 1 }],
     ['$eq', { s: { $eq: 'a' } }],
     ['$in', { s: { $in: ['a', 'b'] } }],
+    ['$in with null', { s: { $in: ['a', null] } }],
+    ['$in empty', { s: { $in: [] } }],
+    ['$in numbers', { n: { $in: [0, new Double(1.5), Long.fromNumber(2)] } }],
+    ['$in _ids', { _id: { $in: [new ObjectId('000000000000000000000003'), new ObjectId('000000000000000000000030'), 'x'] } }],
+    ['$in ObjectIds and hex', { oid: { $in: [O1, HEX] } }],
+    ['$eq bool', { b: { $eq: true } }],
+    ['$eq array', { s: { $eq: ['a', 'z'] } }],
+    ['$eq + $ne', { s: { $eq: 'a', $ne: 'b' } }],
+    ['$in regex', { s: { $in: [/^a/] } }],
     ['$gt', { n: { $gt: 1 } }],
     ['$or', { $or: [{ s: 'a' }, { b: true }] }],
     ['$and', { $and: [{ orgId: 'org1' }, { status: 'submitted' }] }],
@@ -277,6 +286,8 @@ describe('FerretDB SQLite index patch (patched vs unpatched v1.24.2)', function 
       ['find by an indexed ObjectId', 'SELECT', (db) => db.collection('items').find({ oid: O1 }).toArray(), /_oid_1\b/],
       ['find by an indexed boolean', 'SELECT', (db) => db.collection('items').find({ b: false }).toArray(), /_b_1\b/],
       ['find by an indexed number', 'SELECT', (db) => db.collection('items').find({ n: 2 }).toArray(), /_n_1\b/],
+      ['find by _id $in', 'SELECT', (db) => db.collection('items').find({ _id: { $in: [new ObjectId('000000000000000000000024'), new ObjectId('000000000000000000000025')] } }).toArray(), /__id_/],
+      ['find by $in on an indexed field', 'SELECT', (db) => db.collection('items').find({ s: { $in: ['a', 'b'] } }).toArray(), /_s_1\b/],
       ['find by a compound index prefix', 'SELECT', (db) => db.collection('items').find({ orgId: 'org1', status: 'paid' }).toArray(), /_orgId_1_status_1\b/],
       ['updateOne by an indexed field', 'SELECT', (db) => db.collection('items').updateOne({ d: D2 }, { $set: { p: 2 } }), /_d_1\b/],
     ];
@@ -308,7 +319,7 @@ describe('FerretDB SQLite index patch (patched vs unpatched v1.24.2)', function 
       }
       expect(await explain(unpatched, { s: 'a' })).to.match(/detail=SCAN/);
       // Nothing is pushed down where the patch cannot keep MongoDB's answer.
-      for (const filter of [{ s: null }, { 'nested.x.y': 1 }, { n: Long.fromString('9007199254740993') }, { s: { $in: ['a'] } }]) {
+      for (const filter of [{ s: null }, { 'nested.x.y': 1 }, { n: Long.fromString('9007199254740993') }, { s: { $in: ['a', null] } }, { s: { $gt: 'a' } }]) {
         expect(await explain(patched, filter), JSON.stringify(filter)).to.match(/detail=SCAN/);
       }
     });
