@@ -63,15 +63,27 @@ function stopChild(child: ChildProcess, name: string): Promise<void> {
   });
 }
 
-/** Builds FerretDB if needed (scripts/ensure-ferretdb.sh) and returns the binary path. */
-export function ferretDbBinary(): string {
-  const out = execFileSync('bash', [path.join(ROOT, 'scripts/ensure-ferretdb.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * Builds FerretDB if needed (scripts/ensure-ferretdb.sh) and returns the binary path: by default the
+ * build with scripts/ferretdb/*.patch (SQLite using its indexes); 'unpatched' is plain v1.24.2.
+ */
+export function ferretDbBinary(build: 'patched' | 'unpatched' = 'patched'): string {
+  const args = [path.join(ROOT, 'scripts/ensure-ferretdb.sh'), ...(build === 'unpatched' ? ['--unpatched'] : [])];
+  const out = execFileSync('bash', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   return out.trim().split('\n').pop()!;
 }
 
+export interface FerretDbOptions {
+  /** Binary to run instead of the patched build (the differential test runs the unpatched one). */
+  bin?: string;
+  /** 'debug' logs every SQL statement with its arguments (the query-plan test reads them). */
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  logFormat?: 'console' | 'text' | 'json';
+}
+
 /** Starts FerretDB with SQLite data under `dataDir`, listening on 127.0.0.1:`port`. */
-export async function startFerretDb(dataDir: string, port: number, logFile?: string): Promise<StartedService> {
-  const bin = ferretDbBinary();
+export async function startFerretDb(dataDir: string, port: number, logFile?: string, options: FerretDbOptions = {}): Promise<StartedService> {
+  const bin = options.bin ?? ferretDbBinary();
   mkdirSync(dataDir, { recursive: true });
   const out = logFile ? openSync(logFile, 'a') : 'ignore';
   const child = spawn(
@@ -82,7 +94,8 @@ export async function startFerretDb(dataDir: string, port: number, logFile?: str
       `--listen-addr=127.0.0.1:${port}`,
       `--state-dir=${dataDir}`,
       '--telemetry=disable',
-      '--log-level=warn',
+      `--log-level=${options.logLevel ?? 'warn'}`,
+      ...(options.logFormat ? [`--log-format=${options.logFormat}`] : []),
       '--debug-addr=-',
     ],
     { stdio: ['ignore', out, out] },

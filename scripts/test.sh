@@ -6,6 +6,7 @@ cd "$ROOT"
 bash scripts/ensure-node-modules.sh
 bash scripts/ensure-system-packages.sh
 bash scripts/ensure-ferretdb.sh >/dev/null
+bash scripts/ensure-ferretdb.sh --unpatched >/dev/null # the differential test (test/store/ferretdbPatch.test.ts)
 if [ -z "${MEDIASOUP_WORKER_BIN:-}" ] && [ -f scripts/build-mediasoup-worker.sh ] && [ ! -x node_modules/mediasoup/worker/out/Release/mediasoup-worker ]; then
   MEDIASOUP_WORKER_BIN="$(bash scripts/build-mediasoup-worker.sh | tail -n 1)"
   export MEDIASOUP_WORKER_BIN
