@@ -1,0 +1,146 @@
+/**
+ * The audit outbox: a state change and its audit event are written in the same document update, so a
+ * crash at any point leaves either neither or both. The change's document carries the event in
+ * `pendingAudit` until it is in the chain; the append is idempotent (the event's `_id` derives from
+ * the entry's id), so the writer, a drainer after a crash, or both may append it: it lands once.
+ *
+ * Drainers find pending entries through a Redis sorted set of hints (`<model>|<docId>|<entryId>`,
+ * scored by time) added before the write; a hint whose entry never reached its document (the write
+ * failed or never ran) is dropped once it is older than any write can take.
+ */
+import { randomUUID } from 'node:crypto';
+import mongoose, { Schema, type Model } from 'mongoose';
+import type { Redis } from 'ioredis';
+import { appendAudit, type AuditEntry } from './auditLog.ts';
+import { storedForm } from './auditChain.ts';
+import { componentLogger } from '../logger.ts';
+
+const log = componentLogger('audit-outbox');
+
+/** Add to a schema whose writes go through recordChange. Absent (not `[]`) on documents with nothing pending. */
+export const pendingAuditField = { pendingAudit: { type: [Schema.Types.Mixed], default: undefined } };
+
+/** One audit event waiting in its document. */
+export interface PendingAuditEntry {
+  id: string;
+  at: Date;
+  actor: AuditEntry['actor'];
+  action: string;
+  target: AuditEntry['target'];
+  before: unknown;
+  after: unknown;
+}
+
+/** How long a write may take at most before its hint, with no entry in the document, is dropped. */
+export const OUTBOX_GRACE_MS = 60_000;
+
+export interface OutboxContext {
+  redis: Redis;
+  config: { REDIS_PREFIX: string };
+}
+
+const hintsKey = (prefix: string) => `${prefix}:audit-outbox`;
+
+function toEntry(p: PendingAuditEntry): AuditEntry {
+  return { actor: p.actor, action: p.action, target: p.target, before: p.before, after: p.after, source: p.id, at: new Date(p.at).toISOString() };
+}
+
+async function appendAndClear(model: Model<any>, docId: string, entry: PendingAuditEntry): Promise<number> {
+  const seq = await appendAudit(toEntry(entry));
+  await model.updateOne({ _id: docId }, { $pull: { pendingAudit: { id: entry.id } } });
+  return seq;
+}
+
+/**
+ * Records one state change with its audit event. `write` must persist the change and, in the same
+ * document update, the given entry in the document's `pendingAudit` (e.g. `doc.pendingAudit.push(e)`
+ * before `doc.save()`, or `$push: {pendingAudit: e}` beside the `$set`). Once written, the event is
+ * appended to the chain; if that fails (database gone) the change stands and a drainer appends it later.
+ */
+export async function recordChange<T>(
+  ctx: OutboxContext,
+  change: { model: Model<any>; id: string; audit: Omit<AuditEntry, 'source' | 'at'> },
+  write: (entry: PendingAuditEntry) => Promise<T>,
+): Promise<T> {
+  const { model, id, audit } = change;
+  const entry = storedForm({
+    id: randomUUID(), at: new Date(), actor: audit.actor, action: audit.action, target: audit.target, before: audit.before ?? null, after: audit.after ?? null,
+  }) as PendingAuditEntry;
+  entry.at = new Date(entry.at);
+  const hint = `${model.modelName}|${id}|${entry.id}`;
+  await ctx.redis.zadd(hintsKey(ctx.config.REDIS_PREFIX), Date.now(), hint);
+  const result = await write(entry);
+  try {
+    await appendAndClear(model, id, entry);
+    await ctx.redis.zrem(hintsKey(ctx.config.REDIS_PREFIX), hint);
+  } catch (err) {
+    log.warn({ err: err instanceof Error ? err.message : String(err), action: audit.action, id }, 'change written, audit append deferred to the outbox drainer');
+  }
+  return result;
+}
+
+/**
+ * Appends every pending entry the hints point to; returns how many it appended. Entries are appended
+ * whatever their age (the append is idempotent); a hint with no entry is dropped only past the grace time.
+ */
+export async function drainAuditOutbox(ctx: OutboxContext, options: { graceMs?: number; limit?: number } = {}): Promise<number> {
+  const key = hintsKey(ctx.config.REDIS_PREFIX);
+  const graceMs = options.graceMs ?? OUTBOX_GRACE_MS;
+  const hints = await ctx.redis.zrange(key, 0, (options.limit ?? 1000) - 1, 'WITHSCORES');
+  let appended = 0;
+  for (let i = 0; i < hints.length; i += 2) {
+    const hint = hints[i]!;
+    const score = Number(hints[i + 1]);
+    const [modelName, docId, entryId] = hint.split('|');
+    if (!modelName || !docId || !entryId || !mongoose.modelNames().includes(modelName)) {
+      await ctx.redis.zrem(key, hint);
+      continue;
+    }
+    const model = mongoose.model(modelName);
+    const doc = await model.findById(docId, { pendingAudit: 1 }).lean<{ pendingAudit?: PendingAuditEntry[] }>();
+    const entry = doc?.pendingAudit?.find((e) => e.id === entryId);
+    if (entry) {
+      await appendAndClear(model, docId, entry);
+      appended += 1;
+      await ctx.redis.zrem(key, hint);
+    } else if (Date.now() - score > graceMs) {
+      await ctx.redis.zrem(key, hint);
+    }
+  }
+  if (appended) log.info({ appended }, 'audit events drained from the outbox');
+  return appended;
+}
+
+/**
+ * Appends whatever is pending in one collection, without hints (hints lost with a Redis that kept
+ * nothing): reads only documents that carry pending entries.
+ */
+export async function drainPendingIn(model: Model<any>): Promise<number> {
+  let appended = 0;
+  const cursor = model.find({ 'pendingAudit.0': { $exists: true } }, { pendingAudit: 1 }).lean<{ _id: unknown; pendingAudit: PendingAuditEntry[] }>().cursor();
+  for await (const doc of cursor) {
+    for (const entry of doc.pendingAudit) {
+      await appendAndClear(model, String(doc._id), entry);
+      appended += 1;
+    }
+  }
+  return appended;
+}
+
+/** Drains at start-up and then every `everyMs` (web and worker processes); returns the stop function. */
+export function startAuditOutboxDrainer(ctx: OutboxContext, everyMs = 5000): () => Promise<void> {
+  let running: Promise<unknown> | null = null;
+  const pass = () => {
+    if (running) return; // one pass at a time
+    running = drainAuditOutbox(ctx)
+      .catch((err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'audit outbox drain failed; retrying'))
+      .finally(() => (running = null));
+  };
+  pass();
+  const timer = setInterval(pass, everyMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
