@@ -212,7 +212,7 @@ export async function createClaim(ctx: HubContext, actor: AuthUser, input: Claim
     ClaimModel.create({
       ...fields, _id, program: input.program, policyVersion, orgId: org._id, filerUserId: actor.id, status: 'draft',
       history: [{ status: 'draft', at: now, by: actor.username, note: 'created', amountFen: fields.claimedFen as number }],
-      pendingAudit: [entry],
+      pendingAudit: { [entry.id]: entry },
     }));
   return claimDto(claim);
 }

@@ -17,8 +17,20 @@ import { componentLogger } from '../logger.ts';
 
 const log = componentLogger('audit-outbox');
 
-/** Add to a schema whose writes go through recordChange. Absent (not `[]`) on documents with nothing pending. */
-export const pendingAuditField = { pendingAudit: { type: [Schema.Types.Mixed], default: undefined } };
+/**
+ * Add to a schema whose writes go through recordChange: entries keyed by their id (FerretDB's `$pull`
+ * matches whole values only, so an entry is cleared with `$unset` of its key). Absent until first used.
+ */
+export const pendingAuditField = { pendingAudit: { type: Schema.Types.Mixed, default: undefined } };
+
+/** The pending entries a document carries. */
+export type PendingAuditMap = Record<string, PendingAuditEntry>;
+
+/** Puts the entry into a mongoose document's pending audit events (saved with the document's next save). */
+export function withPendingAudit(doc: { get(path: string): unknown; set(path: string, value: unknown): unknown; markModified(path: string): void }, entry: PendingAuditEntry): void {
+  doc.set('pendingAudit', { ...((doc.get('pendingAudit') as PendingAuditMap | null | undefined) ?? {}), [entry.id]: entry });
+  doc.markModified('pendingAudit');
+}
 
 /** One audit event waiting in its document. */
 export interface PendingAuditEntry {
@@ -47,14 +59,15 @@ function toEntry(p: PendingAuditEntry): AuditEntry {
 
 async function appendAndClear(model: Model<any>, docId: string, entry: PendingAuditEntry): Promise<number> {
   const seq = await appendAudit(toEntry(entry));
-  await model.updateOne({ _id: docId }, { $pull: { pendingAudit: { id: entry.id } } });
+  // Clearing the outbox is not a change of the document: its updatedAt stays.
+  await model.updateOne({ _id: docId }, { $unset: { [`pendingAudit.${entry.id}`]: '' } }, { timestamps: false });
   return seq;
 }
 
 /**
  * Records one state change with its audit event. `write` must persist the change and, in the same
- * document update, the given entry in the document's `pendingAudit` (e.g. `doc.pendingAudit.push(e)`
- * before `doc.save()`, or `$push: {pendingAudit: e}` beside the `$set`). Once written, the event is
+ * document update, the given entry in the document's `pendingAudit` under its id (e.g. `withPendingAudit(doc, e)`
+ * before `doc.save()`, or `$set: {[`pendingAudit.${e.id}`]: e}` beside the change). Once written, the event is
  * appended to the chain; if that fails (database gone) the change stands and a drainer appends it later.
  */
 export async function recordChange<T>(
@@ -97,8 +110,8 @@ export async function drainAuditOutbox(ctx: OutboxContext, options: { graceMs?: 
       continue;
     }
     const model = mongoose.model(modelName);
-    const doc = await model.findById(docId, { pendingAudit: 1 }).lean<{ pendingAudit?: PendingAuditEntry[] }>();
-    const entry = doc?.pendingAudit?.find((e) => e.id === entryId);
+    const doc = await model.findById(docId, { pendingAudit: 1 }).lean<{ pendingAudit?: PendingAuditMap }>();
+    const entry = doc?.pendingAudit?.[entryId];
     if (entry) {
       await appendAndClear(model, docId, entry);
       appended += 1;
@@ -117,9 +130,9 @@ export async function drainAuditOutbox(ctx: OutboxContext, options: { graceMs?: 
  */
 export async function drainPendingIn(model: Model<any>): Promise<number> {
   let appended = 0;
-  const cursor = model.find({ 'pendingAudit.0': { $exists: true } }, { pendingAudit: 1 }).lean<{ _id: unknown; pendingAudit: PendingAuditEntry[] }>().cursor();
+  const cursor = model.find({ pendingAudit: { $exists: true, $ne: {} } }, { pendingAudit: 1 }).lean<{ _id: unknown; pendingAudit: PendingAuditMap | null }>().cursor();
   for await (const doc of cursor) {
-    for (const entry of doc.pendingAudit) {
+    for (const entry of Object.values(doc.pendingAudit ?? {})) {
       await appendAndClear(model, String(doc._id), entry);
       appended += 1;
     }
