@@ -48,7 +48,8 @@ describe('audit log', () => {
   });
 
   for (const mode of ['lock', 'no-lock']) {
-    it(`two processes appending at once still build one chain (${mode === 'lock' ? 'batched under the Redis chain lock' : 'one by one, unique seq index only'})`, async () => {
+    it(`two processes appending at once still build one chain (${mode === 'lock' ? 'batched under the Redis chain lock' : 'one by one, unique seq index only'})`, async function () {
+      this.timeout(120_000); // two child processes start (tsx) on a possibly busy machine
       const before = await AuditEventModel.countDocuments();
       const child = () =>
         run(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'test/support/appendAuditChild.ts'), '150', mode], { env: process.env });

@@ -100,45 +100,44 @@ function chainDocs(batch: Pending[], from: Tail) {
   });
 }
 
-function isIdConflict(err: unknown): boolean {
-  if (!isDuplicateKeyError(err)) return false;
-  const keys = err.keyValue ? Object.keys(err.keyValue) : [];
-  return keys.length ? keys.includes('_id') : /_id_|_id:/.test(err.message);
-}
-
-/**
- * Resolves the entries whose source is already in the chain (or twice in this batch) and returns the
- * rest. Under the chain lock nobody appends meanwhile, so what is missing now is missing at the insert.
- */
-async function dropAppended(batch: Pending[]): Promise<Pending[]> {
-  const sourced = batch.filter((p) => p.entry.source !== undefined);
-  if (!sourced.length) return batch;
-  const found = await Promise.all(sourced.map((p) => AuditEventModel.findById(sourceEventId(p.entry.source!), { seq: 1 }).lean<{ seq: number }>()));
-  const appended = new Map<string, number>();
-  sourced.forEach((p, i) => {
-    if (found[i]) appended.set(p.entry.source!, found[i]!.seq);
-  });
-  const firstInBatch = new Map<string, Pending>();
+/** The same change queued twice here (its writer and a drainer): one entry, both callers learn its seq. */
+function dedupeInBatch(batch: Pending[]): Pending[] {
+  const first = new Map<string, Pending>();
   const rest: Pending[] = [];
   for (const p of batch) {
     const source = p.entry.source;
-    if (source === undefined) {
-      rest.push(p);
+    const earlier = source === undefined ? undefined : first.get(source);
+    if (earlier) {
+      const resolveEarlier = earlier.resolve;
+      earlier.resolve = (seq) => (resolveEarlier(seq), p.resolve(seq));
       continue;
     }
-    const seq = appended.get(source);
-    if (seq !== undefined) p.resolve(seq);
-    else if (firstInBatch.has(source)) {
-      // The same change queued twice here (its writer and a drainer): one event, both learn its seq.
-      const first = firstInBatch.get(source)!;
-      const resolveFirst = first.resolve;
-      first.resolve = (s) => (resolveFirst(s), p.resolve(s));
-    } else {
-      firstInBatch.set(source, p);
-      rest.push(p);
-    }
+    if (source !== undefined) first.set(source, p);
+    rest.push(p);
   }
   return rest;
+}
+
+/**
+ * After a duplicate-key refusal of an entry with a source: if that source's event is in the chain,
+ * resolve the entry with its seq and return true. (FerretDB does not name the index a duplicate hit,
+ * so `_id` and `seq` conflicts are told apart by this lookup, made only on the refusal path.)
+ */
+async function resolvedAsAppended(p: Pending | undefined): Promise<boolean> {
+  if (p?.entry.source === undefined) return false;
+  const existing = await AuditEventModel.findById(sourceEventId(p.entry.source), { seq: 1 }).lean<{ seq: number }>();
+  if (!existing) return false;
+  p.resolve(existing.seq);
+  return true;
+}
+
+function firstWriteError(err: unknown): { index: number; message: string } | null {
+  const raw = (err as { writeErrors?: unknown }).writeErrors;
+  const list = (Array.isArray(raw) ? raw : raw ? [raw] : []) as { index?: number; errmsg?: string; err?: { index?: number; errmsg?: string } }[];
+  const e = list[0];
+  if (!e) return null;
+  const index = e.index ?? e.err?.index;
+  return typeof index === 'number' ? { index, message: e.errmsg ?? e.err?.errmsg ?? '' } : null;
 }
 
 async function readTail(): Promise<Tail> {
@@ -148,39 +147,51 @@ async function readTail(): Promise<Tail> {
   return loadTailFromDb();
 }
 
-/** Writes one batch; returns the entries still to write (after a lost race). */
+/**
+ * Writes one batch; returns the entries still to write. The happy path is one insert: an entry whose
+ * source is already chained (a drain retried after a crash) is found by the unique `_id` index refusing
+ * it, never by reading the log first.
+ */
 async function writeBatch(batch: Pending[]): Promise<Pending[]> {
+  const todo = dedupeInBatch(batch);
   if (chainLock) {
     const lock = chainLock;
     // Under the lock nobody else appends: take the tail, write the whole batch at once.
     return withChainLock(async () => {
-      const todo = await dropAppended(batch);
-      if (!todo.length) return [];
       const docs = chainDocs(todo, await readTail());
+      let inserted = docs.length;
+      let failure: unknown = null;
       try {
-        await AuditEventModel.insertMany(docs, { ordered: true });
+        await AuditEventModel.collection.insertMany(docs, { ordered: true });
       } catch (err) {
-        // A lock-less writer (a one-off script) moved the tail, or the insert half-landed: re-read it from
-        // the database and try the batch again (entries already written are found by their source).
-        await lock.redis.del(lock.tailKey);
-        if (isDuplicateKeyError(err)) return todo;
-        throw err;
+        failure = err;
+        inserted = firstWriteError(err)?.index ?? 0;
       }
-      const last = docs.at(-1)!;
-      tail = { seq: last.seq, hash: last.hash };
-      await lock.redis.set(lock.tailKey, JSON.stringify(tail));
-      todo.forEach((p, i) => p.resolve(docs[i]!.seq));
-      return [];
+      todo.slice(0, inserted).forEach((p, i) => p.resolve(docs[i]!.seq));
+      if (inserted > 0) {
+        const last = docs[inserted - 1]!;
+        tail = { seq: last.seq, hash: last.hash };
+        await lock.redis.set(lock.tailKey, JSON.stringify(tail));
+      }
+      if (!failure) return [];
+      if (isDuplicateKeyError(failure) && (await resolvedAsAppended(todo[inserted]))) {
+        // Already in the chain: answered with its seq; chain the rest after what did land.
+        return todo.slice(inserted + 1);
+      }
+      // A lock-less writer (a one-off script) moved the tail, or the insert half-landed: re-read the tail.
+      await lock.redis.del(lock.tailKey);
+      if (isDuplicateKeyError(failure)) return todo.slice(inserted);
+      throw failure;
     });
   }
-  const todo = await dropAppended(batch);
   for (let i = 0; i < todo.length; i += 1) {
     const [doc] = chainDocs([todo[i]!], await readTail());
     try {
-      await AuditEventModel.create(doc);
+      await AuditEventModel.collection.insertOne(doc!);
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
-      // Another process appended first (or appended this very source): chain the rest after the new tail.
+      if (await resolvedAsAppended(todo[i])) return todo.slice(i + 1);
+      // Another process appended first: chain the rest after the new tail.
       tail = null;
       return todo.slice(i);
     }

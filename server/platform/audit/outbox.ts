@@ -93,13 +93,15 @@ export async function recordChange<T>(
 }
 
 /**
- * Appends every pending entry the hints point to; returns how many it appended. Entries are appended
- * whatever their age (the append is idempotent); a hint with no entry is dropped only past the grace time.
+ * Appends every pending entry the hints point to (older than minAgeMs); returns how many it appended.
+ * The append is idempotent, so racing the entry's writer is harmless; a hint with no entry is dropped
+ * only past the grace time.
  */
-export async function drainAuditOutbox(ctx: OutboxContext, options: { graceMs?: number; limit?: number } = {}): Promise<number> {
+export async function drainAuditOutbox(ctx: OutboxContext, options: { graceMs?: number; minAgeMs?: number; limit?: number } = {}): Promise<number> {
   const key = hintsKey(ctx.config.REDIS_PREFIX);
   const graceMs = options.graceMs ?? OUTBOX_GRACE_MS;
-  const hints = await ctx.redis.zrange(key, 0, (options.limit ?? 1000) - 1, 'WITHSCORES');
+  // Entries younger than minAgeMs are most likely being appended by their writer right now.
+  const hints = await ctx.redis.zrangebyscore(key, '-inf', Date.now() - (options.minAgeMs ?? 0), 'WITHSCORES', 'LIMIT', 0, options.limit ?? 1000);
   let appended = 0;
   for (let i = 0; i < hints.length; i += 2) {
     const hint = hints[i]!;
@@ -145,7 +147,7 @@ export function startAuditOutboxDrainer(ctx: OutboxContext, everyMs = 5000): () 
   let running: Promise<unknown> | null = null;
   const pass = () => {
     if (running) return; // one pass at a time
-    running = drainAuditOutbox(ctx)
+    running = drainAuditOutbox(ctx, { minAgeMs: 2000 })
       .catch((err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'audit outbox drain failed; retrying'))
       .finally(() => (running = null));
   };
