@@ -44,9 +44,19 @@ export const envSchema = z.object({
   MEDIASOUP_NUM_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   MEDIASOUP_LISTEN_IP: z.string().default('0.0.0.0'),
   MEDIASOUP_ANNOUNCED_ADDRESS: z.string().optional(),
+  /** Fallback port range (a WebRtcServer whose port is taken, pipe transports between workers). */
   MEDIASOUP_MIN_PORT: integer(40000, 1024, 65535),
   MEDIASOUP_MAX_PORT: integer(40999, 1024, 65535),
   MEDIASOUP_MAX_CONSUMERS_PER_ROUTER: integer(400, 1),
+  /**
+   * Every viewer's media goes through one WebRtcServer per mediasoup worker: worker i listens on UDP and
+   * TCP port MEDIASOUP_WEBRTC_PORT + i (open these in the firewall). 0 picks free ports (tests).
+   */
+  MEDIASOUP_WEBRTC_PORT: integer(44444, 0, 65535),
+  /** Transport caps: per socket connection, per client address (this process) and per live session. */
+  MEDIASOUP_MAX_TRANSPORTS_PER_CONNECTION: integer(2, 1, 16),
+  MEDIASOUP_MAX_TRANSPORTS_PER_ADDRESS: integer(40, 1),
+  MEDIASOUP_MAX_TRANSPORTS_PER_SESSION: integer(2000, 1),
 });
 
 export type HubConfig = z.infer<typeof envSchema> & { HUB_JWT_SECRET: string };

@@ -14,6 +14,7 @@ import { opennessComponent } from './openness/opennessComponent.ts';
 import { claimsComponent } from './claims/component.ts';
 import { liveComponent } from './live/liveComponent.ts';
 import { commerceComponent } from './commerce/commerceComponent.ts';
+import { auditOutboxComponent } from './platform/audit/outboxComponent.ts';
 
 /**
  * A business component's hooks into the web process. REST routes and Socket.IO handlers both call the
@@ -56,4 +57,5 @@ export const components: HubComponent[] = [
   opennessComponent,
   commerceComponent,
   liveComponent,
+  auditOutboxComponent,
 ];

@@ -6,6 +6,7 @@ import { queueOptions } from '../server/platform/queues.ts';
 import { componentLogger } from '../server/platform/logger.ts';
 import type { HubContext } from '../server/platform/context.ts';
 import { startOverviewCounters } from '../server/openness/overviewCounters.ts';
+import { startAuditOutboxDrainer } from '../server/platform/audit/outbox.ts';
 
 const log = componentLogger('workers');
 
@@ -37,6 +38,8 @@ export async function startWorkers(ctx: HubContext): Promise<Worker[]> {
 
 async function main(): Promise<void> {
   const ctx = await bootstrap();
+  // Audit events a crash left in the outbox (a claim assessed, its event not yet chained) are appended now.
+  const stopDrainer = startAuditOutboxDrainer(ctx);
   const workers = await startWorkers(ctx);
   log.info({ queues: processors.map((p) => p.queue) }, 'workers started');
   process.stdout.write(`Dehua Live Hub workers are running (${processors.length} queues)\n`);
@@ -47,6 +50,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'workers shutting down: finishing active jobs');
     // close() waits for active jobs to finish, so none is lost or left half-done.
     await Promise.all(workers.map((w) => w.close()));
+    await stopDrainer();
     ctx.redis.disconnect();
     await disconnectMongo();
     log.info('workers stopped');

@@ -1,5 +1,6 @@
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
 import { ITEM_CATEGORIES, PROGRAMS } from '../../config/policies/types.ts';
+import { pendingAuditField } from '../platform/audit/outbox.ts';
 
 export const CLAIM_STATUSES = ['draft', 'submitted', 'assessed', 'approved', 'returned', 'rejected', 'paid'] as const;
 export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
@@ -77,6 +78,8 @@ const claimSchema = new Schema(
       paidAt: { type: Date, default: null },
       recordedBy: { type: String, default: null },
     },
+    /** Audit events of this claim's changes not yet in the chain (platform/audit/outbox.ts). */
+    ...pendingAuditField,
   },
   { collection: 'claims', timestamps: true },
 );

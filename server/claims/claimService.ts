@@ -5,7 +5,8 @@ import type { Response } from 'express';
 import type { HubContext } from '../platform/context.ts';
 import type { AuthUser } from '../platform/auth/roles.ts';
 import { READ_ALL_ROLES } from '../platform/auth/roles.ts';
-import { appendAudit } from '../platform/audit/auditLog.ts';
+import { recordChange } from '../platform/audit/outbox.ts';
+import { saveClaimAudited } from './claimAudit.ts';
 import { hubEvents } from '../platform/events.ts';
 import { badRequest, conflict, forbidden, HttpError, notFound } from '../platform/errors.ts';
 import { releaseUniqueKeys } from '../platform/uniqueKeys.ts';
@@ -204,13 +205,16 @@ export async function createClaim(ctx: HubContext, actor: AuthUser, input: Claim
   const policyVersion = ctx.config.HUB_POLICY_VERSION;
   const { org, fields } = await resolveClaimFields(actor, input, policyVersion);
   const now = new Date();
-  const claim = await ClaimModel.create({
-    ...fields, program: input.program, policyVersion, orgId: org._id, filerUserId: actor.id, status: 'draft',
-    history: [{ status: 'draft', at: now, by: actor.username, note: 'created', amountFen: fields.claimedFen as number }],
-  });
-  const dto = claimDto(claim);
-  await appendAudit({ actor, action: 'claim.create', target: { type: 'claim', id: dto.id }, after: { program: dto.program, claimedFen: dto.claimedFen, items: dto.items.length } });
-  return dto;
+  const _id = new mongoose.Types.ObjectId();
+  const items = (fields.items as unknown[] | undefined)?.length ?? 0;
+  const audit = { actor, action: 'claim.create', target: { type: 'claim', id: String(_id) }, after: { program: input.program, claimedFen: (fields.claimedFen as number | undefined) ?? 0, items } };
+  const claim = await recordChange(ctx, { model: ClaimModel, id: String(_id), audit }, (entry) =>
+    ClaimModel.create({
+      ...fields, _id, program: input.program, policyVersion, orgId: org._id, filerUserId: actor.id, status: 'draft',
+      history: [{ status: 'draft', at: now, by: actor.username, note: 'created', amountFen: fields.claimedFen as number }],
+      pendingAudit: { [entry.id]: entry },
+    }));
+  return claimDto(claim);
 }
 
 export async function updateClaim(ctx: HubContext, actor: AuthUser, id: string, input: ClaimInput) {
@@ -223,10 +227,8 @@ export async function updateClaim(ctx: HubContext, actor: AuthUser, id: string, 
     const before = { claimedFen: claim.claimedFen, items: claim.items.length };
     claim.set(fields);
     claim.history.push({ status: claim.status, at: new Date(), by: actor.username, note: 'edited', amountFen: claim.claimedFen });
-    await claim.save();
-    const dto = claimDto(claim);
-    await appendAudit({ actor, action: 'claim.edit', target: { type: 'claim', id }, before, after: { claimedFen: dto.claimedFen, items: dto.items.length } });
-    return dto;
+    await saveClaimAudited(ctx, claim, { actor, action: 'claim.edit', before, after: { claimedFen: claim.claimedFen ?? 0, items: claim.items.length } });
+    return claimDto(claim);
   });
 }
 
@@ -240,8 +242,7 @@ export async function submitClaim(ctx: HubContext, actor: AuthUser, id: string) 
     const now = new Date();
     claim.set({ status: 'submitted', revision: claim.revision + 1, submittedAt: now, eligibleFen: null, proposedFen: null, trace: [] });
     claim.history.push({ status: 'submitted', at: now, by: actor.username, note: before.status === 'returned' ? 'resubmitted after correction' : null, amountFen: claim.claimedFen });
-    await claim.save();
-    await appendAudit({ actor, action: 'claim.submit', target: { type: 'claim', id }, before, after: { status: 'submitted', revision: claim.revision } });
+    await saveClaimAudited(ctx, claim, { actor, action: 'claim.submit', before, after: { status: 'submitted', revision: claim.revision } });
     return claimDto(claim);
   });
   // After the write: if enqueueing fails the claim stays submitted and the maintenance sweep enqueues it.
@@ -347,10 +348,8 @@ export async function reviewClaim(ctx: HubContext, actor: AuthUser, id: string, 
       // A rejected claim no longer holds its invoices, files, purchases or station place.
       if (status === 'rejected') await releaseUniqueKeys(id);
     }
-    await claim.save();
-    const out = claimDto(claim);
-    await appendAudit({ actor, action: `claim.${command.decision}`, target: { type: 'claim', id }, before, after: { status: out.status, approvedFen: out.approvedFen, note: command.note ?? null } });
-    return out;
+    await saveClaimAudited(ctx, claim, { actor, action: `claim.${command.decision}`, before, after: { status: claim.status, approvedFen: claim.approvedFen ?? null, note: command.note ?? null } });
+    return claimDto(claim);
   });
   if (approvedEvent) {
     const e = approvedEvent as { amountFen: number; at: Date; orgId: string; program: string };
@@ -378,8 +377,7 @@ export async function payClaim(ctx: HubContext, actor: AuthUser, id: string, pay
     const now = new Date();
     claim.set({ status: 'paid', paidFen: amountFen, payment: { voucherNo: payment.voucherNo, paidAt: payment.paidAt, recordedBy: actor.username } });
     claim.history.push({ status: 'paid', at: now, by: actor.username, note: `voucher ${payment.voucherNo}`, amountFen });
-    await claim.save();
-    await appendAudit({ actor, action: 'claim.pay', target: { type: 'claim', id }, before: { status: 'approved' }, after: { status: 'paid', paidFen: amountFen, voucherNo: payment.voucherNo } });
+    await saveClaimAudited(ctx, claim, { actor, action: 'claim.pay', before: { status: 'approved' }, after: { status: 'paid', paidFen: amountFen, voucherNo: payment.voucherNo } });
     paidEvent = { orgId: String(claim.orgId), program: claim.program, amountFen };
     return claimDto(claim);
   });
@@ -412,8 +410,7 @@ export async function addEvidence(ctx: HubContext, actor: AuthUser, id: string, 
     const item = findItem(claim, itemId);
     if (item.evidence.length >= 10) throw conflict('An item holds at most 10 evidence files', undefined, 'too_many_files');
     item.evidence.push(stored);
-    await claim.save();
-    await appendAudit({ actor, action: 'claim.evidence.add', target: { type: 'claim', id }, after: { itemId, fileId: stored.fileId, sha256: stored.sha256, size: stored.size } });
+    await saveClaimAudited(ctx, claim, { actor, action: 'claim.evidence.add', after: { itemId, fileId: stored.fileId, sha256: stored.sha256, size: stored.size } });
     return claimDto(claim);
   });
 }
@@ -427,8 +424,7 @@ export async function removeEvidence(ctx: HubContext, actor: AuthUser, id: strin
     const index = item.evidence.findIndex((e) => e.fileId === fileId);
     if (index < 0) throw notFound(`Evidence file ${fileId}`);
     const [removed] = item.evidence.splice(index, 1);
-    await claim.save();
-    await appendAudit({ actor, action: 'claim.evidence.remove', target: { type: 'claim', id }, before: { itemId, fileId, sha256: removed?.sha256 } });
+    await saveClaimAudited(ctx, claim, { actor, action: 'claim.evidence.remove', before: { itemId, fileId, sha256: removed?.sha256 } });
     return claimDto(claim);
   });
 }

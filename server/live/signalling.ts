@@ -246,7 +246,7 @@ export class LiveSignalling {
         const status = await sessionStatus(this.ctx.redis, this.prefix, sessionId);
         if (status !== 'live') throw conflict('Go live first (session:start), then send media', undefined, 'wrong_state');
       }
-      return (await room()).createTransport(socket.id, direction);
+      return (await room()).createTransport(socket.id, direction, this.clientAddress(socket));
     });
     on('media:connectTransport', schemas.connectTransport, async ({ transportId, dtlsParameters }) => {
       await (await room(false)).connectTransport(socket.id, transportId, dtlsParameters as never);
@@ -295,6 +295,13 @@ export class LiveSignalling {
         void this.ctx.redis.srem(this.viewersKey(sessionId), socket.id).then(() => this.scheduleViewerFlush(sessionId));
       }
     });
+  }
+
+  /** The client's address for the per-address media cap: the proxy's X-Forwarded-For only when it is trusted. */
+  private clientAddress(socket: Socket): string {
+    const forwarded = socket.handshake.headers['x-forwarded-for'];
+    if (this.ctx.config.HUB_TRUST_PROXY && typeof forwarded === 'string' && forwarded) return forwarded.split(',')[0]!.trim();
+    return socket.handshake.address;
   }
 
   private viewersKey(sessionId: string): string {

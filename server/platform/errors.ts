@@ -52,9 +52,35 @@ export function duplicateKeyToConflict(err: { keyValue?: Record<string, unknown>
   return conflict(`A ${what} with the same ${named} already exists`, { fields });
 }
 
+const DATABASE_UNAVAILABLE = new Set([
+  'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoServerSelectionError', 'MongooseServerSelectionError',
+  'MongoPoolClearedError', 'MongoNotConnectedError', 'MongoTopologyClosedError', 'MongoServerClosedError',
+]);
+
+/**
+ * True for errors that mean the database could not be reached (down, restarting, pool cleared), as
+ * opposed to a refused operation: the request may be retried. Looks through `cause`/`reason` chains.
+ */
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 4) return false;
+  const e = err as { name?: string; message?: string; cause?: unknown; reason?: unknown; errorLabels?: unknown; errorLabelSet?: Set<string> };
+  if (e.name && DATABASE_UNAVAILABLE.has(e.name)) return true;
+  // mongoose buffers commands while disconnected and gives up with this message.
+  if (e.name === 'MongooseError' && /buffering timed out/.test(e.message ?? '')) return true;
+  if (e.errorLabelSet instanceof Set && e.errorLabelSet.has('ResetPool')) return true;
+  return isDatabaseUnavailable(e.cause, depth + 1) || isDatabaseUnavailable(e.reason, depth + 1);
+}
+
+/** Seconds a client should wait before retrying a request refused because the database is unavailable. */
+export const DATABASE_RETRY_AFTER_S = 5;
+
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   let httpError: HttpError;
   if (err instanceof HttpError) httpError = err;
+  else if (isDatabaseUnavailable(err)) {
+    (req.log ?? logger).warn({ err: { name: err?.name, message: err?.message } }, 'database unavailable');
+    httpError = new HttpError(503, 'service_unavailable', 'The database is unavailable for a moment; try again shortly', { retryAfterSeconds: DATABASE_RETRY_AFTER_S }, { 'Retry-After': String(DATABASE_RETRY_AFTER_S) });
+  }
   else if (err instanceof ZodError) httpError = validationError(err, 'body');
   else if (isDuplicateKeyError(err)) httpError = duplicateKeyToConflict(err);
   else if (err?.type === 'entity.too.large') httpError = new HttpError(413, 'payload_too_large', `Request body is larger than the ${err.limit ?? ''} byte limit; send less`);

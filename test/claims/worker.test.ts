@@ -8,6 +8,8 @@ import { createOrg, createUser, type UserFixture } from '../support/factories.ts
 import { ROOT } from '../../scripts/services.ts';
 import { ClaimModel } from '../../server/claims/claim.model.ts';
 import { AuditEventModel } from '../../server/platform/audit/auditEvent.model.ts';
+import { drainAuditOutbox } from '../../server/platform/audit/outbox.ts';
+import { verifyAuditChain } from '../../server/platform/audit/auditLog.ts';
 import { UniqueKeyModel } from '../../server/platform/uniqueKeys.ts';
 import { assessClaim } from '../../server/claims/processors/assessClaim.ts';
 import { ASSESS_QUEUE, claimQueues, enqueueAssessment } from '../../server/claims/processors/queues.ts';
@@ -62,6 +64,7 @@ async function expectAssessedOnce(ids: string[]): Promise<void> {
   const perClaim = new Map<string, number>();
   for (const a of audits) perClaim.set(String(a.target?.id), (perClaim.get(String(a.target?.id)) ?? 0) + 1);
   expect([...perClaim.values()].every((n) => n === 1)).to.equal(true);
+  expect(perClaim.size, 'claims assessed without their claim.assess event').to.equal(ids.length);
   expect(await UniqueKeyModel.countDocuments({ owner: { $in: ids } })).to.equal(ids.length * 2);
 }
 
@@ -151,5 +154,35 @@ describe('tally worker: idempotency, retries and crashes (real Redis and worker 
     again.kill('SIGTERM');
     await exited(again);
     await expectAssessedOnce(ids);
+  });
+
+  it('a worker killed between a claim write and its audit append leaves the event in the outbox, appended once after restart', async () => {
+    const { ctx } = await getTestHub();
+    const ids = await submitMany(filer, 6);
+    // Hold the chain lock as a stuck process would: every assessment writes its claim, then waits to append.
+    const lockKey = `${ctx.config.REDIS_PREFIX}:audit-chain-lock`;
+    await ctx.redis.set(lockKey, 'held-by-test', 'PX', 120_000);
+    let child: ChildProcess | null = null;
+    try {
+      child = await startWorkerProcess();
+      await waitUntil('all claims written as assessed', async () => (await ClaimModel.countDocuments({ _id: { $in: ids }, status: 'assessed' })) === ids.length, 60_000);
+      expect(await AuditEventModel.countDocuments({ action: 'claim.assess', 'target.id': { $in: ids } })).to.equal(0);
+      child.kill('SIGKILL');
+      await exited(child);
+    } finally {
+      await ctx.redis.del(lockKey);
+    }
+    // The restarted worker drains the outbox at start-up, and the web process's drainer every few seconds: still once.
+    const again = await startWorkerProcess();
+    try {
+      await waitUntil('every assessment audited', async () => (await AuditEventModel.countDocuments({ action: 'claim.assess', 'target.id': { $in: ids } })) === ids.length, 60_000);
+      await drainAuditOutbox(ctx, { graceMs: 0 });
+    } finally {
+      again.kill('SIGTERM');
+      await exited(again);
+    }
+    await expectAssessedOnce(ids);
+    expect(await ClaimModel.countDocuments({ _id: { $in: ids }, pendingAudit: { $exists: true, $ne: {} } })).to.equal(0);
+    expect(await verifyAuditChain()).to.deep.include({ ok: true, firstBreak: null });
   });
 });

@@ -2,10 +2,12 @@ import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import path from 'node:path';
-import { api } from '../support/testHub.ts';
+import { api, getTestHub } from '../support/testHub.ts';
 import { bureauToken, unique } from '../support/factories.ts';
 import { AuditEventModel } from '../../server/platform/audit/auditEvent.model.ts';
-import { appendAudit, verifyAuditChain } from '../../server/platform/audit/auditLog.ts';
+import mongoose from 'mongoose';
+import { appendAudit, sourceEventId, verifyAuditChain } from '../../server/platform/audit/auditLog.ts';
+import { hashEvent, type ChainedEventBody } from '../../server/platform/audit/auditChain.ts';
 import { ROOT } from '../../scripts/services.ts';
 
 const run = promisify(execFile);
@@ -46,7 +48,8 @@ describe('audit log', () => {
   });
 
   for (const mode of ['lock', 'no-lock']) {
-    it(`two processes appending at once still build one chain (${mode === 'lock' ? 'batched under the Redis chain lock' : 'one by one, unique seq index only'})`, async () => {
+    it(`two processes appending at once still build one chain (${mode === 'lock' ? 'batched under the Redis chain lock' : 'one by one, unique seq index only'})`, async function () {
+      this.timeout(120_000); // two child processes start (tsx) on a possibly busy machine
       const before = await AuditEventModel.countDocuments();
       const child = () =>
         run(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'test/support/appendAuditChild.ts'), '150', mode], { env: process.env });
@@ -91,5 +94,62 @@ describe('audit log', () => {
       await AuditEventModel.create(victim);
     }
     expect((await verifyAuditChain()).ok).to.equal(true);
+  });
+
+  it('a value the database stores differently (a lone surrogate) still verifies: the hash covers what is stored', async () => {
+    // Input validation refuses such text at the edge; values from elsewhere (a worker, a script) must not break the chain.
+    const seq = await appendAudit({
+      actor: { id: 'u\udc00', username: 'x\ud800y', role: 'bureau' }, action: 'test.surrogate', target: { type: 'product', id: 'p\ud800' },
+      before: null, after: { name: 'a\ud800', ['k\udbff']: ['\udfff', 1.5, -0, true], at: new Date('2026-01-02T03:04:05.006Z') },
+    });
+    const stored = await AuditEventModel.findOne({ seq }).lean();
+    expect((stored!.after as { name: string }).name).to.equal('a\ufffd');
+    expect(stored!.target!.id).to.equal('p\ufffd');
+    expect(stored!.v).to.equal(2);
+    expect(await verifyAuditChain()).to.deep.include({ ok: true, firstBreak: null });
+    expect((await auditVerifyCli()).code).to.equal(0);
+  });
+
+  it('events hashed by scheme v1 (before v2) still verify beside v2 events', async () => {
+    const tailEvent = await AuditEventModel.findOne({}, { seq: 1, hash: 1 }).sort({ seq: -1 }).lean();
+    const body: ChainedEventBody = {
+      seq: tailEvent!.seq + 1, at: new Date().toISOString(), actor: { id: null, username: 'system', role: null }, action: 'test.v1',
+      target: { type: 'test', id: 'v1' }, before: null, after: { n: 1, s: '旧' }, prevHash: tailEvent!.hash,
+    };
+    const { ctx } = await getTestHub();
+    // Written as the old code wrote it; the chain's cached tail (Redis) is told, as the old writer would have left it.
+    await AuditEventModel.create({ ...body, at: new Date(body.at), hash: hashEvent(body) });
+    await ctx.redis.del(`${ctx.config.REDIS_PREFIX}:audit-chain-tail`);
+    await appendAudit({ actor: null, action: 'test.after-v1', target: { type: 'test', id: 'v2' } });
+    const verdict = await verifyAuditChain();
+    expect(verdict).to.deep.include({ ok: true, firstBreak: null });
+  });
+
+  it('an append neither reads nor sorts the log: the tail comes from Redis under the chain lock', async () => {
+    await appendAudit({ actor: null, action: 'test.warm', target: { type: 'test', id: 'warm' } }); // tail now cached
+    const ops: string[] = [];
+    const debug = (collection: string, method: string, query: unknown, doc: unknown, options: unknown) => {
+      if (collection === 'audit_events') ops.push(`${method} ${JSON.stringify(query)} ${JSON.stringify(options ?? {})}`);
+    };
+    mongoose.set('debug', debug);
+    try {
+      await Promise.all(Array.from({ length: 5 }, (_, i) => appendAudit({ actor: null, action: 'test.nosort', target: { type: 'test', id: String(i) } })));
+    } finally {
+      mongoose.set('debug', false);
+    }
+    expect(ops.filter((o) => !o.startsWith('insertMany')), ops.join('\n')).to.deep.equal([]);
+    expect(ops.length).to.be.greaterThan(0);
+    expect(await verifyAuditChain()).to.deep.include({ ok: true });
+  });
+
+  it('an event with a source id is appended once, however often and from however many callers', async () => {
+    const source = unique('source');
+    const entry = { actor: null, action: 'test.once', target: { type: 'test', id: source }, source, at: new Date().toISOString() };
+    const seqs = await Promise.all([appendAudit(entry), appendAudit(entry), appendAudit(entry)]);
+    const again = await appendAudit(entry);
+    expect(new Set([...seqs, again]).size).to.equal(1);
+    expect(await AuditEventModel.countDocuments({ _id: sourceEventId(source) })).to.equal(1);
+    expect(await AuditEventModel.countDocuments({ action: 'test.once', 'target.id': source })).to.equal(1);
+    expect(await verifyAuditChain()).to.deep.include({ ok: true });
   });
 });

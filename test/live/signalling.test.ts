@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { api } from '../support/testHub.ts';
 import { createUser } from '../support/factories.ts';
+import { io as connectClient } from 'socket.io-client';
 import { connectLive, expectStatus, getLiveHub, liveSession, liveWorld, nextEvent, request, bookSession } from './liveSupport.ts';
 import { CHAT_RATE_MESSAGES } from '../../server/live/chat/chatService.ts';
 
@@ -216,5 +217,51 @@ describe('live signalling over Socket.IO (/live): errors, chat, pins, viewers', 
     expect(ended.body).to.include({ status: 'ended', peakViewers: 3, pinnedProductId: null });
     await statusSeen;
     expect((await api('GET', `/api/v1/sessions/${live.id}`, { token: w.cast.auditor.token })).body.peakViewers).to.equal(3);
+  });
+
+  it('30 anonymous sockets asking 4 receive transports each exhaust nothing: caps answer media_full, a viewer elsewhere still gets media', async function () {
+    const hub = await getLiveHub();
+    if (!hub.ctx.services.liveMedia) this.skip();
+    const config = hub.ctx.config;
+    const live = await liveSession(await liveWorld());
+    const crowd = await Promise.all(Array.from({ length: 30 }, () => open()));
+    await Promise.all(crowd.map((s) => request(s, 'session:join', { sessionId: live.id })));
+    const replies = (await Promise.all(crowd.map((s) => Promise.all(Array.from({ length: 4 }, () => request(s, 'media:createTransport', { direction: 'recv' })))))).flat();
+    const granted = replies.filter((r) => r.data);
+    const refused = replies.filter((r) => r.error);
+    expect(refused.map((r) => r.error!.code).every((c) => c === 'media_full'), JSON.stringify(refused.find((r) => r.error!.code !== 'media_full'))).to.equal(true);
+    expect(granted.length).to.equal(Math.min(30 * config.MEDIASOUP_MAX_TRANSPORTS_PER_CONNECTION, config.MEDIASOUP_MAX_TRANSPORTS_PER_ADDRESS));
+    const scopes = new Set(refused.map((r) => (r.error!.details as { scope: string }).scope));
+    expect([...scopes].sort()).to.deep.equal(['address', 'connection']);
+    // Every transport shares its worker's one UDP and one TCP port.
+    const ports = new Set(granted.flatMap((r) => (r.data.iceCandidates as { port: number }[]).map((c) => c.port)));
+    expect(ports.size).to.be.at.most(2 * (hub.ctx.services.liveMedia as { workers: unknown[] }).workers.length);
+    // A real viewer behind another address (through a trusted proxy) still gets its transport.
+    const trusted = config.HUB_TRUST_PROXY;
+    config.HUB_TRUST_PROXY = true;
+    try {
+      const other = connectClient(`${hub.baseUrl}/live`, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { 'x-forwarded-for': '198.51.100.7' } });
+      sockets.push(other);
+      await new Promise<void>((resolve, reject) => {
+        other.once('connect', () => resolve());
+        other.once('connect_error', reject);
+      });
+      await request(other, 'session:join', { sessionId: live.id });
+      const mine = await request(other, 'media:createTransport', { direction: 'recv' });
+      expect(mine.error).to.equal(undefined);
+      expect(mine.data.iceCandidates.length).to.be.greaterThan(0);
+    } finally {
+      config.HUB_TRUST_PROXY = trusted;
+    }
+    // Leaving gives the address its share back.
+    crowd.forEach((s) => s.disconnect());
+    const again = await open();
+    await request(again, 'session:join', { sessionId: live.id });
+    let reply = await request(again, 'media:createTransport', { direction: 'recv' });
+    for (let i = 0; i < 50 && reply.error?.code === 'media_full'; i += 1) {
+      await new Promise((r) => setTimeout(r, 100)); // disconnects are processed asynchronously
+      reply = await request(again, 'media:createTransport', { direction: 'recv' });
+    }
+    expect(reply.error).to.equal(undefined);
   });
 });

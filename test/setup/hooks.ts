@@ -31,6 +31,8 @@ export async function mochaGlobalSetup(): Promise<void> {
   process.env.HUB_LOGIN_MAX_FAILURES_PER_ADDRESS = '1000';
   process.env.LOG_LEVEL ??= 'silent';
   process.env.HUB_TEST_DATA_DIR = dataDir;
+  // Parallel test runs on one machine must not fight over the WebRtcServer's fixed ports: take free ones.
+  process.env.MEDIASOUP_WEBRTC_PORT ??= '0';
   process.env.HUB_UPLOAD_DIR = path.join(dataDir, 'uploads');
   redisService = await ensureRedis(process.env.REDIS_URL, path.join(dataDir, 'redis'));
 }

@@ -10,7 +10,7 @@ import { ProcurementModel } from '../procurements/procurement.model.ts';
 import { UniqueKeyModel } from '../../platform/uniqueKeys.ts';
 import { getPolicy, programRule } from '../policy/policyService.ts';
 import { calculators, type CalcClaim, type CalcItem, type DuplicateFact } from '../policy/calculators/index.ts';
-import { appendAudit } from '../../platform/audit/auditLog.ts';
+import { saveClaimAudited } from '../claimAudit.ts';
 import { hubEvents } from '../../platform/events.ts';
 import { withClaimLock } from '../claimLock.ts';
 import { approvedSoFar, stationCapFen } from '../ledgerService.ts';
@@ -175,9 +175,8 @@ export async function assessClaim(ctx: HubContext, data: AssessJobData): Promise
       proposedFen: decision.proposedFen, trace: decision.trace, assessedAt: now,
     });
     claim.history.push({ status: 'assessed', at: now, by: TALLY_ACTOR.username, note: data.reason === 'submit' ? null : `re-assessed (${data.reason})`, amountFen: decision.proposedFen });
-    await claim.save();
-    await appendAudit({
-      actor: TALLY_ACTOR, action: 'claim.assess', target: { type: 'claim', id: claimId },
+    await saveClaimAudited(ctx, claim, {
+      actor: TALLY_ACTOR, action: 'claim.assess',
       before, after: { status: 'assessed', revision: claim.revision, eligibleFen: decision.eligibleFen, proposedFen: decision.proposedFen, policyVersion: policy.version },
     });
     hubEvents.emit('claim.assessed', { claimId, orgId: String(claim.orgId), program: claim.program, proposedFen: decision.proposedFen });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import type { Redis } from 'ioredis';
 import { Types } from 'mongoose';
@@ -117,7 +118,9 @@ export class OrderPersister {
     const stocks = products.length ? await this.redis.mget(products.map((p) => stockKey(this.prefix, p))) : [];
     await Promise.all(products.map((p, i) => (stocks[i] === null ? null : ProductModel.updateOne({ _id: p }, { $set: { stock: Number(stocks[i]) } }))));
     if (written.length) {
+      // The queued batch is this event's outbox: a retry after a crash re-appends it under the same source, once.
       await appendAudit({
+        source: `order.place:${createHash('sha256').update(written.map((o) => o._id).join(',')).digest('hex')}`,
         actor: null,
         action: 'order.place',
         target: { type: 'order-batch', id: written[0]!._id },

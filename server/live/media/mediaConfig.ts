@@ -26,18 +26,25 @@ export function announcedAddress(config: Pick<HubConfig, 'MEDIASOUP_ANNOUNCED_AD
   return '127.0.0.1';
 }
 
-/** UDP and TCP on the configured port range; clients try UDP first and fall back to TCP behind strict NATs. */
-export function webRtcTransportOptions(config: HubConfig): ms.WebRtcTransportOptions {
+/**
+ * A worker's WebRtcServer listens on UDP and TCP at the same port: the given one, or (undefined) a free
+ * one from the configured range. Clients try UDP first and fall back to TCP behind strict NATs.
+ */
+export function webRtcServerListenInfos(config: HubConfig, port: number | undefined): ms.TransportListenInfo[] {
   const announced = announcedAddress(config);
-  const portRange = { min: config.MEDIASOUP_MIN_PORT, max: config.MEDIASOUP_MAX_PORT };
-  const listen = (protocol: 'udp' | 'tcp'): ms.TransportListenInfo => ({
+  const where = port === undefined ? { portRange: { min: config.MEDIASOUP_MIN_PORT, max: config.MEDIASOUP_MAX_PORT } } : { port };
+  return (['udp', 'tcp'] as const).map((protocol) => ({
     protocol,
     ip: config.MEDIASOUP_LISTEN_IP,
     ...(announced ? { announcedAddress: announced } : {}),
-    portRange,
-  });
+    ...where,
+  }));
+}
+
+/** Transports on the worker's WebRtcServer: no port of their own. */
+export function webRtcTransportOptions(webRtcServer: ms.WebRtcServer): ms.WebRtcTransportOptions {
   return {
-    listenInfos: [listen('udp'), listen('tcp')],
+    webRtcServer,
     enableUdp: true,
     enableTcp: true,
     preferUdp: true,

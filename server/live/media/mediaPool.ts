@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { types as ms } from 'mediasoup';
 import type { HubConfig } from '../../../config/env.ts';
-import { MEDIA_CODECS } from './mediaConfig.ts';
-import { MediaRoom, type RoomNotify } from './mediaRoom.ts';
+import { MEDIA_CODECS, webRtcServerListenInfos } from './mediaConfig.ts';
+import { MediaRoom, mediaFull, type RoomNotify } from './mediaRoom.ts';
 import { componentLogger } from '../../platform/logger.ts';
 import { fileURLToPath } from 'node:url';
 
@@ -15,6 +15,8 @@ const log = componentLogger('media');
 export interface WorkerSlot {
   index: number;
   worker: ms.Worker;
+  /** The worker's single UDP + TCP listener every WebRTC transport on it shares. */
+  webRtcServer: ms.WebRtcServer;
   routers: number;
 }
 
@@ -28,10 +30,18 @@ export function findWorkerBinary(config: Pick<HubConfig, 'MEDIASOUP_WORKER_BIN'>
   return candidates.find((c) => existsSync(c)) ?? null;
 }
 
+/** The UDP and TCP ports a WebRtcServer listens on. */
+export async function webRtcServerPorts(server: ms.WebRtcServer): Promise<{ udp: number[]; tcp: number[] }> {
+  const dump = await server.dump();
+  return { udp: dump.udpSockets.map((s) => s.port), tcp: dump.tcpServers.map((s) => s.port) };
+}
+
 /** One mediasoup worker per core and the live rooms on them (rooms are local to this process). */
 export class MediaPool {
   readonly workers: WorkerSlot[] = [];
   private readonly rooms = new Map<string, Promise<MediaRoom>>();
+  /** Open transports per client address, across this process's rooms (MEDIASOUP_MAX_TRANSPORTS_PER_ADDRESS). */
+  private readonly transportsByAddress = new Map<string, number>();
   private stopping = false;
 
   private constructor(private readonly config: HubConfig) {}
@@ -55,7 +65,7 @@ export class MediaPool {
 
   private async spawn(mediasoup: typeof import('mediasoup'), index: number): Promise<WorkerSlot> {
     const worker = await mediasoup.createWorker({ logLevel: 'warn', appData: { index } });
-    const slot: WorkerSlot = { index, worker, routers: 0 };
+    const slot: WorkerSlot = { index, worker, webRtcServer: await this.createWebRtcServer(worker, index), routers: 0 };
     worker.on('died', (err) => {
       log.error({ index, err: err.message }, 'mediasoup worker died; its rooms closed, starting a replacement');
       for (const [sessionId, room] of this.rooms) {
@@ -69,6 +79,25 @@ export class MediaPool {
       }, 1000).unref();
     });
     return slot;
+  }
+
+  /**
+   * One UDP and one TCP port per worker (MEDIASOUP_WEBRTC_PORT + index), so viewers never use up a port
+   * range. When that port is taken (another hub process on this machine), a free one from
+   * MEDIASOUP_MIN_PORT..MAX_PORT is used instead, with a warning naming it.
+   */
+  private async createWebRtcServer(worker: ms.Worker, index: number): Promise<ms.WebRtcServer> {
+    const base = this.config.MEDIASOUP_WEBRTC_PORT;
+    const port = base === 0 ? undefined : base + index;
+    try {
+      return await worker.createWebRtcServer({ listenInfos: webRtcServerListenInfos(this.config, port) });
+    } catch (err) {
+      if (port === undefined) throw err;
+      const server = await worker.createWebRtcServer({ listenInfos: webRtcServerListenInfos(this.config, undefined) });
+      const ports = await webRtcServerPorts(server);
+      log.warn({ index, wanted: port, err: err instanceof Error ? err.message : String(err), ports }, 'WebRTC port taken: this worker listens on a port from MEDIASOUP_MIN_PORT..MEDIASOUP_MAX_PORT instead');
+      return server;
+    }
   }
 
   /** The worker with the fewest routers, preferring ones not in `avoid` (to spread a session across cores). */
@@ -110,6 +139,24 @@ export class MediaPool {
     if (!room) return;
     this.rooms.delete(sessionId);
     void room.then((r) => r.close()).catch(() => undefined);
+  }
+
+  /** Counts a transport against its client's address; throws media_full when the address has its share. */
+  takeAddressSlot(address: string): void {
+    const open = this.transportsByAddress.get(address) ?? 0;
+    const limit = this.config.MEDIASOUP_MAX_TRANSPORTS_PER_ADDRESS;
+    if (open >= limit) throw mediaFull('address', limit);
+    this.transportsByAddress.set(address, open + 1);
+  }
+
+  releaseAddressSlot(address: string): void {
+    const open = (this.transportsByAddress.get(address) ?? 0) - 1;
+    if (open > 0) this.transportsByAddress.set(address, open);
+    else this.transportsByAddress.delete(address);
+  }
+
+  transportsOf(address: string): number {
+    return this.transportsByAddress.get(address) ?? 0;
   }
 
   roomCount(): number {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../../config/env.ts';
-import { MediaPool } from './mediaPool.ts';
+import { MediaPool, webRtcServerPorts } from './mediaPool.ts';
 import type { MediaRoom } from './mediaRoom.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -92,5 +92,71 @@ describe('media rooms (mediasoup): routers, pipeToRouter across workers, cleanup
     await new Promise((r) => setTimeout(r, 50));
     expect(routers.every((r) => r.closed)).to.equal(true);
     expect(pool.existingRoom('session-end')).to.equal(undefined);
+  });
+
+  it('every transport goes through its worker\'s WebRtcServer: one UDP and one TCP port per worker, however many viewers', async () => {
+    const room = await pool.room('session-ports', notify);
+    await room.addPeer('host', 'host');
+    await room.createTransport('host', 'send');
+    const ports = await Promise.all(pool.workers.map((w) => webRtcServerPorts(w.webRtcServer)));
+    for (const p of ports) {
+      expect(p.udp).to.have.length(1);
+      expect(p.tcp).to.have.length(1);
+    }
+    const allowed = new Set(ports.flatMap((p) => [...p.udp, ...p.tcp]));
+    for (let i = 0; i < 8; i += 1) {
+      await room.addPeer(`pv${i}`, 'viewer');
+      const t = await room.createTransport(`pv${i}`, 'recv', `10.0.0.${i}`);
+      expect(t.iceCandidates.every((c) => allowed.has(c.port)), JSON.stringify(t.iceCandidates)).to.equal(true);
+    }
+    const dumps = await Promise.all(pool.workers.map((w) => w.webRtcServer.dump()));
+    expect(dumps.reduce((n, d) => n + d.webRtcTransportIds.length, 0)).to.be.at.least(9);
+    pool.closeRoom('session-ports');
+  });
+});
+
+describe('media transport caps: per connection, per address, per session, with a clear media_full', function () {
+  this.timeout(30_000);
+  let pool: MediaPool;
+  before(async () => {
+    const config = loadConfig({
+      ...process.env, MEDIASOUP_NUM_WORKERS: '1', MEDIASOUP_LISTEN_IP: '127.0.0.1',
+      MEDIASOUP_MAX_TRANSPORTS_PER_CONNECTION: '2', MEDIASOUP_MAX_TRANSPORTS_PER_ADDRESS: '3', MEDIASOUP_MAX_TRANSPORTS_PER_SESSION: '5',
+    });
+    pool = (await MediaPool.start(config))!;
+  });
+  after(async () => {
+    await pool?.close();
+  });
+  const refusal = (p: Promise<unknown>) => p.then(() => null, (e: { status: number; code: string; details: { scope: string; limit: number } }) => ({ status: e.status, code: e.code, ...e.details }));
+
+  it('refuses beyond each cap with media_full naming the cap, and frees capacity when transports close', async () => {
+    const room = await pool.room('session-caps', () => undefined);
+    await room.addPeer('host', 'host');
+    await room.createTransport('host', 'send', '192.0.2.1');
+    await room.addPeer('a', 'viewer');
+    await room.createTransport('a', 'recv', '192.0.2.10');
+    await room.createTransport('a', 'recv', '192.0.2.10');
+    expect(await refusal(room.createTransport('a', 'recv', '192.0.2.10'))).to.deep.equal({ status: 409, code: 'media_full', scope: 'connection', limit: 2 });
+    await room.addPeer('b', 'viewer');
+    await room.createTransport('b', 'recv', '192.0.2.10');
+    expect(await refusal(room.createTransport('b', 'recv', '192.0.2.10'))).to.deep.equal({ status: 503, code: 'media_full', scope: 'address', limit: 3 });
+    for (const peer of ['c', 'd']) {
+      await room.addPeer(peer, 'viewer');
+      await room.createTransport(peer, 'recv', `198.51.100.${peer.charCodeAt(0)}`);
+    }
+    // 5 viewer transports open: the session is full for viewers (the host's transport does not count).
+    await room.addPeer('e', 'viewer');
+    expect(await refusal(room.createTransport('e', 'recv', '203.0.113.5'))).to.deep.equal({ status: 503, code: 'media_full', scope: 'session', limit: 5 });
+    // A leaving viewer gives its transports (and its address's share) back.
+    room.removePeer('a');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(pool.transportsOf('192.0.2.10')).to.equal(1);
+    await room.createTransport('e', 'recv', '203.0.113.5');
+    await room.createTransport('b', 'recv', '192.0.2.10');
+    expect(room.stats().viewerTransports).to.equal(5);
+    pool.closeRoom('session-caps');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(pool.transportsOf('192.0.2.10')).to.equal(0);
   });
 });

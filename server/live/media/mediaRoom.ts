@@ -24,12 +24,24 @@ interface Peer {
   role: PeerRole;
   slot: RouterSlot;
   reserved: number;
+  /** Transports being created (counted against the per-connection cap before mediasoup answers). */
+  opening: number;
   transports: Map<string, ms.WebRtcTransport>;
   producers: Map<string, ms.Producer>;
   consumers: Map<string, ms.Consumer>;
 }
 
 export type RoomNotify = (peerId: string, event: 'media:newProducer' | 'media:producerClosed', data: Record<string, unknown>) => void;
+
+/**
+ * The clear refusal when media capacity is used up: `media_full`, naming which cap (connection, address,
+ * session) and its limit. A full session or address is a 503 (try later); a connection asking for more
+ * than its share is a 409.
+ */
+export function mediaFull(scope: 'connection' | 'address' | 'session', limit: number): HttpError {
+  const what = { connection: 'this connection', address: 'your network address', session: 'this live session' }[scope];
+  return new HttpError(scope === 'connection' ? 409 : 503, 'media_full', `No more media transports for ${what} (limit ${limit}); close one or try again later`, { scope, limit }, scope === 'connection' ? undefined : { 'Retry-After': '10' });
+}
 
 /** The consumers one viewer will need: one per host track (camera and microphone). */
 const CONSUMERS_PER_VIEWER = 2;
@@ -45,6 +57,8 @@ export class MediaRoom {
   private readonly peers = new Map<string, Peer>();
   private readonly hostProducers = new Map<string, ms.Producer>();
   private closed = false;
+  /** Viewers' open WebRTC transports in this room (MEDIASOUP_MAX_TRANSPORTS_PER_SESSION), counted before creation. */
+  private viewerTransports = 0;
   private growing: Promise<RouterSlot> | null = null;
 
   constructor(
@@ -108,12 +122,12 @@ export class MediaRoom {
     if (role === 'host') {
       // A reconnecting host replaces its old connection; there is one sender per session.
       for (const peer of this.peers.values()) if (peer.role === 'host') this.removePeer(peer.id);
-      this.peers.set(peerId, { id: peerId, role, slot: this.routers[0]!, reserved: 0, transports: new Map(), producers: new Map(), consumers: new Map() });
+      this.peers.set(peerId, { id: peerId, role, slot: this.routers[0]!, reserved: 0, opening: 0, transports: new Map(), producers: new Map(), consumers: new Map() });
       return;
     }
     const slot = await this.slotForViewer();
     slot.load += CONSUMERS_PER_VIEWER;
-    this.peers.set(peerId, { id: peerId, role, slot, reserved: CONSUMERS_PER_VIEWER, transports: new Map(), producers: new Map(), consumers: new Map() });
+    this.peers.set(peerId, { id: peerId, role, slot, reserved: CONSUMERS_PER_VIEWER, opening: 0, transports: new Map(), producers: new Map(), consumers: new Map() });
   }
 
   private peer(peerId: string): Peer {
@@ -122,12 +136,49 @@ export class MediaRoom {
     return peer;
   }
 
-  async createTransport(peerId: string, direction: 'send' | 'recv') {
+  /**
+   * A transport on the peer's router, through its worker's WebRtcServer (no port of its own). Capped per
+   * connection, per client address and per session; the host is held only to the per-connection cap, so
+   * a full session still has its sender.
+   */
+  async createTransport(peerId: string, direction: 'send' | 'recv', address = 'local') {
     const peer = this.peer(peerId);
     if (direction === 'send' && peer.role !== 'host') throw forbidden('Only the host sends media');
-    if (peer.transports.size >= 4) throw conflict('Too many transports for one connection', undefined, 'too_many_transports');
-    const transport = await peer.slot.router.createWebRtcTransport({ ...webRtcTransportOptions(this.config), appData: { direction } });
+    const perConnection = this.config.MEDIASOUP_MAX_TRANSPORTS_PER_CONNECTION;
+    if (peer.transports.size + peer.opening >= perConnection) throw mediaFull('connection', perConnection);
+    const capped = peer.role !== 'host';
+    const perSession = this.config.MEDIASOUP_MAX_TRANSPORTS_PER_SESSION;
+    if (capped) {
+      if (this.viewerTransports >= perSession) throw mediaFull('session', perSession);
+      this.pool.takeAddressSlot(address);
+      this.viewerTransports += 1;
+    }
+    const release = () => {
+      if (!capped) return;
+      this.viewerTransports -= 1;
+      this.pool.releaseAddressSlot(address);
+    };
+    let transport: ms.WebRtcTransport;
+    peer.opening += 1;
+    try {
+      transport = await peer.slot.router.createWebRtcTransport({ ...webRtcTransportOptions(peer.slot.worker.webRtcServer), appData: { direction } });
+    } catch (err) {
+      release();
+      throw err;
+    } finally {
+      peer.opening -= 1;
+    }
+    if (!this.peers.has(peerId) || this.closed) {
+      // The connection left (or the session ended) while the transport was being made.
+      transport.close();
+      release();
+      throw conflict('The connection left the session', undefined, 'not_joined');
+    }
     peer.transports.set(transport.id, transport);
+    transport.observer.once('close', () => {
+      release();
+      peer.transports.delete(transport.id);
+    });
     transport.on('dtlsstatechange', (state) => {
       if (state === 'failed' || state === 'closed') log.warn({ sessionId: this.sessionId, peerId, state }, 'transport DTLS ended');
     });
@@ -222,6 +273,7 @@ export class MediaRoom {
     return {
       sessionId: this.sessionId,
       peers: this.peers.size,
+      viewerTransports: this.viewerTransports,
       producers: this.hostProducers.size,
       routers: this.routers.map((s) => ({ routerId: s.router.id, worker: s.worker.index, load: s.load })),
     };

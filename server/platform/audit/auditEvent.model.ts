@@ -3,6 +3,8 @@ import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 /** One link of the tamper-evident audit chain: its hash covers the previous event's hash. */
 const auditEventSchema = new Schema(
   {
+    /** Hash scheme (auditChain.ts); absent on version-1 events. */
+    v: { type: Number },
     seq: { type: Number, required: true, unique: true },
     at: { type: Date, required: true },
     actor: {
@@ -19,6 +21,8 @@ const auditEventSchema = new Schema(
     after: { type: Schema.Types.Mixed, default: null },
     prevHash: { type: String, required: true },
     hash: { type: String, required: true },
+    /** The outbox entry this event drained from; its ObjectId `_id` is derived from it, so it is appended once. */
+    source: { type: String },
   },
   { collection: 'audit_events', versionKey: false, minimize: false },
 );

@@ -1,7 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { Types } from 'mongoose';
 import { AuditEventModel } from './auditEvent.model.ts';
-import { GENESIS_HASH, hashEvent, ChainVerifier, type ChainBreak, type ChainedEventBody } from './auditChain.ts';
+import {
+  CURRENT_HASH_VERSION, GENESIS_HASH, hashEvent, ChainVerifier, storedForm, storedString, type ChainBreak, type ChainedEventBody,
+} from './auditChain.ts';
 import { isDuplicateKeyError } from '../errors.ts';
 import type { AuthUser } from '../auth/roles.ts';
 
@@ -11,14 +14,22 @@ export interface AuditEntry {
   target: { type: string; id: string };
   before?: unknown;
   after?: unknown;
+  /**
+   * Idempotency id of the change this event records (an outbox entry): the event's `_id` is derived
+   * from it, so a retried drain after a crash never appends it twice.
+   */
+  source?: string;
+  /** When the change happened (ISO); defaults to now. */
+  at?: string;
 }
 
-/** A JSON round trip makes what we hash equal to what the database gives back (dates as strings, ids as strings). */
-function plain(value: unknown): unknown {
-  return value === undefined ? null : JSON.parse(JSON.stringify(value));
+/** The ObjectId an event with this source id gets: the unique `_id` index makes the append idempotent. */
+export function sourceEventId(source: string): Types.ObjectId {
+  return new Types.ObjectId(createHash('sha256').update(`audit-source:${source}`).digest().subarray(0, 12));
 }
 
-let tail: { seq: number; hash: string } | null = null;
+type Tail = { seq: number; hash: string };
+let tail: Tail | null = null;
 
 interface Pending {
   entry: AuditEntry;
@@ -29,33 +40,36 @@ interface Pending {
 let pending: Pending[] = [];
 let draining = false;
 
-async function loadTail(): Promise<{ seq: number; hash: string }> {
-  const last = await AuditEventModel.findOne({}, { seq: 1, hash: 1 }).sort({ seq: -1 }).lean<{ seq: number; hash: string }>();
+/** The last event, by the unique `seq` index (descending sort, limit 1): never a read of the whole log. */
+async function loadTailFromDb(): Promise<Tail> {
+  const last = await AuditEventModel.findOne({}, { seq: 1, hash: 1 }).sort({ seq: -1 }).limit(1).lean<Tail>();
   return last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS_HASH };
 }
 
 function chainBody(entry: AuditEntry, at: string, seq: number, prevHash: string): ChainedEventBody {
-  return {
+  // storedForm: the event keeps exactly what is hashed, so verify recomputes the same bytes.
+  return storedForm({
+    v: CURRENT_HASH_VERSION,
     seq,
     at,
     actor: entry.actor ? { id: entry.actor.id, username: entry.actor.username, role: entry.actor.role } : { id: null, username: 'system', role: null },
     action: entry.action,
     target: entry.target,
-    before: plain(entry.before),
-    after: plain(entry.after),
+    before: entry.before ?? null,
+    after: entry.after ?? null,
     prevHash,
-  };
+  }) as ChainedEventBody;
 }
 
 /**
  * Cross-process serialisation: every process that writes the chain takes this Redis lock for a batch,
- * so batches never interleave. Without it (one-off scripts) appends go one by one and the unique `seq`
- * index alone decides who wins.
+ * so batches never interleave, and keeps the chain's tail in Redis beside it. Without it (one-off
+ * scripts) appends go one by one and the unique `seq` index alone decides who wins.
  */
-let chainLock: { redis: Redis; key: string } | null = null;
+let chainLock: { redis: Redis; key: string; tailKey: string } | null = null;
 
 export function useAuditChainLock(redis: Redis, prefix: string): void {
-  chainLock = { redis, key: `${prefix}:audit-chain-lock` };
+  chainLock = { redis, key: `${prefix}:audit-chain-lock`, tailKey: `${prefix}:audit-chain-tail` };
 }
 
 const RELEASE_LOCK = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
@@ -76,40 +90,113 @@ async function withChainLock<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-function chainDocs(batch: Pending[], from: { seq: number; hash: string }) {
+function chainDocs(batch: Pending[], from: Tail) {
   let { seq, hash } = from;
   return batch.map((p) => {
     const body = chainBody(p.entry, p.at, (seq += 1), hash);
     hash = hashEvent(body);
-    return { ...body, at: new Date(body.at), hash };
+    const source = p.entry.source === undefined ? {} : { _id: sourceEventId(p.entry.source), source: storedString(p.entry.source) };
+    return { ...body, ...source, at: new Date(body.at), hash };
   });
 }
 
-/** Writes one batch; returns the entries still to write (after a lost race in lock-less mode). */
+/** The same change queued twice here (its writer and a drainer): one entry, both callers learn its seq. */
+function dedupeInBatch(batch: Pending[]): Pending[] {
+  const first = new Map<string, Pending>();
+  const rest: Pending[] = [];
+  for (const p of batch) {
+    const source = p.entry.source;
+    const earlier = source === undefined ? undefined : first.get(source);
+    if (earlier) {
+      const resolveEarlier = earlier.resolve;
+      earlier.resolve = (seq) => (resolveEarlier(seq), p.resolve(seq));
+      continue;
+    }
+    if (source !== undefined) first.set(source, p);
+    rest.push(p);
+  }
+  return rest;
+}
+
+/**
+ * After a duplicate-key refusal of an entry with a source: if that source's event is in the chain,
+ * resolve the entry with its seq and return true. (FerretDB does not name the index a duplicate hit,
+ * so `_id` and `seq` conflicts are told apart by this lookup, made only on the refusal path.)
+ */
+async function resolvedAsAppended(p: Pending | undefined): Promise<boolean> {
+  if (p?.entry.source === undefined) return false;
+  const existing = await AuditEventModel.findById(sourceEventId(p.entry.source), { seq: 1 }).lean<{ seq: number }>();
+  if (!existing) return false;
+  p.resolve(existing.seq);
+  return true;
+}
+
+function firstWriteError(err: unknown): { index: number; message: string } | null {
+  const raw = (err as { writeErrors?: unknown }).writeErrors;
+  const list = (Array.isArray(raw) ? raw : raw ? [raw] : []) as { index?: number; errmsg?: string; err?: { index?: number; errmsg?: string } }[];
+  const e = list[0];
+  if (!e) return null;
+  const index = e.index ?? e.err?.index;
+  return typeof index === 'number' ? { index, message: e.errmsg ?? e.err?.errmsg ?? '' } : null;
+}
+
+async function readTail(): Promise<Tail> {
+  if (!chainLock) return (tail ??= await loadTailFromDb());
+  const cached = await chainLock.redis.get(chainLock.tailKey);
+  if (cached) return JSON.parse(cached) as Tail;
+  return loadTailFromDb();
+}
+
+/**
+ * Writes one batch; returns the entries still to write. The happy path is one insert: an entry whose
+ * source is already chained (a drain retried after a crash) is found by the unique `_id` index refusing
+ * it, never by reading the log first.
+ */
 async function writeBatch(batch: Pending[]): Promise<Pending[]> {
+  const todo = dedupeInBatch(batch);
   if (chainLock) {
-    // Under the lock nobody else appends: read the true tail and write the whole batch at once.
+    const lock = chainLock;
+    // Under the lock nobody else appends: take the tail, write the whole batch at once.
     return withChainLock(async () => {
-      const docs = chainDocs(batch, await loadTail());
-      await AuditEventModel.insertMany(docs, { ordered: true });
-      tail = { seq: docs.at(-1)!.seq, hash: docs.at(-1)!.hash };
-      batch.forEach((p, i) => p.resolve(docs[i]!.seq));
-      return [];
+      const docs = chainDocs(todo, await readTail());
+      let inserted = docs.length;
+      let failure: unknown = null;
+      try {
+        await AuditEventModel.collection.insertMany(docs, { ordered: true });
+      } catch (err) {
+        failure = err;
+        inserted = firstWriteError(err)?.index ?? 0;
+      }
+      todo.slice(0, inserted).forEach((p, i) => p.resolve(docs[i]!.seq));
+      if (inserted > 0) {
+        const last = docs[inserted - 1]!;
+        tail = { seq: last.seq, hash: last.hash };
+        await lock.redis.set(lock.tailKey, JSON.stringify(tail));
+      }
+      if (!failure) return [];
+      if (isDuplicateKeyError(failure) && (await resolvedAsAppended(todo[inserted]))) {
+        // Already in the chain: answered with its seq; chain the rest after what did land.
+        return todo.slice(inserted + 1);
+      }
+      // A lock-less writer (a one-off script) moved the tail, or the insert half-landed: re-read the tail.
+      await lock.redis.del(lock.tailKey);
+      if (isDuplicateKeyError(failure)) return todo.slice(inserted);
+      throw failure;
     });
   }
-  tail ??= await loadTail();
-  for (let i = 0; i < batch.length; i += 1) {
-    const [doc] = chainDocs([batch[i]!], tail);
+  for (let i = 0; i < todo.length; i += 1) {
+    const [doc] = chainDocs([todo[i]!], await readTail());
     try {
-      await AuditEventModel.create(doc);
+      await AuditEventModel.collection.insertOne(doc!);
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
+      if (await resolvedAsAppended(todo[i])) return todo.slice(i + 1);
       // Another process appended first: chain the rest after the new tail.
       tail = null;
-      return batch.slice(i);
+      return todo.slice(i);
     }
     tail = { seq: doc!.seq, hash: doc!.hash };
-    batch[i]!.resolve(doc!.seq);
+    todo[i]!.resolve(doc!.seq);
   }
   return [];
 }
@@ -140,18 +227,20 @@ async function drain(): Promise<void> {
 /**
  * Appends one event to the hash chain and resolves with its sequence number. Appends made while a
  * write is in flight are chained and written together; the unique `seq` index serialises processes,
- * so the chain never forks.
+ * so the chain never forks. An entry with a `source` is appended at most once, however often it is
+ * passed (see outbox.ts).
  */
 export function appendAudit(entry: AuditEntry): Promise<number> {
   return new Promise<number>((resolve, reject) => {
-    pending.push({ entry, at: new Date().toISOString(), resolve, reject });
+    pending.push({ entry, at: entry.at ?? new Date().toISOString(), resolve, reject });
     void drain();
   });
 }
 
 /** Forget the cached tail (tests that rewrite the collection). */
-export function resetAuditTail(): void {
+export async function resetAuditTail(): Promise<void> {
   tail = null;
+  if (chainLock) await chainLock.redis.del(chainLock.tailKey);
 }
 
 /** Streams the chain in order and reports the first broken link. */
@@ -162,6 +251,7 @@ export async function verifyAuditChain(onProgress?: (checked: number) => void): 
   for await (const doc of cursor) {
     const d = doc as unknown as Record<string, unknown> & { at: Date };
     const firstBreak = verifier.check({
+      ...(d.v === undefined || d.v === null ? {} : { v: d.v as number }),
       seq: d.seq as number,
       at: new Date(d.at).toISOString(),
       actor: d.actor as ChainedEventBody['actor'],
