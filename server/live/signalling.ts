@@ -3,7 +3,7 @@ import type { Namespace, Server as SocketServer, Socket } from 'socket.io';
 import type { Redis } from 'ioredis';
 import type { HubContext } from '../platform/context.ts';
 import type { AuthUser } from '../platform/auth/roles.ts';
-import { verifyToken } from '../platform/auth/tokens.ts';
+import { joinAuthRooms, socketAuthMiddleware } from '../platform/auth/tokenState.ts';
 import { HttpError, conflict, forbidden, notFound, unauthenticated, validationError } from '../platform/errors.ts';
 import { hubEvents } from '../platform/events.ts';
 import { objectId } from '../platform/http/schemas.ts';
@@ -71,16 +71,9 @@ export class LiveSignalling {
 
   constructor(io: SocketServer, private readonly ctx: HubContext, private readonly media: MediaPool | null) {
     this.nsp = io.of(LIVE_NAMESPACE);
-    this.nsp.use((socket, next) => {
-      // Anonymous viewers may watch; a valid token identifies hosts and chatting or buying viewers.
-      const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-      if (typeof token === 'string' && token) {
-        const check = verifyToken(token, ctx.config.HUB_JWT_SECRET);
-        if (!check.ok) return next(new Error('invalid token: sign in again'));
-        (socket.data as LiveSocketData).user = check.user;
-      }
-      next();
-    });
+    // Anonymous viewers may watch; a valid token identifies hosts and chatting or buying viewers, and a
+    // deactivated or signed-out user's sockets are disconnected at once (tokenState.ts).
+    this.nsp.use(socketAuthMiddleware(ctx, { refuseBadToken: true }));
     this.nsp.on('connection', (socket) => this.onConnection(socket));
   }
 
@@ -159,6 +152,7 @@ export class LiveSignalling {
   private onConnection(socket: Socket): void {
     const data = socket.data as LiveSocketData;
     if (data.user) void socket.join(userRoom(data.user.id));
+    joinAuthRooms(this.ctx, socket);
 
     const on = <S extends ZodTypeAny>(event: string, schema: S, handler: (payload: z.output<S>) => Promise<unknown>) => {
       socket.on(event, async (payload: unknown, ack?: unknown) => {
