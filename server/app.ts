@@ -6,13 +6,15 @@ import type { HubContext } from './platform/context.ts';
 import { RouteTable } from './platform/http/routeTable.ts';
 import { openApiDocument } from './platform/http/openapi.ts';
 import { errorHandler, HttpError } from './platform/errors.ts';
-import { logger } from './platform/logger.ts';
+import { logger as defaultLogger, requestSerializer, responseSerializer } from './platform/logger.ts';
+import type { Logger } from 'pino';
 import { components } from './components.ts';
 
 /**
  * Builds the Express app without listening, so tests import it. Everything it needs comes in `ctx`.
  */
-export function createApp(ctx: HubContext): Express {
+export function createApp(ctx: HubContext, options: { logger?: Logger } = {}): Express {
+  const logger = options.logger ?? defaultLogger;
   const app = express();
   app.locals.ctx = ctx;
   app.disable('x-powered-by');
@@ -20,7 +22,13 @@ export function createApp(ctx: HubContext): Express {
   // Query strings parse flat: `?a[$ne]=1` stays a string key, never an operator object.
   app.set('query parser', 'simple');
 
-  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/api/v1/health' } }));
+  // Requests are logged without headers, cookies, query objects or secret query values (platform/logger.ts).
+  app.use(pinoHttp({
+    logger,
+    serializers: { req: requestSerializer, res: responseSerializer },
+    wrapSerializers: false,
+    autoLogging: { ignore: (req) => req.url === '/api/v1/health' },
+  }));
   app.use((_req, res, next) => {
     res.set({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin', 'X-Frame-Options': 'SAMEORIGIN' });
     next();
