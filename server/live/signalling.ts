@@ -38,7 +38,20 @@ const schemas = {
   join: z.object({ sessionId: objectId('sessionId'), role: z.enum(['host', 'viewer']).default('viewer') }).strict(),
   empty: z.object({}).strict(),
   createTransport: z.object({ direction: z.enum(['send', 'recv']) }).strict(),
-  connectTransport: z.object({ transportId: z.string().uuid('transportId must be a transport id'), dtlsParameters: anyObject }).strict(),
+  connectTransport: z
+    .object({
+      transportId: z.string().uuid('transportId must be a transport id'),
+      dtlsParameters: z
+        .object({
+          role: z.enum(['auto', 'client', 'server']).optional(),
+          fingerprints: z
+            .array(z.object({ algorithm: z.string().min(1).max(16), value: z.string().regex(/^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){15,63}$/, 'must be a hex fingerprint') }).passthrough())
+            .min(1, 'needs at least one fingerprint')
+            .max(8),
+        })
+        .passthrough(),
+    })
+    .strict(),
   produce: z.object({ transportId: z.string().uuid('transportId must be a transport id'), kind: z.enum(['audio', 'video']), rtpParameters: anyObject, appData: anyObject.optional() }).strict(),
   consume: z.object({ transportId: z.string().uuid('transportId must be a transport id'), rtpCapabilities: anyObject }).strict(),
   resumeConsumer: z.object({ consumerId: z.string().uuid('consumerId must be a consumer id') }).strict(),
@@ -51,6 +64,16 @@ const schemas = {
   removeMessage: z.object({ messageId: z.string().uuid('messageId must be a message id') }).strict(),
   pin: z.object({ productId: objectId('productId').nullable() }).strict(),
 };
+
+/** mediasoup refuses malformed parameters with a TypeError: that is the caller's bad input (400), not ours. */
+async function mediaInput<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof TypeError) throw new HttpError(400, 'bad_input', `Invalid media parameters: ${err.message}`);
+    throw err;
+  }
+}
 
 function errorReply(err: unknown) {
   if (err instanceof HttpError) return { error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } };
@@ -247,16 +270,19 @@ export class LiveSignalling {
       return (await room()).createTransport(socket.id, direction);
     });
     on('media:connectTransport', schemas.connectTransport, async ({ transportId, dtlsParameters }) => {
-      await (await room(false)).connectTransport(socket.id, transportId, dtlsParameters as never);
+      const r = await room(false);
+      await mediaInput(() => r.connectTransport(socket.id, transportId, dtlsParameters as never));
       return { connected: true };
     });
     on('media:produce', schemas.produce, async ({ transportId, kind, rtpParameters }) => {
       asHost();
-      return (await room(false)).produce(socket.id, transportId, kind, rtpParameters as never);
+      const r = await room(false);
+      return mediaInput(() => r.produce(socket.id, transportId, kind, rtpParameters as never));
     });
-    on('media:consume', schemas.consume, async ({ transportId, rtpCapabilities }) =>
-      (await room(false)).consume(socket.id, transportId, rtpCapabilities as never),
-    );
+    on('media:consume', schemas.consume, async ({ transportId, rtpCapabilities }) => {
+      const r = await room(false);
+      return mediaInput(() => r.consume(socket.id, transportId, rtpCapabilities as never));
+    });
     on('media:resumeConsumer', schemas.resumeConsumer, async ({ consumerId }) => {
       await (await room(false)).resumeConsumer(socket.id, consumerId);
       return { resumed: true };

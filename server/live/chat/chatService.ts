@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { HubContext } from '../../platform/context.ts';
-import type { AuthUser } from '../../platform/auth/roles.ts';
+import { assertMayChange, type AuthUser } from '../../platform/auth/roles.ts';
 import { appendAudit } from '../../platform/audit/auditLog.ts';
 import { HttpError, badRequest, forbidden, notFound } from '../../platform/errors.ts';
 import { LiveSessionModel } from '../sessions/session.model.ts';
@@ -37,6 +37,7 @@ export function cleanChatText(raw: string): string {
 }
 
 export async function sendChat(ctx: HubContext, actor: AuthUser, sessionId: string, raw: string): Promise<ChatMessage> {
+  assertMayChange(actor);
   const prefix = ctx.config.REDIS_PREFIX;
   const text = cleanChatText(raw);
   if (await ctx.redis.sismember(mutedKey(prefix, sessionId), actor.id)) throw forbidden('The host has muted you in this session');
