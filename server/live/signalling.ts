@@ -15,6 +15,7 @@ import { chatHistory, removeChatMessage, sendChat, setMuted, CHAT_MAX_LENGTH } f
 import { sessionSalesKey, sessionSalesTotals, stockKey } from '../commerce/orders/stockLedger.ts';
 import { liveBusChannel, type LiveBusMessage } from './bus.ts';
 import type { MediaPool } from './media/mediaPool.ts';
+import { addViewer, removeViewer, viewerCountAndPeak, viewerIdentity } from './viewerCount.ts';
 import type { MediaRoom } from './media/mediaRoom.ts';
 
 const log = componentLogger('live-signalling');
@@ -80,14 +81,6 @@ function errorReply(err: unknown) {
   log.error({ err }, 'signalling handler failed');
   return { error: { code: 'internal', message: 'Internal error; the hub logged it' } };
 }
-
-/** Viewer counts per session live in Redis (all processes); the peak is kept for the session record. */
-const PEAK_SCRIPT = `
-local count = redis.call('SCARD', KEYS[1])
-local peak = tonumber(redis.call('GET', KEYS[2]) or '0')
-if count > peak then redis.call('SET', KEYS[2], count, 'EX', 604800); peak = count end
-return {count, peak}
-`;
 
 export class LiveSignalling {
   readonly nsp: Namespace;
@@ -229,7 +222,7 @@ export class LiveSignalling {
       await socket.join(sessionRoom(sessionId));
       if (role === 'host') await socket.join(hostRoom(sessionId));
       else {
-        await this.ctx.redis.sadd(this.viewersKey(sessionId), socket.id);
+        await addViewer(this.ctx.redis, this.prefix, sessionId, socket.id, viewerIdentity(socket, data.user?.id, this.ctx.config.HUB_TRUST_PROXY));
         this.scheduleViewerFlush(sessionId);
       }
       const dto = sessionDto(session);
@@ -237,7 +230,7 @@ export class LiveSignalling {
         sessionShelf(this.ctx, dto.productIds),
         pinnedProduct(this.ctx, sessionId),
         chatHistory(this.ctx, sessionId),
-        this.ctx.redis.scard(this.viewersKey(sessionId)),
+        viewerCountAndPeak(this.ctx.redis, this.prefix, sessionId).then(([count]) => count),
         role === 'host' ? sessionSalesTotals(this.ctx.redis, this.prefix, sessionId) : Promise.resolve(null),
       ]);
       return {
@@ -316,13 +309,9 @@ export class LiveSignalling {
       if (!sessionId) return;
       void this.media?.existingRoom(sessionId)?.then((r) => r.removePeer(socket.id)).catch(() => undefined);
       if (role === 'viewer') {
-        void this.ctx.redis.srem(this.viewersKey(sessionId), socket.id).then(() => this.scheduleViewerFlush(sessionId));
+        void removeViewer(this.ctx.redis, this.prefix, sessionId, socket.id).then(() => this.scheduleViewerFlush(sessionId));
       }
     });
-  }
-
-  private viewersKey(sessionId: string): string {
-    return `${this.prefix}:live:viewers:${sessionId}`;
   }
 
   /** Viewer counts go out at most every 250 ms per session: a crowd joining at once is one update, not thousands. */
@@ -338,7 +327,7 @@ export class LiveSignalling {
   }
 
   private async flushViewers(sessionId: string): Promise<void> {
-    const [count, peak] = (await this.ctx.redis.eval(PEAK_SCRIPT, 2, this.viewersKey(sessionId), `${this.prefix}:live:peak:${sessionId}`)) as [number, number];
+    const [count, peak] = await viewerCountAndPeak(this.ctx.redis, this.prefix, sessionId);
     this.nsp.to(sessionRoom(sessionId)).emit('viewers', { sessionId, count, peak });
     hubEvents.emit('session.viewers', { sessionId, viewers: count });
     await LiveSessionModel.updateOne({ _id: sessionId, peakViewers: { $lt: peak } }, { $set: { peakViewers: peak } });
