@@ -6,7 +6,7 @@ import type { AuthUser } from '../platform/auth/roles.ts';
 import { joinAuthRooms, socketAuthMiddleware } from '../platform/auth/tokenState.ts';
 import { HttpError, conflict, forbidden, notFound, unauthenticated, validationError } from '../platform/errors.ts';
 import { hubEvents } from '../platform/events.ts';
-import { objectId, unsafeCharacter, UNSAFE_TEXT_MESSAGE } from '../platform/http/schemas.ts';
+import { objectId } from '../platform/http/schemas.ts';
 import { componentLogger } from '../platform/logger.ts';
 import { LiveSessionModel } from './sessions/session.model.ts';
 import { endSession, pinProduct, pinnedProduct, sessionDto, sessionShelf, startSession } from './sessions/sessionService.ts';
@@ -56,11 +56,8 @@ const schemas = {
   produce: z.object({ transportId: z.string().uuid('transportId must be a transport id'), kind: z.enum(['audio', 'video']), rtpParameters: anyObject, appData: anyObject.optional() }).strict(),
   consume: z.object({ transportId: z.string().uuid('transportId must be a transport id'), rtpCapabilities: anyObject }).strict(),
   resumeConsumer: z.object({ consumerId: z.string().uuid('consumerId must be a consumer id') }).strict(),
-  chat: z
-    .object({
-      text: z.string().max(CHAT_MAX_LENGTH * 4, `text must be at most ${CHAT_MAX_LENGTH} characters`).refine((v) => unsafeCharacter(v) === null, { message: `text ${UNSAFE_TEXT_MESSAGE}` }),
-    })
-    .strict(),
+  // Chat text is cleaned rather than refused: cleanChatText strips controls, NUL and bidi overrides.
+  chat: z.object({ text: z.string().max(CHAT_MAX_LENGTH * 4, `text must be at most ${CHAT_MAX_LENGTH} characters`) }).strict(),
   mute: z.object({ userId: objectId('userId'), muted: z.boolean().default(true) }).strict(),
   removeMessage: z.object({ messageId: z.string().uuid('messageId must be a message id') }).strict(),
   pin: z.object({ productId: objectId('productId').nullable() }).strict(),

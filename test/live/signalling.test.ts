@@ -113,7 +113,7 @@ describe('live signalling over Socket.IO (/live): errors, chat, pins, viewers', 
   it('chat is text, bounded, rate-limited per viewer, and moderated by the host (mute, remove)', async () => {
     const host = await open(world.cast.host.token);
     await request(host, 'session:join', { sessionId: session.id, role: 'host' });
-    const buyer = await createUser('auditor');
+    const buyer = await createUser('bureau');
     const viewer = await open(buyer.token);
     await request(viewer, 'session:join', { sessionId: session.id });
 
@@ -159,7 +159,7 @@ describe('live signalling over Socket.IO (/live): errors, chat, pins, viewers', 
   it('a muted viewer cannot chat', async () => {
     const host = await open(world.cast.host.token);
     await request(host, 'session:join', { sessionId: session.id, role: 'host' });
-    const buyer = await createUser('auditor');
+    const buyer = await createUser('bureau');
     const viewer = await open(buyer.token);
     await request(viewer, 'session:join', { sessionId: session.id });
     await request(host, 'chat:mute', { userId: buyer.id, muted: true });
@@ -172,7 +172,7 @@ describe('live signalling over Socket.IO (/live): errors, chat, pins, viewers', 
     const host = await open(world.cast.host.token);
     await request(host, 'session:join', { sessionId: session.id, role: 'host' });
     const ticker = nextEvent<{ orders: number; amountFen: number }>(host, 'sales', (s) => s.orders >= 1);
-    const buyer = await createUser('auditor');
+    const buyer = await createUser('bureau');
     const res = await api('POST', '/api/v1/orders', {
       token: buyer.token,
       headers: { 'Idempotency-Key': randomUUID() },
