@@ -146,7 +146,7 @@ describe('live signalling over Socket.IO (/live): errors, chat, pins, viewers', 
     const muted = nextEvent(viewer, 'chat:muted');
     expect((await request(host, 'chat:mute', { userId: buyer.id })).data.muted).to.equal(true);
     await muted;
-    const other = await createUser('auditor');
+    const other = await createUser('bureau');
     const otherViewer = await open(other.token);
     await request(otherViewer, 'session:join', { sessionId: session.id });
     expect((await request(otherViewer, 'chat:send', { text: '还有货吗' })).data.message.text).to.equal('还有货吗');

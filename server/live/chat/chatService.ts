@@ -26,11 +26,12 @@ const rateKey = (prefix: string, sessionId: string, userId: string) => `${prefix
 
 // Control characters and bidirectional overrides can disguise text; chat keeps printable text only.
 // eslint-disable-next-line no-control-regex
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 /** Chat is plain text: never HTML-escaped here (clients set it as text), only cleaned and bounded. */
 export function cleanChatText(raw: string): string {
-  const text = raw.replace(UNPRINTABLE, ' ').replace(/\s+/g, ' ').trim();
+  const text = raw.replace(UNPRINTABLE, ' ').replace(LONE_SURROGATE, ' ').replace(/\s+/g, ' ').trim();
   if (!text) throw badRequest('Invalid field "text": must not be empty');
   if ([...text].length > CHAT_MAX_LENGTH) throw badRequest(`Invalid field "text": must be at most ${CHAT_MAX_LENGTH} characters`);
   return text;
