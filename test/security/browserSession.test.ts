@@ -60,7 +60,9 @@ describe('security: the browser session (HttpOnly cookie, CSP, one-time board li
     const urls: string[] = [];
     page.on('request', (r) => urls.push(r.url()));
     await signIn(page, baseUrl, bureau.username, bureau.password);
+    await page.waitForURL(/\/home/);
     await page.goto(`${baseUrl}/claims`);
+    await page.getByTestId('claims-page').waitFor();
     await page.getByTestId('jobs-link').click();
     await page.waitForURL(/\/admin\/queues/);
     await page.waitForLoadState('load');
