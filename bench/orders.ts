@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     const prefix = ctx.config.REDIS_PREFIX;
     const world = await hub.liveWorld(10_000_000);
     const tokens = [];
-    for (let i = 0; i < BUYERS; i += 1) tokens.push((await world.user('auditor')).token);
+    for (let i = 0; i < BUYERS; i += 1) tokens.push((await world.user('bureau')).token);
     const { stockKey } = await import('../server/commerce/orders/stockLedger.ts');
     const stockBefore = Number(await ctx.redis.get(stockKey(prefix, world.product.id)));
 

@@ -6,13 +6,35 @@ import type { HubContext } from './platform/context.ts';
 import { RouteTable } from './platform/http/routeTable.ts';
 import { openApiDocument } from './platform/http/openapi.ts';
 import { errorHandler, HttpError } from './platform/errors.ts';
-import { logger } from './platform/logger.ts';
+import { logger as defaultLogger, requestSerializer, responseSerializer } from './platform/logger.ts';
+import type { Logger } from 'pino';
 import { components } from './components.ts';
+
+/**
+ * Scripts only from the hub itself (no inline or injected script runs); inline style attributes are allowed
+ * (the pages and echarts set them). Images may be data:/blob: URLs (QR codes, evidence previews), media blob:
+ * (players), connections only to the hub (API, Socket.IO websockets). WebRTC media is not governed by CSP.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'self'",
+].join('; ');
 
 /**
  * Builds the Express app without listening, so tests import it. Everything it needs comes in `ctx`.
  */
-export function createApp(ctx: HubContext): Express {
+export function createApp(ctx: HubContext, options: { logger?: Logger } = {}): Express {
+  const logger = options.logger ?? defaultLogger;
   const app = express();
   app.locals.ctx = ctx;
   app.disable('x-powered-by');
@@ -20,9 +42,17 @@ export function createApp(ctx: HubContext): Express {
   // Query strings parse flat: `?a[$ne]=1` stays a string key, never an operator object.
   app.set('query parser', 'simple');
 
-  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/api/v1/health' } }));
-  app.use((_req, res, next) => {
+  // Requests are logged without headers, cookies, query objects or secret query values (platform/logger.ts).
+  app.use(pinoHttp({
+    logger,
+    serializers: { req: requestSerializer, res: responseSerializer },
+    wrapSerializers: false,
+    autoLogging: { ignore: (req) => req.url === '/api/v1/health' },
+  }));
+  app.use((req, res, next) => {
     res.set({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin', 'X-Frame-Options': 'SAMEORIGIN' });
+    // The job board (bureau only, its own bundled UI with inline boot scripts) is left out of the policy.
+    if (!req.path.startsWith('/admin/')) res.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     next();
   });
   app.use('/api', express.json({ limit: '1mb', strict: true }));

@@ -3,7 +3,7 @@ import { Server as SocketServer } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { components } from './components.ts';
 import type { HubContext } from './platform/context.ts';
-import { verifyToken } from './platform/auth/tokens.ts';
+import { joinAuthRooms, socketAuthMiddleware } from './platform/auth/tokenState.ts';
 
 export interface AttachedSockets {
   io: SocketServer;
@@ -23,14 +23,10 @@ export function attachSockets(server: http.Server, ctx: HubContext): AttachedSoc
     maxHttpBufferSize: 64 * 1024,
     cors: { origin: false },
   });
-  io.use((socket, next) => {
-    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    if (typeof token === 'string' && token) {
-      const check = verifyToken(token, ctx.config.HUB_JWT_SECRET);
-      if (check.ok) socket.data.user = check.user;
-    }
-    next();
-  });
+  // A token (handshake `auth.token` or the session cookie) that is still valid identifies the user; the
+  // socket joins its user's and token's rooms so deactivation and sign-out disconnect it at once.
+  io.use(socketAuthMiddleware(ctx, { refuseBadToken: false }));
+  io.on('connection', (socket) => joinAuthRooms(ctx, socket));
   ctx.services.io = io;
   for (const component of components) component.sockets?.(io, ctx);
   return {

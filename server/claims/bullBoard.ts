@@ -1,44 +1,91 @@
+import { randomBytes } from 'node:crypto';
 import type { Express, RequestHandler } from 'express';
+import { z } from 'zod';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { HubContext } from '../platform/context.ts';
-import { verifyToken } from '../platform/auth/tokens.ts';
+import type { RouteTable } from '../platform/http/routeTable.ts';
+import { readCookie } from '../platform/auth/cookies.ts';
+import { authenticateToken, checkSession } from '../platform/auth/tokenState.ts';
+import { UserModel } from '../registry/users/user.model.ts';
 import { claimQueues } from './processors/queues.ts';
 
 export const BULL_BOARD_PATH = '/admin/queues';
-const COOKIE = 'token';
+/** The board's own cookie: a random board-session id, never a JWT. */
+export const BOARD_COOKIE = 'hub_board';
+export const BOARD_CODE_TTL_SECONDS = 60;
+const BOARD_SESSION_TTL_SECONDS = 3600;
 
-function cookieToken(header: string | undefined): string | null {
-  for (const part of (header ?? '').split(';')) {
-    const [name, ...rest] = part.trim().split('=');
-    if (name === COOKIE) return decodeURIComponent(rest.join('='));
-  }
-  return null;
+const codeKey = (ctx: HubContext, code: string) => `${ctx.config.REDIS_PREFIX}:board:code:${code}`;
+const sessionKey = (ctx: HubContext, id: string) => `${ctx.config.REDIS_PREFIX}:board:session:${id}`;
+const randomId = () => randomBytes(24).toString('base64url');
+
+/** A one-time code (Redis, 60 s, single use) for the signed-in bureau user to open the board in a browser. */
+export async function issueBoardCode(ctx: HubContext, userId: string) {
+  const code = randomId();
+  await ctx.redis.set(codeKey(ctx, code), userId, 'EX', BOARD_CODE_TTL_SECONDS);
+  return { code, url: `${BULL_BOARD_PATH}?code=${code}`, expiresIn: BOARD_CODE_TTL_SECONDS };
+}
+
+export function registerBoardRoutes(routes: RouteTable): void {
+  routes.route({
+    method: 'post', path: '/admin/queues/code',
+    summary: 'A one-time code (60 s, single use) to open the job dashboard: open the returned url in the browser',
+    tags: ['claims'], access: ['bureau'], status: 201,
+    response: z.object({ code: z.string(), url: z.string(), expiresIn: z.number().int() }).openapi('BoardCode'),
+    handler: ({ user, req }) => issueBoardCode(req.app.locals.ctx as HubContext, user.id),
+  });
+}
+
+/** The bureau user behind a board session, if still an active bureau user with the same token version. */
+async function boardSessionUser(ctx: HubContext, id: string): Promise<boolean> {
+  const raw = await ctx.redis.get(sessionKey(ctx, id));
+  if (!raw) return false;
+  const [userId, version] = raw.split(':');
+  const user = await UserModel.findById(userId).lean();
+  if (!user || user.role !== 'bureau') return false;
+  const state = await checkSession(ctx, { id: String(user._id), username: user.username, role: 'bureau', orgId: null }, {
+    jti: null, tokenVersion: Number(version), exp: 0,
+  });
+  return state === 'ok';
 }
 
 /**
- * Bull Board for bureau users only. A browser cannot send a bearer header on navigation, so the
- * board also accepts `?token=<JWT>` once: it moves the token into an HttpOnly, SameSite=Strict cookie
- * scoped to /admin/queues and redirects to the URL without it (so the token leaves the address bar).
+ * Bull Board for bureau users only. API clients send `Authorization: Bearer <token>`. A browser opens
+ * `/admin/queues?code=<one-time code>` (from POST /api/v1/admin/queues/code): the code is spent, the board
+ * sets its own HttpOnly SameSite=Strict cookie (a random board-session id scoped to /admin/queues) and
+ * redirects to the URL without the code. No token is ever put in a URL or in the board cookie.
  */
 export function bullBoardAuth(ctx: HubContext): RequestHandler {
   return (req, res, next) => {
-    const header = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    const query = typeof req.query.token === 'string' ? req.query.token : null;
-    const token = header ?? query ?? cookieToken(req.headers.cookie);
     const deny = (status: number, message: string) => res.status(status).json({ error: { code: status === 401 ? 'unauthenticated' : 'forbidden', message } });
-    if (!token) return deny(401, 'Sign in as a bureau user: send Authorization: Bearer <token>, or open /admin/queues?token=<token>');
-    const check = verifyToken(token, ctx.config.HUB_JWT_SECRET);
-    if (!check.ok) return deny(401, 'Invalid or expired token: sign in again');
-    if (check.user.role !== 'bureau') return deny(403, 'The job dashboard is for bureau users only');
-    if (query) {
-      res.cookie(COOKIE, query, { httpOnly: true, sameSite: 'strict', path: BULL_BOARD_PATH, secure: req.secure, maxAge: ctx.config.HUB_TOKEN_TTL_SECONDS * 1000 });
-      const url = new URL(req.originalUrl, 'http://hub.local');
-      url.searchParams.delete('token');
-      return res.redirect(303, url.pathname + url.search);
-    }
-    next();
+    const run = async () => {
+      const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      if (bearer) {
+        const result = await authenticateToken(ctx, bearer);
+        if (!result.ok) return deny(401, result.message);
+        if (result.user.role !== 'bureau') return deny(403, 'The job dashboard is for bureau users only');
+        return next();
+      }
+      const code = typeof req.query.code === 'string' ? req.query.code : null;
+      if (code) {
+        const userId = await ctx.redis.getdel(codeKey(ctx, code));
+        if (!userId) return deny(401, 'This dashboard link has expired or was used already: open the dashboard again from the hub');
+        const user = await UserModel.findById(userId).lean();
+        if (!user || user.role !== 'bureau' || user.active === false) return deny(403, 'The job dashboard is for bureau users only');
+        const id = randomId();
+        await ctx.redis.set(sessionKey(ctx, id), `${userId}:${user.tokenVersion ?? 0}`, 'EX', BOARD_SESSION_TTL_SECONDS);
+        res.cookie(BOARD_COOKIE, id, { httpOnly: true, sameSite: 'strict', path: BULL_BOARD_PATH, secure: req.secure, maxAge: BOARD_SESSION_TTL_SECONDS * 1000 });
+        const url = new URL(req.originalUrl, 'http://hub.local');
+        url.searchParams.delete('code');
+        return res.redirect(303, url.pathname + url.search);
+      }
+      const boardSession = readCookie(req.headers.cookie, BOARD_COOKIE);
+      if (boardSession && (await boardSessionUser(ctx, boardSession))) return next();
+      return deny(401, 'Sign in as a bureau user and open the job dashboard from the hub (a one-time link), or send Authorization: Bearer <token>');
+    };
+    run().catch(next);
   };
 }
 

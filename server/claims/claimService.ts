@@ -399,21 +399,33 @@ export async function addEvidence(ctx: HubContext, actor: AuthUser, id: string, 
   const peek = await loadClaim(id);
   assertFiler(actor, peek);
   if (!EDITABLE.includes(peek.status)) throw wrongState(peek, 'adding evidence', EDITABLE);
-  findItem(peek, itemId);
+  if (findItem(peek, itemId).evidence.length >= MAX_EVIDENCE_PER_ITEM) throw tooManyFiles();
   const stored = await storeEvidence(ctx.config.HUB_UPLOAD_DIR, file);
-  return withClaimLock(ctx.redis, ctx.config.REDIS_PREFIX, id, async () => {
-    const claim = await loadClaim(id);
-    if (!EDITABLE.includes(claim.status)) {
-      await unlink(evidencePath(ctx.config.HUB_UPLOAD_DIR, stored.fileId)).catch(() => undefined);
-      throw wrongState(claim, 'adding evidence', EDITABLE);
+  // Whatever refuses the upload from here on (state, count, a failed save) deletes the stored file again,
+  // unless the claim does reference it (a save that landed before a later step failed).
+  let kept = false;
+  try {
+    return await withClaimLock(ctx.redis, ctx.config.REDIS_PREFIX, id, async () => {
+      const claim = await loadClaim(id);
+      if (!EDITABLE.includes(claim.status)) throw wrongState(claim, 'adding evidence', EDITABLE);
+      const item = findItem(claim, itemId);
+      if (item.evidence.length >= MAX_EVIDENCE_PER_ITEM) throw tooManyFiles();
+      item.evidence.push(stored);
+      await saveClaimAudited(ctx, claim, { actor, action: 'claim.evidence.add', after: { itemId, fileId: stored.fileId, sha256: stored.sha256, size: stored.size } });
+      kept = true;
+      return claimDto(claim);
+    });
+  } finally {
+    if (!kept) {
+      const now = await ClaimModel.findById(id).lean().catch(() => null);
+      const referenced = now?.items?.some((i: { evidence?: { fileId: string }[] }) => i.evidence?.some((e) => e.fileId === stored.fileId));
+      if (!referenced) await unlink(evidencePath(ctx.config.HUB_UPLOAD_DIR, stored.fileId)).catch(() => undefined);
     }
-    const item = findItem(claim, itemId);
-    if (item.evidence.length >= 10) throw conflict('An item holds at most 10 evidence files', undefined, 'too_many_files');
-    item.evidence.push(stored);
-    await saveClaimAudited(ctx, claim, { actor, action: 'claim.evidence.add', after: { itemId, fileId: stored.fileId, sha256: stored.sha256, size: stored.size } });
-    return claimDto(claim);
-  });
+  }
 }
+
+const MAX_EVIDENCE_PER_ITEM = 10;
+const tooManyFiles = () => conflict(`An item holds at most ${MAX_EVIDENCE_PER_ITEM} evidence files`, { max: MAX_EVIDENCE_PER_ITEM }, 'too_many_files');
 
 export async function removeEvidence(ctx: HubContext, actor: AuthUser, id: string, itemId: string, fileId: string) {
   return withClaimLock(ctx.redis, ctx.config.REDIS_PREFIX, id, async () => {

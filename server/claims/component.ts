@@ -3,7 +3,7 @@ import type { HubContext } from '../platform/context.ts';
 import { hubEvents } from '../platform/events.ts';
 import { componentLogger } from '../platform/logger.ts';
 import { registerClaimRoutes } from './claimRoutes.ts';
-import { mountBullBoard } from './bullBoard.ts';
+import { mountBullBoard, registerBoardRoutes } from './bullBoard.ts';
 import { claimQueues, stopClaimQueues } from './processors/queues.ts';
 
 const log = componentLogger('claims');
@@ -12,7 +12,10 @@ const unsubscribers = new WeakMap<HubContext, () => void>();
 /** Claims filing, tally queues, review, payment and disclosure: the web-process side. */
 export const claimsComponent: HubComponent = {
   name: 'claims-workflow',
-  routes: registerClaimRoutes,
+  routes: (routes) => {
+    registerClaimRoutes(routes);
+    registerBoardRoutes(routes);
+  },
   mount: mountBullBoard,
   start: async (ctx) => {
     const queues = claimQueues(ctx);

@@ -3,7 +3,7 @@ import type { Namespace, Server as SocketServer, Socket } from 'socket.io';
 import type { Redis } from 'ioredis';
 import type { HubContext } from '../platform/context.ts';
 import type { AuthUser } from '../platform/auth/roles.ts';
-import { verifyToken } from '../platform/auth/tokens.ts';
+import { joinAuthRooms, socketAuthMiddleware } from '../platform/auth/tokenState.ts';
 import { HttpError, conflict, forbidden, notFound, unauthenticated, validationError } from '../platform/errors.ts';
 import { hubEvents } from '../platform/events.ts';
 import { objectId } from '../platform/http/schemas.ts';
@@ -15,6 +15,7 @@ import { chatHistory, removeChatMessage, sendChat, setMuted, CHAT_MAX_LENGTH } f
 import { sessionSalesKey, sessionSalesTotals, stockKey } from '../commerce/orders/stockLedger.ts';
 import { liveBusChannel, type LiveBusMessage } from './bus.ts';
 import type { MediaPool } from './media/mediaPool.ts';
+import { addViewer, removeViewer, viewerCountAndPeak, viewerIdentity } from './viewerCount.ts';
 import type { MediaRoom } from './media/mediaRoom.ts';
 
 const log = componentLogger('live-signalling');
@@ -38,29 +39,45 @@ const schemas = {
   join: z.object({ sessionId: objectId('sessionId'), role: z.enum(['host', 'viewer']).default('viewer') }).strict(),
   empty: z.object({}).strict(),
   createTransport: z.object({ direction: z.enum(['send', 'recv']) }).strict(),
-  connectTransport: z.object({ transportId: z.string().uuid('transportId must be a transport id'), dtlsParameters: anyObject }).strict(),
+  connectTransport: z
+    .object({
+      transportId: z.string().uuid('transportId must be a transport id'),
+      dtlsParameters: z
+        .object({
+          role: z.enum(['auto', 'client', 'server']).optional(),
+          fingerprints: z
+            .array(z.object({ algorithm: z.string().min(1).max(16), value: z.string().regex(/^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){15,63}$/, 'must be a hex fingerprint') }).passthrough())
+            .min(1, 'needs at least one fingerprint')
+            .max(8),
+        })
+        .passthrough(),
+    })
+    .strict(),
   produce: z.object({ transportId: z.string().uuid('transportId must be a transport id'), kind: z.enum(['audio', 'video']), rtpParameters: anyObject, appData: anyObject.optional() }).strict(),
   consume: z.object({ transportId: z.string().uuid('transportId must be a transport id'), rtpCapabilities: anyObject }).strict(),
   resumeConsumer: z.object({ consumerId: z.string().uuid('consumerId must be a consumer id') }).strict(),
+  // Chat text is cleaned rather than refused: cleanChatText strips controls, NUL and bidi overrides.
   chat: z.object({ text: z.string().max(CHAT_MAX_LENGTH * 4, `text must be at most ${CHAT_MAX_LENGTH} characters`) }).strict(),
   mute: z.object({ userId: objectId('userId'), muted: z.boolean().default(true) }).strict(),
   removeMessage: z.object({ messageId: z.string().uuid('messageId must be a message id') }).strict(),
   pin: z.object({ productId: objectId('productId').nullable() }).strict(),
 };
 
+/** mediasoup refuses malformed parameters with a TypeError: that is the caller's bad input (400), not ours. */
+async function mediaInput<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof TypeError) throw new HttpError(400, 'bad_input', `Invalid media parameters: ${err.message}`);
+    throw err;
+  }
+}
+
 function errorReply(err: unknown) {
   if (err instanceof HttpError) return { error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } };
   log.error({ err }, 'signalling handler failed');
   return { error: { code: 'internal', message: 'Internal error; the hub logged it' } };
 }
-
-/** Viewer counts per session live in Redis (all processes); the peak is kept for the session record. */
-const PEAK_SCRIPT = `
-local count = redis.call('SCARD', KEYS[1])
-local peak = tonumber(redis.call('GET', KEYS[2]) or '0')
-if count > peak then redis.call('SET', KEYS[2], count, 'EX', 604800); peak = count end
-return {count, peak}
-`;
 
 export class LiveSignalling {
   readonly nsp: Namespace;
@@ -71,16 +88,9 @@ export class LiveSignalling {
 
   constructor(io: SocketServer, private readonly ctx: HubContext, private readonly media: MediaPool | null) {
     this.nsp = io.of(LIVE_NAMESPACE);
-    this.nsp.use((socket, next) => {
-      // Anonymous viewers may watch; a valid token identifies hosts and chatting or buying viewers.
-      const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-      if (typeof token === 'string' && token) {
-        const check = verifyToken(token, ctx.config.HUB_JWT_SECRET);
-        if (!check.ok) return next(new Error('invalid token: sign in again'));
-        (socket.data as LiveSocketData).user = check.user;
-      }
-      next();
-    });
+    // Anonymous viewers may watch; a valid token identifies hosts and chatting or buying viewers, and a
+    // deactivated or signed-out user's sockets are disconnected at once (tokenState.ts).
+    this.nsp.use(socketAuthMiddleware(ctx, { refuseBadToken: true }));
     this.nsp.on('connection', (socket) => this.onConnection(socket));
   }
 
@@ -159,6 +169,7 @@ export class LiveSignalling {
   private onConnection(socket: Socket): void {
     const data = socket.data as LiveSocketData;
     if (data.user) void socket.join(userRoom(data.user.id));
+    joinAuthRooms(this.ctx, socket);
 
     const on = <S extends ZodTypeAny>(event: string, schema: S, handler: (payload: z.output<S>) => Promise<unknown>) => {
       socket.on(event, async (payload: unknown, ack?: unknown) => {
@@ -208,7 +219,7 @@ export class LiveSignalling {
       await socket.join(sessionRoom(sessionId));
       if (role === 'host') await socket.join(hostRoom(sessionId));
       else {
-        await this.ctx.redis.sadd(this.viewersKey(sessionId), socket.id);
+        await addViewer(this.ctx.redis, this.prefix, sessionId, socket.id, viewerIdentity(socket, data.user?.id, this.ctx.config.HUB_TRUST_PROXY));
         this.scheduleViewerFlush(sessionId);
       }
       const dto = sessionDto(session);
@@ -216,7 +227,7 @@ export class LiveSignalling {
         sessionShelf(this.ctx, dto.productIds),
         pinnedProduct(this.ctx, sessionId),
         chatHistory(this.ctx, sessionId),
-        this.ctx.redis.scard(this.viewersKey(sessionId)),
+        viewerCountAndPeak(this.ctx.redis, this.prefix, sessionId).then(([count]) => count),
         role === 'host' ? sessionSalesTotals(this.ctx.redis, this.prefix, sessionId) : Promise.resolve(null),
       ]);
       return {
@@ -249,16 +260,19 @@ export class LiveSignalling {
       return (await room()).createTransport(socket.id, direction, this.clientAddress(socket));
     });
     on('media:connectTransport', schemas.connectTransport, async ({ transportId, dtlsParameters }) => {
-      await (await room(false)).connectTransport(socket.id, transportId, dtlsParameters as never);
+      const r = await room(false);
+      await mediaInput(() => r.connectTransport(socket.id, transportId, dtlsParameters as never));
       return { connected: true };
     });
     on('media:produce', schemas.produce, async ({ transportId, kind, rtpParameters }) => {
       asHost();
-      return (await room(false)).produce(socket.id, transportId, kind, rtpParameters as never);
+      const r = await room(false);
+      return mediaInput(() => r.produce(socket.id, transportId, kind, rtpParameters as never));
     });
-    on('media:consume', schemas.consume, async ({ transportId, rtpCapabilities }) =>
-      (await room(false)).consume(socket.id, transportId, rtpCapabilities as never),
-    );
+    on('media:consume', schemas.consume, async ({ transportId, rtpCapabilities }) => {
+      const r = await room(false);
+      return mediaInput(() => r.consume(socket.id, transportId, rtpCapabilities as never));
+    });
     on('media:resumeConsumer', schemas.resumeConsumer, async ({ consumerId }) => {
       await (await room(false)).resumeConsumer(socket.id, consumerId);
       return { resumed: true };
@@ -292,7 +306,7 @@ export class LiveSignalling {
       if (!sessionId) return;
       void this.media?.existingRoom(sessionId)?.then((r) => r.removePeer(socket.id)).catch(() => undefined);
       if (role === 'viewer') {
-        void this.ctx.redis.srem(this.viewersKey(sessionId), socket.id).then(() => this.scheduleViewerFlush(sessionId));
+        void removeViewer(this.ctx.redis, this.prefix, sessionId, socket.id).then(() => this.scheduleViewerFlush(sessionId));
       }
     });
   }
@@ -302,10 +316,6 @@ export class LiveSignalling {
     const forwarded = socket.handshake.headers['x-forwarded-for'];
     if (this.ctx.config.HUB_TRUST_PROXY && typeof forwarded === 'string' && forwarded) return forwarded.split(',')[0]!.trim();
     return socket.handshake.address;
-  }
-
-  private viewersKey(sessionId: string): string {
-    return `${this.prefix}:live:viewers:${sessionId}`;
   }
 
   /** Viewer counts go out at most every 250 ms per session: a crowd joining at once is one update, not thousands. */
@@ -321,7 +331,7 @@ export class LiveSignalling {
   }
 
   private async flushViewers(sessionId: string): Promise<void> {
-    const [count, peak] = (await this.ctx.redis.eval(PEAK_SCRIPT, 2, this.viewersKey(sessionId), `${this.prefix}:live:peak:${sessionId}`)) as [number, number];
+    const [count, peak] = await viewerCountAndPeak(this.ctx.redis, this.prefix, sessionId);
     this.nsp.to(sessionRoom(sessionId)).emit('viewers', { sessionId, count, peak });
     hubEvents.emit('session.viewers', { sessionId, viewers: count });
     await LiveSessionModel.updateOne({ _id: sessionId, peakViewers: { $lt: peak } }, { $set: { peakViewers: peak } });

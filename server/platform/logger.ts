@@ -1,12 +1,72 @@
-import { pino, type Logger } from 'pino';
+import { pino, type Logger, type LoggerOptions, type DestinationStream } from 'pino';
+
+/**
+ * Secrets never reach the logs: tokens, one-time codes, cookies, authorisation headers and passwords are
+ * censored wherever they appear in a logged object, and request URLs lose their `token`/`code` query values.
+ */
+export const REDACT_PATHS = [
+  'password', '*.password', 'passwordHash', '*.passwordHash', 'currentPassword', '*.currentPassword', 'newPassword', '*.newPassword',
+  'token', '*.token', 'streamKey', '*.streamKey',
+  'authorization', '*.authorization', 'cookie', '*.cookie',
+  'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]', '*.headers["set-cookie"]', 'headers.authorization', 'headers.cookie',
+  'req.query', 'req.body',
+];
+
+const SECRET_QUERY = /([?&](?:token|code|access_token|streamKey)=)[^&#]*/gi;
+
+/** A URL with the values of secret query parameters replaced by `[Redacted]`. */
+export function redactUrl(url: string | undefined): string | undefined {
+  return url?.replace(SECRET_QUERY, '$1[Redacted]');
+}
+
+export function loggerOptions(): LoggerOptions {
+  return {
+    level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    base: { service: process.env.HUB_PROCESS_NAME ?? 'hub' },
+    redact: { paths: REDACT_PATHS, censor: '[Redacted]' },
+  };
+}
+
+/** A logger with the hub's options, writing to `destination` (tests capture output with it). */
+export function createLogger(destination?: DestinationStream, overrides: LoggerOptions = {}): Logger {
+  const options = { ...loggerOptions(), ...overrides };
+  return destination ? pino(options, destination) : pino(options);
+}
 
 /** One structured logger for the process; components take children with their own `component` field. */
-export const logger: Logger = pino({
-  level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
-  base: { service: process.env.HUB_PROCESS_NAME ?? 'hub' },
-  redact: ['req.headers.authorization', 'password', 'passwordHash', '*.password'],
-});
+export const logger: Logger = createLogger();
 
 export function componentLogger(component: string): Logger {
   return logger.child({ component });
+}
+
+interface LoggableRequest {
+  id?: unknown;
+  method?: string;
+  url?: string;
+  originalUrl?: string;
+  headers?: Record<string, unknown>;
+  socket?: { remoteAddress?: string };
+  raw?: LoggableRequest;
+}
+
+/**
+ * pino-http's request serializer: method, path (secret query values redacted), address and user agent only;
+ * no headers (authorisation, cookies), no query object, no body.
+ */
+export function requestSerializer(req: LoggableRequest) {
+  const raw = req.raw ?? req;
+  return {
+    id: req.id ?? raw.id,
+    method: req.method ?? raw.method,
+    url: redactUrl(raw.originalUrl ?? req.url ?? raw.url),
+    remoteAddress: raw.socket?.remoteAddress,
+    userAgent: raw.headers?.['user-agent'],
+  };
+}
+
+/** pino-http's response serializer: the status only (no Set-Cookie). */
+export function responseSerializer(res: { statusCode?: number; raw?: { statusCode?: number } }) {
+  return { statusCode: res.statusCode ?? res.raw?.statusCode };
 }

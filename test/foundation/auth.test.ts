@@ -12,7 +12,7 @@ describe('sign-in and tokens', () => {
     expect(res.body.user).to.include({ username: 'admin', role: 'bureau', orgId: null });
     expect(res.body.token).to.be.a('string');
     const stored = await UserModel.findOne({ username: 'admin' }).lean();
-    expect(stored!.passwordHash).to.match(/^\$2[aby]\$/).and.not.include('admin-password-1');
+    expect(stored!.passwordHash).to.match(/^\$argon2id\$/).and.not.include('admin-password-1');
   });
 
   it('returns the contract shape {token, user: {id, username, role, orgId}}', async () => {

@@ -47,8 +47,8 @@ describe('live selling in the browser (Chromium, fake camera, mediasoup)', funct
     await host.getByTestId('studio-go-live').click();
     await host.waitForSelector('[data-testid=studio-status][data-status=live]');
 
-    const buyer = await createUser('auditor');
-    const other = await createUser('auditor');
+    const buyer = await createUser('bureau');
+    const other = await createUser('bureau');
     const viewers = [await signedInPage(buyer.username, buyer.password), await signedInPage(other.username, other.password)];
     for (const viewer of viewers) {
       await viewer.goto(`${baseUrl}/live/${session.id}`);

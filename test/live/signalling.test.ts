@@ -114,7 +114,7 @@ describe('live signalling over Socket.IO (/live): errors, chat, pins, viewers', 
   it('chat is text, bounded, rate-limited per viewer, and moderated by the host (mute, remove)', async () => {
     const host = await open(world.cast.host.token);
     await request(host, 'session:join', { sessionId: session.id, role: 'host' });
-    const buyer = await createUser('auditor');
+    const buyer = await createUser('bureau');
     const viewer = await open(buyer.token);
     await request(viewer, 'session:join', { sessionId: session.id });
 
@@ -147,7 +147,7 @@ describe('live signalling over Socket.IO (/live): errors, chat, pins, viewers', 
     const muted = nextEvent(viewer, 'chat:muted');
     expect((await request(host, 'chat:mute', { userId: buyer.id })).data.muted).to.equal(true);
     await muted;
-    const other = await createUser('auditor');
+    const other = await createUser('bureau');
     const otherViewer = await open(other.token);
     await request(otherViewer, 'session:join', { sessionId: session.id });
     expect((await request(otherViewer, 'chat:send', { text: '还有货吗' })).data.message.text).to.equal('还有货吗');
@@ -160,7 +160,7 @@ describe('live signalling over Socket.IO (/live): errors, chat, pins, viewers', 
   it('a muted viewer cannot chat', async () => {
     const host = await open(world.cast.host.token);
     await request(host, 'session:join', { sessionId: session.id, role: 'host' });
-    const buyer = await createUser('auditor');
+    const buyer = await createUser('bureau');
     const viewer = await open(buyer.token);
     await request(viewer, 'session:join', { sessionId: session.id });
     await request(host, 'chat:mute', { userId: buyer.id, muted: true });
@@ -173,7 +173,7 @@ describe('live signalling over Socket.IO (/live): errors, chat, pins, viewers', 
     const host = await open(world.cast.host.token);
     await request(host, 'session:join', { sessionId: session.id, role: 'host' });
     const ticker = nextEvent<{ orders: number; amountFen: number }>(host, 'sales', (s) => s.orders >= 1);
-    const buyer = await createUser('auditor');
+    const buyer = await createUser('bureau');
     const res = await api('POST', '/api/v1/orders', {
       token: buyer.token,
       headers: { 'Idempotency-Key': randomUUID() },

@@ -97,7 +97,7 @@ describe('openness: big-screen overview', function () {
   it('keeps counters equal to a recomputation from raw records through a scripted day', async () => {
     const before = await expectOk(await api('GET', '/api/v1/public/overview'));
     const morning = await bookAndStart(world, '德化白瓷早场', 60_000);
-    const buyer = world.cast.auditor; // any signed-in user may buy
+    const buyer = world.cast.stationUser; // any signed-in user but the auditor may buy
     const expected = { fen: 0, orders: 0, ceramicFen: 0, farmFen: 0 };
     for (const [product, qty, session] of [
       [world.ceramic, 2, morning.id], [world.farm, 3, morning.id], [world.ceramic, 1, undefined], [world.farm, 1, morning.id],
@@ -140,7 +140,7 @@ describe('openness: big-screen overview', function () {
 
   it('counts an event delivered twice once', async () => {
     const before = await expectOk(await api('GET', '/api/v1/public/overview'));
-    const order = await placeOrder(world.cast.auditor.token, world.ceramic.id, 1);
+    const order = await placeOrder(world.cast.stationUser.token, world.ceramic.id, 1);
     const at = new Date();
     await waitFor('the order to count', async () => (await api('GET', '/api/v1/public/overview')).body.gmv.ordersTotal === before.gmv.ordersTotal + 1);
     hubEvents.emit('order.placed', { orderId: order.id, productId: world.ceramic.id, enterpriseId: world.cast.enterprise.id, sessionId: null, quantity: 1, amountFen: order.amountFen, at });
@@ -170,7 +170,7 @@ describe('openness: big-screen overview', function () {
     const before = await expectOk(await api('GET', '/api/v1/public/overview'));
     const placing = (async () => {
       const orders = [];
-      for (let i = 0; i < 6; i += 1) orders.push(await placeOrder(world.cast.auditor.token, i % 2 ? world.farm.id : world.ceramic.id, 1));
+      for (let i = 0; i < 6; i += 1) orders.push(await placeOrder(world.cast.stationUser.token, i % 2 ? world.farm.id : world.ceramic.id, 1));
       return orders;
     })();
     const [orders] = await Promise.all([placing, rebuildOverview(ctx), new Promise((r) => setTimeout(r, 30)).then(() => rebuildOverview(ctx))]);

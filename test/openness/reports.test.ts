@@ -16,8 +16,8 @@ describe('openness: public pages data and bureau reports', function () {
   before(async () => {
     world = await scriptedWorld();
     sessionId = (await bookAndStart(world, '报表专场', 60_000)).id;
-    await placeOrder(world.cast.auditor.token, world.ceramic.id, 2, sessionId);
-    await placeOrder(world.cast.auditor.token, world.farm.id, 5, sessionId);
+    await placeOrder(world.cast.stationUser.token, world.ceramic.id, 2, sessionId);
+    await placeOrder(world.cast.stationUser.token, world.farm.id, 5, sessionId);
     await expectOk(await api('POST', `/api/v1/sessions/${sessionId}/end`, { token: world.cast.host.token }));
     claims = await approvedClaims(world);
     await ordersPersisted();

@@ -27,8 +27,8 @@ describe('openness: the big screen in Chromium', function () {
     await getScreenHub();
     world = await scriptedWorld();
     sessionId = (await bookAndStart(world, '德化白瓷大屏专场', 60_000)).id;
-    await placeOrder(world.cast.auditor.token, world.ceramic.id, 3, sessionId);
-    await placeOrder(world.cast.auditor.token, world.farm.id, 2, sessionId);
+    await placeOrder(world.cast.stationUser.token, world.ceramic.id, 3, sessionId);
+    await placeOrder(world.cast.stationUser.token, world.farm.id, 2, sessionId);
     await approvedClaims(world);
     browser = await launchBrowser();
   });
@@ -48,7 +48,7 @@ describe('openness: the big screen in Chromium', function () {
       const pushed = new Promise<any[]>((resolve) => socket.on('overview:updates', (batch: any[]) => {
         if (batch.some((p) => p.kind === 'order' && p.product.id === world.farm.id)) resolve(batch);
       }));
-      const order = await placeOrder(world.cast.auditor.token, world.farm.id, 1, sessionId);
+      const order = await placeOrder(world.cast.stationUser.token, world.farm.id, 1, sessionId);
       const batch = await pushed;
       const push = batch.find((p) => p.kind === 'order' && p.product.id === world.farm.id);
       expect(push.session).to.include({ id: sessionId, title: '德化白瓷大屏专场' });
@@ -78,7 +78,7 @@ describe('openness: the big screen in Chromium', function () {
 
     const before = await page.getByTestId('screen-orders-total').textContent();
     const started = Date.now();
-    await placeOrder(world.cast.auditor.token, world.ceramic.id, 1, sessionId);
+    await placeOrder(world.cast.stationUser.token, world.ceramic.id, 1, sessionId);
     const orderedAt = Date.now();
     await page.waitForFunction((old) => document.querySelector('[data-testid="screen-orders-total"]')?.textContent !== old, before, { timeout: 5_000 });
     const shownAfterMs = Date.now() - orderedAt;

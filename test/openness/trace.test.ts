@@ -18,7 +18,7 @@ describe('openness: traceability', function () {
   before(async () => {
     world = await scriptedWorld();
     sessionId = (await bookAndStart(world, '溯源专场', 60_000)).id;
-    await placeOrder(world.cast.auditor.token, world.farm.id, 4, sessionId);
+    await placeOrder(world.cast.stationUser.token, world.farm.id, 4, sessionId);
     await ordersPersisted();
   });
 

@@ -6,11 +6,10 @@ export class ApiError extends Error {
   }
 }
 
-/** JSON over fetch with the session's bearer token; errors carry the hub's `{error: {code, message}}`. */
+/** JSON over fetch; the HttpOnly session cookie signs requests in. Errors carry the hub's `{error: {code, message}}`. */
 export async function apiFetch<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   const session = currentSession();
-  const init: RequestInit = { method, headers: { ...headers } };
-  if (session) (init.headers as Record<string, string>).authorization = `Bearer ${session.token}`;
+  const init: RequestInit = { method, headers: { ...headers }, credentials: 'same-origin' };
   if (body instanceof FormData) init.body = body;
   else if (body !== undefined) {
     (init.headers as Record<string, string>)['content-type'] = 'application/json';

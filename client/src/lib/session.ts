@@ -8,8 +8,11 @@ export interface SessionUser {
   displayName?: string | null;
 }
 
+/**
+ * Who is signed in (not secret). The token itself lives only in the hub's HttpOnly session cookie, which page
+ * scripts cannot read, so an injected script cannot steal it.
+ */
 interface StoredSession {
-  token: string;
   user: SessionUser;
   expiresAt: number;
 }
@@ -20,8 +23,9 @@ export function currentSession(): StoredSession | null {
   const raw = localStorage.getItem(KEY);
   if (!raw) return null;
   try {
-    const session = JSON.parse(raw) as StoredSession;
-    if (session.expiresAt <= Date.now()) {
+    const session = JSON.parse(raw) as StoredSession & { token?: unknown };
+    if (session.expiresAt <= Date.now() || session.token !== undefined) {
+      // Expired, or stored by an older client that kept the token here: sign in again.
       localStorage.removeItem(KEY);
       return null;
     }
@@ -32,8 +36,8 @@ export function currentSession(): StoredSession | null {
   }
 }
 
-export function saveSession(token: string, user: SessionUser, expiresInSeconds: number): void {
-  localStorage.setItem(KEY, JSON.stringify({ token, user, expiresAt: Date.now() + expiresInSeconds * 1000 }));
+export function saveSession(user: SessionUser, expiresInSeconds: number): void {
+  localStorage.setItem(KEY, JSON.stringify({ user, expiresAt: Date.now() + expiresInSeconds * 1000 }));
 }
 
 export function clearSession(): void {

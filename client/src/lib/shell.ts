@@ -26,7 +26,12 @@ export function renderShell(user: SessionUser | null, content: HTMLElement, navi
         user ? h('span', { class: 'who', 'data-testid': 'who' }, `${user.displayName ?? user.username} · ${t(`role.${user.role}`)}`) : null,
         h('button', { class: 'link', 'data-testid': 'locale-toggle', onclick: () => setLocale(getLocale() === 'zh-CN' ? 'en' : 'zh-CN') }, t('nav.language')),
         user
-          ? h('button', { class: 'link', 'data-testid': 'logout', onclick: () => { clearSession(); navigate('/login'); } }, t('nav.logout'))
+          ? h('button', { class: 'link', 'data-testid': 'logout', onclick: async () => {
+            // The hub revokes the token and clears its cookie; signed out locally whatever the answer.
+            await fetch('/api/v1/auth/logout', { method: 'POST', credentials: 'same-origin' }).catch(() => undefined);
+            clearSession();
+            navigate('/login');
+          } }, t('nav.logout'))
           : link('/login', t('login.title')),
       ),
     ),

@@ -2,7 +2,6 @@ import { h } from '../lib/dom.ts';
 import { registerPage } from '../lib/router.ts';
 import { formatDateTime, formatFen, registerMessages, t } from '../lib/i18n.ts';
 import { api } from '../lib/api.ts';
-import { currentSession } from '../lib/session.ts';
 import { card, field, form, input, page, select, table } from '../lib/ui.ts';
 
 const TOWNSHIPS = ['龙浔镇', '浔中镇', '盖德镇', '三班镇', '龙门滩镇', '雷峰镇', '南埕镇', '水口镇', '国宝乡', '赤水镇', '美湖镇', '大铭乡', '春美乡', '上涌镇', '汤头乡', '葛坑镇', '桂阳乡', '杨梅乡'];
@@ -146,9 +145,8 @@ registerPage({
         'data-testid': 'claims-status-filter', onchange: (e: Event) => ctx.navigate(`/claims?status=${(e.target as HTMLSelectElement).value}`),
       });
       filter.value = ctx.query.get('status') ?? 'assessed';
-      const token = currentSession()?.token ?? '';
       const download = (path: string, name: string) => h('button', { type: 'button', onclick: async () => {
-        const res = await fetch(`/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
+        const res = await fetch(`/api/v1${path}`, { credentials: 'same-origin' });
         const url = URL.createObjectURL(await res.blob());
         h('a', { href: url, download: name }).click();
         setTimeout(() => URL.revokeObjectURL(url), 10_000);
@@ -156,7 +154,12 @@ registerPage({
       sections.push(card(t('claims.exports'),
         download('/exports/claims?format=csv', 'claims.csv'), ' ', download('/exports/claims?format=xlsx', 'claims.xlsx'), ' ',
         download('/exports/disbursements?format=csv', 'disbursements.csv'), ' ', download('/exports/disbursements?format=xlsx', 'disbursements.xlsx'),
-        role === 'bureau' ? h('p', null, h('a', { href: `/admin/queues?token=${encodeURIComponent(token)}`, target: '_blank', rel: 'noopener' }, t('claims.jobs'))) : null));
+        role === 'bureau' ? h('p', null, h('a', { href: '/admin/queues', 'data-testid': 'jobs-link', onclick: async (e: Event) => {
+          // A one-time code (60 s, single use) opens the board; no token goes into the URL.
+          e.preventDefault();
+          const { url } = await api.post<{ url: string }>('/admin/queues/code');
+          window.location.assign(url);
+        } }, t('claims.jobs'))) : null));
       sections.push(h('div', null, field(t('claims.status'), filter)));
     }
     return page(t('claims.title'), 'claims-page', ...sections, card(reader ? t('claims.queue') : t('claims.mine'), list));
@@ -164,8 +167,7 @@ registerPage({
 });
 
 async function evidencePreview(claimId: string, itemId: string, ev: Evidence): Promise<HTMLElement> {
-  const token = currentSession()?.token ?? '';
-  const res = await fetch(`/api/v1/claims/${claimId}/items/${itemId}/evidence/${ev.fileId}`, { headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(`/api/v1/claims/${claimId}/items/${itemId}/evidence/${ev.fileId}`, { credentials: 'same-origin' });
   const url = URL.createObjectURL(await res.blob());
   const link = h('a', { href: url, target: '_blank', rel: 'noopener', 'data-testid': 'evidence-link' }, ev.filename);
   return ev.contentType.startsWith('image/') ? h('span', null, h('img', { src: url, alt: ev.filename, class: 'evidence-thumb', style: 'max-width:120px;max-height:120px;display:block' }), link) : link;

@@ -3,7 +3,6 @@ import './live.css';
 import { io, type Socket } from 'socket.io-client';
 import { Device } from 'mediasoup-client';
 import type { types as msc } from 'mediasoup-client';
-import { currentSession } from '../lib/session.ts';
 
 export interface LiveError {
   code: string;
@@ -44,9 +43,9 @@ export interface JoinReply {
   media: { available: boolean; routerRtpCapabilities?: msc.RtpCapabilities };
 }
 
+/** The HttpOnly session cookie goes with the handshake (same origin), so a signed-in user is known. */
 export function connectLive(): Socket {
-  const token = currentSession()?.token;
-  return io('/live', { auth: token ? { token } : {}, transports: ['websocket', 'polling'] });
+  return io('/live', { transports: ['websocket', 'polling'], withCredentials: true });
 }
 
 /** Emits with an acknowledgement; rejects with the hub's error code and message. */

@@ -22,7 +22,7 @@ registerPage({
             username: username.value,
             password: password.value,
           });
-          saveSession(result.token, result.user, result.expiresIn);
+          saveSession(result.user, result.expiresIn);
           ctx.navigate(ctx.query.get('next') || '/home');
         } catch (err) {
           status.textContent = t('login.failed', { message: err instanceof ApiError ? err.message : String(err) });

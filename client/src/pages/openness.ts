@@ -3,7 +3,6 @@ import { h } from '../lib/dom.ts';
 import { registerPage } from '../lib/router.ts';
 import { formatDateTime, formatFen, registerMessages, t } from '../lib/i18n.ts';
 import { api } from '../lib/api.ts';
-import { currentSession } from '../lib/session.ts';
 import { card, field, form, input, page, select, table } from '../lib/ui.ts';
 
 registerMessages({
@@ -140,10 +139,9 @@ interface Report {
   budget: { nameZh: string; allocatedFen: number; approvedFen: number; paidFen: number; usedBasisPoints: number }[];
 }
 
-/** Files behind bearer auth: fetched with the token, then saved through a temporary object URL. */
+/** Files behind sign-in: fetched with the session cookie, then saved through a temporary object URL. */
 async function download(path: string, filename: string): Promise<void> {
-  const session = currentSession();
-  const res = await fetch(`/api/v1${path}`, { headers: session ? { authorization: `Bearer ${session.token}` } : {} });
+  const res = await fetch(`/api/v1${path}`, { credentials: 'same-origin' });
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
   const url = URL.createObjectURL(await res.blob());
   const a = h('a', { href: url, download: filename });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { assertMayChange } from '../../platform/auth/roles.ts';
 import type { RouteTable } from '../../platform/http/routeTable.ts';
 import { idParams, objectId } from '../../platform/http/schemas.ts';
 import { validationError } from '../../platform/errors.ts';
@@ -32,6 +33,7 @@ export function registerOrderRoutes(routes: RouteTable): void {
       .strict()
       .openapi('PlaceOrder'),
     handler: async ({ req, res, user, body }) => {
+      assertMayChange(user);
       const key = idempotencyHeader.safeParse(req.header('idempotency-key'));
       if (!key.success) throw validationError(new z.ZodError(key.error.issues.map((i) => ({ ...i, path: ['Idempotency-Key'] }))), 'header');
       const ctx = req.app.locals.ctx as HubContext;

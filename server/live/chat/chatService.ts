@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { HubContext } from '../../platform/context.ts';
-import type { AuthUser } from '../../platform/auth/roles.ts';
+import { assertMayChange, type AuthUser } from '../../platform/auth/roles.ts';
 import { appendAudit } from '../../platform/audit/auditLog.ts';
 import { HttpError, badRequest, forbidden, notFound } from '../../platform/errors.ts';
 import { LiveSessionModel } from '../sessions/session.model.ts';
@@ -26,17 +26,19 @@ const rateKey = (prefix: string, sessionId: string, userId: string) => `${prefix
 
 // Control characters and bidirectional overrides can disguise text; chat keeps printable text only.
 // eslint-disable-next-line no-control-regex
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 /** Chat is plain text: never HTML-escaped here (clients set it as text), only cleaned and bounded. */
 export function cleanChatText(raw: string): string {
-  const text = raw.replace(UNPRINTABLE, ' ').replace(/\s+/g, ' ').trim();
+  const text = raw.replace(UNPRINTABLE, ' ').replace(LONE_SURROGATE, ' ').replace(/\s+/g, ' ').trim();
   if (!text) throw badRequest('Invalid field "text": must not be empty');
   if ([...text].length > CHAT_MAX_LENGTH) throw badRequest(`Invalid field "text": must be at most ${CHAT_MAX_LENGTH} characters`);
   return text;
 }
 
 export async function sendChat(ctx: HubContext, actor: AuthUser, sessionId: string, raw: string): Promise<ChatMessage> {
+  assertMayChange(actor);
   const prefix = ctx.config.REDIS_PREFIX;
   const text = cleanChatText(raw);
   if (await ctx.redis.sismember(mutedKey(prefix, sessionId), actor.id)) throw forbidden('The host has muted you in this session');

@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import { LiveSessionModel, type LiveSession, type SessionStatus } from './session.model.ts';
 import { requireStudio } from '../studios/studioService.ts';
 import { UserModel } from '../../registry/users/user.model.ts';
+import { OrgModel } from '../../registry/orgs/org.model.ts';
 import { sumSessionOrders } from '../../commerce/orders/orderService.ts';
 import { ProductModel } from '../../commerce/products/product.model.ts';
 import { requireProducts } from '../../commerce/products/productService.ts';
@@ -61,10 +62,15 @@ function checkInterval(startsAt: Date, endsAt: Date): void {
   if (endsAt.getTime() <= Date.now()) throw badRequest('Invalid field "endsAt": must be in the future');
 }
 
-async function requireHost(hostUserId: string) {
-  const host = await UserModel.findById(hostUserId, { role: 1, active: 1, username: 1 }).lean();
+async function requireHost(hostUserId: string, actor: AuthUser) {
+  const host = await UserModel.findById(hostUserId, { role: 1, active: 1, username: 1, orgId: 1 }).lean();
   if (!host || !host.active) throw badRequest(`Invalid field "hostUserId": no active user ${hostUserId}`);
   if (host.role !== 'host') throw badRequest(`Invalid field "hostUserId": ${host.username} is a ${host.role}, not a host`);
+  // A host of another association is theirs to book (hosts of enterprises and unaffiliated hosts may be booked).
+  if (host.orgId && String(host.orgId) !== actor.orgId) {
+    const org = await OrgModel.findById(host.orgId, { type: 1 }).lean();
+    if (org?.type === 'association') throw forbidden(`Host ${host.username} belongs to another association`);
+  }
   return host;
 }
 
@@ -113,7 +119,7 @@ export async function scheduleSession(ctx: HubContext, actor: AuthUser, c: Sched
   checkInterval(c.startsAt, c.endsAt);
   const studio = await requireStudio(c.studioId);
   if (String(studio.associationId) !== actor.orgId) throw forbidden('This studio belongs to another association');
-  await requireHost(c.hostUserId);
+  await requireHost(c.hostUserId, actor);
   const productIds = [...new Set(c.productIds ?? [])];
   await requireProducts(productIds);
 
@@ -163,7 +169,7 @@ export async function updateSession(ctx: HubContext, actor: AuthUser, id: string
   checkInterval(next.startsAt, next.endsAt);
   const studio = patch.studioId ? await requireStudio(patch.studioId) : null;
   if (studio && String(studio.associationId) !== actor.orgId) throw forbidden('This studio belongs to another association');
-  if (patch.hostUserId) await requireHost(patch.hostUserId);
+  if (patch.hostUserId) await requireHost(patch.hostUserId, actor);
   if (patch.productIds) await requireProducts([...new Set(patch.productIds)]);
   const before = sessionDto(current.toObject());
 

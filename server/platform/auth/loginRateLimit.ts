@@ -9,8 +9,34 @@ export interface LoginLimits {
 }
 
 /**
- * Failed logins counted per username and per client address in Redis, shared by every web process.
- * Past either limit, logins are refused with 429 and Retry-After until the window ends.
+ * Takes a slot on both counters before the password is verified, in one script, so parallel attempts
+ * cannot all pass the check before any failure is recorded. Past either limit nothing is counted and the
+ * reply is {0, retryAfter, which}. NX keeps the window fixed from the first attempt.
+ */
+const RESERVE_LUA = `
+local u = tonumber(redis.call('GET', KEYS[1]) or '0')
+local a = tonumber(redis.call('GET', KEYS[2]) or '0')
+local userBlocked = u >= tonumber(ARGV[1])
+local addrBlocked = a >= tonumber(ARGV[2])
+if userBlocked or addrBlocked then
+  local ttl = 1
+  if userBlocked then ttl = math.max(ttl, redis.call('TTL', KEYS[1])) end
+  if addrBlocked then ttl = math.max(ttl, redis.call('TTL', KEYS[2])) end
+  if userBlocked then return {0, ttl, 'user'} end
+  return {0, ttl, 'address'}
+end
+redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[3], 'NX')
+redis.call('INCR', KEYS[2])
+redis.call('EXPIRE', KEYS[2], ARGV[3], 'NX')
+return {1, 0, ''}
+`;
+
+/**
+ * Sign-in attempts counted per username and per client address in Redis, shared by every web process.
+ * An attempt is counted before its password is checked (`assertAllowed`); a success gives the slots back
+ * (`recordSuccess`), a failure keeps them. Past either limit, sign-ins are refused with 429 and Retry-After
+ * until the window ends, the right password included.
  */
 export class LoginRateLimiter {
   constructor(private readonly redis: Redis, private readonly limits: LoginLimits) {}
@@ -22,38 +48,34 @@ export class LoginRateLimiter {
     ];
   }
 
+  /** Counts this attempt, or throws 429 when a limit is reached (then nothing is counted). */
   async assertAllowed(username: string, address: string): Promise<void> {
     const [userKey, addrKey] = this.keys(username, address);
-    const [[, userCount], [, addrCount], [, userTtl], [, addrTtl]] = (await this.redis
-      .multi()
-      .get(userKey)
-      .get(addrKey)
-      .ttl(userKey)
-      .ttl(addrKey)
-      .exec()) as [unknown, string | null][] & [unknown, number][];
-    const userBlocked = Number(userCount ?? 0) >= this.limits.maxFailuresPerUser;
-    const addrBlocked = Number(addrCount ?? 0) >= this.limits.maxFailuresPerAddress;
-    if (userBlocked || addrBlocked) {
-      const ttl = Math.max(userBlocked ? Number(userTtl) : 0, addrBlocked ? Number(addrTtl) : 0, 1);
-      throw new HttpError(
-        429,
-        'too_many_requests',
-        `Too many failed sign-ins ${userBlocked ? 'for this user' : 'from this address'}; try again in ${ttl} s`,
-        { retryAfterSeconds: ttl },
-        { 'Retry-After': String(ttl) },
-      );
-    }
+    const [allowed, ttl, which] = (await this.redis.eval(
+      RESERVE_LUA, 2, userKey, addrKey,
+      this.limits.maxFailuresPerUser, this.limits.maxFailuresPerAddress, this.limits.windowSeconds,
+    )) as [number, number, string];
+    if (allowed === 1) return;
+    const retryAfter = Math.max(Number(ttl), 1);
+    throw new HttpError(
+      429,
+      'too_many_requests',
+      `Too many failed sign-ins ${which === 'user' ? 'for this user' : 'from this address'}; try again in ${retryAfter} s`,
+      { retryAfterSeconds: retryAfter, limit: which },
+      { 'Retry-After': String(retryAfter) },
+    );
   }
 
-  async recordFailure(username: string, address: string): Promise<void> {
-    const [userKey, addrKey] = this.keys(username, address);
-    const window = this.limits.windowSeconds;
-    // NX keeps the window fixed from the first failure rather than sliding with every attempt.
-    await this.redis.multi().incr(userKey).expire(userKey, window, 'NX').incr(addrKey).expire(addrKey, window, 'NX').exec();
+  /** The attempt counted by `assertAllowed` failed: it stays counted. */
+  async recordFailure(_username: string, _address: string): Promise<void> {
+    // Already counted before the check.
   }
 
-  async recordSuccess(username: string): Promise<void> {
-    const [userKey] = this.keys(username, '');
-    await this.redis.del(userKey);
+  /** A successful sign-in clears the user's counter and gives its address slot back. */
+  async recordSuccess(username: string, address?: string): Promise<void> {
+    const [userKey, addrKey] = this.keys(username, address ?? '');
+    const multi = this.redis.multi().del(userKey);
+    if (address !== undefined) multi.eval(`if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then return redis.call('DECR', KEYS[1]) end return 0`, 1, addrKey);
+    await multi.exec();
   }
 }

@@ -2,20 +2,32 @@ import type { RequestHandler } from 'express';
 import type { HubContext } from '../context.ts';
 import { forbidden, unauthenticated } from '../errors.ts';
 import type { Role } from './roles.ts';
-import { verifyToken } from './tokens.ts';
+import type { TokenSession } from './tokens.ts';
+import { requestToken } from './cookies.ts';
+import { authenticateToken } from './tokenState.ts';
 
-/** Requires a valid bearer token and puts the caller on `req.user`. */
-export const authenticate: RequestHandler = (req, _res, next) => {
-  const header = req.headers.authorization;
-  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-  if (!match) return next(unauthenticated());
-  const ctx = req.app.locals.ctx as HubContext;
-  const check = verifyToken(match[1]!, ctx.config.HUB_JWT_SECRET);
-  if (!check.ok) {
-    return next(unauthenticated(check.reason === 'expired' ? 'Token expired: sign in again' : 'Invalid token: sign in again'));
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** The verified token's id, version and expiry (for sign-out). */
+    tokenSession?: TokenSession;
   }
-  req.user = check.user;
-  next();
+}
+
+/**
+ * Requires a valid token (an `Authorization: Bearer` header, or the browser's HttpOnly session cookie) whose
+ * user is still active and whose version and id are not revoked (checked in Redis on every request), and
+ * puts the caller on `req.user`.
+ */
+export const authenticate: RequestHandler = (req, _res, next) => {
+  const token = requestToken(req.headers);
+  if (!token) return next(unauthenticated());
+  const ctx = req.app.locals.ctx as HubContext;
+  authenticateToken(ctx, token).then((result) => {
+    if (!result.ok) return next(unauthenticated(result.message));
+    req.user = result.user;
+    req.tokenSession = result.session;
+    next();
+  }, next);
 };
 
 export function authorize(roles: readonly Role[]): RequestHandler {

@@ -1,3 +1,5 @@
+import { forbidden } from '../errors.ts';
+
 export const ROLES = ['bureau', 'association', 'host', 'enterprise', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -7,6 +9,16 @@ export interface AuthUser {
   username: string;
   role: Role;
   orgId: string | null;
+}
+
+/** Roles that change nothing: no orders, no chat, no records (they may still sign out and change their password). */
+export const READ_ONLY_ROLES: readonly Role[] = ['auditor'];
+
+/** Throws 403 for a read-only role (the auditor changes nothing). */
+export function assertMayChange(user: AuthUser): void {
+  if (READ_ONLY_ROLES.includes(user.role)) {
+    throw forbidden(`Role "${user.role}" changes nothing: it may only read`);
+  }
 }
 
 /** Roles that may read everything (the auditor changes nothing). */

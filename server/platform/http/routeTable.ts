@@ -5,6 +5,17 @@ import { ErrorBody, invalidateOpenApiDocument, openApiRegistry } from './openapi
 import { validationError, HttpError } from '../errors.ts';
 import type { AuthUser, Role } from '../auth/roles.ts';
 import { authenticate, authorize } from '../auth/middleware.ts';
+import { findUnsafeText, UNSAFE_TEXT_MESSAGE } from './schemas.ts';
+
+/** Every string of a request's input, whatever its schema, is checked for unsafe characters (schemas.ts). */
+function refuseUnsafeText(where: 'body' | 'query' | 'params', value: unknown): void {
+  const found = findUnsafeText(value);
+  if (!found) return;
+  const field = found.field || where;
+  throw new HttpError(400, 'unsafe_text', `Invalid ${where === 'body' ? 'field' : where} "${field}": ${UNSAFE_TEXT_MESSAGE} (found ${found.character})`, {
+    field, character: found.character, issues: [{ field: [where, field].join('.'), message: UNSAFE_TEXT_MESSAGE, code: 'unsafe_text' }],
+  });
+}
 
 export type Access = 'public' | 'signed-in' | readonly Role[];
 
@@ -67,6 +78,9 @@ export class RouteTable {
     middlewares.push(...(spec.before ?? []));
 
     const handler: RequestHandler = async (req, res) => {
+      refuseUnsafeText('params', req.params);
+      refuseUnsafeText('query', req.query);
+      refuseUnsafeText('body', req.body);
       const params = paramsSchema.safeParse(req.params);
       if (!params.success) throw validationError(params.error, 'params');
       const query = querySchema.safeParse(req.query ?? {});

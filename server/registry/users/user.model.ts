@@ -9,6 +9,8 @@ const userSchema = new Schema(
     orgId: { type: Schema.Types.ObjectId, ref: 'Org', default: null },
     displayName: { type: String, default: null },
     active: { type: Boolean, default: true },
+    /** Raised by deactivation and password changes: tokens issued with an older version stop working. */
+    tokenVersion: { type: Number, default: 0 },
   },
   { collection: 'users', timestamps: true },
 );

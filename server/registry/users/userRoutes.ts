@@ -4,6 +4,14 @@ import { idParams, objectId } from '../../platform/http/schemas.ts';
 import { ROLES } from '../../platform/auth/roles.ts';
 import type { HubContext } from '../../platform/context.ts';
 import { createUser, getUser, listUsers } from './userService.ts';
+import { updateUser } from './updateUser.ts';
+
+export const passwordField = (name = 'password') => z.string().min(8, `${name} must be at least 8 characters`).max(128);
+
+const UpdateUserBody = z
+  .object({ active: z.boolean().optional(), password: passwordField().optional() })
+  .strict()
+  .openapi('UpdateUser');
 
 const CreateUserBody = z
   .object({
@@ -44,5 +52,11 @@ export function registerUserRoutes(routes: RouteTable): void {
   routes.route({
     method: 'get', path: '/users/:id', summary: 'One user', tags: ['registry'], access: 'signed-in', params: idParams,
     response: UserResponse, handler: ({ user, params }) => getUser(user, params.id),
+  });
+  routes.route({
+    method: 'patch', path: '/users/:id',
+    summary: "Deactivate/re-activate a user or reset their password; the user's existing tokens stop working at once (HTTP and sockets)",
+    tags: ['registry'], access: ['bureau'], params: idParams, body: UpdateUserBody, response: UserResponse,
+    handler: ({ user, params, body, req }) => updateUser(req.app.locals.ctx as HubContext, user, params.id, body),
   });
 }
