@@ -20,7 +20,8 @@ async function stopAll(code: number): Promise<never> {
         (child) =>
           new Promise<void>((resolve) => {
             if (child.exitCode !== null) return resolve();
-            const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+            // The web process drains requests and flushes the order queue first (server/main.ts: 30 s at most).
+            const timer = setTimeout(() => child.kill('SIGKILL'), 35_000);
             child.once('exit', () => {
               clearTimeout(timer);
               resolve();

@@ -5,6 +5,7 @@ import { bootstrap, exitOnStartupError } from './platform/bootstrap.ts';
 import { disconnectMongo } from './platform/db.ts';
 import { componentLogger } from './platform/logger.ts';
 import { attachSockets } from './sockets.ts';
+import { trackHttpRequests } from './platform/httpDrain.ts';
 
 const log = componentLogger('main');
 
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   const server = http.createServer(app);
 
   const sockets = attachSockets(server, ctx);
+  const requests = trackHttpRequests(server);
 
   await new Promise<void>((resolve) => server.listen(ctx.config.PORT, ctx.config.HOST, resolve));
   const address = server.address();
@@ -28,9 +30,15 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
+    const force = setTimeout(() => {
+      log.error('shutdown took longer than 30 s; exiting');
+      process.exit(1);
+    }, 30_000);
     force.unref();
-    // io.close() also closes the HTTP server.
+    // Stop accepting and answer what is in flight (issue 11.8): connections close after their answer.
+    const { unfinished, openConnections } = await requests.drain({ timeoutMs: 10_000 });
+    if (unfinished || openConnections) log.warn({ unfinished, openConnections }, 'requests or connections still open after 10 s; closed');
+    // Live sockets next, so nothing new arrives while the components flush (the order writer's queue).
     await sockets.close();
     for (const component of [...components].reverse()) await component.stop?.(ctx);
     ctx.redis.disconnect();
