@@ -44,9 +44,10 @@ export interface JoinReply {
   media: { available: boolean; routerRtpCapabilities?: msc.RtpCapabilities };
 }
 
-export function connectLive(): Socket {
+/** `sessionId` routes the connection to the web process that holds the session's room and media (server/webCluster.ts). */
+export function connectLive(sessionId?: string): Socket {
   const token = currentSession()?.token;
-  return io('/live', { auth: token ? { token } : {}, transports: ['websocket', 'polling'] });
+  return io('/live', { auth: token ? { token } : {}, transports: ['websocket', 'polling'], ...(sessionId ? { query: { session: sessionId } } : {}) });
 }
 
 /** Emits with an acknowledgement; rejects with the hub's error code and message. */
