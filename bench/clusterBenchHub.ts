@@ -44,11 +44,11 @@ export async function startClusterBenchHub(options: ClusterHubOptions) {
     MEDIASOUP_LISTEN_IP: '127.0.0.1',
     ...(options.env ?? {}),
   };
-  const tsx = path.join(ROOT, 'node_modules/.bin/tsx');
 
   let web: ChildProcess | null = null;
   const startWeb = async () => {
-    const child = spawn(tsx, [path.join(ROOT, 'server/main.ts')], { env, stdio: ['ignore', options.quiet ? 'ignore' : 'inherit', 'inherit'] });
+    // node itself (not the tsx wrapper), so the pid is the web primary's.
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/main.ts')], { env, stdio: ['ignore', options.quiet ? 'ignore' : 'inherit', 'inherit'] });
     web = child;
     process.once('exit', () => child.kill('SIGKILL'));
     await waitForPort('127.0.0.1', webPort, 'the web processes', 120_000, child);

@@ -22,7 +22,7 @@ describe('shutdown under load (SIGTERM)', function () {
     const prefix = `${process.env.REDIS_PREFIX}sd`;
     const port = await freePort();
     const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'server/main.ts')], {
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDIS_PREFIX: prefix, LOG_LEVEL: 'warn' },
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', HUB_WEB_PROCESSES: '2' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

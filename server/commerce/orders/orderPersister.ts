@@ -177,13 +177,20 @@ export class OrderPersister extends EventEmitter<{ reclaimed: [{ owner: string; 
     } catch (err) {
       const writeErrors = (err as { writeErrors?: { index?: number; err?: { index?: number; code?: number; errmsg?: string } ; code?: number; errmsg?: string }[] }).writeErrors;
       if (!writeErrors && !isDuplicateKeyError(err)) throw err;
-      for (const e of writeErrors ?? []) {
+      // Only a duplicate key is final; anything else (a database restarting, a busy lock) retries the batch.
+      if (!writeErrors?.length || writeErrors.some((e) => (e.code ?? e.err?.code) !== 11000)) throw err;
+      const duplicates = writeErrors.flatMap((e) => {
         const index = e.index ?? e.err?.index;
         const order = index === undefined ? undefined : orders[index];
-        const message = e.errmsg ?? e.err?.errmsg ?? '';
-        if (!order) continue;
-        // Same _id: written by an earlier attempt. Same buyer and key with another _id: a replay Redis forgot.
-        if (/_id_|_id:/.test(message)) continue;
+        return order ? [{ order, message: e.errmsg ?? e.err?.errmsg ?? '' }] : [];
+      });
+      // Same _id: written by an earlier attempt of this batch (the message does not always name the index, so
+      // ask the database). Otherwise the same buyer and key under another _id: a replay Redis forgot.
+      const written = new Set(
+        (await OrderModel.collection.find({ _id: { $in: duplicates.map((d) => new Types.ObjectId(d.order._id)) } }, { projection: { _id: 1 } }).toArray()).map((d) => String(d._id)),
+      );
+      for (const { order, message } of duplicates) {
+        if (written.has(order._id)) continue;
         refused.add(order._id);
         await releaseStock(this.redis, this.prefix, {
           productId: order.productId, buyerUserId: order.buyerUserId, key: order.idempotencyKey, orderId: order._id,
