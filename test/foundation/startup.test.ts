@@ -13,7 +13,8 @@ function startServer(env: Record<string, string>): Promise<{ code: number | null
     execFile(
       path.join(ROOT, 'node_modules/.bin/tsx'),
       [path.join(ROOT, 'server/main.ts')],
-      { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, timeout: 30_000 },
+      // One web process: the errors are the same behind the cluster primary, which only adds a second start-up.
+      { env: { ...process.env, LOG_LEVEL: 'silent', HUB_WEB_PROCESSES: '1', ...env }, timeout: 30_000 },
       (err, _stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stderr }),
     );
   });
