@@ -5,19 +5,24 @@
  *   npx tsx bench/orders.ts
  *   BENCH_SECONDS=20 BENCH_CONCURRENCY=128 npx tsx bench/orders.ts
  *
- * The hub runs in this process; the HTTP load comes from a child process (as real clients would be
- * elsewhere). Every 10th request retries an earlier key, which must return the earlier order.
+ * The hub runs as `npm start` runs it (server/main.ts with HUB_WEB_PROCESSES web processes behind one port,
+ * its own FerretDB and append-only Redis); the HTTP load comes from a child process (as real clients would
+ * be elsewhere). BENCH_WEB_PROCESSES=1 measures a single web process. Every 10th request retries an earlier key, which must return the earlier order.
  */
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { percentile, say, startLiveBenchHub } from './liveBenchHub.ts';
+import os from 'node:os';
+import { percentile, say } from './liveBenchHub.ts';
+import { httpClient, startClusterBenchHub } from './clusterBenchHub.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const BUYERS = Number(process.env.BENCH_BUYERS ?? 50);
 const TARGET = 2000;
+/** Web processes behind the one port, as `npm start` runs (HUB_WEB_PROCESSES). */
+const WEB_PROCESSES = Number(process.env.BENCH_WEB_PROCESSES ?? os.availableParallelism());
 
 interface LoadPlan { baseUrl: string; tokens: string[]; productId: string; sessionId: string; seconds: number; concurrency: number }
 interface LoadResult { sent: number; created: number; replays: number; replayMismatches: number; errors: Record<string, number>; latencies: number[]; elapsedMs: number; quantity: number }
@@ -71,40 +76,41 @@ function loadFromChild(plan: LoadPlan): Promise<LoadResult> {
 }
 
 async function main(): Promise<void> {
-  say(`orders bench: ${SECONDS} s, ${CONCURRENCY} concurrent HTTP clients, ${BUYERS} buyers, 1 live session`);
-  const hub = await startLiveBenchHub();
+  say(`orders bench: ${SECONDS} s, ${CONCURRENCY} concurrent HTTP clients, ${BUYERS} buyers, 1 live session, ${WEB_PROCESSES} web processes (as npm start), append-only Redis (appendfsync always)`);
+  const hub = await startClusterBenchHub({ webProcesses: WEB_PROCESSES, quiet: true });
+  const mongoose = (await import('mongoose')).default;
   try {
-    const { ctx } = hub;
-    const prefix = ctx.config.REDIS_PREFIX;
-    const world = await hub.liveWorld(10_000_000);
+    const { redis } = hub;
+    const prefix = 'hub';
+    const client = httpClient(hub.baseUrl);
+    const world = await client.liveWorld(10_000_000);
     const tokens = [];
     for (let i = 0; i < BUYERS; i += 1) tokens.push((await world.user('bureau')).token);
-    const { stockKey } = await import('../server/commerce/orders/stockLedger.ts');
-    const stockBefore = Number(await ctx.redis.get(stockKey(prefix, world.product.id)));
+    const { stockKey, pendingOrdersKey, unsavedOrdersKey, reserveStock } = await import('../server/commerce/orders/stockLedger.ts');
+    const stockBefore = Number(await redis.get(stockKey(prefix, world.product.id)));
 
     // Warm-up: connections, JIT, caches.
     await loadFromChild({ baseUrl: hub.baseUrl, tokens, productId: world.product.id, sessionId: world.session.id, seconds: 1, concurrency: 8 });
+    const warmSold = stockBefore - Number(await redis.get(stockKey(prefix, world.product.id)));
 
     const load = await loadFromChild({ baseUrl: hub.baseUrl, tokens, productId: world.product.id, sessionId: world.session.id, seconds: SECONDS, concurrency: CONCURRENCY });
     const seconds = load.elapsedMs / 1000;
     const sorted = [...load.latencies].sort((a, b) => a - b);
 
-    // Consistency after the run (once the write-behind queue is empty): Redis stock, persisted orders and the session's sales agree.
+    // Consistency once the write-behind queue is empty: Redis stock, persisted orders and the session's sales agree.
     const drainStart = performance.now();
-    await (ctx.services.orderPersister as { drained(): Promise<void> }).drained();
+    while ((await redis.llen(pendingOrdersKey(prefix))) + (await redis.hlen(unsavedOrdersKey(prefix))) > 0) await new Promise((r) => setTimeout(r, 50));
     const drainMs = performance.now() - drainStart;
-    const { OrderModel } = await import('../server/commerce/orders/order.model.ts');
-    const { ProductModel } = await import('../server/commerce/products/product.model.ts');
-    const stockAfter = Number(await ctx.redis.get(stockKey(prefix, world.product.id)));
-    const persistedOrders = await OrderModel.countDocuments({ productId: world.product.id });
-    const persistedStock = (await ProductModel.findById(world.product.id).lean())!.stock;
-    const sales = await hub.must('GET', `/api/v1/sessions/${world.session.id}/sales`, world.admin);
+    await mongoose.connect(hub.env.MONGODB_URI!);
+    const orders = mongoose.connection.collection('orders');
+    const stockAfter = Number(await redis.get(stockKey(prefix, world.product.id)));
+    const persistedOrders = await orders.countDocuments({ productId: new mongoose.Types.ObjectId(world.product.id) });
+    const persistedStock = (await mongoose.connection.collection('products').findOne({ _id: new mongoose.Types.ObjectId(world.product.id) }))!.stock;
+    const sales = await client.must('GET', `/api/v1/sessions/${world.session.id}/sales`, world.admin);
 
-    // Raw Redis: the same reservation script, no HTTP, no database, same process and Redis.
-    const { reserveStock } = await import('../server/commerce/orders/stockLedger.ts');
-    // A prefix of its own, so the persister does not write these reservations to the database.
+    // Raw Redis: the same reservation script, no HTTP, no database, against the same Redis.
     const rawPrefix = `${prefix}raw`;
-    await ctx.redis.set(stockKey(rawPrefix, 'raw-bench'), 1e9);
+    await redis.set(stockKey(rawPrefix, 'raw-bench'), 1e9);
     let rawOps = 0;
     const rawDeadline = performance.now() + 3000;
     const rawStart = performance.now();
@@ -112,9 +118,9 @@ async function main(): Promise<void> {
       Array.from({ length: CONCURRENCY }, async () => {
         while (performance.now() < rawDeadline) {
           const orderId = randomUUID();
-          await reserveStock(ctx.redis, rawPrefix, {
+          await reserveStock(redis, rawPrefix, {
             productId: 'raw-bench', buyerUserId: 'raw', key: randomUUID(), orderId, quantity: 1, amountFen: 9900,
-            sessionId: 'raw-session', fingerprint: 'raw', persistedStock: 1e9,
+            sessionId: 'raw-session', fingerprint: 'raw',
             orderJson: JSON.stringify({ _id: orderId, productId: 'raw-bench', quantity: 1, amountFen: 9900, createdAt: new Date().toISOString() }),
           });
           rawOps += 1;
@@ -122,20 +128,21 @@ async function main(): Promise<void> {
       }),
     );
     const rawRate = rawOps / ((performance.now() - rawStart) / 1000);
-    for (const key of await ctx.redis.keys(`${rawPrefix}:*`)) await ctx.redis.del(key);
 
     const rate = load.created / seconds;
+    const sold = stockBefore - stockAfter;
     say('');
     say(`HTTP orders:      ${load.created} created in ${seconds.toFixed(1)} s = ${rate.toFixed(0)} orders/s (target ≥ ${TARGET}/s: ${rate >= TARGET ? 'met' : 'NOT met'})`);
     say(`                  all requests ${(load.sent / seconds).toFixed(0)}/s incl. ${load.replays} idempotent replays (${load.replayMismatches} returned a different order)`);
     say(`                  latency p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms; non-201 answers: ${JSON.stringify(load.errors)}`);
-    say(`raw Redis script: ${rawRate.toFixed(0)} reservations/s (${CONCURRENCY} in flight, one connection)`);
+    say(`raw Redis script: ${rawRate.toFixed(0)} reservations/s (${CONCURRENCY} in flight, one connection, same Redis)`);
     say(`HTTP / raw:       ${((rate / rawRate) * 100).toFixed(1)} %`);
     say(`write-behind:     queue drained ${drainMs.toFixed(0)} ms after the load stopped`);
-    say(`consistency:      sold ${stockBefore - stockAfter} by Redis, ${persistedOrders} orders persisted, product stock persisted ${persistedStock} vs Redis ${stockAfter}, session sales ${sales.orders} orders`);
-    const consistent = stockBefore - stockAfter === persistedOrders && persistedStock === stockAfter && sales.orders === persistedOrders && load.replayMismatches === 0;
+    say(`consistency:      sold ${sold} by Redis (${warmSold} in the warm-up), ${persistedOrders} orders persisted, product stock persisted ${persistedStock} vs Redis ${stockAfter}, session sales ${sales.orders} orders`);
+    const consistent = sold === persistedOrders && persistedStock === stockAfter && sales.orders === persistedOrders && load.replayMismatches === 0;
     say(`                  ${consistent ? 'consistent' : 'INCONSISTENT'}`);
   } finally {
+    await mongoose.disconnect();
     await hub.stop();
   }
 }

@@ -39,6 +39,8 @@ export const envSchema = z.object({
   /** Serve the built client from this folder when it exists. */
   HUB_CLIENT_DIR: z.string().default('client/dist'),
   HUB_PUBLIC_URL: z.string().url().optional(),
+  /** Web processes behind the one port (`npm start`); default one per core. Live sessions stay in one process each. */
+  HUB_WEB_PROCESSES: z.coerce.number().int().min(1).max(64).optional(),
   // mediasoup (live)
   MEDIASOUP_WORKER_BIN: z.string().optional(),
   MEDIASOUP_NUM_WORKERS: z.coerce.number().int().min(1).max(64).optional(),

@@ -128,6 +128,32 @@ export async function ensureRedis(url: string, dataDir: string): Promise<Started
   return { name: 'redis', child, stop: () => stopChild(child, 'redis') };
 }
 
+/**
+ * Starts redis-server on 127.0.0.1:`port` with its data under `dataDir`. `persistent` (what `npm start`
+ * runs) keeps an append-only file fsynced before every reply (`appendfsync always`): an order is
+ * acknowledged (201) once it sits in Redis's write-behind queue, and the persister writes it to the
+ * database only a moment later, so `everysec` could lose the last second of acknowledged orders when the
+ * machine or redis-server dies between write and fsync (or when a slow disk postpones the write by up to
+ * 2 s). `always` costs one fsync per event-loop turn, shared by every command of that turn.
+ */
+export async function startRedis(dataDir: string, port: number, options: { persistent: boolean; logFile?: string }): Promise<StartedService> {
+  mkdirSync(dataDir, { recursive: true });
+  const persistence = options.persistent
+    ? ['--appendonly', 'yes', '--appendfsync', 'always', '--appenddirname', 'appendonly', '--save', '']
+    : ['--appendonly', 'no', '--save', ''];
+  const out = options.logFile ? openSync(options.logFile, 'a') : 'ignore';
+  const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--dir', dataDir, '--daemonize', 'no', ...persistence], {
+    stdio: ['ignore', out, out],
+  });
+  const spawned = await new Promise<boolean>((resolve) => {
+    child.once('error', () => resolve(false));
+    child.once('spawn', () => resolve(true));
+  });
+  if (!spawned) throw new Error('redis-server is not installed: run `apt-get install redis-server` or set REDIS_URL to a running Redis');
+  await waitForPort('127.0.0.1', port, 'redis-server', 30_000, child);
+  return { name: 'redis', child, stop: () => stopChild(child, 'redis') };
+}
+
 /** Deletes every Redis key under `prefix:` (a test run's or a bench run's own keys on a shared Redis). */
 export async function deleteRedisPrefix(redis: Redis, prefix: string): Promise<void> {
   let cursor = '0';

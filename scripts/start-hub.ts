@@ -4,7 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { ROOT, canConnect, ensureRedis, startFerretDb, type StartedService } from './services.ts';
+import { Redis } from 'ioredis';
+import { ROOT, canConnect, startFerretDb, startRedis, type StartedService } from './services.ts';
 
 const started: StartedService[] = [];
 const children: ChildProcess[] = [];
@@ -19,7 +20,8 @@ async function stopAll(code: number): Promise<never> {
         (child) =>
           new Promise<void>((resolve) => {
             if (child.exitCode !== null) return resolve();
-            const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+            // The web process drains requests and flushes the order queue first (server/main.ts: 30 s at most).
+            const timer = setTimeout(() => child.kill('SIGKILL'), 35_000);
             child.once('exit', () => {
               clearTimeout(timer);
               resolve();
@@ -48,11 +50,20 @@ async function main(): Promise<void> {
     }
     env.MONGODB_URI = 'mongodb://127.0.0.1:27017/dehua_hub';
   }
-  env.REDIS_URL ??= 'redis://127.0.0.1:6379';
-  const redis = await ensureRedis(env.REDIS_URL, path.join(dataDir, 'redis'));
-  if (redis) {
-    process.stdout.write(`Started a local redis-server for ${env.REDIS_URL}\n`);
-    started.push(redis);
+  if (!env.REDIS_URL) {
+    // Its own Redis with an append-only file: the order queue and stock counters live there (see services.ts).
+    const port = Number(env.HUB_LOCAL_REDIS_PORT || 6380);
+    const redisDir = path.join(dataDir, 'redis');
+    if (await canConnect('127.0.0.1', port)) {
+      if (!(await isOurRedis(port, redisDir))) {
+        throw new Error(`port ${port} is taken by another server; set HUB_LOCAL_REDIS_PORT to a free port, or REDIS_URL to a persistent Redis`);
+      }
+      process.stdout.write(`Using the hub's redis-server already running on 127.0.0.1:${port} (./data/redis)\n`);
+    } else {
+      process.stdout.write(`Starting redis-server (append-only file in ./data/redis) on 127.0.0.1:${port}...\n`);
+      started.push(await startRedis(redisDir, port, { persistent: true, logFile: path.join(dataDir, 'redis.log') }));
+    }
+    env.REDIS_URL = `redis://127.0.0.1:${port}`;
   }
 
   const tsx = path.join(ROOT, 'node_modules/.bin/tsx');
@@ -68,6 +79,21 @@ async function main(): Promise<void> {
   };
   run('workers', 'workers/main.ts');
   run('web', 'server/main.ts');
+}
+
+/** A redis-server left running by an earlier `npm start` of this checkout (same data dir, append-only file on). */
+async function isOurRedis(port: number, dir: string): Promise<boolean> {
+  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  try {
+    await client.connect();
+    const [, actualDir] = (await client.config('GET', 'dir')) as string[];
+    const [, aof] = (await client.config('GET', 'appendonly')) as string[];
+    return actualDir === dir && aof === 'yes';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
 }
 
 main().catch(async (err) => {

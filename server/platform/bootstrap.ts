@@ -5,12 +5,20 @@ import type { HubContext } from './context.ts';
 import { ensurePolicies } from '../claims/policy/policyService.ts';
 import { ensureFirstBureauUser } from '../registry/users/userService.ts';
 import { useAuditChainLock } from './audit/auditLog.ts';
+import { checkRedisPersistence } from './redisPersistence.ts';
+import { componentLogger } from './logger.ts';
 
 /** Shared start-up of the web and worker processes: config, MongoDB, Redis, indexes, seed data. */
 export async function bootstrap(env: NodeJS.ProcessEnv = process.env): Promise<HubContext> {
   const config: HubConfig = loadConfig(env);
   await connectMongo(config.MONGODB_URI);
   const redis = await connectRedis(config.REDIS_URL);
+  const persistence = await checkRedisPersistence(redis);
+  if (!persistence.durable && config.NODE_ENV === 'production') {
+    redis.disconnect();
+    throw new ConfigError(persistence.problems.map((p) => `REDIS_URL: refused in production: ${p}`));
+  }
+  for (const problem of persistence.problems) componentLogger('redis').warn({ setting: 'REDIS_URL' }, problem);
   useAuditChainLock(redis, config.REDIS_PREFIX);
   await syncIndexes();
   await ensurePolicies(config.HUB_FUND_TOTAL_FEN);

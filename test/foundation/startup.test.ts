@@ -4,14 +4,17 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { ROOT, freePort } from '../../scripts/services.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { ROOT, freePort, startRedis } from '../../scripts/services.ts';
 
 function startServer(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       path.join(ROOT, 'node_modules/.bin/tsx'),
       [path.join(ROOT, 'server/main.ts')],
-      { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, timeout: 30_000 },
+      // One web process: the errors are the same behind the cluster primary, which only adds a second start-up.
+      { env: { ...process.env, LOG_LEVEL: 'silent', HUB_WEB_PROCESSES: '1', ...env }, timeout: 30_000 },
       (err, _stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stderr }),
     );
   });
@@ -43,5 +46,20 @@ describe('start-up errors', function () {
     expect(code).to.equal(1);
     expect(stderr).to.include(`Cannot reach Redis at redis://127.0.0.1:${port}`);
     expect(stderr).to.include('set REDIS_URL');
+  });
+
+  it('a Redis that keeps nothing on disk is refused in production, naming the setting to change', async () => {
+    const port = await freePort();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hub-startup-redis-'));
+    const redis = await startRedis(dir, port, { persistent: false });
+    const { code, stderr } = await startServer({
+      REDIS_URL: `redis://127.0.0.1:${port}`, NODE_ENV: 'production', HUB_JWT_SECRET: 'x'.repeat(40), HUB_ADMIN_PASSWORD: 'a-production-password', PORT: String(await freePort()),
+    });
+    await redis.stop();
+    rmSync(dir, { recursive: true, force: true });
+    expect(code).to.equal(1);
+    expect(stderr).to.include('REDIS_URL: refused in production');
+    expect(stderr).to.include('appendonly yes');
+    expect(stderr).to.not.match(/\n\s+at /);
   });
 });

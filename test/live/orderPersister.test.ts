@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { once } from 'node:events';
 import { Types } from 'mongoose';
 import { getLiveHub, liveWorld, ordersPersisted } from './liveSupport.ts';
 import { OrderPersister, type QueuedOrder } from '../../server/commerce/orders/orderPersister.ts';
@@ -19,14 +20,41 @@ describe('order write-behind (persister): crash recovery and refused orders', fu
     const prefix = ctx.config.REDIS_PREFIX;
     const world = await liveWorld();
     const order = queued(world, world.cast.auditor.id, `crash-${Date.now()}`);
-    await ctx.redis.lpush(`${prefix}:orders:processing:dead-host-1-abc`, JSON.stringify(order));
+    // A persister that took a batch and died: registered, its processing list filled, no heartbeat left.
+    const dead = `dead-host-1-${Date.now()}`;
+    await ctx.redis.sadd(`${prefix}:orders:persisters`, dead);
+    await ctx.redis.lpush(`${prefix}:orders:processing:${dead}`, JSON.stringify(order));
     const connection = ctx.redis.duplicate();
-    const second = new OrderPersister(connection, prefix);
+    const second = new OrderPersister(connection, prefix, { heartbeatMs: 50, aliveTtlMs: 500 });
+    const reclaimed = once(second, 'reclaimed');
     await second.start();
+    expect((await reclaimed)[0]).to.deep.equal({ owner: dead, moved: 1 });
+    // Either running persister (this one or the hub's) may write it: wait until both saw the queue empty.
+    await Promise.all([second.drained(), ordersPersisted()]);
     await second.stop();
     connection.disconnect();
     expect(await OrderModel.exists({ _id: order._id })).to.not.equal(null);
-    expect(await ctx.redis.exists(`${prefix}:orders:processing:dead-host-1-abc`)).to.equal(0);
+    expect(await ctx.redis.exists(`${prefix}:orders:processing:${dead}`)).to.equal(0);
+    expect(await ctx.redis.sismember(`${prefix}:orders:persisters`, dead)).to.equal(0);
+  });
+
+  it('a running persister takes over the batch of one that stops heart-beating later (another web process died)', async () => {
+    const { ctx } = await getLiveHub();
+    const prefix = ctx.config.REDIS_PREFIX;
+    const world = await liveWorld();
+    const connection = ctx.redis.duplicate();
+    const survivor = new OrderPersister(connection, prefix, { heartbeatMs: 50, aliveTtlMs: 500 });
+    await survivor.start();
+    const order = queued(world, world.cast.auditor.id, `late-crash-${Date.now()}`);
+    const dead = `dead-host-2-${Date.now()}`;
+    const reclaimed = once(survivor, 'reclaimed');
+    await ctx.redis.lpush(`${prefix}:orders:processing:${dead}`, JSON.stringify(order));
+    await ctx.redis.sadd(`${prefix}:orders:persisters`, dead);
+    expect((await reclaimed)[0]).to.deep.equal({ owner: dead, moved: 1 });
+    await Promise.all([survivor.drained(), ordersPersisted()]);
+    await survivor.stop();
+    connection.disconnect();
+    expect(await OrderModel.exists({ _id: order._id })).to.not.equal(null);
   });
 
   it('an order the database refuses (same buyer and key as a written one) gives its stock back', async () => {

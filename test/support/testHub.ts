@@ -3,7 +3,9 @@
  * with Socket.IO attached exactly as server/main.ts does.
  * Suites share it and isolate themselves with fresh organisations and users (factories.ts).
  */
+import { spawn } from 'node:child_process';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import mongoose from 'mongoose';
 import type { Express } from 'express';
@@ -12,6 +14,7 @@ import { bootstrap } from '../../server/platform/bootstrap.ts';
 import type { HubContext } from '../../server/platform/context.ts';
 import { components } from '../../server/components.ts';
 import { attachSockets, type AttachedSockets } from '../../server/sockets.ts';
+import { ROOT, freePort, waitForPort } from '../../scripts/services.ts';
 
 export interface TestHub {
   ctx: HubContext;
@@ -32,13 +35,43 @@ export function getTestHub(): Promise<TestHub> {
     const sockets = attachSockets(server, ctx);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
+    if (Number(process.env.HUB_TEST_WEB_PROCESSES ?? 0) > 1) {
+      // Cluster mode (`npm run test:cluster`): HTTP and sockets go to server/main.ts with that many web
+      // processes behind one port, on the same database, Redis and prefix; ctx stays for direct checks.
+      webCluster = await startWebCluster(Number(process.env.HUB_TEST_WEB_PROCESSES));
+      return { ctx, app, server, sockets, baseUrl: webCluster.baseUrl };
+    }
     return { ctx, app, server, sockets, baseUrl: `http://127.0.0.1:${port}` };
   })();
   return hub;
 }
 
+let webCluster: { baseUrl: string; stop(): Promise<void> } | null = null;
+
+async function startWebCluster(processes: number) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/main.ts')], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', HUB_WEB_PROCESSES: String(processes) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  // mocha exits without closing the hub when test/setup/root.test.ts is not among the files run.
+  process.once('exit', () => child.kill('SIGTERM'));
+  await waitForPort('127.0.0.1', port, 'the web cluster', 120_000, child);
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
 /** Closes the shared hub; called once by the root after-all hook. */
 export async function closeTestHub(): Promise<void> {
+  await webCluster?.stop();
+  webCluster = null;
   if (!hub) return;
   const { server, sockets, ctx } = await hub;
   hub = null;

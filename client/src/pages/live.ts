@@ -31,7 +31,7 @@ registerPage({
   render: async (ctx) => {
     const sessionId = ctx.params.sessionId!;
     const signedIn = Boolean(currentSession());
-    const socket = connectLive();
+    const socket = connectLive(sessionId);
     let receiving: Awaited<ReturnType<typeof subscribe>> | null = null;
     const statsTimer = setInterval(async () => {
       if (!receiving) return;

@@ -43,9 +43,12 @@ export interface JoinReply {
   media: { available: boolean; routerRtpCapabilities?: msc.RtpCapabilities };
 }
 
-/** The HttpOnly session cookie goes with the handshake (same origin), so a signed-in user is known. */
-export function connectLive(): Socket {
-  return io('/live', { transports: ['websocket', 'polling'], withCredentials: true });
+/**
+ * The HttpOnly session cookie goes with the handshake (same origin), so a signed-in user is known; `sessionId` routes
+ * the connection to the web process that holds the session's room and media (server/webCluster.ts).
+ */
+export function connectLive(sessionId?: string): Socket {
+  return io('/live', { transports: ['websocket', 'polling'], withCredentials: true, ...(sessionId ? { query: { session: sessionId } } : {}) });
 }
 
 /** Emits with an acknowledgement; rejects with the hub's error code and message. */

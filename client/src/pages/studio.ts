@@ -27,7 +27,7 @@ registerPage({
   path: '/studio/:sessionId', titleKey: 'studio.title', access: ['host'],
   render: async (ctx) => {
     const sessionId = ctx.params.sessionId!;
-    const socket = connectLive();
+    const socket = connectLive(sessionId);
     let stream: MediaStream | null = null;
     let sending: { close: () => void } | null = null;
     ctx.onLeave(() => {

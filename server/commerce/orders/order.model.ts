@@ -18,6 +18,8 @@ const orderSchema = new Schema(
 orderSchema.index({ buyerUserId: 1, idempotencyKey: 1 }, { unique: true });
 orderSchema.index({ sessionId: 1, createdAt: 1 });
 orderSchema.index({ createdAt: 1 });
+// A lost stock counter is rebuilt from a product's stock-holding orders (stockLedger.ts).
+orderSchema.index({ productId: 1, status: 1 });
 
 export type Order = InferSchemaType<typeof orderSchema>;
 export type OrderDocument = HydratedDocument<Order>;

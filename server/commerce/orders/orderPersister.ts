@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import type { Redis } from 'ioredis';
 import { Types } from 'mongoose';
@@ -45,15 +46,33 @@ return taken
  * about the same time), copies the stock counters, and appends one audit event per batch listing every
  * order. A crashed persister's batch is handed back to the queue by the next one that starts.
  */
-export class OrderPersister {
+export interface PersisterTiming {
+  /** How often this persister renews its heartbeat and looks for batches of stopped persisters. */
+  heartbeatMs: number;
+  /** How long a heartbeat stays valid: a persister silent this long is taken for stopped. */
+  aliveTtlMs: number;
+}
+
+const DEFAULT_TIMING: PersisterTiming = { heartbeatMs: 5000, aliveTtlMs: 15_000 };
+
+export class OrderPersister extends EventEmitter<{ reclaimed: [{ owner: string; moved: number }] }> {
   private readonly id = `${os.hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   private running = false;
   private loop: Promise<void> | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private idleWaiters: { after: number; resolve: () => void }[] = [];
   private passes = 0;
+  private readonly timing: PersisterTiming;
 
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(private readonly redis: Redis, private readonly prefix: string, timing: Partial<PersisterTiming> = {}) {
+    super();
+    this.timing = { ...DEFAULT_TIMING, ...timing };
+  }
+
+  /** Every persister that may hold a processing list (ids), so recovery never scans the keyspace. */
+  private get registryKey(): string {
+    return `${this.prefix}:orders:persisters`;
+  }
 
   private get processingKey(): string {
     return `${this.prefix}:orders:processing:${this.id}`;
@@ -64,8 +83,15 @@ export class OrderPersister {
   }
 
   async start(): Promise<void> {
-    await this.redis.set(this.aliveKey(this.id), '1', 'PX', 15_000);
-    this.heartbeat = setInterval(() => void this.redis.set(this.aliveKey(this.id), '1', 'PX', 15_000).catch(() => undefined), 5000);
+    await this.redis.multi().set(this.aliveKey(this.id), '1', 'PX', this.timing.aliveTtlMs).sadd(this.registryKey, this.id).exec();
+    // Each beat also hands back batches of persisters that stopped beating (another web process that died
+    // keeps its batch only until a live one notices, not until the next start).
+    this.heartbeat = setInterval(() => {
+      void this.redis
+        .set(this.aliveKey(this.id), '1', 'PX', this.timing.aliveTtlMs)
+        .then(() => this.reclaimOrphans())
+        .catch((err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'persister heartbeat failed'));
+    }, this.timing.heartbeatMs);
     this.heartbeat.unref();
     await this.reclaimOrphans();
     this.running = true;
@@ -73,19 +99,18 @@ export class OrderPersister {
   }
 
   /** Batches left in processing by persisters that stopped heart-beating go back to the queue. */
-  private async reclaimOrphans(): Promise<void> {
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}:orders:processing:*`, 'COUNT', 100);
-      cursor = next;
-      for (const key of keys) {
-        const owner = key.slice(`${this.prefix}:orders:processing:`.length);
-        if (owner === this.id || (await this.redis.exists(this.aliveKey(owner)))) continue;
-        let moved = 0;
-        while (await this.redis.rpoplpush(key, pendingOrdersKey(this.prefix))) moved += 1;
-        if (moved) log.warn({ owner, moved }, 'reclaimed orders of a stopped persister');
+  async reclaimOrphans(): Promise<void> {
+    for (const owner of await this.redis.smembers(this.registryKey)) {
+      if (owner === this.id || (await this.redis.exists(this.aliveKey(owner)))) continue;
+      const key = `${this.prefix}:orders:processing:${owner}`;
+      let moved = 0;
+      while (await this.redis.rpoplpush(key, pendingOrdersKey(this.prefix))) moved += 1;
+      await this.redis.srem(this.registryKey, owner);
+      if (moved) {
+        log.warn({ owner, moved }, 'reclaimed orders of a stopped persister');
+        this.emit('reclaimed', { owner, moved });
       }
-    } while (cursor !== '0');
+    }
   }
 
   private async run(): Promise<void> {
@@ -155,13 +180,20 @@ export class OrderPersister {
     } catch (err) {
       const writeErrors = (err as { writeErrors?: { index?: number; err?: { index?: number; code?: number; errmsg?: string } ; code?: number; errmsg?: string }[] }).writeErrors;
       if (!writeErrors && !isDuplicateKeyError(err)) throw err;
-      for (const e of writeErrors ?? []) {
+      // Only a duplicate key is final; anything else (a database restarting, a busy lock) retries the batch.
+      if (!writeErrors?.length || writeErrors.some((e) => (e.code ?? e.err?.code) !== 11000)) throw err;
+      const duplicates = writeErrors.flatMap((e) => {
         const index = e.index ?? e.err?.index;
         const order = index === undefined ? undefined : orders[index];
-        const message = e.errmsg ?? e.err?.errmsg ?? '';
-        if (!order) continue;
-        // Same _id: written by an earlier attempt. Same buyer and key with another _id: a replay Redis forgot.
-        if (/_id_|_id:/.test(message)) continue;
+        return order ? [{ order, message: e.errmsg ?? e.err?.errmsg ?? '' }] : [];
+      });
+      // Same _id: written by an earlier attempt of this batch (the message does not always name the index, so
+      // ask the database). Otherwise the same buyer and key under another _id: a replay Redis forgot.
+      const written = new Set(
+        (await OrderModel.collection.find({ _id: { $in: duplicates.map((d) => new Types.ObjectId(d.order._id)) } }, { projection: { _id: 1 } }).toArray()).map((d) => String(d._id)),
+      );
+      for (const { order, message } of duplicates) {
+        if (written.has(order._id)) continue;
         refused.add(order._id);
         await releaseStock(this.redis, this.prefix, {
           productId: order.productId, buyerUserId: order.buyerUserId, key: order.idempotencyKey, orderId: order._id,
@@ -185,6 +217,8 @@ export class OrderPersister {
     this.running = false;
     await this.loop;
     if (this.heartbeat) clearInterval(this.heartbeat);
+    // Its processing list is empty once the loop ended after a written batch; a failed one stays for reclaim.
+    if (!(await this.redis.exists(this.processingKey))) await this.redis.srem(this.registryKey, this.id);
     await this.redis.del(this.aliveKey(this.id));
   }
 }

@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import { OrderModel, type Order } from './order.model.ts';
 import { ProductModel } from '../products/product.model.ts';
 import { liveStatusKey, sessionStatus } from '../../live/sessions/liveState.ts';
-import { reserveStock, unsavedOrdersKey } from './stockLedger.ts';
+import { rebuildStockCounter, reserveStock, unsavedOrdersKey } from './stockLedger.ts';
 import type { QueuedOrder } from './orderPersister.ts';
 import { appendAudit } from '../../platform/audit/auditLog.ts';
 import { conflict, forbidden, isDuplicateKeyError, notFound } from '../../platform/errors.ts';
@@ -109,7 +109,6 @@ export async function placeOrder(redis: Redis, prefix: string, actor: AuthUser, 
     amountFen,
     sessionId: command.sessionId ?? null,
     fingerprint,
-    persistedStock: product.stock,
     orderJson: JSON.stringify(queued),
   };
   const statusKey = command.sessionId ? liveStatusKey(prefix, command.sessionId) : undefined;
@@ -119,7 +118,13 @@ export async function placeOrder(redis: Redis, prefix: string, actor: AuthUser, 
     if ((await sessionStatus(redis, prefix, command.sessionId!)) === null) throw notFound('Session');
     reservation = await reserveStock(redis, prefix, reserve, statusKey);
   }
+  if (reservation.outcome === 'stock_unknown') {
+    // The counter is gone (a Redis that lost its data): rebuild it from the database's orders, then decide again.
+    if (!(await rebuildStockCounter(redis, prefix, command.productId))) throw notFound('Product');
+    reservation = await reserveStock(redis, prefix, reserve, statusKey);
+  }
   if (reservation.outcome === 'session_unknown') throw notFound('Session');
+  if (reservation.outcome === 'stock_unknown') throw conflict('Stock of this product is being recounted; try again', undefined, 'stock_recounting');
   if (reservation.outcome === 'session_not_live') {
     throw conflict(`Session ${command.sessionId} is ${reservation.status}, not live: orders are attributed only to live sessions`, undefined, 'wrong_state');
   }

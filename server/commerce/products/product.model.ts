@@ -10,6 +10,8 @@ const productSchema = new Schema(
     priceFen: { type: Number, required: true, min: 1 },
     /** Stock as last persisted; the live counter is held by a single writer (see commerce/orders). */
     stock: { type: Number, required: true, min: 0 },
+    /** Units ever put on sale: the base a lost stock counter is rebuilt from (stockLedger.ts, stockFromTruth). */
+    stockListed: { type: Number, min: 0 },
     householdRegistryNo: { type: String, default: null },
     brand: { type: String, default: null },
     township: { type: String, default: null },

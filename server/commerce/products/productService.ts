@@ -36,7 +36,7 @@ export async function createProduct(redis: Redis, prefix: string, actor: AuthUse
   if (command.householdRegistryNo && !(await HouseholdModel.exists({ registryNo: command.householdRegistryNo }))) {
     throw badRequest(`Invalid field "householdRegistryNo": no registered household ${command.householdRegistryNo}`);
   }
-  const product = await ProductModel.create({ ...command, householdRegistryNo: command.householdRegistryNo ?? null, enterpriseId: actor.orgId });
+  const product = await ProductModel.create({ ...command, householdRegistryNo: command.householdRegistryNo ?? null, enterpriseId: actor.orgId, stockListed: command.stock });
   await initStockCounter(redis, prefix, String(product._id), product.stock);
   const dto = productDto(product.toObject());
   await appendAudit({ actor, action: 'product.create', target: { type: 'product', id: dto.id }, after: dto });

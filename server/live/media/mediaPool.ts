@@ -82,13 +82,15 @@ export class MediaPool {
   }
 
   /**
-   * One UDP and one TCP port per worker (MEDIASOUP_WEBRTC_PORT + index), so viewers never use up a port
-   * range. When that port is taken (another hub process on this machine), a free one from
+   * One UDP and one TCP port per worker (MEDIASOUP_WEBRTC_PORT + the worker's place among all the web processes'
+   * workers: HUB_WEB_PROCESS_INDEX × workers per process + index), so viewers never use up a port range. When that port is taken (another hub process on this machine), a free one from
    * MEDIASOUP_MIN_PORT..MAX_PORT is used instead, with a warning naming it.
    */
   private async createWebRtcServer(worker: ms.Worker, index: number): Promise<ms.WebRtcServer> {
     const base = this.config.MEDIASOUP_WEBRTC_PORT;
-    const port = base === 0 ? undefined : base + index;
+    const processIndex = Number(process.env.HUB_WEB_PROCESS_INDEX ?? 0) || 0;
+    const perProcess = this.config.MEDIASOUP_NUM_WORKERS ?? os.availableParallelism();
+    const port = base === 0 ? undefined : base + processIndex * perProcess + index;
     try {
       return await worker.createWebRtcServer({ listenInfos: webRtcServerListenInfos(this.config, port) });
     } catch (err) {
