@@ -280,14 +280,16 @@ describe('claims workflow over HTTP (real FerretDB, Redis and tally worker)', fu
       expect((await api('GET', '/api/v1/exports/claims', { token: cast.enterpriseUser.token })).status).to.equal(403);
     });
 
-    it('mounts Bull Board for bureau users only (bearer or token query → cookie)', async () => {
+    it('mounts Bull Board for bureau users only (bearer, or a one-time code → the board\'s own cookie)', async () => {
       const { baseUrl } = await getTestHub();
       expect((await fetch(`${baseUrl}/admin/queues`)).status).to.equal(401);
       expect((await fetch(`${baseUrl}/admin/queues`, { headers: { authorization: `Bearer ${cast.auditor.token}` } })).status).to.equal(403);
       const ok = await fetch(`${baseUrl}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${cast.bureau.token}` } });
       expect(ok.status).to.equal(200);
       expect(JSON.stringify(await ok.json())).to.contain('claims-assess');
-      const viaQuery = await fetch(`${baseUrl}/admin/queues?token=${cast.bureau.token}`, { redirect: 'manual' });
+      expect((await fetch(`${baseUrl}/admin/queues?token=${cast.bureau.token}`, { redirect: 'manual' })).status).to.equal(401);
+      const { url } = (await api('POST', '/api/v1/admin/queues/code', { token: cast.bureau.token })).body;
+      const viaQuery = await fetch(`${baseUrl}${url}`, { redirect: 'manual' });
       expect(viaQuery.status).to.equal(303);
       const cookie = viaQuery.headers.get('set-cookie')!;
       expect(cookie).to.match(/HttpOnly/i);

@@ -41,7 +41,7 @@ describe('live selling: products, orders, stock and idempotency', function () {
       await api('POST', '/api/v1/products', { token: world.cast.enterpriseUser.token, body: { name: '限量建白瓷', category: 'ceramic', priceFen: 50000, stock: 10 } }),
       201,
     );
-    const buyers = await Promise.all(Array.from({ length: 100 }, () => createUser('auditor')));
+    const buyers = await Promise.all(Array.from({ length: 100 }, () => createUser('bureau')));
     const results = await Promise.all(buyers.map((b) => order(b.token, { productId: product.id, quantity: 1 })));
     const created = results.filter((r) => r.status === 201);
     const soldOut = results.filter((r) => r.status === 409);
@@ -60,7 +60,7 @@ describe('live selling: products, orders, stock and idempotency', function () {
 
   it('a quantity above the stock left is 409 and sells nothing', async () => {
     const [, plate] = world.products;
-    const buyer = await createUser('auditor');
+    const buyer = await createUser('bureau');
     const res = await order(buyer.token, { productId: plate!.id, quantity: 6 });
     expect(res.status).to.equal(409);
     expect(res.body.error.details).to.deep.equal({ stock: 5 });
@@ -69,7 +69,7 @@ describe('live selling: products, orders, stock and idempotency', function () {
 
   it('the same Idempotency-Key returns the same order and sells once, also when retried concurrently', async () => {
     const [, plate] = world.products;
-    const buyer = await createUser('auditor');
+    const buyer = await createUser('bureau');
     const key = randomUUID();
     const first = await order(buyer.token, { productId: plate!.id, quantity: 2 }, key);
     expect(first.status).to.equal(201);
@@ -92,7 +92,7 @@ describe('live selling: products, orders, stock and idempotency', function () {
     expect((await api('GET', `/api/v1/orders/${first.body.id}`, { token: buyer.token })).body.amountFen).to.equal(5000);
 
     // The same key from another buyer is another order.
-    const other = await createUser('auditor');
+    const other = await createUser('bureau');
     const theirs = await order(other.token, { productId: plate!.id, quantity: 1 }, key);
     expect(theirs.status).to.equal(201);
     expect(theirs.body.id).to.not.equal(first.body.id);
@@ -100,7 +100,7 @@ describe('live selling: products, orders, stock and idempotency', function () {
 
   it('a key reused for a different order is 409; a missing or malformed key is 400', async () => {
     const [cup] = world.products;
-    const buyer = await createUser('auditor');
+    const buyer = await createUser('bureau');
     const key = randomUUID();
     expect((await order(buyer.token, { productId: cup!.id, quantity: 1 }, key)).status).to.equal(201);
     const reused = await order(buyer.token, { productId: cup!.id, quantity: 3 }, key);
@@ -120,7 +120,7 @@ describe('live selling: products, orders, stock and idempotency', function () {
     const w = await liveWorld({ products: [{ stock: 100, priceFen: 1999 }] });
     const [tea] = w.products;
     const scheduled = await expectStatus(await bookSession(w), 201);
-    const buyer = await createUser('auditor');
+    const buyer = await createUser('bureau');
     const notLive = await order(buyer.token, { productId: tea!.id, quantity: 1, sessionId: scheduled.id });
     expect(notLive.status).to.equal(409);
     await api('DELETE', `/api/v1/sessions/${scheduled.id}`, { token: w.cast.associationUser.token });
