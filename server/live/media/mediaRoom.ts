@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { types as ms } from 'mediasoup';
 import type { HubConfig } from '../../../config/env.ts';
 import { HttpError, conflict, forbidden, notFound } from '../../platform/errors.ts';
@@ -46,6 +47,8 @@ export class MediaRoom {
   private readonly hostProducers = new Map<string, ms.Producer>();
   private closed = false;
   private growing: Promise<RouterSlot> | null = null;
+  /** `producers` when the host's producers change, `closed` when the room closes (the recorder follows both). */
+  readonly hostEvents = new EventEmitter();
 
   constructor(
     readonly sessionId: string,
@@ -59,6 +62,15 @@ export class MediaRoom {
 
   get rtpCapabilities(): ms.RtpCapabilities {
     return this.routers[0]!.router.rtpCapabilities;
+  }
+
+  /** The router that holds the host's own producers. */
+  get primaryRouter(): ms.Router {
+    return this.routers[0]!.router;
+  }
+
+  hostProducerList(): ms.Producer[] {
+    return [...this.hostProducers.values()];
   }
 
   get isClosed(): boolean {
@@ -159,7 +171,9 @@ export class MediaRoom {
     producer.observer.once('close', () => {
       peer.producers.delete(producer.id);
       this.hostProducers.delete(producer.id);
+      this.hostEvents.emit('producers');
     });
+    this.hostEvents.emit('producers');
     for (const slot of this.routers.slice(1)) await this.pipeProducer(producer, slot);
     for (const other of this.peers.values()) {
       if (other.role === 'viewer') this.notify(other.id, 'media:newProducer', { producerId: producer.id, kind });
@@ -236,5 +250,6 @@ export class MediaRoom {
     }
     this.peers.clear();
     this.hostProducers.clear();
+    this.hostEvents.emit('closed');
   }
 }
