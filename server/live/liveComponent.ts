@@ -8,6 +8,7 @@ import { reminderQueue } from './sessions/reminders.ts';
 import { MediaPool } from './media/mediaPool.ts';
 import { LiveSignalling, hostRoom } from './signalling.ts';
 import { Recorder } from './media/recorder.ts';
+import { RtmpIngest } from './media/ingest.ts';
 import { mountMedia, registerMediaRoutes } from './media/mediaRoutes.ts';
 import { pruneMedia } from './media/recordingStore.ts';
 import { hubEvents } from '../platform/events.ts';
@@ -48,11 +49,20 @@ export const liveComponent: HubComponent = {
     const signalling = new LiveSignalling(io, ctx, mediaPoolOf(ctx));
     ctx.services.liveSignalling = signalling;
     (ctx.services.liveRecorder as Recorder | undefined)?.onNotice((notice) => signalling.nsp.to(hostRoom(notice.sessionId)).emit('recording:status', notice));
+    const pool = mediaPoolOf(ctx);
+    if (pool) {
+      // RTMP ingest feeds the same rooms the signalling serves; a port already taken only turns ingest off.
+      const ingest = new RtmpIngest(ctx, pool, (peerId, event, payload) => signalling.nsp.to(peerId).emit(event, payload));
+      ctx.services.liveIngest = ingest;
+      ingest.start().catch((err) => log.error({ err: String(err) }, 'RTMP ingest failed to start'));
+    }
     signalling.start().catch((err) => log.error({ err: String(err) }, 'live bus relay failed to start'));
   },
   stop: async (ctx) => {
     await (ctx.services.liveSignalling as LiveSignalling | undefined)?.stop();
     delete ctx.services.liveSignalling;
+    (ctx.services.liveIngest as RtmpIngest | undefined)?.stop();
+    delete ctx.services.liveIngest;
     (ctx.services.liveRecorderOff as (() => void) | undefined)?.();
     const recorder = ctx.services.liveRecorder as Recorder | undefined;
     await recorder?.close();

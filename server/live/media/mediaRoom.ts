@@ -181,6 +181,24 @@ export class MediaRoom {
     return { id: producer.id };
   }
 
+  /**
+   * A host track that comes from outside a browser (RTMP ingest through FFmpeg into a PlainTransport on the
+   * primary router): viewers consume it exactly like a browser host's producer.
+   */
+  async addExternalProducer(producer: ms.Producer): Promise<void> {
+    if (this.closed) throw conflict('The session has ended', undefined, 'wrong_state');
+    this.hostProducers.set(producer.id, producer);
+    producer.observer.once('close', () => {
+      this.hostProducers.delete(producer.id);
+      this.hostEvents.emit('producers');
+    });
+    for (const slot of this.routers.slice(1)) await this.pipeProducer(producer, slot);
+    for (const other of this.peers.values()) {
+      if (other.role === 'viewer') this.notify(other.id, 'media:newProducer', { producerId: producer.id, kind: producer.kind });
+    }
+    this.hostEvents.emit('producers');
+  }
+
   /** Consumers (paused until resumed) for every host track this viewer does not receive yet. */
   async consume(peerId: string, transportId: string, rtpCapabilities: ms.RtpCapabilities) {
     const peer = this.peer(peerId);

@@ -8,6 +8,7 @@ import { HttpError, notFound } from '../../platform/errors.ts';
 import { LiveSessionModel } from '../sessions/session.model.ts';
 import { mediaRoot, pruneMedia, sessionMedia } from './recordingStore.ts';
 import { sessionShelf } from '../sessions/sessionService.ts';
+import { ingestInfo, rotateIngestKey } from './ingest.ts';
 
 const ctxOf = (req: { app: { locals: Record<string, unknown> } }) => req.app.locals.ctx as HubContext;
 
@@ -48,6 +49,17 @@ export function registerMediaRoutes(routes: RouteTable): void {
         media: await sessionMedia(ctx.config, params.id, session.status),
       };
     },
+  });
+  const IngestResponse = z.object({ rtmpUrl: z.string().nullable(), streamKey: z.string(), whipUrl: z.string().nullable() }).openapi('SessionIngest');
+  routes.route({
+    method: 'get', path: '/sessions/:id/ingest', summary: 'RTMP address and stream key for OBS or an encoder (the session\'s host only)', tags: ['sessions'],
+    access: ['host'], params: idParams, response: IngestResponse,
+    handler: ({ req, user, params }) => ingestInfo(ctxOf(req), user, params.id, req.headers.host),
+  });
+  routes.route({
+    method: 'post', path: '/sessions/:id/ingest/rotate', summary: 'A new stream key; the old one is refused from now on', tags: ['sessions'],
+    access: ['host'], params: idParams, response: IngestResponse,
+    handler: ({ req, user, params }) => rotateIngestKey(ctxOf(req), user, params.id, req.headers.host),
   });
   routes.route({
     method: 'get', path: '/media/storage', summary: 'Disk used by recordings against the budget; prunes what retention or the budget requires', tags: ['sessions'],

@@ -79,7 +79,7 @@ export async function finalizeRecording(config: HubConfig, sessionId: string): P
   if (!recording) return 'failed';
   try {
     const parts: (PartTiming & { file: string })[] = [];
-    const stored = [...recording.parts].sort((a, b) => (a.startedAt?.getTime() ?? 0) - (b.startedAt?.getTime() ?? 0));
+    const stored = [...(recording.parts ?? [])].sort((a, b) => (a.startedAt?.getTime() ?? 0) - (b.startedAt?.getTime() ?? 0));
     for (const part of stored) {
       if (!part.file || !part.startedAt) continue;
       const file = path.join(dir, part.file);
@@ -99,7 +99,7 @@ export async function finalizeRecording(config: HubConfig, sessionId: string): P
       '-hls_segment_filename', path.join(vod, 'seg-%05d.ts'), path.join(vod, 'index.m3u8'),
     ], 'packaging the replay HLS');
     const durationS = (await probeDuration(config.HUB_FFPROBE_PATH, mp4)) ?? parts.reduce((s, p) => s + p.durationS, 0);
-    const chapters = chaptersOf(parts, recording.pins.map((p) => ({ productId: p.productId ?? null, at: p.at! })), recording.endedAt ?? new Date());
+    const chapters = chaptersOf(parts, (recording.pins ?? []).map((p) => ({ productId: p.productId ?? null, at: p.at! })), recording.endedAt ?? new Date());
     const clipsDir = path.join(dir, 'clips');
     rmSync(clipsDir, { recursive: true, force: true });
     mkdirSync(clipsDir, { recursive: true });
