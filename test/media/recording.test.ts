@@ -62,6 +62,9 @@ describe('recording, replay and live HLS (mediasoup + FFmpeg + Chromium)', funct
     const host = await pageAs(world.cast.host.username, world.cast.host.password);
     await host.goto(`${baseUrl}/studio/${session.id}`);
     await host.waitForFunction(() => (document.querySelector('[data-testid=studio-preview]') as HTMLVideoElement | null)?.videoWidth! > 0);
+    // The host's studio shows the session's stream key for OBS (the same the API gives its host).
+    const key = await host.getByTestId('studio-stream-key').getAttribute('data-key');
+    expect(key).to.equal((await expectStatus(await api('GET', `/api/v1/sessions/${session.id}/ingest`, { token: world.cast.host.token }), 200)).streamKey);
     await host.getByTestId('studio-go-live').click();
     await host.waitForSelector('[data-testid=studio-status][data-status=live]');
     // The session has media from the moment the hub holds both of the host's producers.
