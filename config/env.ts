@@ -59,6 +59,25 @@ export const envSchema = z.object({
   MEDIASOUP_MAX_TRANSPORTS_PER_CONNECTION: integer(2, 1, 16),
   MEDIASOUP_MAX_TRANSPORTS_PER_ADDRESS: integer(40, 1),
   MEDIASOUP_MAX_TRANSPORTS_PER_SESSION: integer(2000, 1),
+  // Recording, replay, live HLS and ingest (server/live/media/recorder.ts, docs/media.md)
+  /** Recordings, clips and HLS segments, served as static files under /media. */
+  HUB_MEDIA_DIR: z.string().default('data/media'),
+  HUB_RECORDING: z.enum(['on', 'off']).default('on'),
+  /** Where clients fetch /media files when a CDN or cache serves them (e.g. https://cdn.example.cn/media); default the hub's /media. */
+  HUB_MEDIA_BASE_URL: z.string().url().optional(),
+  HUB_FFMPEG_PATH: z.string().default('ffmpeg'),
+  HUB_FFPROBE_PATH: z.string().default('ffprobe'),
+  /** UDP ports FFmpeg receives the recorded RTP on (two per track: RTP and RTCP), 127.0.0.1 only. */
+  HUB_RECORDER_MIN_PORT: integer(47000, 1024, 65535),
+  HUB_RECORDER_MAX_PORT: integer(47999, 1024, 65535),
+  /** Recordings older than this are deleted; 0 keeps them until the disk budget needs the space. */
+  HUB_MEDIA_RETENTION_DAYS: integer(30, 0, 3650),
+  /** Disk the recordings may use together; the oldest are pruned first when a new one would pass it. */
+  HUB_MEDIA_BUDGET_MB: integer(20_480, 1),
+  /** A warning is logged (and shown on the storage report) above this share of the budget or of the disk. */
+  HUB_MEDIA_WARN_PERCENT: integer(80, 1, 100),
+  /** RTMP ingest listener (OBS and hardware encoders); 0 turns RTMP ingest off. */
+  HUB_RTMP_PORT: integer(1935, 0, 65535),
 });
 
 export type HubConfig = z.infer<typeof envSchema> & { HUB_JWT_SECRET: string };

@@ -6,7 +6,12 @@ import { registerStudioRoutes } from './studios/studioRoutes.ts';
 import { registerSessionRoutes } from './sessions/sessionRoutes.ts';
 import { reminderQueue } from './sessions/reminders.ts';
 import { MediaPool } from './media/mediaPool.ts';
-import { LiveSignalling } from './signalling.ts';
+import { LiveSignalling, hostRoom } from './signalling.ts';
+import { Recorder } from './media/recorder.ts';
+import { RtmpIngest } from './media/ingest.ts';
+import { mountMedia, registerMediaRoutes } from './media/mediaRoutes.ts';
+import { pruneMedia } from './media/recordingStore.ts';
+import { hubEvents } from '../platform/events.ts';
 
 const log = componentLogger('live');
 
@@ -21,21 +26,47 @@ export const liveComponent: HubComponent = {
   routes: (routes) => {
     registerStudioRoutes(routes);
     registerSessionRoutes(routes);
+    registerMediaRoutes(routes);
   },
+  mount: (app, ctx) => mountMedia(app, ctx),
   start: async (ctx) => {
     reminderQueue(ctx);
-    ctx.services.liveMedia = await MediaPool.start(ctx.config);
+    const pool = await MediaPool.start(ctx.config);
+    ctx.services.liveMedia = pool;
+    if (pool) {
+      // Every room this process holds is recorded; pins relayed here mark its chapters.
+      const recorder = new Recorder(ctx.config);
+      pool.onRoom((room) => recorder.attach(room));
+      const off = hubEvents.on('live.pinRelayed', (e) => recorder.pin(e.sessionId, e.productId, e.at));
+      ctx.services.liveRecorder = recorder;
+      ctx.services.liveRecorderOff = off;
+      void pruneMedia(ctx.config).catch((err) => log.warn({ err: String(err) }, 'media storage check failed'));
+    }
   },
   sockets: (io, ctx) => {
     // Once per process: the test support may attach Socket.IO itself.
     if (ctx.services.liveSignalling) return;
     const signalling = new LiveSignalling(io, ctx, mediaPoolOf(ctx));
     ctx.services.liveSignalling = signalling;
+    (ctx.services.liveRecorder as Recorder | undefined)?.onNotice((notice) => signalling.nsp.to(hostRoom(notice.sessionId)).emit('recording:status', notice));
+    const pool = mediaPoolOf(ctx);
+    if (pool) {
+      // RTMP ingest feeds the same rooms the signalling serves; a port already taken only turns ingest off.
+      const ingest = new RtmpIngest(ctx, pool, (peerId, event, payload) => signalling.nsp.to(peerId).emit(event, payload));
+      ctx.services.liveIngest = ingest;
+      ingest.start().catch((err) => log.error({ err: String(err) }, 'RTMP ingest failed to start'));
+    }
     signalling.start().catch((err) => log.error({ err: String(err) }, 'live bus relay failed to start'));
   },
   stop: async (ctx) => {
     await (ctx.services.liveSignalling as LiveSignalling | undefined)?.stop();
     delete ctx.services.liveSignalling;
+    (ctx.services.liveIngest as RtmpIngest | undefined)?.stop();
+    delete ctx.services.liveIngest;
+    (ctx.services.liveRecorderOff as (() => void) | undefined)?.();
+    const recorder = ctx.services.liveRecorder as Recorder | undefined;
+    await recorder?.close();
+    delete ctx.services.liveRecorder;
     await mediaPoolOf(ctx)?.close();
     ctx.services.liveMedia = null;
     await (ctx.services.liveReminderQueue as Queue | undefined)?.close();

@@ -155,6 +155,7 @@ export class LiveSignalling {
         break;
       case 'pin':
         local.to(sessionRoom(message.sessionId)).emit('product:pinned', { sessionId: message.sessionId, product: message.product });
+        hubEvents.emit('live.pinRelayed', { sessionId: message.sessionId, productId: message.product?.id ?? null, at: new Date() });
         break;
     }
   }

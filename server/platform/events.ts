@@ -20,6 +20,8 @@ export interface HubEvents {
   'session.started': { sessionId: string; at: Date };
   'session.ended': { sessionId: string; at: Date };
   'session.viewers': { sessionId: string; viewers: number };
+  /** A pin or unpin as each web process relays it from the live bus (the recorder marks chapters). */
+  'live.pinRelayed': { sessionId: string; productId: string | null; at: Date };
   'claim.submitted': { claimId: string; orgId: string; program: string };
   'claim.assessed': { claimId: string; orgId: string; program: string; proposedFen: number };
   'claim.approved': { claimId: string; orgId: string; program: string; amountFen: number; at: Date };

@@ -10,3 +10,4 @@ import './studio.ts';
 import './live.ts';
 import './claims.ts';
 import './disclosure.ts';
+import './replay.ts';

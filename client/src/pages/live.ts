@@ -4,6 +4,7 @@ import { formatFen, registerMessages, t } from '../lib/i18n.ts';
 import { api, ApiError } from '../lib/api.ts';
 import { currentSession } from '../lib/session.ts';
 import { ask, connectLive, subscribe, type ChatMessage, type JoinReply, type PinnedProduct } from './liveClient.ts';
+import { watchLiveHls, webRtcAvailable, type LiveMode } from './liveFallback.ts';
 
 registerMessages({
   'zh-CN': {
@@ -11,12 +12,14 @@ registerMessages({
     'live.chatPlaceholder': '说点什么…', 'live.send': '发送', 'live.signInToChat': '登录后可以发弹幕和购买', 'live.signIn': '登录',
     'live.waiting': '主播还没有开播，请稍候…', 'live.ended': '本场直播已结束', 'live.noPinned': '主播讲解的商品会显示在这里',
     'live.quantity': '数量', 'live.stock': '剩余 {n}', 'live.soldOut': '已售罄', 'live.muted': '你已被主播禁言',
+    'live.mode.webrtc': '实时（WebRTC）', 'live.mode.hls': '流畅模式（HLS，延迟几秒）', 'live.mode.connecting': '连接中…', 'live.replay': '观看回放',
   },
   en: {
     'live.title': 'Live', 'live.viewers': '{n} watching', 'live.buy': 'Buy now', 'live.bought': 'Ordered: {amount}', 'live.unmute': 'Turn sound on',
     'live.chatPlaceholder': 'Say something…', 'live.send': 'Send', 'live.signInToChat': 'Sign in to chat and buy', 'live.signIn': 'Sign in',
     'live.waiting': 'The host is not live yet; please wait…', 'live.ended': 'This live session has ended', 'live.noPinned': 'The product the host presents shows here',
     'live.quantity': 'Quantity', 'live.stock': '{n} left', 'live.soldOut': 'Sold out', 'live.muted': 'The host muted you',
+    'live.mode.webrtc': 'Real time (WebRTC)', 'live.mode.hls': 'Crowd mode (HLS, a few seconds behind)', 'live.mode.connecting': 'Connecting…', 'live.replay': 'Watch the replay',
   },
 });
 
@@ -33,6 +36,7 @@ registerPage({
     const signedIn = Boolean(currentSession());
     const socket = connectLive(sessionId);
     let receiving: Awaited<ReturnType<typeof subscribe>> | null = null;
+    let hlsWatch: ReturnType<typeof watchLiveHls> | null = null;
     const statsTimer = setInterval(async () => {
       if (!receiving) return;
       const bytes = await receiving.bytesReceived().catch(() => null);
@@ -43,6 +47,7 @@ registerPage({
     ctx.onLeave(() => {
       clearInterval(statsTimer);
       receiving?.close();
+      hlsWatch?.stop();
       socket.disconnect();
     });
 
@@ -53,6 +58,11 @@ registerPage({
     const notice = h('p', { class: 'notice', 'data-testid': 'live-notice' });
     const viewers = h('span', { 'data-testid': 'live-viewers', 'data-count': '0' });
     const stats = h('small', { class: 'muted', 'data-testid': 'live-stats', 'data-bytes': '0' });
+    const mode = h('span', { class: 'live-mode', 'data-testid': 'live-mode', 'data-mode': 'connecting' }, t('live.mode.connecting'));
+    const setMode = (m: LiveMode) => {
+      mode.dataset.mode = m;
+      mode.textContent = t(`live.mode.${m}`);
+    };
     const productCard = h('div', { class: 'card product-card', 'data-testid': 'live-pinned' });
     const chatList = h('ul', { class: 'chat', 'data-testid': 'live-chat' });
     const chatStatus = h('p', { class: 'form-status', 'data-testid': 'live-chat-status' });
@@ -124,11 +134,24 @@ registerPage({
       notice.dataset.status = status;
     };
     showStatus(joined.session.status);
-    if (joined.media.available && joined.media.routerRtpCapabilities) {
-      receiving = await subscribe(socket, joined.media.routerRtpCapabilities, (stream) => {
-        if (video.srcObject !== stream) video.srcObject = stream;
-        void video.play().catch(() => undefined);
-      });
+    // WebRTC first; HLS when the browser has no WebRTC, the hub has no SFU, or the SFU refuses (full).
+    const fallBackToHls = () => {
+      if (hlsWatch || joined.session.status === 'ended') return;
+      setMode('hls');
+      hlsWatch = watchLiveHls(sessionId, video);
+    };
+    if (joined.media.available && joined.media.routerRtpCapabilities && webRtcAvailable()) {
+      try {
+        receiving = await subscribe(socket, joined.media.routerRtpCapabilities, (stream) => {
+          if (video.srcObject !== stream) video.srcObject = stream;
+          void video.play().catch(() => undefined);
+        });
+        setMode('webrtc');
+      } catch {
+        fallBackToHls();
+      }
+    } else {
+      fallBackToHls();
     }
 
     socket.on('viewers', (v: { count: number }) => setViewers(v.count));
@@ -152,6 +175,8 @@ registerPage({
       if (e.status === 'ended') {
         receiving?.close();
         receiving = null;
+        hlsWatch?.stop();
+        hlsWatch = null;
       }
     });
 
@@ -178,7 +203,7 @@ registerPage({
       h('h1', null, joined.session.title, ' ', viewers),
       notice,
       h('div', { class: 'live-layout' },
-        h('div', null, video, h('div', { class: 'actions' }, unmute, stats)),
+        h('div', null, video, h('div', { class: 'actions' }, unmute, mode, stats, h('a', { href: `/replay/${sessionId}`, 'data-testid': 'live-replay-link' }, t('live.replay')))),
         h('div', null, productCard, h('section', { class: 'card' }, chatList, chatForm, chatStatus))));
   },
 });

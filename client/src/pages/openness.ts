@@ -85,7 +85,8 @@ registerPage({
     const { items } = await api.get<{ items: PublicSession[] }>(`/public/sessions?from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`);
     return page(t('schedule.title'), 'schedule-page', card(t('schedule.title'), table(items, [
       { label: t('schedule.when'), value: (s) => `${formatDateTime(s.startsAt)} — ${new Date(s.endsAt).toLocaleTimeString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' })}` },
-      { label: t('schedule.session'), value: (s) => s.title },
+      // Live sessions open the viewer; scheduled and past ones their replay page (the recording once it exists).
+      { label: t('schedule.session'), value: (s) => h('a', { href: s.status === 'live' ? `/live/${s.id}` : `/replay/${s.id}`, 'data-testid': `public-session-${s.id}` }, s.title) },
       { label: t('schedule.status'), value: (s) => h('span', { class: `badge ${s.status === 'live' ? 'bad' : ''}` }, t(`session.status.${s.status}`)) },
       { label: t('schedule.studio'), value: (s) => s.studio ?? '—' },
       { label: t('schedule.association'), value: (s) => s.association ?? '—' },

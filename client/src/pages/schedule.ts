@@ -10,7 +10,7 @@ registerMessages({
     'schedule.nav': '直播排期', 'schedule.title': '直播排期（按周、按直播间）', 'schedule.prev': '上一周', 'schedule.next': '下一周',
     'schedule.studio': '直播间', 'schedule.addStudio': '新增直播间', 'schedule.base': '直播基地', 'schedule.book': '预约直播',
     'schedule.host': '主播', 'schedule.sessionTitle': '直播主题', 'schedule.startsAt': '开始', 'schedule.endsAt': '结束', 'schedule.products': '本场商品',
-    'schedule.cancel': '取消场次', 'schedule.move': '改期', 'schedule.enter': '进入直播间', 'schedule.watch': '观看', 'schedule.notifications': '通知',
+    'schedule.cancel': '取消场次', 'schedule.move': '改期', 'schedule.enter': '进入直播间', 'schedule.watch': '观看', 'schedule.replay': '回放', 'schedule.notifications': '通知',
     'schedule.mySessions': '我的场次', 'schedule.status.scheduled': '待开播', 'schedule.status.live': '直播中', 'schedule.status.ended': '已结束',
     'schedule.status.cancelled': '已取消', 'schedule.sales': '成交', 'schedule.peak': '观众峰值', 'schedule.noStudios': '还没有直播间',
     'products.nav': '商品管理', 'products.title': '商品', 'products.name': '商品名称', 'products.category': '类别', 'products.price': '单价（元）',
@@ -21,7 +21,7 @@ registerMessages({
     'schedule.nav': 'Live schedule', 'schedule.title': 'Live schedule (by week and studio)', 'schedule.prev': 'Previous week', 'schedule.next': 'Next week',
     'schedule.studio': 'Studio', 'schedule.addStudio': 'Add a studio', 'schedule.base': 'Base', 'schedule.book': 'Book a session',
     'schedule.host': 'Host', 'schedule.sessionTitle': 'Title', 'schedule.startsAt': 'Starts', 'schedule.endsAt': 'Ends', 'schedule.products': 'Products',
-    'schedule.cancel': 'Cancel', 'schedule.move': 'Move', 'schedule.enter': 'Enter studio', 'schedule.watch': 'Watch', 'schedule.notifications': 'Notifications',
+    'schedule.cancel': 'Cancel', 'schedule.move': 'Move', 'schedule.enter': 'Enter studio', 'schedule.watch': 'Watch', 'schedule.replay': 'Replay', 'schedule.notifications': 'Notifications',
     'schedule.mySessions': 'My sessions', 'schedule.status.scheduled': 'Scheduled', 'schedule.status.live': 'Live', 'schedule.status.ended': 'Ended',
     'schedule.status.cancelled': 'Cancelled', 'schedule.sales': 'Sales', 'schedule.peak': 'Peak viewers', 'schedule.noStudios': 'No studios yet',
     'products.nav': 'Products', 'products.title': 'Products', 'products.name': 'Product', 'products.category': 'Category', 'products.price': 'Unit price (yuan)',
@@ -75,6 +75,7 @@ registerPage({
         role === 'host' && (s.status === 'scheduled' || s.status === 'live')
           ? h('a', { href: `/studio/${s.id}`, onclick: (e: Event) => { e.preventDefault(); ctx.navigate(`/studio/${s.id}`); } }, t('schedule.enter'))
           : s.status === 'live' ? h('a', { href: `/live/${s.id}`, target: '_blank' }, t('schedule.watch')) : null,
+        s.status === 'ended' ? h('a', { href: `/replay/${s.id}`, 'data-testid': `replay-link-${s.id}` }, t('schedule.replay')) : null,
         role === 'association' && s.status === 'scheduled' ? moveAndCancel(s) : null);
       replace(grid, h('table', { class: 'table calendar' },
         h('thead', null, h('tr', null, h('th', null, t('schedule.studio')), days.map((d) => h('th', null, d.toLocaleDateString(undefined, { weekday: 'short', month: 'numeric', day: 'numeric' }))))),

@@ -3,6 +3,7 @@ import { registerPage } from '../lib/router.ts';
 import { formatDateTime, formatFen, registerMessages, t } from '../lib/i18n.ts';
 import { card, page } from '../lib/ui.ts';
 import { ask, connectLive, publish, type ChatMessage, type JoinReply, type PinnedProduct } from './liveClient.ts';
+import { ingestCard } from './studioIngest.ts';
 
 registerMessages({
   'zh-CN': {
@@ -167,6 +168,7 @@ registerPage({
             h('div', { class: 'figure' }, h('div', { class: 'figure-value' }, orders), h('div', { class: 'figure-label' }, t('studio.orders'))),
             h('div', { class: 'figure' }, h('div', { class: 'figure-value' }, amount), h('div', { class: 'figure-label' }, t('studio.amount'))))),
           card(t('studio.shelf'), shelf),
+          ingestCard(sessionId),
           card(t('studio.chat'), chatList))));
   },
 });

@@ -43,6 +43,8 @@ export class MediaPool {
   /** Open transports per client address, across this process's rooms (MEDIASOUP_MAX_TRANSPORTS_PER_ADDRESS). */
   private readonly transportsByAddress = new Map<string, number>();
   private stopping = false;
+  /** Called with each new room (the recorder attaches here). */
+  private readonly roomListeners: ((room: MediaRoom) => void)[] = [];
 
   private constructor(private readonly config: HubConfig) {}
 
@@ -124,12 +126,18 @@ export class MediaPool {
       room = (async () => {
         const worker = this.leastLoadedWorker();
         const router = await this.createRouter(worker);
-        return new MediaRoom(sessionId, this, this.config, notify, { router, worker, load: 0, producerIds: new Map() });
+        const created = new MediaRoom(sessionId, this, this.config, notify, { router, worker, load: 0, producerIds: new Map() });
+        for (const listener of this.roomListeners) listener(created);
+        return created;
       })();
       this.rooms.set(sessionId, room);
       room.catch(() => this.rooms.delete(sessionId));
     }
     return room;
+  }
+
+  onRoom(listener: (room: MediaRoom) => void): void {
+    this.roomListeners.push(listener);
   }
 
   existingRoom(sessionId: string): Promise<MediaRoom> | undefined {

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { types as ms } from 'mediasoup';
 import type { HubConfig } from '../../../config/env.ts';
 import { HttpError, conflict, forbidden, notFound } from '../../platform/errors.ts';
@@ -60,6 +61,8 @@ export class MediaRoom {
   /** Viewers' open WebRTC transports in this room (MEDIASOUP_MAX_TRANSPORTS_PER_SESSION), counted before creation. */
   private viewerTransports = 0;
   private growing: Promise<RouterSlot> | null = null;
+  /** `producers` when the host's producers change, `closed` when the room closes (the recorder follows both). */
+  readonly hostEvents = new EventEmitter();
 
   constructor(
     readonly sessionId: string,
@@ -73,6 +76,15 @@ export class MediaRoom {
 
   get rtpCapabilities(): ms.RtpCapabilities {
     return this.routers[0]!.router.rtpCapabilities;
+  }
+
+  /** The router that holds the host's own producers. */
+  get primaryRouter(): ms.Router {
+    return this.routers[0]!.router;
+  }
+
+  hostProducerList(): ms.Producer[] {
+    return [...this.hostProducers.values()];
   }
 
   get isClosed(): boolean {
@@ -210,12 +222,32 @@ export class MediaRoom {
     producer.observer.once('close', () => {
       peer.producers.delete(producer.id);
       this.hostProducers.delete(producer.id);
+      this.hostEvents.emit('producers');
     });
+    this.hostEvents.emit('producers');
     for (const slot of this.routers.slice(1)) await this.pipeProducer(producer, slot);
     for (const other of this.peers.values()) {
       if (other.role === 'viewer') this.notify(other.id, 'media:newProducer', { producerId: producer.id, kind });
     }
     return { id: producer.id };
+  }
+
+  /**
+   * A host track that comes from outside a browser (RTMP ingest through FFmpeg into a PlainTransport on the
+   * primary router): viewers consume it exactly like a browser host's producer.
+   */
+  async addExternalProducer(producer: ms.Producer): Promise<void> {
+    if (this.closed) throw conflict('The session has ended', undefined, 'wrong_state');
+    this.hostProducers.set(producer.id, producer);
+    producer.observer.once('close', () => {
+      this.hostProducers.delete(producer.id);
+      this.hostEvents.emit('producers');
+    });
+    for (const slot of this.routers.slice(1)) await this.pipeProducer(producer, slot);
+    for (const other of this.peers.values()) {
+      if (other.role === 'viewer') this.notify(other.id, 'media:newProducer', { producerId: producer.id, kind: producer.kind });
+    }
+    this.hostEvents.emit('producers');
   }
 
   /** Consumers (paused until resumed) for every host track this viewer does not receive yet. */
@@ -288,5 +320,6 @@ export class MediaRoom {
     }
     this.peers.clear();
     this.hostProducers.clear();
+    this.hostEvents.emit('closed');
   }
 }

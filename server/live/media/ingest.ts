@@ -1,0 +1,200 @@
+/**
+ * Ingest from OBS and hardware encoders: RTMP with a per-session stream key. An in-process RTMP server
+ * (node-media-server) checks the key (unknown or rotated keys, sessions not live and a second publisher are
+ * refused), then FFmpeg pulls the stream from it, transcodes to VP8/Opus and sends RTP into PlainTransports
+ * (comedia) on the session's router: viewers consume those producers exactly like a browser host's.
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
+import mongoose, { Schema } from 'mongoose';
+import type { types as ms } from 'mediasoup';
+import type { HubContext } from '../../platform/context.ts';
+import type { AuthUser } from '../../platform/auth/roles.ts';
+import { forbidden, notFound } from '../../platform/errors.ts';
+import { componentLogger } from '../../platform/logger.ts';
+import { LiveSessionModel } from '../sessions/session.model.ts';
+import { sessionStatus } from '../sessions/liveState.ts';
+import type { MediaPool } from './mediaPool.ts';
+import type { RoomNotify } from './mediaRoom.ts';
+
+const log = componentLogger('ingest');
+
+const ingestKeySchema = new Schema(
+  {
+    sessionId: { type: Schema.Types.ObjectId, ref: 'LiveSession', required: true, unique: true },
+    streamKey: { type: String, required: true, unique: true },
+    rotatedAt: { type: Date, default: null },
+  },
+  { collection: 'live_ingest_keys', timestamps: true },
+);
+export const IngestKeyModel = mongoose.model('LiveIngestKey', ingestKeySchema);
+
+const newKey = () => randomBytes(18).toString('base64url');
+
+async function requireHostOf(actor: AuthUser, sessionId: string) {
+  const session = await LiveSessionModel.findById(sessionId, { hostUserId: 1 }).lean();
+  if (!session) throw notFound('Session');
+  if (String(session.hostUserId) !== actor.id) throw forbidden('Only the host of this session may see its stream key');
+}
+
+function ingestUrls(ctx: HubContext, host: string | undefined, streamKey: string) {
+  const service = ctx.services.liveIngest as RtmpIngest | undefined;
+  const hostname = ctx.config.HUB_PUBLIC_URL ? new URL(ctx.config.HUB_PUBLIC_URL).hostname : (host ?? '127.0.0.1').replace(/:\d+$/, '');
+  return {
+    rtmpUrl: service?.port ? `rtmp://${hostname}:${service.port}/live` : null,
+    streamKey,
+    // WHIP (OBS 30+) is not built yet.
+    whipUrl: null,
+  };
+}
+
+/** `GET /sessions/:id/ingest` (its host): the RTMP address and the session's stream key (created on first ask). */
+export async function ingestInfo(ctx: HubContext, actor: AuthUser, sessionId: string, host?: string) {
+  await requireHostOf(actor, sessionId);
+  const existing = await IngestKeyModel.findOne({ sessionId }).lean();
+  if (existing) return ingestUrls(ctx, host, existing.streamKey);
+  const streamKey = newKey();
+  await IngestKeyModel.updateOne({ sessionId }, { $setOnInsert: { sessionId, streamKey } }, { upsert: true });
+  const stored = await IngestKeyModel.findOne({ sessionId }).lean();
+  return ingestUrls(ctx, host, stored!.streamKey);
+}
+
+/** `POST /sessions/:id/ingest/rotate`: a new key; the old one is refused from now on (a running publisher is stopped). */
+export async function rotateIngestKey(ctx: HubContext, actor: AuthUser, sessionId: string, host?: string) {
+  await requireHostOf(actor, sessionId);
+  const streamKey = newKey();
+  await IngestKeyModel.updateOne({ sessionId }, { $set: { streamKey, rotatedAt: new Date() }, $setOnInsert: { sessionId } }, { upsert: true });
+  (ctx.services.liveIngest as RtmpIngest | undefined)?.stopSession(sessionId);
+  log.info({ sessionId }, 'stream key rotated');
+  return ingestUrls(ctx, host, streamKey);
+}
+
+interface NmsSession {
+  reject(): void;
+}
+interface Nms {
+  run(): void;
+  stop(): void;
+  on(event: string, listener: (id: string, streamPath: string, args: unknown) => void): void;
+  getSession(id: string): NmsSession | undefined;
+}
+
+interface Publisher {
+  nmsId: string;
+  sessionId: string;
+  streamKey: string;
+  ffmpeg: ChildProcess | null;
+  transports: ms.PlainTransport[];
+}
+
+export class RtmpIngest {
+  private nms: Nms | null = null;
+  private readonly publishers = new Map<string, Publisher>();
+  port = 0;
+
+  constructor(private readonly ctx: HubContext, private readonly pool: MediaPool, private readonly notify: RoomNotify) {}
+
+  async start(): Promise<void> {
+    const port = this.ctx.config.HUB_RTMP_PORT;
+    if (!port) return;
+    const { default: NodeMediaServer } = (await import('node-media-server')) as unknown as { default: new (config: unknown) => Nms };
+    // node-media-server installs a process-wide uncaughtException handler; the hub keeps its own behaviour.
+    const before = new Set(process.listeners('uncaughtException'));
+    const nms = new NodeMediaServer({ logType: 0, rtmp: { port, chunk_size: 60000, gop_cache: true, ping: 30, ping_timeout: 60 } });
+    nms.run();
+    for (const listener of process.listeners('uncaughtException')) if (!before.has(listener)) process.removeListener('uncaughtException', listener);
+    nms.on('prePublish', (id, streamPath) => void this.onPublish(id, streamPath).catch((err) => {
+      log.error({ err: String(err) }, 'RTMP publish failed');
+      nms.getSession(id)?.reject();
+    }));
+    nms.on('donePublish', (id) => this.onUnpublish(id));
+    this.nms = nms;
+    this.port = port;
+    log.info({ port }, 'RTMP ingest listening');
+  }
+
+  private async onPublish(nmsId: string, streamPath: string): Promise<void> {
+    const refuse = (reason: string, details: Record<string, unknown> = {}) => {
+      log.warn({ ...details, reason }, 'RTMP publish refused');
+      this.nms?.getSession(nmsId)?.reject();
+    };
+    const match = /^\/live\/([A-Za-z0-9_-]{16,64})$/.exec(streamPath);
+    if (!match) return refuse('bad stream path');
+    const streamKey = match[1]!;
+    const key = await IngestKeyModel.findOne({ streamKey }).lean();
+    if (!key) return refuse('unknown or rotated stream key');
+    const sessionId = String(key.sessionId);
+    const status = await sessionStatus(this.ctx.redis, this.ctx.config.REDIS_PREFIX, sessionId);
+    if (status !== 'live') return refuse('session is not live', { sessionId, status });
+    if ([...this.publishers.values()].some((p) => p.sessionId === sessionId)) return refuse('the session already has a publisher', { sessionId });
+    const publisher: Publisher = { nmsId, sessionId, streamKey, ffmpeg: null, transports: [] };
+    this.publishers.set(nmsId, publisher);
+    await this.feed(publisher);
+  }
+
+  /** FFmpeg pulls the accepted stream from the local RTMP server and sends VP8/Opus RTP into the session's router. */
+  private async feed(publisher: Publisher): Promise<void> {
+    const room = await this.pool.room(publisher.sessionId, this.notify);
+    const router = room.primaryRouter;
+    const codecs = router.rtpCapabilities.codecs ?? [];
+    const vp8 = codecs.find((c) => c.mimeType.toLowerCase() === 'video/vp8')!;
+    const opus = codecs.find((c) => c.mimeType.toLowerCase() === 'audio/opus')!;
+    const outputs: string[] = [];
+    const producers: ms.Producer[] = [];
+    for (const [kind, codec] of [['video', vp8], ['audio', opus]] as const) {
+      const transport = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: false, comedia: true });
+      publisher.transports.push(transport);
+      const ssrc = randomInt(1, 0x7fffffff);
+      producers.push(await transport.produce({
+        kind,
+        rtpParameters: {
+          codecs: [{ mimeType: codec.mimeType, payloadType: codec.preferredPayloadType!, clockRate: codec.clockRate, ...(kind === 'audio' ? { channels: 2 } : {}) }],
+          encodings: [{ ssrc }],
+        },
+        appData: { ingest: 'rtmp' },
+      }));
+      const target = `rtp://127.0.0.1:${transport.tuple.localPort}?rtcpport=${transport.rtcpTuple!.localPort}&pkt_size=1200`;
+      outputs.push(...(kind === 'video'
+        ? ['-map', '0:v:0', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '1200k', '-g', '48', '-pix_fmt', 'yuv420p', '-an']
+        : ['-map', '0:a:0?', '-c:a', 'libopus', '-ar', '48000', '-ac', '2', '-b:a', '96k', '-vn']),
+      '-payload_type', String(codec.preferredPayloadType), '-ssrc', String(ssrc), '-f', 'rtp', target);
+    }
+    const input = `rtmp://127.0.0.1:${this.port}/live/${publisher.streamKey}`;
+    const ffmpeg = spawn(this.ctx.config.HUB_FFMPEG_PATH, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-i', input, ...outputs], { stdio: ['ignore', 'ignore', 'pipe'] });
+    publisher.ffmpeg = ffmpeg;
+    let stderr = '';
+    ffmpeg.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+    ffmpeg.on('close', (code) => {
+      if (this.publishers.get(publisher.nmsId) === publisher) log.warn({ sessionId: publisher.sessionId, code, stderr: stderr.slice(-400) }, 'RTMP ingest FFmpeg ended');
+      this.end(publisher);
+    });
+    for (const producer of producers) await room.addExternalProducer(producer);
+    log.info({ sessionId: publisher.sessionId }, 'RTMP publisher live');
+  }
+
+  private end(publisher: Publisher): void {
+    if (this.publishers.get(publisher.nmsId) === publisher) this.publishers.delete(publisher.nmsId);
+    publisher.ffmpeg?.kill('SIGKILL');
+    for (const transport of publisher.transports) if (!transport.closed) transport.close();
+  }
+
+  private onUnpublish(nmsId: string): void {
+    const publisher = this.publishers.get(nmsId);
+    if (publisher) this.end(publisher);
+  }
+
+  /** Stops the session's publisher (key rotated, session ended). */
+  stopSession(sessionId: string): void {
+    for (const publisher of [...this.publishers.values()]) {
+      if (publisher.sessionId !== sessionId) continue;
+      this.nms?.getSession(publisher.nmsId)?.reject();
+      this.end(publisher);
+    }
+  }
+
+  stop(): void {
+    for (const publisher of [...this.publishers.values()]) this.end(publisher);
+    this.nms?.stop();
+    this.nms = null;
+  }
+}
