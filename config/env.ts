@@ -39,6 +39,14 @@ export const envSchema = z.object({
   /** Serve the built client from this folder when it exists. */
   HUB_CLIENT_DIR: z.string().default('client/dist'),
   HUB_PUBLIC_URL: z.string().url().optional(),
+  // Buyers and checkout (server/auth/signup*, server/commerce/checkout)
+  /** Leading zero bits of the sign-up proof of work (about 2^bits SHA-256 hashes in the browser). */
+  HUB_SIGNUP_POW_BITS: integer(16, 0, 28),
+  HUB_SIGNUP_MAX_PER_ADDRESS: integer(20, 1),
+  HUB_SIGNUP_MAX_PER_PHONE: integer(5, 1),
+  HUB_SIGNUP_WINDOW_SECONDS: integer(3600, 1),
+  /** An unpaid (bank transfer) order expires and releases its stock after this many seconds. */
+  HUB_ORDER_PAYMENT_TIMEOUT_SECONDS: integer(15 * 60, 1),
   // mediasoup (live)
   MEDIASOUP_WORKER_BIN: z.string().optional(),
   MEDIASOUP_NUM_WORKERS: z.coerce.number().int().min(1).max(64).optional(),

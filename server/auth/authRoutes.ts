@@ -3,6 +3,7 @@ import type { RouteTable } from '../platform/http/routeTable.ts';
 import type { HubContext } from '../platform/context.ts';
 import { ROLES } from '../platform/auth/roles.ts';
 import { login } from './loginService.ts';
+import { registerSignupRoutes } from './signupRoutes.ts';
 import { getUser } from '../registry/users/userService.ts';
 import { UserResponse } from '../registry/users/userRoutes.ts';
 
@@ -16,6 +17,7 @@ const LoginResponse = z
   .openapi('LoginResult');
 
 export function registerAuthRoutes(routes: RouteTable): void {
+  registerSignupRoutes(routes);
   routes.route({
     method: 'post', path: '/auth/login', summary: 'Sign in; failed attempts are limited per user and per address (429 + Retry-After)',
     tags: ['auth'], access: 'public', body: LoginBody, response: LoginResponse,
