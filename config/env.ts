@@ -47,6 +47,8 @@ export const envSchema = z.object({
   HUB_SIGNUP_WINDOW_SECONDS: integer(3600, 1),
   /** An unpaid (bank transfer) order expires and releases its stock after this many seconds. */
   HUB_ORDER_PAYMENT_TIMEOUT_SECONDS: integer(15 * 60, 1),
+  /** A chat "+1" reservation not checked out within this many seconds expires and releases its stock. */
+  HUB_PLUS_ONE_HOLD_SECONDS: integer(5 * 60, 1),
   // mediasoup (live)
   MEDIASOUP_WORKER_BIN: z.string().optional(),
   MEDIASOUP_NUM_WORKERS: z.coerce.number().int().min(1).max(64).optional(),

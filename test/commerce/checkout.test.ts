@@ -56,7 +56,7 @@ describe('checkout: delivery, payment, order states, expiry and races', function
     // The seller sees no pick-up code; the station may not ship; a stranger buyer sees nothing.
     expect((await api('GET', `/api/v1/orders/${id}`, { token: seller() })).body.pickupCode).to.equal(undefined);
     expect((await api('POST', `/api/v1/orders/${id}/ship`, { token: station(), body: { viaStation: true } })).status).to.equal(403);
-    const shippedEvent = nextEvent(socket, 'notification', (n: { orderId?: string; status?: string }) => n.orderId === id && n.status === 'shipped');
+    const shippedEvent = nextEvent(socket, 'notification', (n: { orderId?: string; status?: string; message?: string }) => n.orderId === id && n.status === 'shipped');
     const shipped = await expectStatus(await api('POST', `/api/v1/orders/${id}/ship`, { token: seller(), body: { viaStation: true } }), 200);
     expect(shipped.status).to.equal('shipped');
     expect((await shippedEvent).message).to.be.a('string');

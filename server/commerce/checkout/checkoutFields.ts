@@ -32,6 +32,8 @@ export interface CheckoutFields {
 }
 
 export function checkoutFingerprint(c: CheckoutFields): string {
+  // A "+1" reservation has neither yet (its key is never reused anyway).
+  if (!c.delivery) return 'reservation';
   return JSON.stringify([c.delivery.mode === 'station' ? c.delivery.stationOrgId : c.delivery.address, c.payment.method]);
 }
 

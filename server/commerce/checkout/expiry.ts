@@ -10,6 +10,8 @@ const log = componentLogger('order-expiry');
 export const ORDER_EXPIRY_QUEUE = 'order-expiry';
 export interface ExpiryJob {
   orderId: string;
+  /** Which deadline: '' for the order's first one; '+1 checkout' deadlines carry their own token. */
+  deadline?: string;
 }
 
 export const expiryJobId = (orderId: string) => `expire-${orderId}`;
@@ -27,14 +29,14 @@ export function expiryQueue(ctx: HubContext): Queue<ExpiryJob> {
  * Added before the order is placed (so no accepted order lacks its expiry, whatever crashes in between);
  * a job whose order was never placed finds nothing and ends.
  */
-export async function scheduleExpiry(ctx: HubContext, orderId: string, delayMs: number): Promise<void> {
-  await expiryQueue(ctx).add('expire-unpaid', { orderId }, { jobId: expiryJobId(orderId), delay: delayMs, attempts: 5 });
+export async function scheduleExpiry(ctx: HubContext, orderId: string, delayMs: number, deadline = ''): Promise<void> {
+  await expiryQueue(ctx).add('expire-unpaid', { orderId, deadline }, { jobId: expiryJobId(orderId) + (deadline ? `-${deadline}` : ''), delay: delayMs, attempts: 5 });
 }
 
 /** Worker side: an order still unpaid becomes expired and gives its stock back, unless payment won the race. */
 export async function processExpiry(job: Job<ExpiryJob>, ctx: HubContext): Promise<string> {
   try {
-    await applyTransition(ctx, null, job.data.orderId, { from: ['placed'], to: 'expired', check: () => undefined });
+    await applyTransition(ctx, null, job.data.orderId, { from: ['placed'], to: 'expired', check: () => undefined, deadline: job.data.deadline || 'first' });
     log.info({ orderId: job.data.orderId }, 'unpaid order expired; stock released');
     return 'expired';
   } catch (err) {

@@ -25,10 +25,12 @@ export interface OrderRecord {
   pickupCode: string | null;
   trackingCode: string | null;
   expiresAt: string | null;
+  /** Reserved by a chat "+1"; delivery and payment come at checkout. */
+  plusOne: boolean;
   state: OrderState;
 }
 
-type Raw = Omit<QueuedOrder, 'status'> & { status: string; stateVersion?: number; history?: HistoryEntry[] | null; facts?: Record<string, unknown> | null };
+type Raw = Omit<QueuedOrder, 'status'> & { status: string; plusOne?: boolean; stateVersion?: number; history?: HistoryEntry[] | null; facts?: Record<string, unknown> | null };
 
 function storedState(o: Raw): OrderState {
   const status = o.status as OrderStatus;
@@ -43,15 +45,20 @@ function storedState(o: Raw): OrderState {
 
 function toRecord(o: Raw, redisState: OrderState | null): OrderRecord {
   const stored = storedState(o);
+  const state = redisState && redisState.version >= stored.version ? redisState : stored;
+  // A "+1" reservation gets its delivery and payment at checkout, as facts of that transition.
+  const f = state.facts as { delivery?: StoredDelivery; payment?: { method: PaymentMethod }; pickupCode?: string };
   return {
     id: String(o._id), productId: String(o.productId), enterpriseId: String(o.enterpriseId), buyerUserId: String(o.buyerUserId),
     quantity: o.quantity, unitPriceFen: o.unitPriceFen, amountFen: o.amountFen, sessionId: o.sessionId ? String(o.sessionId) : null,
     idempotencyKey: o.idempotencyKey, createdAt: o.createdAt,
-    delivery: (o.delivery as StoredDelivery | undefined) ?? null,
-    payment: (o.payment as { method: PaymentMethod } | undefined) ?? null,
-    pickupCode: o.pickupCode ?? null, trackingCode: o.trackingCode ?? null, expiresAt: o.expiresAt ?? null,
+    delivery: (o.delivery as StoredDelivery | undefined) ?? f.delivery ?? null,
+    payment: (o.payment as { method: PaymentMethod } | undefined) ?? f.payment ?? null,
+    pickupCode: o.pickupCode ?? f.pickupCode ?? null, trackingCode: o.trackingCode ?? null,
+    expiresAt: (state.facts.expiresAt as string | null | undefined) !== undefined ? (state.facts.expiresAt as string | null) : o.expiresAt ?? null,
+    plusOne: o.plusOne === true,
     // A stored state newer than Redis's cannot happen (the database follows Redis), so Redis wins when present.
-    state: redisState && redisState.version >= stored.version ? redisState : stored,
+    state,
   };
 }
 
@@ -114,6 +121,7 @@ export function orderView(order: OrderRecord, actor: AuthUser | null) {
       : null,
     history: order.state.history,
     expiresAt: order.state.status === 'placed' ? order.expiresAt : null,
+    awaitingCheckout: order.delivery === null && order.state.status === 'placed' && order.plusOne ? true : undefined,
     pickupCode: actor && actor.id === order.buyerUserId ? order.pickupCode : undefined,
     trackingCode: actor && actor.id === order.buyerUserId ? order.trackingCode : undefined,
   };

@@ -37,7 +37,7 @@ export const transitionsKey = (prefix: string) => `${prefix}:orders:transitions`
 // The single writer of an order's status. KEYS: state hash, the product's stock counter, transitions queue.
 // ARGV: allowed current statuses (",a,b,"), new status, history entry JSON, '1' when the new status returns the
 // held stock, facts JSON to merge, state JSON to start from when Redis has none yet (from the database or the
-// write-behind queue), order id, product id, the actor (JSON, for the audit event).
+// write-behind queue), order id, product id, the actor (JSON, for the audit event), the deadline an expiry enforces.
 // Expiry, payment, shipping, refunds and pick-up all pass through here, so when two race exactly one wins and
 // stock comes back at most once (held drops to 0 when released).
 const TRANSITION_SCRIPT = `
@@ -48,9 +48,11 @@ if redis.call('EXISTS', KEYS[1]) == 0 then
 end
 local status = redis.call('HGET', KEYS[1], 'status')
 if not string.find(ARGV[1], ',' .. status .. ',', 1, true) then return {'wrong_state', status} end
+local facts = cjson.decode(redis.call('HGET', KEYS[1], 'facts'))
+-- An expiry names the deadline it enforces; a checkout that set a new deadline makes the old one stale.
+if ARGV[10] ~= '' and facts.deadline ~= nil and facts.deadline ~= ARGV[10] then return {'stale_deadline', status} end
 local history = cjson.decode(redis.call('HGET', KEYS[1], 'history'))
 history[#history + 1] = cjson.decode(ARGV[3])
-local facts = cjson.decode(redis.call('HGET', KEYS[1], 'facts'))
 for k, v in pairs(cjson.decode(ARGV[5])) do facts[k] = v end
 local version = redis.call('HINCRBY', KEYS[1], 'version', 1)
 local released = 0
@@ -81,11 +83,13 @@ export interface TransitionRequest {
   initial: OrderState;
   at?: Date;
   actor?: { id: string; username: string; role: string } | null;
+  /** For expiries: the deadline token the job enforces (facts.deadline, when set, must equal it). */
+  deadline?: string;
 }
 
 export type TransitionResult =
   | { ok: true; from: OrderStatus; version: number; released: number }
-  | { ok: false; status: OrderStatus };
+  | { ok: false; status: OrderStatus; staleDeadline?: boolean };
 
 export async function transition(redis: Redis, prefix: string, t: TransitionRequest): Promise<TransitionResult> {
   const entry: HistoryEntry = { status: t.to, at: (t.at ?? new Date()).toISOString(), by: t.by, ...(t.note ? { note: t.note } : {}) };
@@ -93,7 +97,7 @@ export async function transition(redis: Redis, prefix: string, t: TransitionRequ
   const init = { status: t.initial.status, version: t.initial.version, held: t.initial.held, history: t.initial.history, factsJson: JSON.stringify(t.initial.facts) };
   const args = [
     `,${t.from.join(',')},`, t.to, JSON.stringify(entry), STOCK_RELEASED.includes(t.to) ? '1' : '0',
-    JSON.stringify(t.facts ?? {}), JSON.stringify(init), t.orderId, t.productId, JSON.stringify(t.actor ?? null),
+    JSON.stringify(t.facts ?? {}), JSON.stringify(init), t.orderId, t.productId, JSON.stringify(t.actor ?? null), t.deadline ?? '',
   ];
   let result: [string, string, string?, string?];
   try {
@@ -103,6 +107,7 @@ export async function transition(redis: Redis, prefix: string, t: TransitionRequ
     result = (await redis.eval(TRANSITION_SCRIPT, keys.length, ...keys, ...args)) as typeof result;
   }
   if (result[0] === 'wrong_state') return { ok: false, status: result[1] as OrderStatus };
+  if (result[0] === 'stale_deadline') return { ok: false, status: result[1] as OrderStatus, staleDeadline: true };
   return { ok: true, from: result[1] as OrderStatus, version: Number(result[2]), released: Number(result[3]) };
 }
 

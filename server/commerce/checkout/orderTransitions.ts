@@ -14,6 +14,8 @@ export interface TransitionSpec {
   /** Throws 403/400 when this actor may not, or the input is wrong; returns facts to store. */
   check: (order: OrderRecord) => Record<string, unknown> | void;
   note?: string;
+  /** Expiries: the deadline token enforced (see orderState.ts). */
+  deadline?: string;
 }
 
 /** zh-CN and en lines for the buyer's in-app notification of each status. */
@@ -52,8 +54,9 @@ export async function applyTransition(ctx: HubContext, actor: AuthUser | null, o
   const facts = spec.check(order) ?? {};
   const result = await transition(ctx.redis, prefix, {
     orderId, productId: order.productId, from: spec.from, to: spec.to, by: actor?.id ?? 'system', note: spec.note, facts,
-    initial: order.state, actor: actor ? { id: actor.id, username: actor.username, role: actor.role } : null,
+    initial: order.state, deadline: spec.deadline, actor: actor ? { id: actor.id, username: actor.username, role: actor.role } : null,
   });
+  if (!result.ok && result.staleDeadline) throw conflict('A newer deadline applies to this order', { status: result.status }, 'stale_deadline');
   if (!result.ok) throw wrongState(result.status, spec.to);
   const after = await loadOrder(ctx.redis, prefix, orderId);
   await notifyBuyer(ctx, order, spec.to);

@@ -97,9 +97,12 @@ export class TransitionPersister {
         target: { type: 'order', id: t.orderId },
         after: { status: t.status, version: t.version, at: entry.at, by: entry.by, facts: JSON.parse(t.facts) as unknown, released: t.released },
       });
+      const facts = JSON.parse(t.facts) as Record<string, unknown>;
+      // A "+1" reservation's checkout facts become the order's own fields (station parcel lists query them).
+      const promoted = facts.delivery ? { delivery: facts.delivery, payment: facts.payment, pickupCode: facts.pickupCode ?? null } : {};
       await OrderModel.updateOne(
         { _id: t.orderId, $or: [{ stateVersion: { $lt: t.version } }, { stateVersion: { $exists: false } }] },
-        { $set: { status: t.status, stateVersion: t.version, history: JSON.parse(t.history) as unknown, facts: JSON.parse(t.facts) as unknown } },
+        { $set: { status: t.status, stateVersion: t.version, history: JSON.parse(t.history) as unknown, facts, ...promoted } },
       );
       if (t.released > 0) {
         const stock = await this.redis.get(stockKey(this.prefix, t.productId));
