@@ -10,3 +10,5 @@ import './studio.ts';
 import './live.ts';
 import './claims.ts';
 import './disclosure.ts';
+import './buyer.ts';
+import './orderDesk.ts';
