@@ -4,6 +4,7 @@ import { formatFen, registerMessages, t } from '../lib/i18n.ts';
 import { api, ApiError } from '../lib/api.ts';
 import { currentSession } from '../lib/session.ts';
 import { ask, connectLive, subscribe, type ChatMessage, type JoinReply, type PinnedProduct } from './liveClient.ts';
+import { checkoutPanel, type CheckoutOrder } from './buyer.ts';
 
 registerMessages({
   'zh-CN': {
@@ -68,6 +69,11 @@ registerPage({
       chatList.scrollTop = chatList.scrollHeight;
     };
 
+    const checkoutSlot = h('div', { 'data-testid': 'live-checkout' });
+    const openCheckout = async (options: Parameters<typeof checkoutPanel>[0]) => {
+      replace(checkoutSlot, await checkoutPanel(options));
+      checkoutSlot.scrollIntoView({ block: 'start' });
+    };
     let pinned: PinnedProduct | null = null;
     const renderProduct = () => {
       if (!pinned) {
@@ -81,6 +87,8 @@ registerPage({
       const buy = h('button', { class: 'primary', 'data-testid': 'live-buy', disabled: product.stock <= 0 }, product.stock > 0 ? t('live.buy') : t('live.soldOut'));
       buy.addEventListener('click', async () => {
         if (!currentSession()) return ctx.navigate(`/login?next=${encodeURIComponent(location.pathname)}`);
+        // Buyers choose delivery and payment first (pages/buyer.ts).
+        if (currentSession()?.user.role === 'buyer') return openCheckout({ productId: product.id, quantity: Number(quantity.value) || 1, sessionId });
         buy.disabled = true;
         orderStatus.className = 'form-status';
         const key = newIdempotencyKey();
@@ -143,6 +151,11 @@ registerPage({
       if (stock) stock.textContent = t('live.stock', { n: e.stock });
     });
     socket.on('chat:message', addChat);
+    // A "+1" in chat reserved one: its checkout opens here.
+    socket.on('checkout:open', (e: { order: CheckoutOrder }) => void openCheckout({ reservation: e.order }));
+    socket.on('checkout:refused', (e: { message: string }) => {
+      chatStatus.textContent = e.message;
+    });
     socket.on('chat:removed', (e: { messageId: string }) => chatList.querySelector(`[data-message-id="${CSS.escape(e.messageId)}"]`)?.remove());
     socket.on('chat:muted', (e: { muted: boolean }) => {
       chatStatus.textContent = e.muted ? t('live.muted') : '';
@@ -172,13 +185,14 @@ registerPage({
             }
           },
         }, chatInput, h('button', { type: 'submit', 'data-testid': 'live-chat-send' }, t('live.send')))
-      : h('p', null, t('live.signInToChat'), ' ', h('a', { href: `/login?next=${encodeURIComponent(location.pathname)}` }, t('live.signIn')));
+      : h('p', null, t('live.signInToChat'), ' ', h('a', { href: `/login?next=${encodeURIComponent(location.pathname)}` }, t('live.signIn')),
+          ' · ', h('a', { href: `/signup?next=${encodeURIComponent(location.pathname)}`, 'data-testid': 'live-signup' }, t('buyer.signup')));
 
     return h('div', { class: 'page live-viewer', 'data-testid': 'live-page' },
       h('h1', null, joined.session.title, ' ', viewers),
       notice,
       h('div', { class: 'live-layout' },
         h('div', null, video, h('div', { class: 'actions' }, unmute, stats)),
-        h('div', null, productCard, h('section', { class: 'card' }, chatList, chatForm, chatStatus))));
+        h('div', null, productCard, checkoutSlot, h('section', { class: 'card' }, chatList, chatForm, chatStatus))));
   },
 });

@@ -65,7 +65,7 @@ export function registerBuyerRoutes(routes: RouteTable): void {
           : { mode: 'courier', township: order.delivery?.mode === 'courier' ? order.delivery.address.township : null },
         payment: order.payment?.method ?? null,
         carrier: (f.carrier as string | undefined) ?? null, waybillNo: (f.waybillNo as string | undefined) ?? null,
-        history: order.state.history.map(({ status, at }) => ({ status, at })),
+        history: order.state.history.map(({ status, at, note }) => ({ status, at, ...(note === 'checkout' ? { note } : {}) })),
       };
     },
   });
