@@ -6,6 +6,8 @@ import { cancelOrder, completeOrder, confirmPayment, refundOrder, requestRefund,
 import { OrderResponse } from '../orders/orderRoutes.ts';
 import { DeliveryInput, PaymentInput } from './checkoutFields.ts';
 import { checkoutReservation, plusOneQueue } from '../live/plusOne.ts';
+import { buyFlashSale, flashSaleView, startFlashSale, StartFlashSaleBody, stopFlashSale } from '../live/flashSale.ts';
+import { validationError } from '../../platform/errors.ts';
 import { LiveSessionModel } from '../../live/sessions/session.model.ts';
 import { forbidden, notFound } from '../../platform/errors.ts';
 import { READ_ALL_ROLES } from '../../platform/auth/roles.ts';
@@ -13,7 +15,39 @@ import { READ_ALL_ROLES } from '../../platform/auth/roles.ts';
 const ctxOf = (req: { app: { locals: Record<string, unknown> } }) => req.app.locals.ctx as HubContext;
 const Reference = z.object({ reference: z.string().optional() }).passthrough();
 
+const idempotencyHeader = z.string().min(8, 'must be at least 8 characters').max(128).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+
 export function registerCheckoutRoutes(routes: RouteTable): void {
+  routes.route({
+    method: 'post', path: '/sessions/:id/flash-sale', summary: 'The host starts a flash sale of the pinned product (price, quantity, per-buyer limit, duration)', tags: ['live'],
+    access: ['host'], params: idParams, body: StartFlashSaleBody, status: 201,
+    handler: ({ req, user, params, body }) => startFlashSale(ctxOf(req), user, params.id, body),
+  });
+  routes.route({
+    method: 'delete', path: '/sessions/:id/flash-sale', summary: 'The host ends the flash sale early; unsold units return to stock', tags: ['live'],
+    access: ['host'], params: idParams,
+    handler: ({ req, user, params }) => stopFlashSale(ctxOf(req), user, params.id),
+  });
+  routes.route({
+    method: 'get', path: '/sessions/:id/flash-sale', summary: "The session's flash sale (price, remaining, limit, end time for the countdown)", tags: ['live'],
+    access: 'public', params: idParams,
+    handler: ({ req, params }) => flashSaleView(ctxOf(req).redis, ctxOf(req).config.REDIS_PREFIX, params.id),
+  });
+  routes.route({
+    method: 'post', path: '/sessions/:id/flash-sale/orders', summary: 'Buy in the flash sale (Idempotency-Key; never past the per-buyer limit or the quantity)', tags: ['live'],
+    access: 'signed-in', params: idParams, status: 201, response: OrderResponse,
+    body: z.object({
+      quantity: z.number({ invalid_type_error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100'),
+      delivery: DeliveryInput.optional(), payment: PaymentInput.optional(),
+    }).strict(),
+    handler: async ({ req, res, user, params, body }) => {
+      const key = idempotencyHeader.safeParse(req.header('idempotency-key'));
+      if (!key.success) throw validationError(new z.ZodError(key.error.issues.map((i) => ({ ...i, path: ['Idempotency-Key'] }))), 'header');
+      const { order, replayed } = await buyFlashSale(ctxOf(req), user, params.id, key.data, body);
+      if (replayed) res.set('Idempotent-Replayed', 'true');
+      return order;
+    },
+  });
   routes.route({
     method: 'post', path: '/orders/:id/checkout', summary: 'The buyer completes a chat "+1" reservation with delivery and payment', tags: ['orders'],
     access: ['buyer'], params: idParams, body: z.object({ delivery: DeliveryInput, payment: PaymentInput }).strict(), response: OrderResponse,

@@ -4,12 +4,15 @@ import { queueOptions } from '../../platform/queues.ts';
 import { HttpError } from '../../platform/errors.ts';
 import { componentLogger } from '../../platform/logger.ts';
 import { applyTransition } from './orderTransitions.ts';
+import { endFlashSale } from '../live/flashSaleEnd.ts';
 
 const log = componentLogger('order-expiry');
 
 export const ORDER_EXPIRY_QUEUE = 'order-expiry';
 export interface ExpiryJob {
   orderId: string;
+  /** A 'flash-end' job: the flash sale to end (live/flashSale.ts). */
+  flash?: { sessionId: string; saleId: string };
   /** Which deadline: '' for the order's first one; '+1 checkout' deadlines carry their own token. */
   deadline?: string;
 }
@@ -35,6 +38,10 @@ export async function scheduleExpiry(ctx: HubContext, orderId: string, delayMs: 
 
 /** Worker side: an order still unpaid becomes expired and gives its stock back, unless payment won the race. */
 export async function processExpiry(job: Job<ExpiryJob>, ctx: HubContext): Promise<string> {
+  if (job.data.flash) {
+    const returned = await endFlashSale(ctx, job.data.flash.sessionId, job.data.flash.saleId);
+    return returned < 0 ? 'flash-already-ended' : `flash-ended:${returned}`;
+  }
   try {
     await applyTransition(ctx, null, job.data.orderId, { from: ['placed'], to: 'expired', check: () => undefined, deadline: job.data.deadline || 'first' });
     log.info({ orderId: job.data.orderId }, 'unpaid order expired; stock released');
