@@ -15,6 +15,7 @@ import { chatHistory, removeChatMessage, sendChat, setMuted, CHAT_MAX_LENGTH } f
 import { sessionSalesKey, sessionSalesTotals, stockKey } from '../commerce/orders/stockLedger.ts';
 import { liveBusChannel, type LiveBusMessage } from './bus.ts';
 import { plusOne } from '../commerce/live/plusOne.ts';
+import { countChat, countViewer } from '../commerce/live/sessionAnalytics.ts';
 import type { MediaPool } from './media/mediaPool.ts';
 import type { MediaRoom } from './media/mediaRoom.ts';
 
@@ -210,6 +211,7 @@ export class LiveSignalling {
       if (role === 'host') await socket.join(hostRoom(sessionId));
       else {
         await this.ctx.redis.sadd(this.viewersKey(sessionId), socket.id);
+        await countViewer(this.ctx, sessionId, data.user?.id ?? socket.id);
         this.scheduleViewerFlush(sessionId);
       }
       const dto = sessionDto(session);
@@ -274,6 +276,7 @@ export class LiveSignalling {
         socket.emit('checkout:refused', errorReply(err).error);
         return null;
       });
+      await countChat(this.ctx, sessionId, reservation !== null);
       if (reservation) {
         this.nsp.to(userRoom(signedIn().id)).emit('checkout:open', reservation);
         this.nsp.to(hostRoom(sessionId)).emit('plusone:queued', { orderId: reservation.order.id, buyerTail: reservation.buyerTail, productId: reservation.product.id, at: new Date().toISOString() });

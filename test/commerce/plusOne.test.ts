@@ -55,6 +55,10 @@ describe('live "+1" ordering: reserve from chat, check out, or the reservation e
     expect((await OrderModel.findById(order.id).lean())!.delivery).to.include({ stationOrgId: w.cast.station.id });
     const parcels = await api('GET', '/api/v1/orders?station=1', { token: w.cast.stationUser.token });
     expect(parcels.body.items.map((o: { id: string }) => o.id)).to.include(order.id);
+    const stats = await expectStatus(await api('GET', `/api/v1/sessions/${session.id}/analytics`, { token: w.cast.host.token }), 200);
+    expect(stats).to.include({ viewers: 2, chatMessages: 3, plusOnes: 2, orders: 1, buyers: 1, paidGmvFen: 0, conversionBp: 5000 });
+    expect(stats.products).to.deep.equal([{ productId: w.product.id, name: w.product.name, orders: 1, quantity: 1, paidGmvFen: 0 }]);
+    expect((await api('GET', `/api/v1/sessions/${session.id}/analytics`, { token: a.token })).status).to.equal(403);
     for (const s of [host, sa, sb]) s.disconnect();
   });
 });

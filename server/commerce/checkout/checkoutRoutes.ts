@@ -8,6 +8,7 @@ import { DeliveryInput, PaymentInput } from './checkoutFields.ts';
 import { checkoutReservation, plusOneQueue } from '../live/plusOne.ts';
 import { buyFlashSale, flashSaleView, startFlashSale, StartFlashSaleBody, stopFlashSale } from '../live/flashSale.ts';
 import { validationError } from '../../platform/errors.ts';
+import { sessionAnalytics } from '../live/sessionAnalytics.ts';
 import { LiveSessionModel } from '../../live/sessions/session.model.ts';
 import { forbidden, notFound } from '../../platform/errors.ts';
 import { READ_ALL_ROLES } from '../../platform/auth/roles.ts';
@@ -18,6 +19,11 @@ const Reference = z.object({ reference: z.string().optional() }).passthrough();
 const idempotencyHeader = z.string().min(8, 'must be at least 8 characters').max(128).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
 export function registerCheckoutRoutes(routes: RouteTable): void {
+  routes.route({
+    method: 'get', path: '/sessions/:id/analytics', summary: 'Viewers, peak, chat, "+1"s, orders, paid GMV, conversion and per product (host, its association, bureau, auditor)', tags: ['live'],
+    access: 'signed-in', params: idParams,
+    handler: ({ req, user, params }) => sessionAnalytics(ctxOf(req), user, params.id),
+  });
   routes.route({
     method: 'post', path: '/sessions/:id/flash-sale', summary: 'The host starts a flash sale of the pinned product (price, quantity, per-buyer limit, duration)', tags: ['live'],
     access: ['host'], params: idParams, body: StartFlashSaleBody, status: 201,
