@@ -11,7 +11,7 @@ export type LiveBusMessage =
   | { type: 'pin'; sessionId: string; product: PinnedProduct | null };
 
 export interface HostNotification {
-  kind: 'session.reminder' | 'session.moved' | 'session.cancelled' | 'session.assigned' | 'session.unassigned';
+  kind: 'session.reminder' | 'session.moved' | 'session.cancelled' | 'session.assigned' | 'session.unassigned' | 'session.live';
   sessionId: string;
   title: string;
   startsAt: string;

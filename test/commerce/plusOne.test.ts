@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Job } from 'bullmq';
 import { api, allPersisted, commerceWorld, expectStatus, getLiveHub, signupBuyer, stock } from './commerceSupport.ts';
-import { connectLive, liveSession, nextEvent, request } from '../live/liveSupport.ts';
+import { bookSession, connectLive, liveSession, nextEvent, request } from '../live/liveSupport.ts';
 import { processExpiry, type ExpiryJob } from '../../server/commerce/checkout/expiry.ts';
 import { OrderModel } from '../../server/commerce/orders/order.model.ts';
 
@@ -60,5 +60,21 @@ describe('live "+1" ordering: reserve from chat, check out, or the reservation e
     expect(stats.products).to.deep.equal([{ productId: w.product.id, name: w.product.name, orders: 1, quantity: 1, paidGmvFen: 0 }]);
     expect((await api('GET', `/api/v1/sessions/${session.id}/analytics`, { token: a.token })).status).to.equal(403);
     for (const s of [host, sa, sb]) s.disconnect();
+  });
+});
+
+describe('reminders (预约): a viewer subscribed to a scheduled session hears when it goes live', function () {
+  this.timeout(60_000);
+  it('notifies each subscriber once, in-app', async () => {
+    const w = await commerceWorld(5, 100);
+    const booked = await expectStatus(await bookSession(w), 201);
+    const viewer = await signupBuyer();
+    const socket = await connectLive(viewer.token);
+    expect((await expectStatus(await api('POST', `/api/v1/sessions/${booked.id}/reminder`, { token: viewer.token }), 200)).subscribed).to.equal(true);
+    const heard = nextEvent(socket, 'notification', (n: { kind?: string; sessionId?: string }) => n.kind === 'session.live' && n.sessionId === booked.id);
+    await expectStatus(await api('POST', `/api/v1/sessions/${booked.id}/start`, { token: w.cast.host.token }), 200);
+    expect((await heard).title).to.equal(booked.title);
+    expect((await api('POST', `/api/v1/sessions/${booked.id}/reminder`, { token: viewer.token })).status).to.equal(409);
+    socket.disconnect();
   });
 });

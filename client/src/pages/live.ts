@@ -11,13 +11,13 @@ registerMessages({
     'live.title': '直播', 'live.viewers': '{n} 人在看', 'live.buy': '立即购买', 'live.bought': '下单成功：{amount}', 'live.unmute': '开启声音',
     'live.chatPlaceholder': '说点什么…', 'live.send': '发送', 'live.signInToChat': '登录后可以发弹幕和购买', 'live.signIn': '登录',
     'live.waiting': '主播还没有开播，请稍候…', 'live.ended': '本场直播已结束', 'live.noPinned': '主播讲解的商品会显示在这里',
-    'live.quantity': '数量', 'live.stock': '剩余 {n}', 'live.soldOut': '已售罄', 'live.muted': '你已被主播禁言',
+    'live.quantity': '数量', 'live.stock': '剩余 {n}', 'live.soldOut': '已售罄', 'live.muted': '你已被主播禁言', 'live.remind': '预约开播提醒', 'live.reminded': '已预约，开播时提醒你',
   },
   en: {
     'live.title': 'Live', 'live.viewers': '{n} watching', 'live.buy': 'Buy now', 'live.bought': 'Ordered: {amount}', 'live.unmute': 'Turn sound on',
     'live.chatPlaceholder': 'Say something…', 'live.send': 'Send', 'live.signInToChat': 'Sign in to chat and buy', 'live.signIn': 'Sign in',
     'live.waiting': 'The host is not live yet; please wait…', 'live.ended': 'This live session has ended', 'live.noPinned': 'The product the host presents shows here',
-    'live.quantity': 'Quantity', 'live.stock': '{n} left', 'live.soldOut': 'Sold out', 'live.muted': 'The host muted you',
+    'live.quantity': 'Quantity', 'live.stock': '{n} left', 'live.soldOut': 'Sold out', 'live.muted': 'The host muted you', 'live.remind': 'Remind me when it starts', 'live.reminded': 'We will tell you when it goes live',
   },
 });
 
@@ -132,6 +132,21 @@ registerPage({
       notice.dataset.status = status;
     };
     showStatus(joined.session.status);
+    // 预约: a signed-in viewer of a scheduled session is told in-app when it goes live.
+    const remind = signedIn && joined.session.status === 'scheduled'
+      ? h('button', { 'data-testid': 'live-remind', onclick: async () => {
+          try {
+            await api.post(`/sessions/${sessionId}/reminder`);
+            remind!.textContent = t('live.reminded');
+            remind!.setAttribute('disabled', '');
+          } catch (err) {
+            chatStatus.textContent = err instanceof Error ? err.message : String(err);
+          }
+        } }, t('live.remind'))
+      : null;
+    socket.on('notification', (n: { kind?: string; sessionId?: string; message?: string }) => {
+      if (n.kind === 'session.live' && n.sessionId === sessionId) notice.textContent = n.message ?? '';
+    });
     if (joined.media.available && joined.media.routerRtpCapabilities) {
       receiving = await subscribe(socket, joined.media.routerRtpCapabilities, (stream) => {
         if (video.srcObject !== stream) video.srcObject = stream;
@@ -190,7 +205,7 @@ registerPage({
 
     return h('div', { class: 'page live-viewer', 'data-testid': 'live-page' },
       h('h1', null, joined.session.title, ' ', viewers),
-      notice,
+      notice, remind,
       h('div', { class: 'live-layout' },
         h('div', null, video, h('div', { class: 'actions' }, unmute, stats)),
         h('div', null, productCard, checkoutSlot, h('section', { class: 'card' }, chatList, chatForm, chatStatus))));

@@ -9,6 +9,7 @@ import { checkoutReservation, plusOneQueue } from '../live/plusOne.ts';
 import { buyFlashSale, flashSaleView, startFlashSale, StartFlashSaleBody, stopFlashSale } from '../live/flashSale.ts';
 import { validationError } from '../../platform/errors.ts';
 import { sessionAnalytics } from '../live/sessionAnalytics.ts';
+import { subscribeReminder } from '../live/viewerReminders.ts';
 import { LiveSessionModel } from '../../live/sessions/session.model.ts';
 import { forbidden, notFound } from '../../platform/errors.ts';
 import { READ_ALL_ROLES } from '../../platform/auth/roles.ts';
@@ -19,6 +20,15 @@ const Reference = z.object({ reference: z.string().optional() }).passthrough();
 const idempotencyHeader = z.string().min(8, 'must be at least 8 characters').max(128).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
 export function registerCheckoutRoutes(routes: RouteTable): void {
+  routes.route({
+    method: 'post', path: '/sessions/:id/reminder', summary: '预约: be notified in-app when this scheduled session goes live', tags: ['live'],
+    access: 'signed-in', params: idParams,
+    handler: ({ req, user, params }) => subscribeReminder(ctxOf(req), user, params.id, true),
+  });
+  routes.route({
+    method: 'delete', path: '/sessions/:id/reminder', summary: 'Cancel the reminder', tags: ['live'], access: 'signed-in', params: idParams,
+    handler: ({ req, user, params }) => subscribeReminder(ctxOf(req), user, params.id, false),
+  });
   routes.route({
     method: 'get', path: '/sessions/:id/analytics', summary: 'Viewers, peak, chat, "+1"s, orders, paid GMV, conversion and per product (host, its association, bureau, auditor)', tags: ['live'],
     access: 'signed-in', params: idParams,
