@@ -71,7 +71,7 @@ describe('reminders (预约): a viewer subscribed to a scheduled session hears w
     const viewer = await signupBuyer();
     const socket = await connectLive(viewer.token);
     expect((await expectStatus(await api('POST', `/api/v1/sessions/${booked.id}/reminder`, { token: viewer.token }), 200)).subscribed).to.equal(true);
-    const heard = nextEvent(socket, 'notification', (n: { kind?: string; sessionId?: string }) => n.kind === 'session.live' && n.sessionId === booked.id);
+    const heard = nextEvent(socket, 'notification', (n: { kind?: string; sessionId?: string; title?: string }) => n.kind === 'session.live' && n.sessionId === booked.id);
     await expectStatus(await api('POST', `/api/v1/sessions/${booked.id}/start`, { token: w.cast.host.token }), 200);
     expect((await heard).title).to.equal(booked.title);
     expect((await api('POST', `/api/v1/sessions/${booked.id}/reminder`, { token: viewer.token })).status).to.equal(409);
