@@ -41,6 +41,16 @@ export const envSchema = z.object({
   HUB_PUBLIC_URL: z.string().url().optional(),
   /** Web processes behind the one port (`npm start`); default one per core. Live sessions stay in one process each. */
   HUB_WEB_PROCESSES: z.coerce.number().int().min(1).max(64).optional(),
+  // Buyers and checkout (server/auth/signup*, server/commerce/checkout)
+  /** Leading zero bits of the sign-up proof of work (about 2^bits SHA-256 hashes in the browser). */
+  HUB_SIGNUP_POW_BITS: integer(16, 0, 28),
+  HUB_SIGNUP_MAX_PER_ADDRESS: integer(20, 1),
+  HUB_SIGNUP_MAX_PER_PHONE: integer(5, 1),
+  HUB_SIGNUP_WINDOW_SECONDS: integer(3600, 1),
+  /** An unpaid (bank transfer) order expires and releases its stock after this many seconds. */
+  HUB_ORDER_PAYMENT_TIMEOUT_SECONDS: integer(15 * 60, 1),
+  /** A chat "+1" reservation not checked out within this many seconds expires and releases its stock. */
+  HUB_PLUS_ONE_HOLD_SECONDS: integer(5 * 60, 1),
   // mediasoup (live)
   MEDIASOUP_WORKER_BIN: z.string().optional(),
   MEDIASOUP_NUM_WORKERS: z.coerce.number().int().min(1).max(64).optional(),

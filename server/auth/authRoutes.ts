@@ -4,6 +4,7 @@ import type { HubContext } from '../platform/context.ts';
 import { ROLES } from '../platform/auth/roles.ts';
 import { login } from './loginService.ts';
 import { changeOwnPassword, logout, setSessionCookie } from './accountService.ts';
+import { registerSignupRoutes } from './signupRoutes.ts';
 import { getUser } from '../registry/users/userService.ts';
 import { UserResponse, passwordField } from '../registry/users/userRoutes.ts';
 
@@ -21,6 +22,7 @@ const PasswordBody = z
   .openapi('ChangePassword');
 
 export function registerAuthRoutes(routes: RouteTable): void {
+  registerSignupRoutes(routes);
   routes.route({
     method: 'post', path: '/auth/login',
     summary: 'Sign in; attempts are limited per user and per address (429 + Retry-After). Also sets the browser session cookie (HttpOnly)',

@@ -2,6 +2,10 @@ import type { HubComponent } from '../components.ts';
 import { registerProductRoutes } from './products/productRoutes.ts';
 import { registerOrderRoutes } from './orders/orderRoutes.ts';
 import { OrderPersister } from './orders/orderPersister.ts';
+import { registerCheckoutRoutes } from './checkout/checkoutRoutes.ts';
+import { registerFulfilmentRoutes } from './fulfilment/fulfilmentRoutes.ts';
+import { registerBuyerRoutes } from './buyers/buyerRoutes.ts';
+import { TransitionPersister } from './checkout/transitionPersister.ts';
 
 /** Products and orders; stock has a single writer (Redis Lua, see orders/stockLedger.ts), orders are written behind. */
 export const commerceComponent: HubComponent = {
@@ -9,6 +13,9 @@ export const commerceComponent: HubComponent = {
   routes: (routes) => {
     registerProductRoutes(routes);
     registerOrderRoutes(routes);
+    registerCheckoutRoutes(routes);
+    registerFulfilmentRoutes(routes);
+    registerBuyerRoutes(routes);
   },
   start: async (ctx) => {
     const connection = ctx.redis.duplicate();
@@ -16,10 +23,18 @@ export const commerceComponent: HubComponent = {
     await persister.start();
     ctx.services.orderPersister = persister;
     ctx.services.orderPersisterConnection = connection;
+    // Order status changes (checkout/orderState.ts) are written behind the same way.
+    const transitions = new TransitionPersister(connection, ctx.config.REDIS_PREFIX);
+    await transitions.start();
+    ctx.services.orderTransitionPersister = transitions;
   },
   stop: async (ctx) => {
     const persister = ctx.services.orderPersister as OrderPersister | undefined;
     await persister?.stop();
+    await (ctx.services.orderTransitionPersister as TransitionPersister | undefined)?.stop();
+    delete ctx.services.orderTransitionPersister;
+    await (ctx.services.orderExpiryQueue as { close(): Promise<void> } | undefined)?.close();
+    delete ctx.services.orderExpiryQueue;
     (ctx.services.orderPersisterConnection as { disconnect(): void } | undefined)?.disconnect();
     delete ctx.services.orderPersister;
     delete ctx.services.orderPersisterConnection;

@@ -6,17 +6,27 @@ import type { Redis } from 'ioredis';
  * publishing here keeps one path for REST, sockets and jobs alike.
  */
 export type LiveBusMessage =
-  | { type: 'notify'; userId: string; notification: HostNotification }
+  | { type: 'notify'; userId: string; notification: HostNotification | OrderNotification }
   | { type: 'status'; sessionId: string; status: 'live' | 'ended' | 'cancelled' | 'scheduled' }
   | { type: 'pin'; sessionId: string; product: PinnedProduct | null };
 
 export interface HostNotification {
-  kind: 'session.reminder' | 'session.moved' | 'session.cancelled' | 'session.assigned' | 'session.unassigned';
+  kind: 'session.reminder' | 'session.moved' | 'session.cancelled' | 'session.assigned' | 'session.unassigned' | 'session.live';
   sessionId: string;
   title: string;
   startsAt: string;
   endsAt: string;
   message: string;
+  at: string;
+}
+
+/** A buyer's order changed status (server/commerce/checkout). */
+export interface OrderNotification {
+  kind: 'order.status';
+  orderId: string;
+  status: string;
+  message: string;
+  messageEn: string;
   at: string;
 }
 

@@ -14,6 +14,8 @@ import { sessionStatus } from './sessions/liveState.ts';
 import { chatHistory, removeChatMessage, sendChat, setMuted, CHAT_MAX_LENGTH } from './chat/chatService.ts';
 import { sessionSalesKey, sessionSalesTotals, stockKey } from '../commerce/orders/stockLedger.ts';
 import { liveBusChannel, type LiveBusMessage } from './bus.ts';
+import { plusOne } from '../commerce/live/plusOne.ts';
+import { countChat, countViewer } from '../commerce/live/sessionAnalytics.ts';
 import type { MediaPool } from './media/mediaPool.ts';
 import { addViewer, removeViewer, viewerCountAndPeak, viewerIdentity } from './viewerCount.ts';
 import type { MediaRoom } from './media/mediaRoom.ts';
@@ -221,6 +223,7 @@ export class LiveSignalling {
       if (role === 'host') await socket.join(hostRoom(sessionId));
       else {
         await addViewer(this.ctx.redis, this.prefix, sessionId, socket.id, viewerIdentity(socket, data.user?.id, this.ctx.config.HUB_TRUST_PROXY));
+        await countViewer(this.ctx, sessionId, data.user?.id ?? socket.id);
         this.scheduleViewerFlush(sessionId);
       }
       const dto = sessionDto(session);
@@ -283,7 +286,17 @@ export class LiveSignalling {
       const { sessionId } = joined();
       const message = await sendChat(this.ctx, signedIn(), sessionId, text);
       this.nsp.to(sessionRoom(sessionId)).emit('chat:message', message);
-      return { message };
+      // "+1" ordering (server/commerce/live/plusOne.ts): the buyer's checkout opens, the host's queue grows.
+      const reservation = await plusOne(this.ctx, signedIn(), sessionId, text).catch((err: unknown) => {
+        socket.emit('checkout:refused', errorReply(err).error);
+        return null;
+      });
+      await countChat(this.ctx, sessionId, reservation !== null);
+      if (reservation) {
+        this.nsp.to(userRoom(signedIn().id)).emit('checkout:open', reservation);
+        this.nsp.to(hostRoom(sessionId)).emit('plusone:queued', { orderId: reservation.order.id, buyerTail: reservation.buyerTail, productId: reservation.product.id, at: new Date().toISOString() });
+      }
+      return { message, ...(reservation ? { reservation: reservation.order } : {}) };
     });
     on('chat:mute', schemas.mute, async ({ userId, muted }) => {
       const { sessionId, user } = asHost();

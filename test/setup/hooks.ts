@@ -29,6 +29,9 @@ export async function mochaGlobalSetup(): Promise<void> {
   process.env.HUB_ADMIN_PASSWORD = 'admin-password-1';
   // Every test signs in from 127.0.0.1: keep the per-address limit out of the way (its own test uses the limiter directly).
   process.env.HUB_LOGIN_MAX_FAILURES_PER_ADDRESS = '1000';
+  // Buyers sign up from 127.0.0.1 too; the per-address sign-up limit has its own test on the limiter.
+  process.env.HUB_SIGNUP_MAX_PER_ADDRESS = '100000';
+  process.env.HUB_SIGNUP_POW_BITS = '8';
   process.env.LOG_LEVEL ??= 'silent';
   process.env.HUB_TEST_DATA_DIR = dataDir;
   // Parallel test runs on one machine must not fight over the WebRtcServer's fixed ports: take free ones.

@@ -1,4 +1,4 @@
-export type Role = 'bureau' | 'association' | 'host' | 'enterprise' | 'auditor';
+export type Role = 'bureau' | 'association' | 'host' | 'enterprise' | 'auditor' | 'buyer';
 
 export interface SessionUser {
   id: string;

@@ -11,3 +11,5 @@ import './live.ts';
 import './claims.ts';
 import './disclosure.ts';
 import './replay.ts';
+import './buyer.ts';
+import './orderDesk.ts';

@@ -5,6 +5,7 @@ import { api, ApiError } from '../lib/api.ts';
 import { currentSession } from '../lib/session.ts';
 import { ask, connectLive, subscribe, type ChatMessage, type JoinReply, type PinnedProduct } from './liveClient.ts';
 import { watchLiveHls, webRtcAvailable, type LiveMode } from './liveFallback.ts';
+import { checkoutPanel, type CheckoutOrder } from './buyer.ts';
 
 registerMessages({
   'zh-CN': {
@@ -12,14 +13,14 @@ registerMessages({
     'live.chatPlaceholder': '说点什么…', 'live.send': '发送', 'live.signInToChat': '登录后可以发弹幕和购买', 'live.signIn': '登录',
     'live.waiting': '主播还没有开播，请稍候…', 'live.ended': '本场直播已结束', 'live.noPinned': '主播讲解的商品会显示在这里',
     'live.quantity': '数量', 'live.stock': '剩余 {n}', 'live.soldOut': '已售罄', 'live.muted': '你已被主播禁言',
-    'live.mode.webrtc': '实时（WebRTC）', 'live.mode.hls': '流畅模式（HLS，延迟几秒）', 'live.mode.connecting': '连接中…', 'live.replay': '观看回放',
+    'live.mode.webrtc': '实时（WebRTC）', 'live.mode.hls': '流畅模式（HLS，延迟几秒）', 'live.mode.connecting': '连接中…', 'live.replay': '观看回放', 'live.remind': '预约开播提醒', 'live.reminded': '已预约，开播时提醒你',
   },
   en: {
     'live.title': 'Live', 'live.viewers': '{n} watching', 'live.buy': 'Buy now', 'live.bought': 'Ordered: {amount}', 'live.unmute': 'Turn sound on',
     'live.chatPlaceholder': 'Say something…', 'live.send': 'Send', 'live.signInToChat': 'Sign in to chat and buy', 'live.signIn': 'Sign in',
     'live.waiting': 'The host is not live yet; please wait…', 'live.ended': 'This live session has ended', 'live.noPinned': 'The product the host presents shows here',
     'live.quantity': 'Quantity', 'live.stock': '{n} left', 'live.soldOut': 'Sold out', 'live.muted': 'The host muted you',
-    'live.mode.webrtc': 'Real time (WebRTC)', 'live.mode.hls': 'Crowd mode (HLS, a few seconds behind)', 'live.mode.connecting': 'Connecting…', 'live.replay': 'Watch the replay',
+    'live.mode.webrtc': 'Real time (WebRTC)', 'live.mode.hls': 'Crowd mode (HLS, a few seconds behind)', 'live.mode.connecting': 'Connecting…', 'live.replay': 'Watch the replay', 'live.remind': 'Remind me when it starts', 'live.reminded': 'We will tell you when it goes live',
   },
 });
 
@@ -78,6 +79,11 @@ registerPage({
       chatList.scrollTop = chatList.scrollHeight;
     };
 
+    const checkoutSlot = h('div', { 'data-testid': 'live-checkout' });
+    const openCheckout = async (options: Parameters<typeof checkoutPanel>[0]) => {
+      replace(checkoutSlot, await checkoutPanel(options));
+      checkoutSlot.scrollIntoView({ block: 'start' });
+    };
     let pinned: PinnedProduct | null = null;
     const renderProduct = () => {
       if (!pinned) {
@@ -91,6 +97,8 @@ registerPage({
       const buy = h('button', { class: 'primary', 'data-testid': 'live-buy', disabled: product.stock <= 0 }, product.stock > 0 ? t('live.buy') : t('live.soldOut'));
       buy.addEventListener('click', async () => {
         if (!currentSession()) return ctx.navigate(`/login?next=${encodeURIComponent(location.pathname)}`);
+        // Buyers choose delivery and payment first (pages/buyer.ts).
+        if (currentSession()?.user.role === 'buyer') return openCheckout({ productId: product.id, quantity: Number(quantity.value) || 1, sessionId });
         buy.disabled = true;
         orderStatus.className = 'form-status';
         const key = newIdempotencyKey();
@@ -134,6 +142,21 @@ registerPage({
       notice.dataset.status = status;
     };
     showStatus(joined.session.status);
+    // 预约: a signed-in viewer of a scheduled session is told in-app when it goes live.
+    const remind = signedIn && joined.session.status === 'scheduled'
+      ? h('button', { 'data-testid': 'live-remind', onclick: async () => {
+          try {
+            await api.post(`/sessions/${sessionId}/reminder`);
+            remind!.textContent = t('live.reminded');
+            remind!.setAttribute('disabled', '');
+          } catch (err) {
+            chatStatus.textContent = err instanceof Error ? err.message : String(err);
+          }
+        } }, t('live.remind'))
+      : null;
+    socket.on('notification', (n: { kind?: string; sessionId?: string; message?: string }) => {
+      if (n.kind === 'session.live' && n.sessionId === sessionId) notice.textContent = n.message ?? '';
+    });
     // WebRTC first; HLS when the browser has no WebRTC, the hub has no SFU, or the SFU refuses (full).
     const fallBackToHls = () => {
       if (hlsWatch || joined.session.status === 'ended') return;
@@ -166,6 +189,11 @@ registerPage({
       if (stock) stock.textContent = t('live.stock', { n: e.stock });
     });
     socket.on('chat:message', addChat);
+    // A "+1" in chat reserved one: its checkout opens here.
+    socket.on('checkout:open', (e: { order: CheckoutOrder }) => void openCheckout({ reservation: e.order }));
+    socket.on('checkout:refused', (e: { message: string }) => {
+      chatStatus.textContent = e.message;
+    });
     socket.on('chat:removed', (e: { messageId: string }) => chatList.querySelector(`[data-message-id="${CSS.escape(e.messageId)}"]`)?.remove());
     socket.on('chat:muted', (e: { muted: boolean }) => {
       chatStatus.textContent = e.muted ? t('live.muted') : '';
@@ -197,13 +225,14 @@ registerPage({
             }
           },
         }, chatInput, h('button', { type: 'submit', 'data-testid': 'live-chat-send' }, t('live.send')))
-      : h('p', null, t('live.signInToChat'), ' ', h('a', { href: `/login?next=${encodeURIComponent(location.pathname)}` }, t('live.signIn')));
+      : h('p', null, t('live.signInToChat'), ' ', h('a', { href: `/login?next=${encodeURIComponent(location.pathname)}` }, t('live.signIn')),
+          ' · ', h('a', { href: `/signup?next=${encodeURIComponent(location.pathname)}`, 'data-testid': 'live-signup' }, t('buyer.signup')));
 
     return h('div', { class: 'page live-viewer', 'data-testid': 'live-page' },
       h('h1', null, joined.session.title, ' ', viewers),
-      notice,
+      notice, remind,
       h('div', { class: 'live-layout' },
         h('div', null, video, h('div', { class: 'actions' }, unmute, mode, stats, h('a', { href: `/replay/${sessionId}`, 'data-testid': 'live-replay-link' }, t('live.replay')))),
-        h('div', null, productCard, h('section', { class: 'card' }, chatList, chatForm, chatStatus))));
+        h('div', null, productCard, checkoutSlot, h('section', { class: 'card' }, chatList, chatForm, chatStatus))));
   },
 });

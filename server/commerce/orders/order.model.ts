@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import { ORDER_STATUSES } from '../checkout/orderState.ts';
 
 const orderSchema = new Schema(
   {
@@ -10,7 +11,17 @@ const orderSchema = new Schema(
     amountFen: { type: Number, required: true },
     sessionId: { type: Schema.Types.ObjectId, ref: 'LiveSession', default: null },
     idempotencyKey: { type: String, required: true },
-    status: { type: String, enum: ['placed', 'cancelled'], default: 'placed' },
+    status: { type: String, enum: ORDER_STATUSES, default: 'placed' },
+    // Checkout (server/commerce/checkout): absent on orders placed without delivery and payment.
+    delivery: { type: Schema.Types.Mixed, default: null },
+    payment: { type: Schema.Types.Mixed, default: null },
+    pickupCode: { type: String, default: null },
+    trackingCode: { type: String, default: null },
+    expiresAt: { type: Date, default: null },
+    // Written behind from the Redis state machine (checkout/orderState.ts): its version, history and facts.
+    stateVersion: { type: Number, default: 0 },
+    history: { type: Schema.Types.Mixed, default: null },
+    facts: { type: Schema.Types.Mixed, default: null },
   },
   { collection: 'orders', timestamps: true },
 );
@@ -20,6 +31,9 @@ orderSchema.index({ sessionId: 1, createdAt: 1 });
 orderSchema.index({ createdAt: 1 });
 // A lost stock counter is rebuilt from a product's stock-holding orders (stockLedger.ts).
 orderSchema.index({ productId: 1, status: 1 });
+orderSchema.index({ enterpriseId: 1, createdAt: 1 });
+orderSchema.index({ buyerUserId: 1, createdAt: 1 });
+orderSchema.index({ 'delivery.stationOrgId': 1, createdAt: 1 });
 
 export type Order = InferSchemaType<typeof orderSchema>;
 export type OrderDocument = HydratedDocument<Order>;

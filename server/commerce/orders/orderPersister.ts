@@ -25,6 +25,12 @@ export interface QueuedOrder {
   idempotencyKey: string;
   status: 'placed';
   createdAt: string;
+  /** Checkout fields (delivery, payment, pickupCode, trackingCode, expiresAt), when placed with them. */
+  delivery?: unknown;
+  payment?: unknown;
+  pickupCode?: string | null;
+  trackingCode?: string | null;
+  expiresAt?: string | null;
 }
 
 const BATCH = 500;

@@ -4,13 +4,19 @@ import type { RouteTable } from '../../platform/http/routeTable.ts';
 import { idParams, objectId } from '../../platform/http/schemas.ts';
 import { validationError } from '../../platform/errors.ts';
 import type { HubContext } from '../../platform/context.ts';
-import { getOrder, listMyOrders, placeOrder } from './orderService.ts';
+import { placeOrder } from './orderService.ts';
+import { ORDER_STATUSES } from '../checkout/orderState.ts';
+import { DeliveryInput, PaymentInput } from '../checkout/checkoutFields.ts';
+import { checkoutFor, getOrderView } from '../checkout/checkoutPlacement.ts';
+import { listOrders } from '../fulfilment/fulfilmentQueries.ts';
 
 export const OrderResponse = z
   .object({
     id: z.string(), productId: z.string(), enterpriseId: z.string(), buyerUserId: z.string(), quantity: z.number().int(),
     unitPriceFen: z.number().int(), amountFen: z.number().int(), sessionId: z.string().nullable(), idempotencyKey: z.string(),
-    status: z.enum(['placed', 'cancelled']), createdAt: z.string().nullable(),
+    status: z.enum(ORDER_STATUSES), createdAt: z.string().nullable(),
+    delivery: z.unknown().optional(), payment: z.unknown().optional(), history: z.array(z.object({ status: z.enum(ORDER_STATUSES), at: z.string(), by: z.string() })).optional(),
+    pickupCode: z.string().nullable().optional().openapi({ description: 'Station delivery: the code the buyer shows at pick-up (buyer only)' }),
   })
   .openapi('Order');
 
@@ -29,6 +35,8 @@ export function registerOrderRoutes(routes: RouteTable): void {
         productId: objectId('productId'),
         quantity: z.number({ invalid_type_error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000'),
         sessionId: objectId('sessionId').optional(),
+        delivery: DeliveryInput.optional(),
+        payment: PaymentInput.optional(),
       })
       .strict()
       .openapi('PlaceOrder'),
@@ -37,23 +45,33 @@ export function registerOrderRoutes(routes: RouteTable): void {
       const key = idempotencyHeader.safeParse(req.header('idempotency-key'));
       if (!key.success) throw validationError(new z.ZodError(key.error.issues.map((i) => ({ ...i, path: ['Idempotency-Key'] }))), 'header');
       const ctx = req.app.locals.ctx as HubContext;
-      const { order, replayed } = await placeOrder(ctx.redis, ctx.config.REDIS_PREFIX, user, { ...body, idempotencyKey: key.data });
+      const { delivery, payment, ...command } = body;
+      const checkout = await checkoutFor(ctx, user, delivery, payment);
+      const { order, replayed } = await placeOrder(ctx.redis, ctx.config.REDIS_PREFIX, user, { ...command, idempotencyKey: key.data, ...checkout });
       if (replayed) res.set('Idempotent-Replayed', 'true');
-      return order;
+      // A checkout order answers in the same shape as GET /orders/:id (payment status, history, pick-up code).
+      return checkout.checkout ? getOrderView(ctx, user, order.id) : order;
     },
   });
   routes.route({
     method: 'get', path: '/orders', summary: 'Orders: a buyer sees its own, an enterprise its sales, bureau and auditor all', tags: ['orders'],
-    access: 'signed-in', query: z.object({ sessionId: objectId('sessionId').optional() }).strict(),
+    access: 'signed-in',
+    query: z.object({
+      sessionId: objectId('sessionId').optional(),
+      mine: z.enum(['1', 'true']).optional().openapi({ description: 'Only the orders the caller bought' }),
+      station: z.enum(['1', 'true']).optional().openapi({ description: "A station user: the parcels routed to its station" }),
+      status: z.enum(ORDER_STATUSES).optional(),
+    }).strict(),
     response: z.object({ items: z.array(OrderResponse) }),
-    handler: ({ user, query }) => listMyOrders(user, query),
+    handler: ({ req, user, query }) =>
+      listOrders(req.app.locals.ctx as HubContext, user, { sessionId: query.sessionId, mine: !!query.mine, station: !!query.station, status: query.status }),
   });
   routes.route({
     method: 'get', path: '/orders/:id', summary: 'One order (its buyer, its seller, bureau, auditor)', tags: ['orders'],
     access: 'signed-in', params: idParams, response: OrderResponse,
     handler: ({ req, user, params }) => {
       const ctx = req.app.locals.ctx as HubContext;
-      return getOrder(ctx.redis, ctx.config.REDIS_PREFIX, user, params.id);
+      return getOrderView(ctx, user, params.id);
     },
   });
 }

@@ -10,6 +10,8 @@ import { conflict, forbidden, isDuplicateKeyError, notFound } from '../../platfo
 import { hubEvents } from '../../platform/events.ts';
 import { READ_ALL_ROLES, type AuthUser } from '../../platform/auth/roles.ts';
 import { componentLogger } from '../../platform/logger.ts';
+import { checkoutFingerprint, type CheckoutFields } from '../checkout/checkoutFields.ts';
+import { STOCK_RELEASED } from '../checkout/orderState.ts';
 
 const log = componentLogger('orders');
 
@@ -26,6 +28,19 @@ export function orderDto(o: Order & { _id: unknown; createdAt?: Date }) {
     idempotencyKey: o.idempotencyKey,
     status: o.status,
     createdAt: o.createdAt?.toISOString?.() ?? null,
+    ...checkoutFieldsOf(o),
+  };
+}
+
+/** Checkout fields of a stored order (only on orders placed with delivery and payment). */
+function checkoutFieldsOf(o: Order) {
+  if (!o.delivery) return {};
+  return {
+    delivery: o.delivery as CheckoutFields['delivery'],
+    payment: o.payment as CheckoutFields['payment'],
+    pickupCode: o.pickupCode ?? null,
+    trackingCode: o.trackingCode ?? null,
+    expiresAt: o.expiresAt ? new Date(o.expiresAt).toISOString() : null,
   };
 }
 
@@ -34,6 +49,9 @@ export interface PlaceOrderCommand {
   quantity: number;
   sessionId?: string;
   idempotencyKey: string;
+  /** Delivery and payment (checkout/checkoutService.ts prepares them, and the order id, before placing). */
+  checkout?: CheckoutFields;
+  orderId?: string;
 }
 
 // Price and seller of a product never change after listing, so order placement keeps them in memory
@@ -53,7 +71,7 @@ async function productForOrder(productId: string) {
 }
 
 /** The order with this id: still queued in Redis (write-behind) or already in the database. */
-async function findOrder(redis: Redis, prefix: string, orderId: string) {
+export async function findOrder(redis: Redis, prefix: string, orderId: string) {
   const queued = await redis.hget(unsavedOrdersKey(prefix), orderId);
   if (queued) return queuedOrderDto(JSON.parse(queued) as QueuedOrder);
   const order = await OrderModel.findById(orderId).lean();
@@ -81,11 +99,11 @@ export function queuedOrderDto(o: QueuedOrder) {
  * batches (orderPersister.ts). The 201 therefore means sold and durably queued, never sold twice.
  */
 export async function placeOrder(redis: Redis, prefix: string, actor: AuthUser, command: PlaceOrderCommand) {
-  const fingerprint = `${command.productId}:${command.quantity}:${command.sessionId ?? ''}`;
+  const fingerprint = `${command.productId}:${command.quantity}:${command.sessionId ?? ''}${command.checkout ? `:${checkoutFingerprint(command.checkout)}` : ''}`;
   const product = await productForOrder(command.productId);
   if (!product) throw notFound('Product');
   if (!product.active) throw conflict('This product is no longer on sale', undefined, 'wrong_state');
-  const orderId = String(new Types.ObjectId());
+  const orderId = command.orderId ?? String(new Types.ObjectId());
   const amountFen = product.priceFen * command.quantity;
   const queued: QueuedOrder = {
     _id: orderId,
@@ -99,6 +117,7 @@ export async function placeOrder(redis: Redis, prefix: string, actor: AuthUser, 
     idempotencyKey: command.idempotencyKey,
     status: 'placed',
     createdAt: new Date().toISOString(),
+    ...(command.checkout ?? {}),
   };
   const reserve = {
     productId: command.productId,
@@ -148,7 +167,8 @@ export async function placeOrder(redis: Redis, prefix: string, actor: AuthUser, 
 /** Orders, quantity and amount of the orders attributed to a session (summed here: FerretDB's $sum of a field gives 0). */
 export async function sumSessionOrders(sessionId: string) {
   const totals = { orders: 0, quantity: 0, amountFen: 0 };
-  const cursor = OrderModel.find({ sessionId, status: 'placed' }, { quantity: 1, amountFen: 1 }).lean().cursor();
+  // Paid, shipped or delivered orders still count; cancelled, expired and refunded ones gave their stock back.
+  const cursor = OrderModel.find({ sessionId, status: { $nin: STOCK_RELEASED } }, { quantity: 1, amountFen: 1 }).lean().cursor();
   for await (const o of cursor) {
     totals.orders += 1;
     totals.quantity += o.quantity;

@@ -49,7 +49,9 @@ export async function sendChat(ctx: HubContext, actor: AuthUser, sessionId: stri
     const retryAfterMs = ttl > 0 ? ttl : CHAT_RATE_WINDOW_MS;
     throw new HttpError(429, 'too_many_requests', `Slow down: at most ${CHAT_RATE_MESSAGES} messages per ${CHAT_RATE_WINDOW_MS / 1000} s`, { retryAfterMs });
   }
-  const message: ChatMessage = { id: randomUUID(), sessionId, userId: actor.id, username: actor.username, text, at: new Date().toISOString() };
+  // A buyer's login name is their mobile number: others see it masked.
+  const username = actor.role === 'buyer' ? `${actor.username.slice(0, 3)}****${actor.username.slice(-4)}` : actor.username;
+  const message: ChatMessage = { id: randomUUID(), sessionId, userId: actor.id, username, text, at: new Date().toISOString() };
   await ctx.redis.multi().lpush(historyKey(prefix, sessionId), JSON.stringify(message)).ltrim(historyKey(prefix, sessionId), 0, HISTORY - 1).exec();
   return message;
 }

@@ -11,6 +11,7 @@ import { withRedisLocks } from '../redisLock.ts';
 import { publishLive, type HostNotification, type PinnedProduct } from '../bus.ts';
 import { cancelReminder, scheduleReminder } from './reminders.ts';
 import { markSessionStatus, pinnedKey } from './liveState.ts';
+import { notifySubscribers } from '../../commerce/live/viewerReminders.ts';
 import { appendAudit } from '../../platform/audit/auditLog.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import { hubEvents } from '../../platform/events.ts';
@@ -241,6 +242,8 @@ export async function startSession(ctx: HubContext, actor: AuthUser, id: string)
   await cancelReminder(ctx, id, session.startsAt);
   await appendAudit({ actor, action: 'session.start', target: { type: 'session', id }, before, after });
   await publishLive(ctx.redis, ctx.config.REDIS_PREFIX, { type: 'status', sessionId: id, status: 'live' });
+  // Viewers who asked for a reminder (预约, server/commerce/live/viewerReminders.ts) hear it is live.
+  await notifySubscribers(ctx, { id, title: session.title, startsAt: session.startsAt, endsAt: session.endsAt });
   hubEvents.emit('session.started', { sessionId: id, at });
   return after;
 }

@@ -1,6 +1,7 @@
 import { forbidden } from '../errors.ts';
 
-export const ROLES = ['bureau', 'association', 'host', 'enterprise', 'auditor'] as const;
+/** `buyer`: a member of the public who signed up with a mobile number (POST /auth/signup); sees only its own orders. */
+export const ROLES = ['bureau', 'association', 'host', 'enterprise', 'auditor', 'buyer'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** The signed-in caller, as carried by the bearer token. */

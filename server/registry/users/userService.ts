@@ -14,6 +14,7 @@ const ORG_TYPES_BY_ROLE: Record<Role, OrgType[] | null> = {
   association: ['association'],
   enterprise: ['enterprise', 'station'],
   host: ['association', 'enterprise'],
+  buyer: null,
 };
 
 export interface CreateUserCommand {
