@@ -52,7 +52,8 @@ const ReviewBody = z
   })
   .openapi('ReviewClaim');
 
-const PaymentBody = z.object({ voucherNo: z.string().trim().regex(/^[0-9A-Za-z-]{1,64}$/, 'must be 1 to 64 letters, digits or -'), paidAt: isoDateTime }).strict().openapi('RecordPayment');
+// Treasury voucher numbers are written like 德财拨〔2020〕0123 or PZ-2020-001.
+const PaymentBody = z.object({ voucherNo: z.string().trim().regex(/^[\p{L}\p{N}〔〕［］【】()（）\[\]\-·]{1,64}$/u, 'must be 1 to 64 letters, digits, brackets 〔〕 or -'), paidAt: isoDateTime }).strict().openapi('RecordPayment');
 
 const ProcurementBody = z
   .object({

@@ -7,7 +7,7 @@ import type { AuthUser } from '../platform/auth/roles.ts';
 import { READ_ALL_ROLES } from '../platform/auth/roles.ts';
 import { appendAudit } from '../platform/audit/auditLog.ts';
 import { hubEvents } from '../platform/events.ts';
-import { badRequest, conflict, forbidden, HttpError, notFound } from '../platform/errors.ts';
+import { badRequest, conflict, forbidden, HttpError, notFound, withParams } from '../platform/errors.ts';
 import { releaseUniqueKeys } from '../platform/uniqueKeys.ts';
 import { componentLogger } from '../platform/logger.ts';
 import type { ItemCategory, ProgramCode } from '../../config/policies/types.ts';
@@ -110,7 +110,9 @@ function assertFiler(actor: AuthUser, claim: LeanClaim): void {
 }
 
 function wrongState(claim: LeanClaim, action: string, allowed: string[]): HttpError {
-  return conflict(`Claim ${String(claim._id)} is ${claim.status}; ${action} needs ${allowed.join(' or ')}`, { status: claim.status, allowed }, 'wrong_state');
+  return withParams(conflict(`Claim ${String(claim._id)} is ${claim.status}; ${action} needs ${allowed.join(' or ')}`, { status: claim.status, allowed }, 'wrong_state'), {
+    action, allowed: allowed.join(','),
+  });
 }
 
 async function loadClaim(id: string): Promise<ClaimDocument> {
@@ -318,7 +320,9 @@ export async function reviewClaim(ctx: HubContext, actor: AuthUser, id: string, 
     if (command.decision === 'approve') {
       const proposed = claim.proposedFen ?? 0;
       if (command.approvedFen !== undefined && command.approvedFen > proposed) {
-        throw badRequest(`Invalid field "approvedFen": ${command.approvedFen} is above the proposed ${proposed}; a reviewer may approve less, never more`);
+        throw withParams(badRequest(`Invalid field "approvedFen": ${command.approvedFen} is above the proposed ${proposed}; a reviewer may approve less, never more`), {
+          reason: 'above_proposed', approvedFen: command.approvedFen, proposedFen: proposed,
+        });
       }
       const requested = command.approvedFen ?? proposed;
       if (requested <= 0) throw conflict('The proposal is ¥0.00: nothing to approve; return or reject the claim', undefined, 'nothing_to_approve');
@@ -329,7 +333,7 @@ export async function reviewClaim(ctx: HubContext, actor: AuthUser, id: string, 
         result = await ledger.grant(orgId, claim.program, id, requested, capFen);
       }
       if (result.outcome !== 'granted') {
-        throw conflict(`The ${claim.program} cap of ${formatYuan(capFen ?? 0)} for this organisation is used up; nothing remains to approve`, { capFen }, 'cap_exhausted');
+        throw conflict(`The ${claim.program} cap of ${formatYuan(capFen ?? 0)} for this organisation is used up; nothing remains to approve`, { capFen: capFen ?? 0 }, 'cap_exhausted');
       }
       const grant = result.grantFen;
       const line = grant < requested
@@ -410,7 +414,7 @@ export async function addEvidence(ctx: HubContext, actor: AuthUser, id: string, 
       throw wrongState(claim, 'adding evidence', EDITABLE);
     }
     const item = findItem(claim, itemId);
-    if (item.evidence.length >= 10) throw conflict('An item holds at most 10 evidence files', undefined, 'too_many_files');
+    if (item.evidence.length >= 10) throw conflict('An item holds at most 10 evidence files', { maximum: 10 }, 'too_many_files');
     item.evidence.push(stored);
     await claim.save();
     await appendAudit({ actor, action: 'claim.evidence.add', target: { type: 'claim', id }, after: { itemId, fileId: stored.fileId, sha256: stored.sha256, size: stored.size } });

@@ -1,6 +1,6 @@
 import { h, type Child } from './dom.ts';
 import { t } from './i18n.ts';
-import { ApiError } from './api.ts';
+import { errorText } from './errors.ts';
 
 export interface Column<T> {
   label: string;
@@ -54,7 +54,7 @@ export function form(
         status.textContent = t('common.saved');
         status.classList.add('ok');
       } catch (err) {
-        status.textContent = err instanceof ApiError || err instanceof Error ? err.message : String(err);
+        status.textContent = errorText(err);
         status.classList.add('bad');
       } finally {
         button.disabled = false;

@@ -1,6 +1,7 @@
 import { h, replace } from '../lib/dom.ts';
 import { registerPage } from '../lib/router.ts';
 import { formatFen, registerMessages, t } from '../lib/i18n.ts';
+import { errorText } from '../lib/errors.ts';
 import { api, ApiError } from '../lib/api.ts';
 import { currentSession } from '../lib/session.ts';
 import { ask, connectLive, subscribe, type ChatMessage, type JoinReply, type PinnedProduct } from './liveClient.ts';
@@ -97,7 +98,7 @@ registerPage({
           orderStatus.textContent = t('live.bought', { amount: formatFen(order.amountFen) });
           orderStatus.classList.add('ok');
         } catch (err) {
-          orderStatus.textContent = err instanceof Error ? err.message : String(err);
+          orderStatus.textContent = errorText(err);
           orderStatus.classList.add('bad');
         } finally {
           buy.disabled = false;
@@ -168,7 +169,7 @@ registerPage({
               chatInput.value = '';
               chatStatus.textContent = '';
             } catch (err) {
-              chatStatus.textContent = err instanceof Error ? err.message : String(err);
+              chatStatus.textContent = errorText(err);
             }
           },
         }, chatInput, h('button', { type: 'submit', 'data-testid': 'live-chat-send' }, t('live.send')))
