@@ -23,6 +23,7 @@ import { claimQueues, enqueueAssessment } from './processors/queues.ts';
 import { capFor, ensureLedger } from './ledgerService.ts';
 import { evidencePath, storeEvidence } from './evidence.ts';
 import { formatYuan } from './money.ts';
+import type { TextKey } from '../../config/claimTexts.ts';
 
 const log = componentLogger('claims');
 
@@ -56,6 +57,7 @@ export function claimDto(c: LeanClaim, orgName?: string | null) {
     evidence: (i.evidence ?? []).map((e: any) => ({ fileId: e.fileId, sha256: e.sha256, filename: e.filename, contentType: e.contentType, size: e.size })),
     eligible: i.eligible ?? null,
     ...(i.reason ? { reason: i.reason } : {}),
+    ...(i.reasonKey ? { reasonKey: i.reasonKey } : {}),
     duplicateOf: i.duplicateOf ?? null,
   }));
   const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
@@ -81,6 +83,7 @@ export function claimDto(c: LeanClaim, orgName?: string | null) {
     items,
     hasDuplicates: items.some((i: { duplicateOf: string | null }) => i.duplicateOf !== null),
     trace: [...(c.trace ?? [])],
+    traceKeys: [...(c.traceKeys ?? [])] as TextKey[],
     history: (c.history ?? []).map((h: any) => ({ status: h.status, at: iso(h.at), by: h.by, note: h.note ?? null, amountFen: h.amountFen ?? null })),
     revision: c.revision ?? 0,
     submittedAt: iso(c.submittedAt),
@@ -240,7 +243,7 @@ export async function submitClaim(ctx: HubContext, actor: AuthUser, id: string) 
     if (claim.program !== 'service_station' && claim.items.length === 0) throw conflict('A claim needs at least one item before submission', undefined, 'wrong_state');
     const before = { status: claim.status, revision: claim.revision };
     const now = new Date();
-    claim.set({ status: 'submitted', revision: claim.revision + 1, submittedAt: now, eligibleFen: null, proposedFen: null, trace: [] });
+    claim.set({ status: 'submitted', revision: claim.revision + 1, submittedAt: now, eligibleFen: null, proposedFen: null, trace: [], traceKeys: [] });
     claim.history.push({ status: 'submitted', at: now, by: actor.username, note: before.status === 'returned' ? 'resubmitted after correction' : null, amountFen: claim.claimedFen });
     await claim.save();
     await appendAudit({ actor, action: 'claim.submit', target: { type: 'claim', id }, before, after: { status: 'submitted', revision: claim.revision } });
@@ -281,7 +284,7 @@ export async function listClaims(actor: AuthUser, filter: ClaimFilter) {
     query.orgId = actor.orgId;
   }
   const [rows, total] = await Promise.all([
-    ClaimModel.find(query, { trace: 0 }).sort({ updatedAt: -1 }).skip(filter.offset).limit(filter.limit)
+    ClaimModel.find(query, { trace: 0, traceKeys: 0 }).sort({ updatedAt: -1 }).skip(filter.offset).limit(filter.limit)
       .populate<{ orgId: { _id: unknown; name: string } }>('orgId', 'name').lean(),
     ClaimModel.countDocuments(query),
   ]);
@@ -339,7 +342,13 @@ export async function reviewClaim(ctx: HubContext, actor: AuthUser, id: string, 
       const line = grant < requested
         ? `核准：剩余上限不足，按 min(${formatYuan(requested)}, 剩余) 核准 ${formatYuan(grant)} — approved ${formatYuan(grant)}, limited by the remaining cap`
         : `核准 ${formatYuan(grant)}${grant < proposed ? `（低于建议 ${formatYuan(proposed)}）` : ''} — approved ${formatYuan(grant)}${grant < proposed ? ` (below the proposed ${formatYuan(proposed)})` : ''}`;
-      claim.set({ status: 'approved', approvedFen: grant, reviewedAt: now, reviewerId: actor.id, reviewNote: command.note ?? null, trace: [...claim.trace, line] });
+      const lineKey: TextKey = grant < requested
+        ? { key: 'trace.approved_limited', params: { requestedFen: requested, grantFen: grant } }
+        : grant < proposed ? { key: 'trace.approved_below', params: { grantFen: grant, proposedFen: proposed } } : { key: 'trace.approved', params: { grantFen: grant } };
+      claim.set({
+        status: 'approved', approvedFen: grant, reviewedAt: now, reviewerId: actor.id, reviewNote: command.note ?? null,
+        trace: [...claim.trace, line], traceKeys: [...(claim.traceKeys ?? []), lineKey],
+      });
       claim.history.push({ status: 'approved', at: now, by: actor.username, note: command.note ?? null, amountFen: grant });
       approvedEvent = { amountFen: grant, at: now, orgId, program: claim.program };
     } else {
