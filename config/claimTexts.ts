@@ -61,7 +61,7 @@ const TEMPLATES: Record<string, [zh: string, en: string]> = {
   'trace.claim_ineligible': ['不予补助：{reason}', 'not eligible: {reason}'],
   'trace.precondition': ['前提条件不满足：{reason}，全部项目不予补助', 'precondition not met: {reason}; no item is eligible'],
   'trace.totals': ['申报金额合计 {claimedFen}，合规金额合计 {eligibleFen}', 'claimed {claimedFen} in total, eligible {eligibleFen}'],
-  'trace.rate': ['补助比例：{rate} × {eligibleFen} = {ratedFen}（向下取整到分）', 'rate: {rate} × {eligibleFen} = {ratedFen}, rounded down to the fen'],
+  'trace.rate': ['补助比例：{rate} × {eligibleFen} = {ratedFen} (向下取整到分)', 'rate: {rate} × {eligibleFen} = {ratedFen}, rounded down to the fen'],
   'trace.cap_none': ['累计上限：本版政策未设上限，建议补助 {proposedFen}', 'cap: none in this policy version; proposed {proposedFen}'],
   'trace.cap': ['累计上限 {capFen} − 已核准 {approvedFen} = 剩余 {remainingFen}；建议补助 min({ratedFen}, {remainingFen}) = {proposedFen}',
     'cap {capFen} − approved {approvedFen} = remaining {remainingFen}; proposed min({ratedFen}, {remainingFen}) = {proposedFen}'],
