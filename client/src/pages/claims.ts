@@ -45,7 +45,7 @@ registerMessages({
     'claims.warning.household_registered_later': '注意：该户 {registeredFrom} 才建档立卡，早于此日期的采购不予补助',
     'claims.exportsEn': '英文版', 'claims.exportClaims': '申报明细表', 'claims.exportDisbursements': '拨付明细表',
     'by.tally-worker': '自动核算', 'by.system': '系统',
-    'history.created': '创建', 'history.voucher': '凭证号 {voucher}', 'history.reassessed': '重新核算（{reason}）',
+    'history.created': '创建', 'history.edited': '修改', 'history.voucher': '凭证号 {voucher}', 'history.reassessed': '重新核算（{reason}）',
     'procurements.pick': '选择要申报的采购记录', 'claims.basisOnly': '补助范围内的类别', 'claims.otherCategories': '其他类别（不予补助）',
   },
   en: {
@@ -78,7 +78,7 @@ registerMessages({
     'claims.warning.household_registered_later': 'Note: the household is registered only from {registeredFrom}; purchases before that date are not subsidised',
     'claims.exportsEn': 'English', 'claims.exportClaims': 'Claims', 'claims.exportDisbursements': 'Disbursements',
     'by.tally-worker': 'Automatic tally', 'by.system': 'System',
-    'history.created': 'Created', 'history.voucher': 'Voucher {voucher}', 'history.reassessed': 'Re-assessed ({reason})',
+    'history.created': 'Created', 'history.edited': 'Edited', 'history.voucher': 'Voucher {voucher}', 'history.reassessed': 'Re-assessed ({reason})',
     'procurements.pick': 'Choose the purchases to claim', 'claims.basisOnly': 'Categories this programme pays for', 'claims.otherCategories': 'Other categories (not paid)',
   },
 });
@@ -192,9 +192,11 @@ function itemsEditor(rule: ProgramRule | undefined, entitlement: { capFen: numbe
   };
   for (const e of existing) addRow(e.item, e.evidence);
   if (!existing.length) addRow();
-  const el = h('div', { class: 'items-editor' }, list,
-    h('button', { type: 'button', class: 'secondary', 'data-testid': 'item-add', onclick: () => addRow() }, `＋ ${t('claims.addItem')}`), summary);
-  return { el, rows, values: () => rows.map((r) => r.value()) };
+  const state = { dirty: false };
+  const el = h('div', { class: 'items-editor', oninput: () => (state.dirty = true), onchange: () => (state.dirty = true) }, list,
+    h('button', { type: 'button', class: 'secondary', 'data-testid': 'item-add', onclick: () => { state.dirty = true; addRow(); } }, `＋ ${t('claims.addItem')}`), summary);
+  list.addEventListener('click', (e) => { if ((e.target as HTMLElement).closest('[data-testid^=item-remove]')) state.dirty = true; });
+  return { el, rows, state, values: () => rows.map((r) => r.value()) };
 }
 
 async function uploadFiles(claimId: string, itemId: string, files: File[]): Promise<void> {
@@ -387,6 +389,7 @@ function historyNote(note: string | null): string {
   if (voucher) return t('history.voucher', { voucher: voucher[1]! });
   const re = /^re-assessed \((.+)\)$/.exec(note);
   if (re) return t('history.reassessed', { reason: re[1]! });
+  if (note === 'created' || note === 'edited') return t(`history.${note}`);
   return note;
 }
 
@@ -458,7 +461,7 @@ registerPage({
 
       /** Sends the edited rows (kept items by id keep their evidence), then uploads files of new rows. */
       const save = async (): Promise<boolean> => {
-        if (!editor) return true;
+        if (!editor || !editor.state.dirty) return true;
         try {
           const values = editor.values();
           const payload: Record<string, unknown> = { program: c.program, items: values };
