@@ -45,7 +45,7 @@ registerMessages({
     'claims.warning.household_registered_later': '注意：该户 {registeredFrom} 才建档立卡，早于此日期的采购不予补助',
     'claims.exportsEn': '英文版', 'claims.exportClaims': '申报明细表', 'claims.exportDisbursements': '拨付明细表',
     'by.tally-worker': '自动核算', 'by.system': '系统',
-    'history.created': '创建', 'history.edited': '修改', 'history.voucher': '凭证号 {voucher}', 'history.reassessed': '重新核算（{reason}）',
+    'history.created': '创建', 'history.edited': '修改', 'history.resubmitted': '修改后重新提交', 'history.voucher': '凭证号 {voucher}', 'history.reassessed': '重新核算（{reason}）',
     'procurements.pick': '选择要申报的采购记录', 'claims.basisOnly': '补助范围内的类别', 'claims.otherCategories': '其他类别（不予补助）',
   },
   en: {
@@ -78,7 +78,7 @@ registerMessages({
     'claims.warning.household_registered_later': 'Note: the household is registered only from {registeredFrom}; purchases before that date are not subsidised',
     'claims.exportsEn': 'English', 'claims.exportClaims': 'Claims', 'claims.exportDisbursements': 'Disbursements',
     'by.tally-worker': 'Automatic tally', 'by.system': 'System',
-    'history.created': 'Created', 'history.edited': 'Edited', 'history.voucher': 'Voucher {voucher}', 'history.reassessed': 'Re-assessed ({reason})',
+    'history.created': 'Created', 'history.edited': 'Edited', 'history.resubmitted': 'Resubmitted after correction', 'history.voucher': 'Voucher {voucher}', 'history.reassessed': 'Re-assessed ({reason})',
     'procurements.pick': 'Choose the purchases to claim', 'claims.basisOnly': 'Categories this programme pays for', 'claims.otherCategories': 'Other categories (not paid)',
   },
 });
@@ -390,6 +390,7 @@ function historyNote(note: string | null): string {
   const re = /^re-assessed \((.+)\)$/.exec(note);
   if (re) return t('history.reassessed', { reason: re[1]! });
   if (note === 'created' || note === 'edited') return t(`history.${note}`);
+  if (note === 'resubmitted after correction') return t('history.resubmitted');
   return note;
 }
 
