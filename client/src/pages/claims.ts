@@ -363,7 +363,7 @@ registerPage({
       filter.value = status;
       const token = currentSession()?.token ?? '';
       sections.push(card(t('claims.exports'), exportButtons(token),
-        role === 'bureau' ? h('p', null, h('a', { href: '/admin/queues', target: '_blank', rel: 'noopener' }, t('claims.jobs'))) : null));
+        role === 'bureau' ? h('p', null, h('a', { href: `/admin/queues?token=${encodeURIComponent(token)}`, target: '_blank', rel: 'noopener' }, t('claims.jobs'))) : null));
       sections.push(h('div', null, field(t('claims.status'), filter)));
     }
     return page(t('claims.title'), 'claims-page', ...sections, card(reader ? t('claims.queue') : t('claims.mine'), list));

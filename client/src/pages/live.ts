@@ -39,7 +39,7 @@ registerPage({
       const bytes = await receiving.bytesReceived().catch(() => null);
       if (bytes === null) return;
       stats.dataset.bytes = String(bytes);
-      stats.textContent = `${Math.round(bytes / 1024)} KB`;
+      // Only a data attribute (tests and support read it); viewers see no byte counter.
     }, 1000);
     ctx.onLeave(() => {
       clearInterval(statsTimer);
@@ -53,7 +53,7 @@ registerPage({
     const unmute = h('button', { class: 'primary', 'data-testid': 'live-unmute', onclick: () => { video.muted = false; void video.play(); unmute.remove(); } }, t('live.unmute'));
     const notice = h('p', { class: 'notice', 'data-testid': 'live-notice' });
     const viewers = h('span', { 'data-testid': 'live-viewers', 'data-count': '0' });
-    const stats = h('small', { class: 'muted', 'data-testid': 'live-stats', 'data-bytes': '0' });
+    const stats = h('small', { class: 'muted', 'data-testid': 'live-stats', 'data-bytes': '0', hidden: true });
     const productCard = h('div', { class: 'card product-card', 'data-testid': 'live-pinned' });
     const chatList = h('ul', { class: 'chat', 'data-testid': 'live-chat' });
     const chatStatus = h('p', { class: 'form-status', 'data-testid': 'live-chat-status' });

@@ -24,7 +24,10 @@ registerPage({
             password: password.value,
           });
           saveSession(result.token, result.user, result.expiresIn);
-          ctx.navigate(ctx.query.get('next') || '/home');
+          const next = ctx.query.get('next') || '/home';
+          // The job dashboard is served by the hub, not this app: hand it the token once (it moves it into a cookie).
+          if (next.startsWith('/admin/')) location.href = `${next}?token=${encodeURIComponent(result.token)}`;
+          else ctx.navigate(next);
         } catch (err) {
           // On this form a 401 can only mean the name or password is wrong.
           status.textContent = t('login.failed', { message: err instanceof ApiError && err.code === 'unauthenticated' ? t('error.invalid_credentials') : errorText(err) });
