@@ -43,7 +43,11 @@ async function main(): Promise<void> {
 
   if (!env.MONGODB_URI) {
     if (await canConnect('127.0.0.1', 27017)) {
-      process.stdout.write('Using the MongoDB-wire server already listening on 127.0.0.1:27017\n');
+      // Loud on purpose: whatever answers on 27017 (another project's MongoDB, an old FerretDB) gets the hub's data.
+      process.stdout.write(
+        '\n*** WARNING: something already listens on 127.0.0.1:27017; the hub will use it, database "dehua_hub". ***\n' +
+        '*** Stop it, or set MONGODB_URI to the database you mean, if that is not your hub\'s database.      ***\n\n',
+      );
     } else {
       process.stdout.write('Starting FerretDB (SQLite data in ./data/ferretdb)...\n');
       started.push(await startFerretDb(path.join(dataDir, 'ferretdb'), 27017, path.join(dataDir, 'ferretdb.log')));

@@ -4,6 +4,7 @@ import { onLocaleChange, t } from './lib/i18n.ts';
 import { matchPage, type PageContext } from './lib/router.ts';
 import { currentSession } from './lib/session.ts';
 import { renderShell } from './lib/shell.ts';
+import { errorText } from './lib/errors.ts';
 import './pages/index.ts';
 
 const root = document.getElementById('app')!;
@@ -50,7 +51,7 @@ async function render(): Promise<void> {
     const content = await page.render(ctx);
     placeholder.replaceWith(content);
   } catch (err) {
-    placeholder.replaceWith(h('section', { class: 'card error' }, t('common.error', { message: err instanceof Error ? err.message : String(err) })));
+    placeholder.replaceWith(h('section', { class: 'card error' }, t('common.error', { message: errorText(err) })));
   }
 }
 

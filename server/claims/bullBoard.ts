@@ -59,7 +59,7 @@ async function boardSessionUser(ctx: HubContext, id: string): Promise<boolean> {
  */
 export function bullBoardAuth(ctx: HubContext): RequestHandler {
   return (req, res, next) => {
-    const deny = (status: number, message: string) => res.status(status).json({ error: { code: status === 401 ? 'unauthenticated' : 'forbidden', message } });
+    const deny = (status: number, message: string) => res.status(status).json({ error: { code: status === 401 ? 'unauthenticated' : 'forbidden', message, params: {} } });
     const run = async () => {
       const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
       if (bearer) {
@@ -83,10 +83,24 @@ export function bullBoardAuth(ctx: HubContext): RequestHandler {
       }
       const boardSession = readCookie(req.headers.cookie, BOARD_COOKIE);
       if (boardSession && (await boardSessionUser(ctx, boardSession))) return next();
+      // A person opening the board in a browser gets a sign-in page, not JSON.
+      if (req.accepts(['json', 'html']) === 'html') return res.status(401).type('html').send(signInPage());
       return deny(401, 'Sign in as a bureau user and open the job dashboard from the hub (a one-time link), or send Authorization: Bearer <token>');
     };
     run().catch(next);
   };
+}
+
+/**
+ * The board's sign-in page for a browser that brings no board session: it sends the person to sign in and open the
+ * board from the claims page, whose link carries a one-time code.
+ */
+function signInPage(): string {
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>任务队列 · 请登录</title><style>body{font-family:system-ui,'Noto Sans CJK SC',sans-serif;background:#f5f3ef;color:#1f2933;display:flex;min-height:100vh;align-items:center;justify-content:center;margin:0}
+main{background:#fff;border:1px solid #d9dee4;border-radius:8px;padding:1.5rem 2rem;max-width:26rem}a.button{display:inline-block;background:#b83227;color:#fff;padding:.5rem 1.1rem;border-radius:6px;text-decoration:none}</style></head>
+<body><main data-testid="queues-sign-in"><h1>任务队列</h1><p>任务队列面板仅供县工信商务局用户使用：请登录后，从申报页面的“任务队列”链接打开（一次性链接）。</p><p lang="en">The job dashboard is for bureau users: sign in, then open it from the claims page's job dashboard link (a one-time link).</p>
+<p><a class="button" href="/login?next=%2Fclaims">登录 · Sign in</a></p></main></body></html>`;
 }
 
 export function mountBullBoard(app: Express, ctx: HubContext): void {

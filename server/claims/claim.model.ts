@@ -28,6 +28,8 @@ const claimItemSchema = new Schema({
   /** Set by the assessment: null until assessed. */
   eligible: { type: Boolean, default: null },
   reason: { type: String, default: null },
+  /** The reason as {key, params} (config/claimTexts.ts), rendered per language. */
+  reasonKey: { type: Schema.Types.Mixed, default: null },
   /** The claim already holding this item's invoice, file or purchase (flagged for the reviewer). */
   duplicateOf: { type: String, default: null },
 });
@@ -65,6 +67,8 @@ const claimSchema = new Schema(
     approvedFen: { type: Number, default: null },
     paidFen: { type: Number, default: null },
     trace: { type: [String], default: [] },
+    /** The trace lines as {key, params} beside the contract's bilingual strings. */
+    traceKeys: { type: [Schema.Types.Mixed], default: [] },
     history: { type: [historySchema], default: [] },
     /** Bumped on every submission so an assessment job acts once per submission. */
     revision: { type: Number, default: 0 },

@@ -52,7 +52,8 @@ const ReviewBody = z
   })
   .openapi('ReviewClaim');
 
-const PaymentBody = z.object({ voucherNo: z.string().trim().regex(/^[0-9A-Za-z-]{1,64}$/, 'must be 1 to 64 letters, digits or -'), paidAt: isoDateTime }).strict().openapi('RecordPayment');
+// Treasury voucher numbers are written like 德财拨〔2020〕0123 or PZ-2020-001.
+const PaymentBody = z.object({ voucherNo: z.string().trim().regex(/^[\p{L}\p{N}〔〕［］【】()（）\[\]\-·]{1,64}$/u, 'must be 1 to 64 letters, digits, brackets 〔〕 or -'), paidAt: isoDateTime }).strict().openapi('RecordPayment');
 
 const ProcurementBody = z
   .object({
@@ -67,7 +68,7 @@ const ProcurementBody = z
 
 const ItemParams = z.object({ id: objectId(), itemId: objectId('itemId') }).strict();
 const FileParams = z.object({ id: objectId(), itemId: objectId('itemId'), fileId: z.string().regex(/^[0-9a-f-]{36}$/, 'must be an evidence file id') }).strict();
-const ExportQuery = z.object({ format: z.enum(['csv', 'xlsx']).default('csv') }).strict();
+const ExportQuery = z.object({ format: z.enum(['csv', 'xlsx']).default('csv'), lang: z.enum(['zh', 'en']).default('zh') }).strict();
 
 const ClaimSummary = z.object({ id: z.string(), program: z.string(), status: z.enum(CLAIM_STATUSES), orgId: z.string() }).passthrough().openapi('ClaimSummary');
 const ClaimResponse = z
@@ -182,12 +183,12 @@ export function registerClaimRoutes(routes: RouteTable): void {
     handler: ({ req, query }) => publicDisclosures(ctxOf(req).config.HUB_POLICY_VERSION, query),
   });
   routes.route({
-    method: 'get', path: '/exports/claims', summary: 'Every claim as CSV or XLSX', tags: ['claims'], access: ['bureau', 'auditor'],
-    query: ExportQuery, handler: ({ query, res }) => exportClaims(res, query.format),
+    method: 'get', path: '/exports/claims', summary: 'Every claim as CSV or XLSX: amounts in yuan, Beijing time, Chinese headers (lang=en for English)', tags: ['claims'], access: ['bureau', 'auditor'],
+    query: ExportQuery, handler: ({ query, res }) => exportClaims(res, query.format, query.lang),
   });
   routes.route({
-    method: 'get', path: '/exports/disbursements', summary: 'Every disbursement as CSV or XLSX', tags: ['claims'], access: ['bureau', 'auditor'],
-    query: ExportQuery, handler: ({ query, res }) => exportDisbursements(res, query.format),
+    method: 'get', path: '/exports/disbursements', summary: 'Every disbursement as CSV or XLSX: amounts in yuan, Beijing time, Chinese headers (lang=en for English)', tags: ['claims'], access: ['bureau', 'auditor'],
+    query: ExportQuery, handler: ({ query, res }) => exportDisbursements(res, query.format, query.lang),
   });
 
   // Jobs the bureau can see and retry (also on Bull Board at /admin/queues)

@@ -8,7 +8,7 @@ import { READ_ALL_ROLES } from '../platform/auth/roles.ts';
 import { recordChange } from '../platform/audit/outbox.ts';
 import { saveClaimAudited } from './claimAudit.ts';
 import { hubEvents } from '../platform/events.ts';
-import { badRequest, conflict, forbidden, HttpError, notFound } from '../platform/errors.ts';
+import { badRequest, conflict, forbidden, HttpError, notFound, withParams } from '../platform/errors.ts';
 import { releaseUniqueKeys } from '../platform/uniqueKeys.ts';
 import { componentLogger } from '../platform/logger.ts';
 import type { ItemCategory, ProgramCode } from '../../config/policies/types.ts';
@@ -24,6 +24,7 @@ import { claimQueues, enqueueAssessment } from './processors/queues.ts';
 import { capFor, ensureLedger } from './ledgerService.ts';
 import { evidencePath, storeEvidence } from './evidence.ts';
 import { formatYuan } from './money.ts';
+import type { TextKey } from '../../config/claimTexts.ts';
 
 const log = componentLogger('claims');
 
@@ -57,6 +58,7 @@ export function claimDto(c: LeanClaim, orgName?: string | null) {
     evidence: (i.evidence ?? []).map((e: any) => ({ fileId: e.fileId, sha256: e.sha256, filename: e.filename, contentType: e.contentType, size: e.size })),
     eligible: i.eligible ?? null,
     ...(i.reason ? { reason: i.reason } : {}),
+    ...(i.reasonKey ? { reasonKey: i.reasonKey } : {}),
     duplicateOf: i.duplicateOf ?? null,
   }));
   const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
@@ -82,6 +84,7 @@ export function claimDto(c: LeanClaim, orgName?: string | null) {
     items,
     hasDuplicates: items.some((i: { duplicateOf: string | null }) => i.duplicateOf !== null),
     trace: [...(c.trace ?? [])],
+    traceKeys: [...(c.traceKeys ?? [])] as TextKey[],
     history: (c.history ?? []).map((h: any) => ({ status: h.status, at: iso(h.at), by: h.by, note: h.note ?? null, amountFen: h.amountFen ?? null })),
     revision: c.revision ?? 0,
     submittedAt: iso(c.submittedAt),
@@ -111,7 +114,9 @@ function assertFiler(actor: AuthUser, claim: LeanClaim): void {
 }
 
 function wrongState(claim: LeanClaim, action: string, allowed: string[]): HttpError {
-  return conflict(`Claim ${String(claim._id)} is ${claim.status}; ${action} needs ${allowed.join(' or ')}`, { status: claim.status, allowed }, 'wrong_state');
+  return withParams(conflict(`Claim ${String(claim._id)} is ${claim.status}; ${action} needs ${allowed.join(' or ')}`, { status: claim.status, allowed }, 'wrong_state'), {
+    action, allowed: allowed.join(','),
+  });
 }
 
 async function loadClaim(id: string): Promise<ClaimDocument> {
@@ -240,7 +245,7 @@ export async function submitClaim(ctx: HubContext, actor: AuthUser, id: string) 
     if (claim.program !== 'service_station' && claim.items.length === 0) throw conflict('A claim needs at least one item before submission', undefined, 'wrong_state');
     const before = { status: claim.status, revision: claim.revision };
     const now = new Date();
-    claim.set({ status: 'submitted', revision: claim.revision + 1, submittedAt: now, eligibleFen: null, proposedFen: null, trace: [] });
+    claim.set({ status: 'submitted', revision: claim.revision + 1, submittedAt: now, eligibleFen: null, proposedFen: null, trace: [], traceKeys: [] });
     claim.history.push({ status: 'submitted', at: now, by: actor.username, note: before.status === 'returned' ? 'resubmitted after correction' : null, amountFen: claim.claimedFen });
     await saveClaimAudited(ctx, claim, { actor, action: 'claim.submit', before, after: { status: 'submitted', revision: claim.revision } });
     return claimDto(claim);
@@ -280,7 +285,7 @@ export async function listClaims(actor: AuthUser, filter: ClaimFilter) {
     query.orgId = actor.orgId;
   }
   const [rows, total] = await Promise.all([
-    ClaimModel.find(query, { trace: 0 }).sort({ updatedAt: -1 }).skip(filter.offset).limit(filter.limit)
+    ClaimModel.find(query, { trace: 0, traceKeys: 0 }).sort({ updatedAt: -1 }).skip(filter.offset).limit(filter.limit)
       .populate<{ orgId: { _id: unknown; name: string } }>('orgId', 'name').lean(),
     ClaimModel.countDocuments(query),
   ]);
@@ -319,7 +324,9 @@ export async function reviewClaim(ctx: HubContext, actor: AuthUser, id: string, 
     if (command.decision === 'approve') {
       const proposed = claim.proposedFen ?? 0;
       if (command.approvedFen !== undefined && command.approvedFen > proposed) {
-        throw badRequest(`Invalid field "approvedFen": ${command.approvedFen} is above the proposed ${proposed}; a reviewer may approve less, never more`);
+        throw withParams(badRequest(`Invalid field "approvedFen": ${command.approvedFen} is above the proposed ${proposed}; a reviewer may approve less, never more`), {
+          reason: 'above_proposed', approvedFen: command.approvedFen, proposedFen: proposed,
+        });
       }
       const requested = command.approvedFen ?? proposed;
       if (requested <= 0) throw conflict('The proposal is ¥0.00: nothing to approve; return or reject the claim', undefined, 'nothing_to_approve');
@@ -330,13 +337,19 @@ export async function reviewClaim(ctx: HubContext, actor: AuthUser, id: string, 
         result = await ledger.grant(orgId, claim.program, id, requested, capFen);
       }
       if (result.outcome !== 'granted') {
-        throw conflict(`The ${claim.program} cap of ${formatYuan(capFen ?? 0)} for this organisation is used up; nothing remains to approve`, { capFen }, 'cap_exhausted');
+        throw conflict(`The ${claim.program} cap of ${formatYuan(capFen ?? 0)} for this organisation is used up; nothing remains to approve`, { capFen: capFen ?? 0 }, 'cap_exhausted');
       }
       const grant = result.grantFen;
       const line = grant < requested
         ? `核准：剩余上限不足，按 min(${formatYuan(requested)}, 剩余) 核准 ${formatYuan(grant)} — approved ${formatYuan(grant)}, limited by the remaining cap`
         : `核准 ${formatYuan(grant)}${grant < proposed ? `（低于建议 ${formatYuan(proposed)}）` : ''} — approved ${formatYuan(grant)}${grant < proposed ? ` (below the proposed ${formatYuan(proposed)})` : ''}`;
-      claim.set({ status: 'approved', approvedFen: grant, reviewedAt: now, reviewerId: actor.id, reviewNote: command.note ?? null, trace: [...claim.trace, line] });
+      const lineKey: TextKey = grant < requested
+        ? { key: 'trace.approved_limited', params: { requestedFen: requested, grantFen: grant } }
+        : grant < proposed ? { key: 'trace.approved_below', params: { grantFen: grant, proposedFen: proposed } } : { key: 'trace.approved', params: { grantFen: grant } };
+      claim.set({
+        status: 'approved', approvedFen: grant, reviewedAt: now, reviewerId: actor.id, reviewNote: command.note ?? null,
+        trace: [...claim.trace, line], traceKeys: [...(claim.traceKeys ?? []), lineKey],
+      });
       claim.history.push({ status: 'approved', at: now, by: actor.username, note: command.note ?? null, amountFen: grant });
       approvedEvent = { amountFen: grant, at: now, orgId, program: claim.program };
     } else {
@@ -425,7 +438,7 @@ export async function addEvidence(ctx: HubContext, actor: AuthUser, id: string, 
 }
 
 const MAX_EVIDENCE_PER_ITEM = 10;
-const tooManyFiles = () => conflict(`An item holds at most ${MAX_EVIDENCE_PER_ITEM} evidence files`, { max: MAX_EVIDENCE_PER_ITEM }, 'too_many_files');
+const tooManyFiles = () => conflict(`An item holds at most ${MAX_EVIDENCE_PER_ITEM} evidence files`, { maximum: MAX_EVIDENCE_PER_ITEM }, 'too_many_files');
 
 export async function removeEvidence(ctx: HubContext, actor: AuthUser, id: string, itemId: string, fileId: string) {
   return withClaimLock(ctx.redis, ctx.config.REDIS_PREFIX, id, async () => {

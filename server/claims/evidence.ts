@@ -55,8 +55,18 @@ export async function storeEvidence(uploadDir: string, file: Express.Multer.File
   // Write then rename, so a reader never sees half a file.
   await writeFile(`${target}.part`, file.buffer);
   await rename(`${target}.part`, target);
-  const filename = path.basename(file.originalname || 'evidence').replace(/[^\p{L}\p{N}._ -]/gu, '_').slice(0, 120) || 'evidence';
+  const filename = path.basename(multipartFilename(file.originalname || 'evidence')).replace(/[^\p{L}\p{N}._ -]/gu, '_').slice(0, 120) || 'evidence';
   return { fileId, sha256, filename, contentType, size: file.size };
+}
+
+/**
+ * Browsers send multipart file names as UTF-8 bytes, which busboy hands over as latin1 characters
+ * ("æ\u0094¶è´\u00ad…" for "收购…"). Re-read them as UTF-8 when they are valid UTF-8; keep them otherwise.
+ */
+export function multipartFilename(name: string): string {
+  if (![...name].every((ch) => ch.charCodeAt(0) < 256) || !/[\x80-\xff]/.test(name)) return name;
+  const decoded = Buffer.from(name, 'latin1').toString('utf8');
+  return decoded.includes('\uFFFD') ? name : decoded;
 }
 
 export function evidencePath(uploadDir: string, fileId: string): string {

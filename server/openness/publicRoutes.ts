@@ -54,13 +54,16 @@ export function registerPublicRoutes(routes: RouteTable): void {
     method: 'get', path: '/public/policies', summary: 'The published policy versions with effective dates: programmes, rates, caps, negative list, procedure',
     tags: ['public'], access: 'public',
     response: z.object({ items: z.array(z.object({ version: z.string(), effectiveFrom: z.string(), effectiveTo: z.string().nullable(), inForce: z.boolean(), document: z.record(z.unknown()) })) }),
-    handler: async () => {
+    handler: async ({ req }) => {
       const now = Date.now();
       const { items } = await listPolicies();
+      // The version the hub assesses claims under is the one in force, even when its stated period has passed
+      // (the county has not published a successor); otherwise the dated window decides.
+      const applied = (req.app.locals.ctx as { config?: { HUB_POLICY_VERSION?: string } } | undefined)?.config?.HUB_POLICY_VERSION;
       return {
         items: items.map((p) => ({
           ...p,
-          inForce: Date.parse(p.effectiveFrom) <= now && (!p.effectiveTo || now <= Date.parse(p.effectiveTo)),
+          inForce: applied ? p.version === applied : Date.parse(p.effectiveFrom) <= now && (!p.effectiveTo || now <= Date.parse(p.effectiveTo)),
         })),
       };
     },

@@ -7,8 +7,16 @@ export type ErrorCode =
   | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'too_many_requests'
   | 'service_unavailable' | 'internal';
 
-/** An error with an HTTP status and the contract's `{error: {code, message, details?}}` body. */
+/** Values a client needs to say an error in its own language (field names, amounts in fen, ISO times, ids). */
+export type ErrorParams = Record<string, string | number | boolean | null>;
+
+/**
+ * An error with an HTTP status and the contract's `{error: {code, message, details?}}` body, plus `params`
+ * beside them: `code` + `params` are stable and rendered per language by the client; `message` is English for logs.
+ */
 export class HttpError extends Error {
+  params?: ErrorParams;
+
   constructor(
     readonly status: number,
     readonly code: ErrorCode | string,
@@ -19,6 +27,12 @@ export class HttpError extends Error {
     super(message);
     this.name = 'HttpError';
   }
+}
+
+/** Attaches client-renderable parameters (e.g. `{field, reason}`) to an error; returns it for `throw`. */
+export function withParams<E extends HttpError>(err: E, params: ErrorParams): E {
+  err.params = { ...err.params, ...params };
+  return err;
 }
 
 export const badRequest = (message: string, details?: unknown) => new HttpError(400, 'bad_request', message, details);
@@ -36,9 +50,42 @@ export function validationError(error: ZodError, where: 'body' | 'query' | 'para
     code: issue.code,
   }));
   const first = issues[0];
-  const fieldName = first ? first.field.replace(/^(body|query|params|header)\./, '') || first.field : where;
+  const firstIssue = error.issues[0];
+  // An unknown key is "the field" itself, not its parent object.
+  const unknownKey = firstIssue?.code === 'unrecognized_keys' ? firstIssue.keys[0] : undefined;
+  const fieldName = unknownKey ?? (first ? first.field.replace(/^(body|query|params|header)\./, '') || first.field : where);
   const message = first ? `Invalid ${where === 'body' ? 'field' : where} "${fieldName}": ${first.message}` : `Invalid ${where}`;
-  return new HttpError(400, 'validation_failed', message, { issues });
+  return withParams(new HttpError(400, 'validation_failed', message, { issues }), {
+    field: fieldName, where, rule: firstIssue?.code ?? 'invalid', ...(firstIssue ? issueParams(firstIssue) : {}),
+  });
+}
+
+/** The numbers a client needs to explain a zod issue ("at most 200 characters"). */
+function issueParams(issue: ZodError['issues'][number]): ErrorParams {
+  switch (issue.code) {
+    case 'too_small': return { minimum: Number(issue.minimum), type: issue.type };
+    case 'too_big': return { maximum: Number(issue.maximum), type: issue.type };
+    case 'invalid_type': return { expected: String(issue.expected), received: String(issue.received) };
+    case 'invalid_string': return { validation: typeof issue.validation === 'string' ? issue.validation : 'format' };
+    default: return {};
+  }
+}
+
+const FIELD_IN_MESSAGE = /^Invalid (?:field|query|params|header) "([^"]+)"/;
+
+/** Parameters every error carries: explicit ones, else what its message and details already name. */
+export function errorParams(err: HttpError): ErrorParams {
+  const params: ErrorParams = {};
+  const named = FIELD_IN_MESSAGE.exec(err.message)?.[1];
+  if (named) params.field = named;
+  const details = err.details as Record<string, unknown> | undefined;
+  if (details && typeof details === 'object') {
+    if (Array.isArray(details.fields) && typeof details.fields[0] === 'string') params.field = details.fields[0];
+    for (const [key, value] of Object.entries(details)) {
+      if (['string', 'number', 'boolean'].includes(typeof value) && key !== 'issues') params[key] = value as string | number | boolean;
+    }
+  }
+  return { ...params, ...err.params };
 }
 
 /** Mongo duplicate-key errors become 409s naming the duplicated field. */
@@ -49,7 +96,10 @@ export function isDuplicateKeyError(err: unknown): err is { code: number; keyVal
 export function duplicateKeyToConflict(err: { keyValue?: Record<string, unknown>; message: string }, what = 'record'): HttpError {
   const fields = err.keyValue ? Object.keys(err.keyValue) : [];
   const named = fields.length ? fields.join(', ') : (/index: (\S+)/.exec(err.message)?.[1] ?? 'a unique field');
-  return conflict(`A ${what} with the same ${named} already exists`, { fields });
+  const value = fields[0] !== undefined ? err.keyValue?.[fields[0]] : undefined;
+  return withParams(conflict(`A ${what} with the same ${named} already exists`, { fields }), {
+    reason: 'duplicate', ...(fields[0] ? { field: fields[0] } : {}), ...(typeof value === 'string' || typeof value === 'number' ? { value } : {}),
+  });
 }
 
 const DATABASE_UNAVAILABLE = new Set([
@@ -92,8 +142,8 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     httpError = new HttpError(500, 'internal', 'Internal error; the hub logged it. Try again or tell the operator.');
   }
   if (httpError.headers) res.set(httpError.headers);
-  const body: { error: { code: string; message: string; details?: unknown } } = {
-    error: { code: httpError.code, message: httpError.message },
+  const body: { error: { code: string; message: string; details?: unknown; params: ErrorParams } } = {
+    error: { code: httpError.code, message: httpError.message, params: errorParams(httpError) },
   };
   if (httpError.details !== undefined) body.error.details = httpError.details;
   res.status(httpError.status).json(body);

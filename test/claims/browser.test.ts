@@ -28,8 +28,19 @@ describe('claims in the browser: file → assess → review → pay → disclosu
     await filerPage.waitForURL((url) => !url.pathname.startsWith('/login'));
     await filerPage.goto(`${baseUrl}/claims`);
     await filerPage.getByTestId('claim-program').selectOption('livestream_base');
-    await filerPage.getByTestId('claim-baseId').fill(baseId);
-    await filerPage.getByTestId('claim-items').fill(`equipment|直播设备|123456|3500${Date.now() % 1e6}|${unique('')}\nsalary|主播工资|5000|3501${Date.now() % 1e6}|${unique('')}`);
+    await filerPage.getByTestId('claim-baseId').selectOption(baseId);
+    // Items are typed in yuan, one row each, categories chosen by their Chinese names.
+    const rows: [string, string, string][] = [['equipment', '直播设备', '1,234.56'], ['salary', '主播工资', '50']];
+    for (const [i, [category, description, yuan]] of rows.entries()) {
+      if (i > 0) await filerPage.getByTestId('item-add').click();
+      await filerPage.getByTestId(`item-category-${i}`).selectOption(category);
+      await filerPage.getByTestId(`item-description-${i}`).fill(description);
+      await filerPage.getByTestId(`item-amount-${i}`).fill(yuan);
+      await filerPage.getByTestId(`item-invoiceCode-${i}`).fill(`350${i}${Date.now() % 1e6}`);
+      await filerPage.getByTestId(`item-invoiceNo-${i}`).fill(unique(''));
+    }
+    expect(await filerPage.getByTestId('item-amount-0-hint').innerText()).to.contain('壹仟贰佰叁拾肆元伍角陆分');
+    expect(await filerPage.getByTestId('claim-running-total').innerText()).to.contain('¥1,284.56');
     await filerPage.getByTestId('claim-form').locator('button[type=submit]').click();
     await filerPage.getByTestId('claim-detail').waitFor();
     const claimId = filerPage.url().split('/').pop()!;
@@ -52,14 +63,20 @@ describe('claims in the browser: file → assess → review → pay → disclosu
     await bureauPage.getByTestId(`open-claim-${claimId}`).click();
     await bureauPage.locator('img.evidence-thumb').first().waitFor();
     await bureauPage.getByTestId('review-decision').selectOption('approve');
-    await bureauPage.getByTestId('review-amount').fill('100000');
+    await bureauPage.getByTestId('review-amount').fill('1000');
     await bureauPage.getByTestId('review-note').fill('验收合格');
     await bureauPage.getByTestId('review-form').locator('button[type=submit]').click();
+    // The amount is confirmed in figures and in Chinese capitals before it is approved.
+    expect(await bureauPage.getByTestId('amount-confirm-figures').innerText()).to.equal('¥1,000.00');
+    expect(await bureauPage.getByTestId('amount-confirm-capital').innerText()).to.contain('壹仟元整');
+    await bureauPage.getByTestId('amount-confirm-ok').click();
     await bureauPage.getByTestId('claim-status').filter({ hasText: '已核准' }).waitFor();
     expect(await bureauPage.getByTestId('claim-approved').innerText()).to.equal('¥1,000.00');
-    await bureauPage.getByTestId('payment-voucher').fill(unique('PZ-'));
+    await bureauPage.getByTestId('payment-voucher').fill(`德财拨〔2020〕${Date.now() % 1e8}`);
     await bureauPage.getByTestId('payment-date').fill('2020-08-01');
     await bureauPage.getByTestId('payment-form').locator('button[type=submit]').click();
+    expect(await bureauPage.getByTestId('amount-confirm-capital').innerText()).to.contain('壹仟元整');
+    await bureauPage.getByTestId('amount-confirm-ok').click();
     await bureauPage.getByTestId('claim-status').filter({ hasText: '已拨付' }).waitFor();
     await screenshot(bureauPage, 'claims-paid-bureau');
 

@@ -270,7 +270,13 @@ describe('claims workflow over HTTP (real FerretDB, Redis and tally worker)', fu
       const csv = await api('GET', '/api/v1/exports/claims?format=csv', { token: cast.bureau.token });
       expect(csv.status).to.equal(200);
       expect(csv.headers.get('content-type')).to.contain('text/csv');
-      expect(String(csv.body)).to.contain('claimId 申报编号');
+      // Chinese headers, amounts in yuan, Beijing time; lang=en gives the English variant.
+      const header = String(csv.body).split('\r\n')[0]!;
+      expect(header).to.contain('申报编号').and.contain('申报金额（元）').and.contain('提交时间（北京时间）');
+      expect(String(csv.body)).to.match(/,\d+\.\d{2},/);
+      expect(String(csv.body)).to.not.match(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+      const en = await api('GET', '/api/v1/exports/claims?format=csv&lang=en', { token: cast.bureau.token });
+      expect(String(en.body).split('\r\n')[0]).to.contain('Claimed (yuan)').and.not.match(/[\u4e00-\u9fff]/);
       const { baseUrl } = await getTestHub();
       const xlsx = await fetch(`${baseUrl}/api/v1/exports/disbursements?format=xlsx`, { headers: { authorization: `Bearer ${cast.auditor.token}` } });
       expect(xlsx.status).to.equal(200);

@@ -114,13 +114,13 @@ describe('live selling in the browser (Chromium, fake camera, mediasoup)', funct
     const local = (d: Date, hour: number) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00`;
     await form.locator('input[name=startsAt]').fill(local(day, 19));
     await form.locator('input[name=endsAt]').fill(local(day, 21));
-    await form.locator('select[name=productIds]').selectOption(world.products[0]!.id);
+    await form.locator(`input[name=productIds][value="${world.products[0]!.id}"]`).check();
     await form.locator('button[type=submit]').click();
     await association.getByTestId(`studio-row-${world.studio.id}`).getByText(title).waitFor();
 
-    // The same slot again is refused with the hub's message.
+    // The same slot again is refused with the hub's message, in Chinese.
     await form.locator('button[type=submit]').click();
-    await association.getByTestId('session-form-status').getByText(/already booked/).waitFor();
+    await association.getByTestId('session-form-status').getByText(/直播间在 .* 已有排期/).waitFor();
 
     const sessions = (await (await fetch(`${baseUrl}/api/v1/sessions?studioId=${world.studio.id}`, { headers: { authorization: `Bearer ${world.cast.associationUser.token}` } })).json()) as { items: { id: string; title: string }[] };
     const booked = sessions.items.find((x) => x.title === title)!;

@@ -28,7 +28,9 @@ describe('openness: public pages data and bureau reports', function () {
     const policy = items.find((p: any) => p.version === 'dehua-2020');
     expect(policy.effectiveFrom).to.equal('2019-12-31T16:00:00.000Z');
     expect(policy.effectiveTo).to.equal('2022-12-31T15:59:59.999Z');
-    expect(policy.inForce).to.equal(Date.now() <= Date.parse(policy.effectiveTo));
+    // The version the hub assesses under is in force (issue 12: the only policy must not read 非现行).
+    expect(policy.inForce).to.equal(true);
+    expect(items.filter((p: any) => p.inForce)).to.have.length(1);
     expect(policy.document.programs.map((p: any) => p.code)).to.include.members(['livestream_base', 'poverty_procurement', 'brand_building', 'service_station', 'warehouse_rent']);
     expect(policy.document.negativeList).to.have.length.above(3);
   });

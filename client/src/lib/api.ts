@@ -1,7 +1,7 @@
 import { clearSession, currentSession } from './session.ts';
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown, readonly params: Record<string, string | number | boolean | null> = {}) {
     super(message);
   }
 }
@@ -23,8 +23,8 @@ export async function apiFetch<T = any>(method: string, path: string, body?: unk
       clearSession();
       window.dispatchEvent(new CustomEvent('hub:signed-out'));
     }
-    const error = (data as { error?: { code: string; message: string; details?: unknown } } | null)?.error;
-    throw new ApiError(res.status, error?.code ?? 'http_error', error?.message ?? `HTTP ${res.status}`, error?.details);
+    const error = (data as { error?: { code: string; message: string; details?: unknown; params?: Record<string, string | number | boolean | null> } } | null)?.error;
+    throw new ApiError(res.status, error?.code ?? 'http_error', error?.message ?? `HTTP ${res.status}`, error?.details, error?.params ?? {});
   }
   return data as T;
 }

@@ -1,4 +1,5 @@
 /** zh-CN first, English beside it. Pages register their own messages next to their code. */
+import { formatYuan } from '../../../config/money.ts';
 export type Locale = 'zh-CN' | 'en';
 type Messages = Record<string, string>;
 
@@ -35,11 +36,13 @@ export function onLocaleChange(listener: () => void): void {
 /** Integer fen as ¥1,234.56, never through floating-point arithmetic on the amount. */
 export function formatFen(fen: number | null | undefined): string {
   if (fen === null || fen === undefined) return '—';
-  const negative = fen < 0;
-  const abs = Math.abs(Math.trunc(fen));
-  const yuan = Math.floor(abs / 100).toLocaleString('en-US');
-  const cents = String(abs % 100).padStart(2, '0');
-  return `${negative ? '-' : ''}¥${yuan}.${cents}`;
+  return formatYuan(Math.trunc(fen));
+}
+
+/** The Beijing calendar date of an instant, without an invented time (filing dates, payment dates). */
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  return new Date(iso).toLocaleDateString(locale === 'en' ? 'en-CA' : 'zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
 }
 
 export function formatDateTime(iso: string | null | undefined): string {
@@ -54,6 +57,7 @@ registerMessages({
     'app.subtitle': '国家级电子商务进农村综合示范县',
     'nav.home': '工作台',
     'nav.logout': '退出登录',
+    'nav.menu': '菜单',
     'nav.language': 'English',
     'login.title': '登录',
     'login.username': '用户名',
@@ -80,6 +84,7 @@ registerMessages({
     'app.subtitle': 'National rural e-commerce demonstration county',
     'nav.home': 'Home',
     'nav.logout': 'Sign out',
+    'nav.menu': 'Menu',
     'nav.language': '中文',
     'login.title': 'Sign in',
     'login.username': 'Username',

@@ -36,6 +36,15 @@ export function renderShell(user: SessionUser | null, content: HTMLElement, navi
       ),
     ),
     h('div', { class: 'body' },
+      // On a phone the side menu folds into a button above the content.
+      navItems.length ? h('button', {
+        type: 'button', class: 'menu-toggle', 'data-testid': 'menu-toggle', 'aria-expanded': 'false',
+        onclick: (e: Event) => {
+          const nav = (e.currentTarget as HTMLElement).nextElementSibling as HTMLElement;
+          const open = nav.classList.toggle('open');
+          (e.currentTarget as HTMLElement).setAttribute('aria-expanded', String(open));
+        },
+      }, `☰ ${t('nav.menu')}`) : null,
       navItems.length ? h('nav', { class: 'sidenav' }, navItems.map((p) => link(p.path, t(p.nav!.labelKey)))) : null,
       h('main', { class: 'content' }, content),
     ),

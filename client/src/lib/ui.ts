@@ -1,6 +1,6 @@
 import { h, type Child } from './dom.ts';
 import { t } from './i18n.ts';
-import { ApiError } from './api.ts';
+import { errorText } from './errors.ts';
 
 export interface Column<T> {
   label: string;
@@ -12,7 +12,8 @@ export function table<T>(rows: T[], columns: Column<T>[], testid?: string): HTML
   if (!rows.length) return h('p', { class: 'empty', 'data-testid': testid }, t('common.empty'));
   return h('table', { class: 'table', 'data-testid': testid },
     h('thead', null, h('tr', null, columns.map((c) => h('th', null, c.label)))),
-    h('tbody', null, rows.map((row) => h('tr', null, columns.map((c) => h('td', null, c.value(row)))))),
+    // data-label lets a phone show each row as a card with its labels.
+    h('tbody', null, rows.map((row) => h('tr', null, columns.map((c) => h('td', c.label ? { 'data-label': c.label } : null, c.value(row)))))),
   );
 }
 
@@ -54,7 +55,7 @@ export function form(
         status.textContent = t('common.saved');
         status.classList.add('ok');
       } catch (err) {
-        status.textContent = err instanceof ApiError || err instanceof Error ? err.message : String(err);
+        status.textContent = errorText(err);
         status.classList.add('bad');
       } finally {
         button.disabled = false;

@@ -1,6 +1,6 @@
 import { h } from '../lib/dom.ts';
 import { registerPage } from '../lib/router.ts';
-import { formatDateTime, formatFen, registerMessages, t } from '../lib/i18n.ts';
+import { formatDateTime, formatFen, getLocale, registerMessages, t } from '../lib/i18n.ts';
 import { api } from '../lib/api.ts';
 import { card, page, table } from '../lib/ui.ts';
 
@@ -20,7 +20,7 @@ registerPage({
       h('a', { class: 'tile', 'data-testid': 'disclosure-csv-all', href: '/api/v1/public/disclosures.csv', download: 'disclosures.csv' }, t('disclosure.csv')));
     return page(t('disclosure.title'), 'disclosure-page', h('p', null, t('disclosure.intro')), links, card(t('disclosure.title'), table(items, [
       { label: t('disclosure.org'), value: (d) => d.org },
-      { label: t('disclosure.program'), value: (d) => `${d.programNameZh} ${d.programNameEn}` },
+      { label: t('disclosure.program'), value: (d) => (getLocale() === 'zh-CN' ? d.programNameZh : d.programNameEn) },
       { label: t('disclosure.amount'), value: (d) => formatFen(d.approvedFen) },
       { label: t('disclosure.date'), value: (d) => formatDateTime(d.approvedAt) },
       { label: t('disclosure.paid'), value: (d) => (d.paid ? '✔' : '') },

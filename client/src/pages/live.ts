@@ -1,6 +1,7 @@
 import { h, replace } from '../lib/dom.ts';
 import { registerPage } from '../lib/router.ts';
 import { formatFen, registerMessages, t } from '../lib/i18n.ts';
+import { errorText } from '../lib/errors.ts';
 import { api, ApiError } from '../lib/api.ts';
 import { currentSession } from '../lib/session.ts';
 import { ask, connectLive, subscribe, type ChatMessage, type JoinReply, type PinnedProduct } from './liveClient.ts';
@@ -43,7 +44,7 @@ registerPage({
       const bytes = await receiving.bytesReceived().catch(() => null);
       if (bytes === null) return;
       stats.dataset.bytes = String(bytes);
-      stats.textContent = `${Math.round(bytes / 1024)} KB`;
+      // Only a data attribute (tests and support read it); viewers see no byte counter.
     }, 1000);
     ctx.onLeave(() => {
       clearInterval(statsTimer);
@@ -58,7 +59,7 @@ registerPage({
     const unmute = h('button', { class: 'primary', 'data-testid': 'live-unmute', onclick: () => { video.muted = false; void video.play(); unmute.remove(); } }, t('live.unmute'));
     const notice = h('p', { class: 'notice', 'data-testid': 'live-notice' });
     const viewers = h('span', { 'data-testid': 'live-viewers', 'data-count': '0' });
-    const stats = h('small', { class: 'muted', 'data-testid': 'live-stats', 'data-bytes': '0' });
+    const stats = h('small', { class: 'muted', 'data-testid': 'live-stats', 'data-bytes': '0', hidden: true });
     const mode = h('span', { class: 'live-mode', 'data-testid': 'live-mode', 'data-mode': 'connecting' }, t('live.mode.connecting'));
     const setMode = (m: LiveMode) => {
       mode.dataset.mode = m;
@@ -115,7 +116,7 @@ registerPage({
           orderStatus.textContent = t('live.bought', { amount: formatFen(order.amountFen) });
           orderStatus.classList.add('ok');
         } catch (err) {
-          orderStatus.textContent = err instanceof Error ? err.message : String(err);
+          orderStatus.textContent = errorText(err);
           orderStatus.classList.add('bad');
         } finally {
           buy.disabled = false;
@@ -221,7 +222,7 @@ registerPage({
               chatInput.value = '';
               chatStatus.textContent = '';
             } catch (err) {
-              chatStatus.textContent = err instanceof Error ? err.message : String(err);
+              chatStatus.textContent = errorText(err);
             }
           },
         }, chatInput, h('button', { type: 'submit', 'data-testid': 'live-chat-send' }, t('live.send')))

@@ -8,10 +8,11 @@ export interface LiveError {
   code: string;
   message: string;
   details?: unknown;
+  params?: Record<string, string | number | boolean | null>;
 }
 
 export class LiveRequestError extends Error {
-  constructor(readonly code: string, message: string, readonly details?: unknown) {
+  constructor(readonly code: string, message: string, readonly details?: unknown, readonly params: Record<string, string | number | boolean | null> = {}) {
     super(message);
   }
 }
@@ -54,7 +55,7 @@ export function connectLive(sessionId?: string): Socket {
 /** Emits with an acknowledgement; rejects with the hub's error code and message. */
 export async function ask<T = any>(socket: Socket, event: string, payload: unknown = {}): Promise<T> {
   const reply = (await socket.timeout(15_000).emitWithAck(event, payload)) as { data?: T; error?: LiveError };
-  if (reply.error) throw new LiveRequestError(reply.error.code, reply.error.message, reply.error.details);
+  if (reply.error) throw new LiveRequestError(reply.error.code, reply.error.message, reply.error.details, reply.error.params ?? {});
   return reply.data as T;
 }
 

@@ -1,6 +1,7 @@
 import { h } from '../lib/dom.ts';
 import { registerPage } from '../lib/router.ts';
 import { t } from '../lib/i18n.ts';
+import { errorText } from '../lib/errors.ts';
 import { api, ApiError } from '../lib/api.ts';
 import { saveSession, type SessionUser } from '../lib/session.ts';
 
@@ -25,7 +26,8 @@ registerPage({
           saveSession(result.user, result.expiresIn);
           ctx.navigate(ctx.query.get('next') || '/home');
         } catch (err) {
-          status.textContent = t('login.failed', { message: err instanceof ApiError ? err.message : String(err) });
+          // On this form a 401 can only mean the name or password is wrong.
+          status.textContent = t('login.failed', { message: err instanceof ApiError && err.code === 'unauthenticated' ? t('error.invalid_credentials') : errorText(err) });
         }
       },
     },

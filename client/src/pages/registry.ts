@@ -1,6 +1,6 @@
 import { h } from '../lib/dom.ts';
 import { registerPage } from '../lib/router.ts';
-import { formatDateTime, registerMessages, t } from '../lib/i18n.ts';
+import { formatDate, formatDateTime, registerMessages, t } from '../lib/i18n.ts';
 import { api } from '../lib/api.ts';
 import { card, field, form, input, page, select, table } from '../lib/ui.ts';
 
@@ -179,13 +179,13 @@ registerPage({
       const { items } = await api.get<{ items: Base[] }>('/bases');
       list.replaceChildren(table(items, [
         { label: t('base.name'), value: (b) => b.name },
-        { label: t('base.filed'), value: (b) => (b.filed ? `${b.filingNo} · ${formatDateTime(b.filedAt)}` : t('base.notFiled')) },
+        { label: t('base.filed'), value: (b) => (b.filed ? `${b.filingNo} · ${formatDate(b.filedAt)}` : t('base.notFiled')) },
         ...(role === 'bureau'
           ? [{ label: t('base.file'), value: (b: Base) => (b.filed ? '✓' : form(`file-base-${b.id}`, [
               input('filingNo', { placeholder: t('base.filingNo'), required: true }),
               input('filedAt', { type: 'date', required: true }),
             ], t('base.file'), async (v) => {
-              await api.post(`/bases/${b.id}/filing`, { filingNo: v.filingNo, filedAt: v.filedAt });
+              await api.post(`/bases/${b.id}/filing`, { filingNo: v.filingNo, filedAt: `${v.filedAt}T00:00:00+08:00` });
               await load();
             })) }]
           : []),

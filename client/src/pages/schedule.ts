@@ -1,6 +1,7 @@
 import { h, replace } from '../lib/dom.ts';
 import { registerPage } from '../lib/router.ts';
-import { formatDateTime, formatFen, registerMessages, t } from '../lib/i18n.ts';
+import { formatDateTime, formatFen, getLocale, registerMessages, t } from '../lib/i18n.ts';
+import { fenFromYuan, yuanInput } from '../lib/money.ts';
 import { api } from '../lib/api.ts';
 import { card, field, form, input, page, select, table } from '../lib/ui.ts';
 import { connectLive } from './liveClient.ts';
@@ -43,7 +44,10 @@ function mondayOf(date: Date): Date {
   d.setDate(d.getDate() - ((d.getDay() + 6) % 7));
   return d;
 }
-const hhmm = (iso: string) => new Date(iso).toTimeString().slice(0, 5);
+const hhmm = (iso: string) => new Date(iso).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'Asia/Shanghai' });
+const md = (iso: string) => new Date(iso).toLocaleDateString('zh-CN', { month: 'numeric', day: 'numeric', timeZone: 'Asia/Shanghai' });
+/** "19:00–21:00", or with the end's date when it ends on another day: "23:00–12/3 01:00". */
+const span = (s: { startsAt: string; endsAt: string }) => `${hhmm(s.startsAt)}–${md(s.endsAt) !== md(s.startsAt) ? `${md(s.endsAt)} ` : ''}${hhmm(s.endsAt)}`;
 const toIso = (local: string) => new Date(local).toISOString();
 
 registerPage({
@@ -60,27 +64,28 @@ registerPage({
     const hosts = role === 'association' ? (await api.get<{ items: { id: string; username: string; displayName: string | null }[] }>('/users?role=host')).items : [];
     const hostName = new Map(hosts.map((x) => [x.id, x.displayName ?? x.username]));
 
+    const dayLabel = (d: Date) => d.toLocaleDateString(getLocale(), { weekday: 'short', month: 'numeric', day: 'numeric' });
     const load = async () => {
       const from = weekStart;
       const to = new Date(weekStart.getTime() + 7 * DAY);
-      weekLabel.textContent = `${from.toLocaleDateString()} – ${new Date(to.getTime() - DAY).toLocaleDateString()}`;
+      weekLabel.textContent = `${from.toLocaleDateString(getLocale())} – ${new Date(to.getTime() - DAY).toLocaleDateString(getLocale())}`;
       const { items } = await api.get<{ items: Session[] }>(`/sessions?from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`);
       const days = Array.from({ length: 7 }, (_, i) => new Date(from.getTime() + i * DAY));
       const rows = role === 'host' ? [...new Set(items.map((s) => s.studioId))].map((id) => studios.find((s) => s.id === id) ?? { id, baseId: '', name: id }) : studios;
       if (!rows.length) return replace(grid, h('p', { class: 'empty' }, t('schedule.noStudios')));
       const sessionBlock = (s: Session) => h('div', { class: `slot slot-${s.status}`, 'data-testid': `slot-${s.id}` },
-        h('div', null, `${hhmm(s.startsAt)}–${hhmm(s.endsAt)} `, h('strong', null, s.title)),
+        h('div', null, h('time', { datetime: s.startsAt }, `${md(s.startsAt)} ${span(s)}`), ' ', h('strong', null, s.title)),
         h('div', { class: 'muted' }, t(`schedule.status.${s.status}`), hostName.get(s.hostUserId) ? ` · ${hostName.get(s.hostUserId)}` : '',
           s.status === 'ended' ? ` · ${t('schedule.sales')} ${formatFen(s.gmvFen)} · ${t('schedule.peak')} ${s.peakViewers}` : ''),
         role === 'host' && (s.status === 'scheduled' || s.status === 'live')
           ? h('a', { href: `/studio/${s.id}`, onclick: (e: Event) => { e.preventDefault(); ctx.navigate(`/studio/${s.id}`); } }, t('schedule.enter'))
-          : s.status === 'live' ? h('a', { href: `/live/${s.id}`, target: '_blank' }, t('schedule.watch')) : null,
+          : s.status === 'live' || s.status === 'scheduled' ? h('a', { href: `/live/${s.id}`, target: '_blank', 'data-testid': `watch-${s.id}` }, t('schedule.watch')) : null,
         s.status === 'ended' ? h('a', { href: `/replay/${s.id}`, 'data-testid': `replay-link-${s.id}` }, t('schedule.replay')) : null,
         role === 'association' && s.status === 'scheduled' ? moveAndCancel(s) : null);
       replace(grid, h('table', { class: 'table calendar' },
-        h('thead', null, h('tr', null, h('th', null, t('schedule.studio')), days.map((d) => h('th', null, d.toLocaleDateString(undefined, { weekday: 'short', month: 'numeric', day: 'numeric' }))))),
+        h('thead', null, h('tr', null, h('th', null, t('schedule.studio')), days.map((d) => h('th', null, dayLabel(d))))),
         h('tbody', null, rows.map((studio) => h('tr', { 'data-testid': `studio-row-${studio.id}` }, h('th', null, studio.name),
-          days.map((d) => h('td', null, items
+          days.map((d) => h('td', { 'data-label': dayLabel(d) }, items
             .filter((s) => s.studioId === studio.id && new Date(s.startsAt) >= d && new Date(s.startsAt).getTime() < d.getTime() + DAY)
             .map(sessionBlock))))))));
     };
@@ -122,9 +127,12 @@ registerPage({
           field(t('schedule.sessionTitle'), input('title', { required: true, maxlength: 120 })),
           field(t('schedule.startsAt'), input('startsAt', { type: 'datetime-local', required: true })),
           field(t('schedule.endsAt'), input('endsAt', { type: 'datetime-local', required: true })),
-          field(t('schedule.products'), select('productIds', products.map((p): [string, string] => [p.id, `${p.name} · ${formatFen(p.priceFen)}`]), { multiple: true, size: 5 })),
+          field(t('schedule.products'), products.length
+            ? h('ul', { class: 'checklist', 'data-testid': 'session-products' }, products.map((p) => h('li', null,
+              h('label', null, h('input', { type: 'checkbox', name: 'productIds', value: p.id }), ` ${p.name} · ${formatFen(p.priceFen)}`))))
+            : h('p', { class: 'empty' }, t('common.empty'))),
         ], t('schedule.book'), async (v, f) => {
-          const chosen = [...(f.elements.namedItem('productIds') as HTMLSelectElement).selectedOptions].map((o) => o.value);
+          const chosen = [...f.querySelectorAll<HTMLInputElement>('input[name=productIds]:checked')].map((o) => o.value);
           await api.post('/sessions', { studioId: v.studioId, hostUserId: v.hostUserId, title: v.title, startsAt: toIso(v.startsAt!), endsAt: toIso(v.endsAt!), productIds: chosen });
           weekStart = mondayOf(new Date(v.startsAt!));
           await load();
@@ -165,13 +173,11 @@ registerPage({
       ? card(t('common.create'), form('product-form', [
           field(t('products.name'), input('name', { required: true, maxlength: 120 })),
           field(t('products.category'), select('category', ['ceramic', 'farm', 'forest', 'other'].map((c): [string, string] => [c, t(`products.category.${c}`)]))),
-          field(t('products.price'), input('price', { type: 'number', min: '0.01', step: '0.01', required: true })),
+          field(t('products.price'), yuanInput('price', { required: true, 'data-testid': 'product-price' })),
           field(t('products.stock'), input('stock', { type: 'number', min: '0', step: '1', required: true })),
           field(t('products.household'), input('householdRegistryNo')),
         ], t('common.create'), async (v, f) => {
-          // Yuan typed with up to two decimals becomes integer fen without floating-point arithmetic.
-          const [yuan, cents = ''] = v.price!.split('.');
-          const priceFen = Number(yuan) * 100 + Number(cents.padEnd(2, '0').slice(0, 2));
+          const priceFen = fenFromYuan(v.price ?? '', t('products.price'));
           await api.post('/products', { name: v.name, category: v.category, priceFen, stock: Number(v.stock), ...(v.householdRegistryNo ? { householdRegistryNo: v.householdRegistryNo } : {}) });
           f.reset();
           await load();

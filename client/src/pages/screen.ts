@@ -12,6 +12,7 @@ import type * as ComponentTypes from 'echarts/types/dist/components';
 import type * as RendererTypes from 'echarts/types/dist/renderers';
 import { io, type Socket } from 'socket.io-client';
 import './openness.css';
+import { fenToWanYuan } from '../../../config/money.ts';
 import { h } from '../lib/dom.ts';
 import { registerPage } from '../lib/router.ts';
 import { registerMessages, t } from '../lib/i18n.ts';
@@ -72,9 +73,14 @@ type Push =
   | { kind: 'reload'; version: number };
 
 /** Big money reads best in 万元 (10,000 yuan) with two decimals; integer arithmetic until display. */
+/** Fen in 万元, truncated, by digit shifting (no float): 123456789 → "123.45"; big values lose the decimals. */
 function wan(fen: number): string {
-  return (Math.floor(fen / 10000) / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const value = fenToWanYuan(Math.max(0, Math.trunc(fen)), fen >= 1e10 ? 0 : 2);
+  const [whole, frac] = value.split('.');
+  return `${whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${frac ? `.${frac}` : ''}`;
 }
+/** A money axis in 万元 that spans at least ¥10,000 so an all-zero series is not a column of "0.00". */
+const wanAxis = { name: '万元', nameTextStyle: { color: '#c7d2e6', fontSize: 16 }, min: 0, max: (v: { max: number }) => Math.max(v.max, 1_000_000) };
 const yuan = (fen: number) => Math.floor(fen / 100);
 const count = (n: number) => n.toLocaleString('zh-CN');
 
@@ -171,7 +177,7 @@ registerPage({
     };
     const hbar = (id: keyof typeof panels, rows: Ranked[]) =>
       setChart(id, rows.length, {
-        xAxis: { type: 'value', ...axis, axisLabel: { ...axis.axisLabel, formatter: (v: number) => wan(v) } },
+        xAxis: { type: 'value', ...axis, ...wanAxis, axisLabel: { ...axis.axisLabel, formatter: (v: number) => wan(v) } },
         yAxis: { type: 'category', inverse: true, data: rows.map((r) => (r.live ? `● ${r.label}` : r.label)), ...axis },
         series: [{ type: 'bar', data: rows.map((r) => r.fen), label: { show: true, position: 'right', color: TEXT, fontSize: 16, formatter: (p: { value: unknown }) => wan(Number(p.value)) } }],
       });
@@ -203,7 +209,7 @@ registerPage({
       setChart('subsidies', s.subsidies.length, {
         legend: { top: 0, textStyle: { color: TEXT, fontSize: 16 } },
         xAxis: { type: 'category', data: s.subsidies.map((p) => p.nameZh), ...axis, axisLabel: { ...axis.axisLabel, interval: 0, fontSize: 14, width: 80, overflow: 'break' } },
-        yAxis: { type: 'value', ...axis, axisLabel: { ...axis.axisLabel, formatter: (v: number) => wan(v) } },
+        yAxis: { type: 'value', ...axis, ...wanAxis, axisLabel: { ...axis.axisLabel, formatter: (v: number) => wan(v) } },
         tooltip: { trigger: 'axis' },
         series: [
           { type: 'bar', name: t('screen.approved'), data: s.subsidies.map((p) => p.approvedFen) },
@@ -213,7 +219,7 @@ registerPage({
       setChart('budget', s.budget.length, {
         legend: { top: 0, textStyle: { color: TEXT, fontSize: 16 } },
         xAxis: { type: 'category', data: s.budget.map((b) => b.nameZh), ...axis, axisLabel: { ...axis.axisLabel, interval: 0, fontSize: 13, width: 72, overflow: 'break' } },
-        yAxis: { type: 'value', ...axis, axisLabel: { ...axis.axisLabel, formatter: (v: number) => wan(v) } },
+        yAxis: { type: 'value', ...axis, ...wanAxis, axisLabel: { ...axis.axisLabel, formatter: (v: number) => wan(v) } },
         series: [
           { type: 'bar', name: t('screen.allocated'), data: s.budget.map((b) => b.allocatedFen) },
           { type: 'bar', name: t('screen.approved'), data: s.budget.map((b) => b.approvedFen) },

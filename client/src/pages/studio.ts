@@ -1,6 +1,7 @@
 import { h, replace } from '../lib/dom.ts';
 import { registerPage } from '../lib/router.ts';
 import { formatDateTime, formatFen, registerMessages, t } from '../lib/i18n.ts';
+import { errorText } from '../lib/errors.ts';
 import { card, page } from '../lib/ui.ts';
 import { api } from '../lib/api.ts';
 import { ask, connectLive, publish, type ChatMessage, type JoinReply, type PinnedProduct } from './liveClient.ts';
@@ -51,7 +52,7 @@ registerPage({
     const end = h('button', { class: 'danger', 'data-testid': 'studio-end' }, t('studio.end'));
 
     const show = (err: unknown) => {
-      message.textContent = err instanceof Error ? err.message : String(err);
+      message.textContent = errorText(err);
       message.className = 'form-status bad';
     };
     const setStatus = (s: string) => {

@@ -2,7 +2,8 @@
 import './openness.css';
 import { h } from '../lib/dom.ts';
 import { registerPage } from '../lib/router.ts';
-import { formatDateTime, registerMessages, t } from '../lib/i18n.ts';
+import { formatDate, formatDateTime, registerMessages, t } from '../lib/i18n.ts';
+import { evidencePicker } from '../lib/evidencePicker.ts';
 import { api, ApiError } from '../lib/api.ts';
 import { card, field, form, input, page, select, table } from '../lib/ui.ts';
 
@@ -16,6 +17,9 @@ registerMessages({
     'trace.quantity': '批次数量', 'trace.saleWindow': '销售期', 'trace.startsAt': '开播时间', 'trace.noSteps': '未登记生产流通环节', 'trace.sold': '售出', 'trace.category': '类别',
     'trace.stage.origin': '产地', 'trace.stage.production': '生产', 'trace.stage.firing': '烧制', 'trace.stage.harvest': '采收', 'trace.stage.processing': '加工',
     'trace.stage.inspection': '检验', 'trace.stage.packing': '包装', 'trace.stage.warehousing': '仓储', 'trace.stage.shipping': '发运', 'trace.stage.other': '其他',
+    'trace.stage.clay_source': '瓷土来源', 'trace.stage.forming': '成型', 'trace.stage.glazing': '施釉', 'trace.stage.planting': '种植',
+    'trace.responsible': '责任人', 'trace.place': '地点', 'trace.date': '日期', 'trace.note': '说明', 'trace.photos': '照片', 'trace.end': '直播销售',
+    'batches.steps': '生产流通环节', 'batches.addStep': '登记环节', 'batches.stepSaved': '已登记', 'batches.stepsOf': '批次 {code} 的环节',
     'category.ceramic': '陶瓷', 'category.farm': '农产品', 'category.forest': '林产品', 'category.other': '其他',
     'batches.title': '批次与溯源码', 'batches.product': '选择产品', 'batches.record': '登记批次', 'batches.qr': '二维码', 'batches.open': '打开溯源页',
     'batches.noProducts': '请先上架产品', 'session.status.scheduled': '预告', 'session.status.live': '直播中', 'session.status.ended': '已结束', 'session.status.cancelled': '已取消',
@@ -29,13 +33,28 @@ registerMessages({
     'trace.quantity': 'Batch size', 'trace.saleWindow': 'Sale window', 'trace.startsAt': 'Started', 'trace.noSteps': 'No steps recorded', 'trace.sold': 'Sold', 'trace.category': 'Category',
     'trace.stage.origin': 'Origin', 'trace.stage.production': 'Production', 'trace.stage.firing': 'Firing', 'trace.stage.harvest': 'Harvest', 'trace.stage.processing': 'Processing',
     'trace.stage.inspection': 'Inspection', 'trace.stage.packing': 'Packing', 'trace.stage.warehousing': 'Warehousing', 'trace.stage.shipping': 'Shipping', 'trace.stage.other': 'Other',
+    'trace.stage.clay_source': 'Clay source', 'trace.stage.forming': 'Forming', 'trace.stage.glazing': 'Glazing', 'trace.stage.planting': 'Planting',
+    'trace.responsible': 'Responsible', 'trace.place': 'Place', 'trace.date': 'Date', 'trace.note': 'Note', 'trace.photos': 'Photos', 'trace.end': 'Sold live',
+    'batches.steps': 'Production and distribution steps', 'batches.addStep': 'Record a step', 'batches.stepSaved': 'Recorded', 'batches.stepsOf': 'Steps of batch {code}',
     'category.ceramic': 'Ceramics', 'category.farm': 'Farm product', 'category.forest': 'Forest product', 'category.other': 'Other',
     'batches.title': 'Batches and trace codes', 'batches.product': 'Product', 'batches.record': 'Record a batch', 'batches.qr': 'QR code', 'batches.open': 'Open trace page',
     'batches.noProducts': 'List a product first', 'session.status.scheduled': 'Scheduled', 'session.status.live': 'Live', 'session.status.ended': 'Ended', 'session.status.cancelled': 'Cancelled',
   },
 });
 
-interface Step { stage: string; at: string; place: string | null; note: string | null }
+interface Step { id?: string | null; stage: string; at: string; place: string | null; note: string | null; responsible?: string | null; photos?: { fileId: string; filename: string; url: string }[] }
+
+/** The steps each kind of batch goes through, in order (the form offers these first). */
+const CERAMIC_STAGES = ['clay_source', 'forming', 'firing', 'glazing', 'inspection', 'packing', 'warehousing', 'shipping', 'other'];
+const FARM_STAGES = ['planting', 'harvest', 'processing', 'inspection', 'packing', 'warehousing', 'shipping', 'other'];
+
+function stepTimeline(steps: Step[], testid: string): HTMLElement {
+  return h('ol', { class: 'timeline trace-chain', 'data-testid': testid }, steps.map((s) => h('li', { class: 'timeline-step' },
+    h('div', { class: 'timeline-head' }, h('strong', null, t(`trace.stage.${s.stage}`)), ' ', h('time', null, formatDate(s.at))),
+    h('div', null, [s.place ? `${t('trace.place')}：${s.place}` : '', s.responsible ? `${t('trace.responsible')}：${s.responsible}` : ''].filter(Boolean).join(' · ')),
+    s.note ? h('div', { class: 'timeline-note' }, s.note) : null,
+    s.photos?.length ? h('div', { class: 'timeline-photos' }, s.photos.map((p) => h('a', { href: p.url, target: '_blank', rel: 'noopener' }, h('img', { src: p.url, alt: p.filename, loading: 'lazy' })))) : null)));
+}
 interface Trace {
   code: string;
   product: { name: string; category: string; brand: string | null; township: string | null } | null;
@@ -71,8 +90,7 @@ registerPage({
           [t('trace.cooperative'), o.cooperative], [t('trace.township'), o.township], [t('trace.village'), o.village],
           [t('trace.harvestDate'), o.harvestDate], [t('trace.inspection'), o.inspection],
         ]);
-    const chain = !trace.steps.length ? h('p', { class: 'empty', 'data-testid': 'trace-steps' }, t('trace.noSteps')) : h('ol', { class: 'trace-chain', 'data-testid': 'trace-steps' },
-      trace.steps.map((s) => h('li', null, h('strong', null, t(`trace.stage.${s.stage}`)), ' ', formatDateTime(s.at), s.place ? ` · ${s.place}` : '', s.note ? ` · ${s.note}` : '')));
+    const chain = !trace.steps.length ? h('p', { class: 'empty', 'data-testid': 'trace-steps' }, t('trace.noSteps')) : stepTimeline(trace.steps, 'trace-steps');
     const sessions = trace.sessions.length
       ? table(trace.sessions, [
           { label: t('trace.sessions'), value: (s) => s.title },
@@ -90,13 +108,44 @@ registerPage({
       ])),
       card(t('trace.origin'), origin),
       card(t('trace.steps'), chain),
-      card(t('trace.sessions'), sessions),
+      card(t('trace.end'), sessions),
     );
   },
 });
 
 interface Product { id: string; name: string; category: string }
-interface Batch { id: string; code: string; traceUrl: string; kind: string; createdAt: string; saleFrom: string }
+interface Batch { id: string; code: string; traceUrl: string; kind: string; createdAt: string; saleFrom: string; steps: Step[] }
+
+/** Recording a step from a phone: the stage, the day, where, who, a note and photos taken there and then. */
+function stepForm(batch: Batch, reload: () => Promise<void>): HTMLElement {
+  const stages = batch.kind === 'ceramic' ? CERAMIC_STAGES : FARM_STAGES;
+  const next = stages.find((st) => !batch.steps.some((s) => s.stage === st)) ?? stages[0]!;
+  const stage = select('stage', stages.map((st): [string, string] => [st, t(`trace.stage.${st}`)]), { 'data-testid': `step-stage-${batch.id}` });
+  stage.value = next;
+  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const photos = evidencePicker(`step-photos-${batch.id}`, { imagesOnly: true });
+  return form(`step-form-${batch.id}`, [
+    field(t('batches.addStep'), stage),
+    field(t('trace.date'), input('at', { type: 'date', required: true, value: today, 'data-testid': `step-date-${batch.id}` })),
+    field(t('trace.place'), input('place', { required: true, 'data-testid': `step-place-${batch.id}` })),
+    field(t('trace.responsible'), input('responsible', { required: true, 'data-testid': `step-responsible-${batch.id}` })),
+    field(t('trace.note'), input('note', { 'data-testid': `step-note-${batch.id}` })),
+    field(t('trace.photos'), photos.el),
+  ], t('batches.addStep'), async (v) => {
+    const saved = await api.post<{ steps: Step[] }>(`/batches/${batch.id}/steps`, {
+      stage: stage.value, at: `${v.at}T12:00:00+08:00`, place: v.place, responsible: v.responsible, ...(v.note ? { note: v.note } : {}),
+    });
+    const step = [...saved.steps].reverse().find((s) => s.stage === stage.value && s.place === v.place?.trim());
+    if (step?.id) {
+      for (const file of photos.files()) {
+        const body = new FormData();
+        body.append('file', file, file.name);
+        await api.post(`/batches/${batch.id}/steps/${step.id}/photos`, body);
+      }
+    }
+    await reload();
+  });
+}
 
 registerPage({
   path: '/batches', titleKey: 'batches.title', access: ['enterprise'],
@@ -117,7 +166,11 @@ registerPage({
         { label: t('batches.qr'), value: (b) => h('img', { src: `/api/v1/batches/${b.code}/qr.svg`, alt: b.code, width: 96, height: 96 }) },
         { label: t('batches.open'), value: (b) => h('a', { href: b.traceUrl, target: '_blank', rel: 'noopener' }, b.traceUrl) },
         { label: t('common.createdAt'), value: (b) => formatDateTime(b.createdAt) },
-      ], 'batches-table'));
+      ], 'batches-table'),
+      ...items.slice(0, 5).map((b) => h('details', { class: 'card batch-steps', open: b === items[0], 'data-testid': `batch-steps-${b.id}` },
+        h('summary', null, t('batches.stepsOf', { code: b.code })),
+        b.steps.length ? stepTimeline(b.steps, `batch-timeline-${b.id}`) : h('p', { class: 'empty' }, t('trace.noSteps')),
+        stepForm(b, load))));
     };
     await load();
     const ceramic = chosen.category === 'ceramic';

@@ -167,12 +167,13 @@ export async function assessClaim(ctx: HubContext, data: AssessJobData): Promise
       const item = claim.items[i]!;
       item.eligible = d.eligible;
       item.reason = d.reason;
+      item.reasonKey = d.reasonKey;
       item.duplicateOf = d.duplicateOf;
     });
     const now = new Date();
     claim.set({
       status: 'assessed', policyVersion: policy.version, claimedFen: decision.claimedFen, eligibleFen: decision.eligibleFen,
-      proposedFen: decision.proposedFen, trace: decision.trace, assessedAt: now,
+      proposedFen: decision.proposedFen, trace: decision.trace, traceKeys: decision.traceKeys, assessedAt: now,
     });
     claim.history.push({ status: 'assessed', at: now, by: TALLY_ACTOR.username, note: data.reason === 'submit' ? null : `re-assessed (${data.reason})`, amountFen: decision.proposedFen });
     await saveClaimAudited(ctx, claim, {

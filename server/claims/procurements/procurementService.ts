@@ -1,5 +1,6 @@
 import { ProcurementModel, type Procurement } from './procurement.model.ts';
 import { OrgModel } from '../../registry/orgs/org.model.ts';
+import { HouseholdModel } from '../../registry/households/household.model.ts';
 import { appendAudit } from '../../platform/audit/auditLog.ts';
 import { forbidden } from '../../platform/errors.ts';
 import { READ_ALL_ROLES, type AuthUser } from '../../platform/auth/roles.ts';
@@ -36,7 +37,14 @@ export async function recordProcurement(actor: AuthUser, command: RecordProcurem
   const record = await ProcurementModel.create({ ...command, enterpriseId: org._id, createdBy: actor.id });
   const dto = procurementDto(record.toObject());
   await appendAudit({ actor, action: 'procurement.record', target: { type: 'procurement', id: dto.id }, after: dto });
-  return dto;
+  // Said now, not only at assessment: the enterprise can still ask the bureau to register the household.
+  const household = await HouseholdModel.findOne({ registryNo: command.householdRegistryNo }).lean();
+  const warnings: { code: string; params: Record<string, string> }[] = [];
+  if (!household) warnings.push({ code: 'household_not_registered', params: { registryNo: command.householdRegistryNo } });
+  else if (household.registeredFrom && household.registeredFrom.getTime() > command.purchasedAt.getTime()) {
+    warnings.push({ code: 'household_registered_later', params: { registryNo: command.householdRegistryNo, registeredFrom: household.registeredFrom.toISOString().slice(0, 10) } });
+  }
+  return { ...dto, warnings };
 }
 
 export async function listProcurements(actor: AuthUser, filter: { enterpriseId?: string; limit: number; offset: number }) {

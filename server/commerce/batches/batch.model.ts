@@ -1,6 +1,10 @@
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
 
-export const BATCH_STEP_STAGES = ['origin', 'production', 'firing', 'harvest', 'processing', 'inspection', 'packing', 'warehousing', 'shipping', 'other'] as const;
+export const BATCH_STEP_STAGES = [
+  'origin', 'production', 'firing', 'harvest', 'processing', 'inspection', 'packing', 'warehousing', 'shipping', 'other',
+  // Recorded as they happen: ceramics clay source → forming → firing → glazing; farm planting → harvest.
+  'clay_source', 'forming', 'glazing', 'planting',
+] as const;
 
 const stepSchema = new Schema(
   {
@@ -8,6 +12,10 @@ const stepSchema = new Schema(
     at: { type: Date, required: true },
     place: { type: String, default: null },
     note: { type: String, default: null },
+    /** Steps recorded one by one carry an id, the person responsible and photos. */
+    id: { type: String, default: null },
+    responsible: { type: String, default: null },
+    photos: { type: [new Schema({ fileId: String, filename: String, contentType: String, size: Number }, { _id: false })], default: [] },
   },
   { _id: false },
 );

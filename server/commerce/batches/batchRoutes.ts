@@ -6,6 +6,7 @@ import { idParams, isoDate, isoDateTime, text } from '../../platform/http/schema
 import { PUBLIC_BRANDS, TOWNSHIPS } from '../../../config/places.ts';
 import { BATCH_STEP_STAGES } from './batch.model.ts';
 import { batchQr, createBatch, listBatches, publicTrace } from './batchService.ts';
+import { registerBatchStepRoutes } from './batchSteps.ts';
 
 const CERAMIC_MARKS = PUBLIC_BRANDS.filter((b) => b.startsWith('德化'));
 
@@ -44,7 +45,7 @@ const CreateBatchBody = z
   .refine((b) => !b.saleFrom || !b.saleTo || b.saleTo >= b.saleFrom, { message: 'must not be before saleFrom', path: ['saleTo'] })
   .openapi('CreateBatch');
 
-const Step = z.object({ stage: z.string(), at: z.string(), place: z.string().nullable(), note: z.string().nullable() });
+const Step = z.object({ stage: z.string(), at: z.string(), place: z.string().nullable(), note: z.string().nullable() }).passthrough();
 export const BatchResponse = z
   .object({
     id: z.string(), code: z.string(), traceUrl: z.string(), productId: z.string(), kind: z.enum(['ceramic', 'farm']),
@@ -96,4 +97,5 @@ export function registerBatchRoutes(routes: RouteTable): void {
     access: 'public', params: CodeParams, response: TraceResponse,
     handler: ({ params }) => publicTrace(params.code),
   });
+  registerBatchStepRoutes(routes);
 }

@@ -1,5 +1,6 @@
 import QRCode from 'qrcode';
 import mongoose from 'mongoose';
+import { stepDto } from './batchSteps.ts';
 import { BatchModel, type Batch, type BATCH_STEP_STAGES } from './batch.model.ts';
 import { newTraceCode, normaliseTraceCode } from './traceCode.ts';
 import { ProductModel } from '../products/product.model.ts';
@@ -32,7 +33,7 @@ export function batchDto(b: Batch & { _id: unknown }, traceUrl: string) {
     kind: b.kind,
     ceramic: b.ceramic ? { ...b.ceramic, firingDate: day(b.ceramic.firingDate) } : null,
     farm: b.farm ? { ...b.farm, harvestDate: day(b.farm.harvestDate) } : null,
-    steps: b.steps.map((s) => ({ stage: s.stage, at: s.at.toISOString(), place: s.place ?? null, note: s.note ?? null })),
+    steps: b.steps.map((s) => stepDto(s, b.code)),
     quantity: b.quantity ?? null,
     saleFrom: b.saleFrom.toISOString(),
     saleTo: b.saleTo ? b.saleTo.toISOString() : null,
@@ -156,7 +157,7 @@ export async function publicTrace(input: string) {
       : null,
     enterprise: enterprise ? { name: enterprise.name } : null,
     origin,
-    steps: batch.steps.map((s) => ({ stage: s.stage, at: s.at.toISOString(), place: s.place ?? null, note: s.note ?? null })),
+    steps: batch.steps.map((s) => stepDto(s, batch.code)),
     quantity: batch.quantity ?? null,
     saleWindow: { from: batch.saleFrom.toISOString(), to: batch.saleTo ? batch.saleTo.toISOString() : null },
     sessions: sessions

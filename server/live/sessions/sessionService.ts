@@ -13,7 +13,7 @@ import { cancelReminder, scheduleReminder } from './reminders.ts';
 import { markSessionStatus, pinnedKey } from './liveState.ts';
 import { notifySubscribers } from '../../commerce/live/viewerReminders.ts';
 import { appendAudit } from '../../platform/audit/auditLog.ts';
-import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
+import { badRequest, conflict, forbidden, notFound, withParams } from '../../platform/errors.ts';
 import { hubEvents } from '../../platform/events.ts';
 import type { AuthUser } from '../../platform/auth/roles.ts';
 import type { HubContext } from '../../platform/context.ts';
@@ -95,11 +95,11 @@ async function findOverlap(c: { studioId: string; hostUserId: string; startsAt: 
 
 function overlapConflict(c: { studioId: string }, other: SessionRecord) {
   const what = String(other.studioId) === c.studioId ? 'studio' : 'host';
-  return conflict(
+  return withParams(conflict(
     `The ${what} is already booked from ${other.startsAt.toISOString()} to ${other.endsAt.toISOString()} (“${other.title}”)`,
     { conflictingSessionId: String(other._id), resource: what },
     'double_booked',
-  );
+  ), { startsAt: other.startsAt.toISOString(), endsAt: other.endsAt.toISOString(), title: other.title });
 }
 
 /** Locks for every studio and host whose bookings a change touches, so check-then-write is atomic across processes. */

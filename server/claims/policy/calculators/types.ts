@@ -1,4 +1,5 @@
 import type { ItemCategory, NegativeListEntry, PolicyDocument, ProgramRule } from '../../../../config/policies/types.ts';
+import type { TextKey } from '../../../../config/claimTexts.ts';
 
 /**
  * Pure calculators: (claim, history, policy) -> decision + trace. They read no database; the tally
@@ -44,6 +45,8 @@ export interface CalcClaim {
 export interface ItemDecision {
   eligible: boolean;
   reason: string | null;
+  /** The reason as a key with parameters, rendered per language by the reader. */
+  reasonKey: TextKey | null;
   duplicateOf: string | null;
 }
 
@@ -59,7 +62,12 @@ export interface Decision {
   remainingBeforeFen: number | null;
   proposedFen: number;
   trace: string[];
+  /** The same lines as keys with parameters (config/claimTexts.ts). */
+  traceKeys: TextKey[];
 }
+
+/** The contract's bilingual lines, with their keyed form carried beside them. */
+export type Trace = string[] & { keys: TextKey[] };
 
 export type Calculator = (claim: CalcClaim, history: CalcHistory, policy: PolicyDocument) => Decision;
 

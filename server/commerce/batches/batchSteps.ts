@@ -1,0 +1,103 @@
+/**
+ * Production and circulation steps of a batch, recorded by its enterprise as they happen (from a phone):
+ * what was done, when, where, who was responsible, with photos. The public trace page shows them as a chain.
+ */
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { z } from 'zod';
+import type { Response } from 'express';
+import type { RouteTable } from '../../platform/http/routeTable.ts';
+import type { HubContext } from '../../platform/context.ts';
+import type { AuthUser } from '../../platform/auth/roles.ts';
+import { idParams, isoDateTime, text } from '../../platform/http/schemas.ts';
+import { HttpError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
+import { appendAudit } from '../../platform/audit/auditLog.ts';
+import { evidencePath, parseEvidenceUpload, storeEvidence } from '../../claims/evidence.ts';
+import { BATCH_STEP_STAGES, BatchModel } from './batch.model.ts';
+
+const MAX_STEPS = 50;
+const MAX_PHOTOS = 6;
+
+export interface StepRecord {
+  id?: string | null; stage: string; at: Date; place?: string | null; responsible?: string | null; note?: string | null;
+  photos?: { fileId: string; filename: string; contentType: string; size: number }[] | null;
+}
+
+/** A step as every reader sees it; photo URLs go through the public trace code route. */
+export function stepDto(record: unknown, code: string) {
+  const s = record as StepRecord;
+  return {
+    id: s.id ?? null, stage: s.stage, at: s.at.toISOString(), place: s.place ?? null, responsible: s.responsible ?? null, note: s.note ?? null,
+    photos: (s.photos ?? []).map((p) => ({ fileId: p.fileId, filename: p.filename, url: `/api/v1/public/trace/${code}/photos/${p.fileId}` })),
+  };
+}
+
+const StepBody = z
+  .object({ stage: z.enum(BATCH_STEP_STAGES), at: isoDateTime, place: text(100), responsible: text(64), note: text(300).optional() })
+  .strict()
+  .openapi('RecordBatchStep');
+
+async function ownBatch(actor: AuthUser, id: string) {
+  const batch = await BatchModel.findById(id);
+  if (!batch) throw notFound('Batch');
+  if (actor.role !== 'enterprise' || actor.orgId !== String(batch.enterpriseId)) throw forbidden("Only the batch's own enterprise may record its steps");
+  return batch;
+}
+
+export async function recordStep(actor: AuthUser, id: string, body: z.infer<typeof StepBody>) {
+  const batch = await ownBatch(actor, id);
+  if (batch.steps.length >= MAX_STEPS) throw conflict(`A batch holds at most ${MAX_STEPS} steps`, { maximum: MAX_STEPS }, 'too_many_steps');
+  const step = { id: randomUUID(), stage: body.stage, at: body.at, place: body.place, responsible: body.responsible, note: body.note ?? null, photos: [] };
+  batch.steps.push(step as never);
+  batch.steps.sort((a, b) => a.at.getTime() - b.at.getTime());
+  await batch.save();
+  await appendAudit({ actor, action: 'batch.step', target: { type: 'batch', id }, after: { stepId: step.id, stage: step.stage, at: step.at.toISOString() } });
+  return { id, steps: batch.steps.map((s) => stepDto(s as StepRecord, batch.code)) };
+}
+
+export async function addStepPhoto(ctx: HubContext, actor: AuthUser, id: string, stepId: string, file: Express.Multer.File | undefined) {
+  const batch = await ownBatch(actor, id);
+  const step = batch.steps.find((s) => (s as StepRecord).id === stepId) as (StepRecord & { photos: NonNullable<StepRecord['photos']> }) | undefined;
+  if (!step) throw notFound('Step');
+  if ((step.photos ?? []).length >= MAX_PHOTOS) throw conflict(`A step holds at most ${MAX_PHOTOS} photos`, { maximum: MAX_PHOTOS }, 'too_many_files');
+  const stored = await storeEvidence(ctx.config.HUB_UPLOAD_DIR, file);
+  if (!stored.contentType.startsWith('image/')) throw new HttpError(415, 'unsupported_media_type', 'Invalid field "file": a step photo must be a JPEG or PNG');
+  step.photos.push({ fileId: stored.fileId, filename: stored.filename, contentType: stored.contentType, size: stored.size });
+  batch.markModified('steps');
+  await batch.save();
+  return stepDto(step, batch.code);
+}
+
+async function sendPhoto(ctx: HubContext, code: string, fileId: string, res: Response) {
+  if (!/^[0-9a-f-]{36}$/.test(fileId)) throw badRequest('Invalid params "fileId": must be a photo id');
+  const batch = await BatchModel.findOne({ code }, { steps: 1 }).lean();
+  const photo = batch?.steps.flatMap((s) => ((s as StepRecord).photos ?? [])).find((p) => p.fileId === fileId);
+  if (!photo) throw notFound('Photo');
+  const file = evidencePath(ctx.config.HUB_UPLOAD_DIR, fileId);
+  await access(file).catch(() => { throw notFound('Photo on disk'); });
+  res.status(200).set({ 'Content-Type': photo.contentType, 'Content-Length': String(photo.size), 'Cache-Control': 'public, max-age=3600' });
+  await new Promise<void>((resolve, reject) => {
+    createReadStream(file).on('error', reject).pipe(res).on('finish', resolve).on('error', reject);
+  });
+}
+
+export function registerBatchStepRoutes(routes: RouteTable): void {
+  const ctxOf = (req: { app: { locals: Record<string, unknown> } }) => req.app.locals.ctx as HubContext;
+  routes.route({
+    method: 'post', path: '/batches/:id/steps', summary: 'Record a production or circulation step of a batch (date, place, responsible person)', tags: ['traceability'],
+    access: ['enterprise'], params: idParams, body: StepBody, status: 201, handler: ({ user, params, body }) => recordStep(user, params.id, body),
+  });
+  routes.route({
+    method: 'post', path: '/batches/:id/steps/:stepId/photos', summary: "Add a photo (JPEG or PNG, ≤ 10 MB) to a batch's step", tags: ['traceability'],
+    access: ['enterprise'], status: 201, before: [parseEvidenceUpload],
+    params: z.object({ id: idParams.shape.id, stepId: z.string().regex(/^[0-9a-f-]{36}$/, 'must be a step id') }).strict(),
+    requestContent: { body: { content: { 'multipart/form-data': { schema: z.object({ file: z.string().openapi({ type: 'string', format: 'binary' }) }) } } } },
+    handler: ({ user, params, req }) => addStepPhoto(ctxOf(req), user, params.id, params.stepId, req.file),
+  });
+  routes.route({
+    method: 'get', path: '/public/trace/:code/photos/:fileId', summary: "A photo of a batch's step (public, like the trace page)", tags: ['public'],
+    access: 'public', params: z.object({ code: z.string().max(64), fileId: z.string().max(64) }).strict(),
+    handler: ({ params, req, res }) => sendPhoto(ctxOf(req), params.code, params.fileId, res),
+  });
+}
