@@ -18,8 +18,9 @@ import { componentLogger } from '../logger.ts';
 const log = componentLogger('audit-outbox');
 
 /**
- * Add to a schema whose writes go through recordChange: entries keyed by their id (FerretDB's `$pull`
- * matches whole values only, so an entry is cleared with `$unset` of its key). Absent until first used.
+ * Add to a schema whose writes go through recordChange: entries keyed by their id. An entry its writer
+ * appended stays (its hint is gone, so drainers skip it; saving it again is harmless); a drainer that
+ * appends an entry clears it with `$unset` of its key (FerretDB's `$pull` matches whole values only).
  */
 export const pendingAuditField = { pendingAudit: { type: Schema.Types.Mixed, default: undefined } };
 
@@ -84,7 +85,8 @@ export async function recordChange<T>(
   await ctx.redis.zadd(hintsKey(ctx.config.REDIS_PREFIX), Date.now(), hint);
   const result = await write(entry);
   try {
-    await appendAndClear(model, id, entry);
+    // The entry stays in the document (no second write per change); its hint going is what marks it done.
+    await appendAudit(toEntry(entry));
     await ctx.redis.zrem(hintsKey(ctx.config.REDIS_PREFIX), hint);
   } catch (err) {
     log.warn({ err: err instanceof Error ? err.message : String(err), action: audit.action, id }, 'change written, audit append deferred to the outbox drainer');
