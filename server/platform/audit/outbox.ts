@@ -144,12 +144,18 @@ export async function drainPendingIn(model: Model<any>): Promise<number> {
   return appended;
 }
 
+/**
+ * Drainers leave younger entries to their writers: racing a writer is harmless (idempotent) but costs a
+ * refused insert and a lookup per entry on a busy machine.
+ */
+const DRAIN_MIN_AGE_MS = 15_000;
+
 /** Drains at start-up and then every `everyMs` (web and worker processes); returns the stop function. */
 export function startAuditOutboxDrainer(ctx: OutboxContext, everyMs = 5000): () => Promise<void> {
   let running: Promise<unknown> | null = null;
   const pass = () => {
     if (running) return; // one pass at a time
-    running = drainAuditOutbox(ctx, { minAgeMs: 2000 })
+    running = drainAuditOutbox(ctx, { minAgeMs: DRAIN_MIN_AGE_MS })
       .catch((err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'audit outbox drain failed; retrying'))
       .finally(() => (running = null));
   };
