@@ -59,7 +59,8 @@ describe('audit log', () => {
     });
   }
 
-  it('npm run audit:verify reports an intact chain, then the first tampered event, and exit codes say which', async () => {
+  it('npm run audit:verify reports an intact chain, then the first tampered event, and exit codes say which', async function () {
+    this.timeout(120_000); // runs the CLI (a tsx child process) twice
     const intact = await auditVerifyCli();
     expect(intact.code, intact.stdout).to.equal(0);
     expect(intact.stdout).to.match(/audit chain OK: \d+ events verified/);

@@ -5,6 +5,7 @@ import { getLiveHub, liveWorld, ordersPersisted } from './liveSupport.ts';
 import { OrderPersister, type QueuedOrder } from '../../server/commerce/orders/orderPersister.ts';
 import { idempotencyKey, stockKey } from '../../server/commerce/orders/stockLedger.ts';
 import { OrderModel } from '../../server/commerce/orders/order.model.ts';
+import { AuditEventModel } from '../../server/platform/audit/auditEvent.model.ts';
 
 describe('order write-behind (persister): crash recovery and refused orders', function () {
   this.timeout(30_000);
@@ -75,5 +76,25 @@ describe('order write-behind (persister): crash recovery and refused orders', fu
     expect(await OrderModel.exists({ _id: again._id })).to.equal(null);
     expect(Number(await ctx.redis.get(stockKey(prefix, again.productId)))).to.equal(before);
     expect(await ctx.redis.exists(idempotencyKey(prefix, buyer, key))).to.equal(0);
+  });
+
+  it('a batch written and audited, then retried (a crash before the queue was cleared), is audited once', async () => {
+    const { ctx } = await getLiveHub();
+    const prefix = ctx.config.REDIS_PREFIX;
+    const world = await liveWorld();
+    const order = queued(world, world.cast.auditor.id, `replay-${Date.now()}`);
+    const dead = `${prefix}:orders:processing:dead-host-2-def`;
+    await ctx.redis.lpush(dead, JSON.stringify(order));
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const connection = ctx.redis.duplicate();
+      const persister = new OrderPersister(connection, prefix);
+      await persister.start();
+      await persister.stop();
+      connection.disconnect();
+      // The first persister "crashed" after its audit append: its batch is still in a dead persister's list.
+      if (attempt === 0) await ctx.redis.lpush(dead, JSON.stringify(order));
+    }
+    expect(await OrderModel.countDocuments({ _id: order._id })).to.equal(1);
+    expect(await AuditEventModel.countDocuments({ action: 'order.place', 'target.id': order._id })).to.equal(1);
   });
 });

@@ -1,3 +1,4 @@
+import { pendingAuditField } from '../../platform/audit/outbox.ts';
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
 
 export const PRODUCT_CATEGORIES = ['ceramic', 'farm', 'forest', 'other'] as const;
@@ -16,6 +17,8 @@ const productSchema = new Schema(
     brand: { type: String, default: null },
     township: { type: String, default: null },
     active: { type: Boolean, default: true },
+    /** Audit events of this product's changes not yet in the chain (platform/audit/outbox.ts). */
+    ...pendingAuditField,
   },
   { collection: 'products', timestamps: true },
 );

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { ProductModel, type Product, PRODUCT_CATEGORIES } from './product.model.ts';
 import { HouseholdModel } from '../../registry/households/household.model.ts';
-import { appendAudit } from '../../platform/audit/auditLog.ts';
+import { recordChange, withPendingAudit } from '../../platform/audit/outbox.ts';
 import { badRequest, forbidden, notFound } from '../../platform/errors.ts';
 import type { AuthUser } from '../../platform/auth/roles.ts';
 import { initStockCounter, stockKey } from '../orders/stockLedger.ts';
@@ -36,11 +36,16 @@ export async function createProduct(redis: Redis, prefix: string, actor: AuthUse
   if (command.householdRegistryNo && !(await HouseholdModel.exists({ registryNo: command.householdRegistryNo }))) {
     throw badRequest(`Invalid field "householdRegistryNo": no registered household ${command.householdRegistryNo}`);
   }
-  const product = await ProductModel.create({ ...command, householdRegistryNo: command.householdRegistryNo ?? null, enterpriseId: actor.orgId, stockListed: command.stock });
-  await initStockCounter(redis, prefix, String(product._id), product.stock);
-  const dto = productDto(product.toObject());
-  await appendAudit({ actor, action: 'product.create', target: { type: 'product', id: dto.id }, after: dto });
-  return dto;
+  // The product and its product.create event are one write (the audit outbox).
+  const product = new ProductModel({ ...command, householdRegistryNo: command.householdRegistryNo ?? null, enterpriseId: actor.orgId, stockListed: command.stock });
+  const id = String(product._id);
+  const draft = productDto(product.toObject());
+  await recordChange({ redis, config: { REDIS_PREFIX: prefix } }, { model: ProductModel, id, audit: { actor, action: 'product.create', target: { type: 'product', id }, after: draft } }, async (entry) => {
+    withPendingAudit(product, entry);
+    await product.save();
+  });
+  await initStockCounter(redis, prefix, id, product.stock);
+  return productDto(product.toObject());
 }
 
 async function liveStocks(redis: Redis, prefix: string, ids: string[]): Promise<(number | null)[]> {

@@ -1,3 +1,4 @@
+import { pendingAuditField } from '../../platform/audit/outbox.ts';
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
 
 export const SESSION_STATUSES = ['scheduled', 'live', 'ended', 'cancelled'] as const;
@@ -26,6 +27,8 @@ const liveSessionSchema = new Schema(
     quantitySold: { type: Number, default: 0 },
     gmvFen: { type: Number, default: 0 },
     createdBy: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    /** Audit events of this session's changes not yet in the chain (platform/audit/outbox.ts). */
+    ...pendingAuditField,
   },
   { collection: 'live_sessions', timestamps: true },
 );

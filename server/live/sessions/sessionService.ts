@@ -1,4 +1,4 @@
-import { Types } from 'mongoose';
+import { Types, type HydratedDocument } from 'mongoose';
 import { LiveSessionModel, type LiveSession, type SessionStatus } from './session.model.ts';
 import { requireStudio } from '../studios/studioService.ts';
 import { UserModel } from '../../registry/users/user.model.ts';
@@ -12,7 +12,8 @@ import { publishLive, type HostNotification, type PinnedProduct } from '../bus.t
 import { cancelReminder, scheduleReminder } from './reminders.ts';
 import { markSessionStatus, pinnedKey } from './liveState.ts';
 import { notifySubscribers } from '../../commerce/live/viewerReminders.ts';
-import { appendAudit } from '../../platform/audit/auditLog.ts';
+import { appendAudit, type AuditEntry } from '../../platform/audit/auditLog.ts';
+import { recordChange, withPendingAudit } from '../../platform/audit/outbox.ts';
 import { badRequest, conflict, forbidden, notFound, withParams } from '../../platform/errors.ts';
 import { hubEvents } from '../../platform/events.ts';
 import type { AuthUser } from '../../platform/auth/roles.ts';
@@ -236,11 +237,10 @@ export async function startSession(ctx: HubContext, actor: AuthUser, id: string)
   const before = sessionDto(session.toObject());
   const at = new Date();
   session.set({ status: 'live', startedAt: at });
-  await session.save();
+  await saveSessionAudited(ctx, session, { actor, action: 'session.start', target: { type: 'session', id }, before, after: sessionDto(session.toObject()) });
   const after = sessionDto(session.toObject());
   await markSessionStatus(ctx.redis, ctx.config.REDIS_PREFIX, id, 'live');
   await cancelReminder(ctx, id, session.startsAt);
-  await appendAudit({ actor, action: 'session.start', target: { type: 'session', id }, before, after });
   await publishLive(ctx.redis, ctx.config.REDIS_PREFIX, { type: 'status', sessionId: id, status: 'live' });
   // Viewers who asked for a reminder (预约, server/commerce/live/viewerReminders.ts) hear it is live.
   await notifySubscribers(ctx, { id, title: session.title, startsAt: session.startsAt, endsAt: session.endsAt });
@@ -268,10 +268,9 @@ export async function endSession(ctx: HubContext, actor: AuthUser, id: string): 
     peakViewers: Math.max(session.peakViewers ?? 0, peak),
     pinnedProductId: null,
   });
-  await session.save();
+  await saveSessionAudited(ctx, session, { actor, action: 'session.end', target: { type: 'session', id }, before, after: sessionDto(session.toObject()) });
   await ctx.redis.del(pinnedKey(prefix, id));
   const after = sessionDto(session.toObject());
-  await appendAudit({ actor, action: 'session.end', target: { type: 'session', id }, before, after });
   await publishLive(ctx.redis, prefix, { type: 'status', sessionId: id, status: 'ended' });
   hubEvents.emit('session.ended', { sessionId: id, at });
   return after;
@@ -366,3 +365,10 @@ export async function pinProduct(ctx: HubContext, actor: AuthUser, id: string, p
   return { sessionId: id, pinnedProductId: productId, product };
 }
 
+/** Saves the session with the audit event of its change in the same write (the audit outbox). */
+async function saveSessionAudited(ctx: HubContext, session: HydratedDocument<LiveSession>, audit: Omit<AuditEntry, 'source' | 'at'>): Promise<void> {
+  await recordChange(ctx, { model: LiveSessionModel, id: String(session._id), audit }, async (entry) => {
+    withPendingAudit(session, entry);
+    await session.save();
+  });
+}

@@ -18,8 +18,9 @@ import { componentLogger } from '../logger.ts';
 const log = componentLogger('audit-outbox');
 
 /**
- * Add to a schema whose writes go through recordChange: entries keyed by their id (FerretDB's `$pull`
- * matches whole values only, so an entry is cleared with `$unset` of its key). Absent until first used.
+ * Add to a schema whose writes go through recordChange: entries keyed by their id. An entry its writer
+ * appended stays (its hint is gone, so drainers skip it; saving it again is harmless); a drainer that
+ * appends an entry clears it with `$unset` of its key (FerretDB's `$pull` matches whole values only).
  */
 export const pendingAuditField = { pendingAudit: { type: Schema.Types.Mixed, default: undefined } };
 
@@ -84,7 +85,8 @@ export async function recordChange<T>(
   await ctx.redis.zadd(hintsKey(ctx.config.REDIS_PREFIX), Date.now(), hint);
   const result = await write(entry);
   try {
-    await appendAndClear(model, id, entry);
+    // The entry stays in the document (no second write per change); its hint going is what marks it done.
+    await appendAudit(toEntry(entry));
     await ctx.redis.zrem(hintsKey(ctx.config.REDIS_PREFIX), hint);
   } catch (err) {
     log.warn({ err: err instanceof Error ? err.message : String(err), action: audit.action, id }, 'change written, audit append deferred to the outbox drainer');
@@ -142,12 +144,18 @@ export async function drainPendingIn(model: Model<any>): Promise<number> {
   return appended;
 }
 
+/**
+ * Drainers leave younger entries to their writers: racing a writer is harmless (idempotent) but costs a
+ * refused insert and a lookup per entry on a busy machine.
+ */
+const DRAIN_MIN_AGE_MS = 15_000;
+
 /** Drains at start-up and then every `everyMs` (web and worker processes); returns the stop function. */
 export function startAuditOutboxDrainer(ctx: OutboxContext, everyMs = 5000): () => Promise<void> {
   let running: Promise<unknown> | null = null;
   const pass = () => {
     if (running) return; // one pass at a time
-    running = drainAuditOutbox(ctx, { minAgeMs: 2000 })
+    running = drainAuditOutbox(ctx, { minAgeMs: DRAIN_MIN_AGE_MS })
       .catch((err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'audit outbox drain failed; retrying'))
       .finally(() => (running = null));
   };
