@@ -18,6 +18,11 @@ const orderSchema = new Schema(
 orderSchema.index({ buyerUserId: 1, idempotencyKey: 1 }, { unique: true });
 orderSchema.index({ sessionId: 1, createdAt: 1 });
 orderSchema.index({ createdAt: 1 });
+// Order lists (a seller's, a buyer's) newest first; sales per product (trace page) and per day (overview, reports).
+orderSchema.index({ enterpriseId: 1, createdAt: -1 });
+orderSchema.index({ buyerUserId: 1, createdAt: -1 });
+orderSchema.index({ productId: 1, status: 1, createdAt: 1 });
+orderSchema.index({ status: 1, createdAt: 1 });
 
 export type Order = InferSchemaType<typeof orderSchema>;
 export type OrderDocument = HydratedDocument<Order>;
