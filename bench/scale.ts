@@ -16,6 +16,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
+import { PNG } from 'pngjs';
 import { percentile, say, startLiveBenchHub } from './liveBenchHub.ts';
 
 const FULL = { orders: 1_000_000, claims: 20_000, audit: 2_000_000, sessions: 5_000, products: 10_000, households: 50_000 };
@@ -144,6 +145,18 @@ async function main(): Promise<void> {
       if (res.status !== status) throw new Error(`${method} ${route} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
       return res.body;
     };
+    /** One evidence file per item (a small PNG with its own bytes), as a filer uploads it. */
+    const uploadEvidence = async (token: string, id: string) => {
+      const claim = await ok('GET', `/api/v1/claims/${id}`, token);
+      for (const it of claim.items as { id: string }[]) {
+        const png = new PNG({ width: 4, height: 4 });
+        randomBytes(png.data.length).copy(png.data);
+        const form = new FormData();
+        form.append('file', new Blob([new Uint8Array(PNG.sync.write(png))], { type: 'image/png' }), 'invoice.png');
+        const res = await fetch(`${hub.baseUrl}/api/v1/claims/${id}/items/${it.id}/evidence`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+        if (res.status !== 201) throw new Error(`evidence → ${res.status} ${await res.text()}`);
+      }
+    };
     const invoice = () => `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
 
     async function measure(level: number): Promise<void> {
@@ -160,6 +173,7 @@ async function main(): Promise<void> {
         s.create.ms.push(await time(async () => {
           claimId = (await ok('POST', '/api/v1/claims', seller.token, { program: 'brand_building', items: [{ category: 'online_shop', description: '网店', amountFen: 10_000, invoiceCode: 'B', invoiceNo: invoice() }] }, 201)).id;
         }));
+        await uploadEvidence(seller.token, claimId);
         s.submit.ms.push(await time(() => ok('POST', `/api/v1/claims/${claimId}/submit`, seller.token, undefined, 202)));
         const submitted = performance.now();
         for (;;) {
@@ -178,7 +192,7 @@ async function main(): Promise<void> {
           // 409 busy = the claim lock is still held by the tally (its audit append); a client tries again.
           let r = await call('POST', `/api/v1/claims/${claimId}/review`, world.admin, { decision: 'approve', note: '同意' });
           while (r.status === 409 && r.body?.error?.code === 'busy') r = await call('POST', `/api/v1/claims/${claimId}/review`, world.admin, { decision: 'approve', note: '同意' });
-          if (r.status !== 200 && r.body?.error?.code !== 'cap_exhausted') throw new Error(`review → ${r.status} ${JSON.stringify(r.body)}`);
+          if (r.status !== 200 && !['cap_exhausted', 'nothing_to_approve'].includes(r.body?.error?.code)) throw new Error(`review → ${r.status} ${JSON.stringify(r.body)}`);
           approved = r.status === 200;
         }));
         if (approved) s.pay.ms.push(await time(() => ok('POST', `/api/v1/claims/${claimId}/payments`, world.admin, { voucherNo: `PV-${invoice()}`, paidAt: new Date().toISOString() })));
