@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const { startWorkers } = await import('../workers/main.ts');
   const { ClaimModel } = await import('../server/claims/claim.model.ts');
   const { OrgModel } = await import('../server/registry/orgs/org.model.ts');
-  const { claimQueues, stopClaimQueues, assessJobId, ASSESS_QUEUE } = await import('../server/claims/processors/queues.ts');
+  const { claimQueues, stopClaimQueues, assessJobId } = await import('../server/claims/processors/queues.ts');
   const { reviewClaim } = await import('../server/claims/claimService.ts');
   const { entitlement } = await import('../server/claims/ledgerService.ts');
 
@@ -91,31 +91,25 @@ async function main(): Promise<void> {
     // 3. Through the queue: enqueue every assessment, run the real processors, wait for the last one.
     const { assess } = claimQueues(ctx);
     workers = await startWorkers(ctx);
-    // Outcomes counted from the assess worker's events: the queue keeps only the last 1,000 completed jobs.
-    let done = 0;
-    let failedJobs = 0;
-    const assessWorker = workers.find((w) => w.name === ASSESS_QUEUE)!;
-    assessWorker.on('completed', () => (done += 1));
-    assessWorker.on('failed', (job) => {
-      if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) failedJobs += 1;
-    });
     const assessStart = performance.now();
     for (let i = 0; i < ids.length; i += 1000) {
       await assess.addBulk(ids.slice(i, i + 1000).map((claimId) => ({ name: 'assess', data: { claimId, revision: 1, reason: 'submit' as const }, opts: { jobId: assessJobId(claimId, 1, 'submit') } })));
     }
+    // Every job is enqueued before this point, so the run is over when none waits, runs or awaits a retry
+    // (the queue keeps only the last 1,000 completed jobs, so completed counts cannot tell).
     let lastShown = 0;
     for (;;) {
-      if (done + failedJobs >= ids.length) {
-        if (failedJobs) console.error(`${failedJobs} assessment jobs failed`);
+      const counts = await assess.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed');
+      if (counts.waiting + counts.active + counts.delayed + counts.prioritized === 0) {
+        if (counts.failed) console.error(`${counts.failed} assessment jobs failed`);
         break;
       }
-      if (performance.now() - lastShown > 2000) {
+      if (performance.now() - lastShown > 5000) {
         lastShown = performance.now();
-        process.stderr.write(`\r  assessed ${done} / ${ids.length}…`);
+        process.stderr.write(`  ${counts.waiting + counts.prioritized + counts.delayed} assessments waiting, ${counts.active} running\n`);
       }
       await new Promise((r) => setTimeout(r, 20));
     }
-    process.stderr.write('\n');
     const assessMs = performance.now() - assessStart;
     const assessed = await ClaimModel.countDocuments({ status: 'assessed' });
 

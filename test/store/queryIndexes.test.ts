@@ -54,6 +54,18 @@ describe('store: every query is served by a declared index', function () {
     const orders = await expectOk(await api('GET', '/api/v1/orders', { token: cast.enterpriseUser.token }));
     await expectOk(await api('GET', `/api/v1/orders?sessionId=${session.id}`, { token: bureau }));
     await expectOk(await api('GET', '/api/v1/orders', { token: buyer.token }));
+    // Keyset pages: disjoint, newest first, the second continuing where the first stopped.
+    const page1 = await expectOk(await api('GET', '/api/v1/orders?limit=2', { token: buyer.token }));
+    expect(page1.items).to.have.length(2);
+    expect(page1.nextCursor).to.be.a('string');
+    const page2 = await expectOk(await api('GET', `/api/v1/orders?limit=2&cursor=${page1.nextCursor}`, { token: buyer.token }));
+    expect(page2.items).to.have.length(2);
+    const ids1 = page1.items.map((o: { id: string }) => o.id);
+    expect(page2.items.filter((o: { id: string }) => ids1.includes(o.id))).to.deep.equal([]);
+    expect(new Date(page2.items[0].createdAt).getTime()).to.be.at.most(new Date(page1.items[1].createdAt).getTime());
+    const bad = await api('GET', '/api/v1/orders?cursor=nonsense', { token: buyer.token });
+    expect(bad.status).to.equal(400);
+    expect(JSON.stringify(bad.body)).to.include('cursor');
     if (orders.items?.[0]) await expectOk(await api('GET', `/api/v1/orders/${orders.items[0].id}`, { token: bureau }));
     await expectOk(await api('GET', `/api/v1/public/trace/${world.ceramicBatch.code}`, {}));
 

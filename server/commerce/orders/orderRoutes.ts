@@ -42,8 +42,13 @@ export function registerOrderRoutes(routes: RouteTable): void {
   });
   routes.route({
     method: 'get', path: '/orders', summary: 'Orders: a buyer sees its own, an enterprise its sales, bureau and auditor all', tags: ['orders'],
-    access: 'signed-in', query: z.object({ sessionId: objectId('sessionId').optional() }).strict(),
-    response: z.object({ items: z.array(OrderResponse) }),
+    access: 'signed-in',
+    query: z.object({
+      sessionId: objectId('sessionId').optional(),
+      cursor: z.string().max(200).optional().openapi({ description: 'nextCursor of the previous page' }),
+      limit: z.coerce.number().int().min(1).max(500).default(200),
+    }).strict(),
+    response: z.object({ items: z.array(OrderResponse), nextCursor: z.string().nullable() }),
     handler: ({ user, query }) => listMyOrders(user, query),
   });
   routes.route({
