@@ -168,6 +168,7 @@ async function main(): Promise<void> {
         trace: samples('trace page'), disclosure: samples('disclosure search'), overview: samples('overview'), report: samples('report (request → done)'),
       };
       for (let i = 0; i < SAMPLES; i += 1) {
+        process.stdout.write(`\r  sample ${i + 1} / ${SAMPLES}   `);
         s.signIn.ms.push(await time(() => ok('POST', '/api/v1/auth/login', null, { username: sellerUsername, password: 'password-123' })));
         let claimId = '';
         s.create.ms.push(await time(async () => {
