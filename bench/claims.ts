@@ -95,13 +95,20 @@ async function main(): Promise<void> {
     for (let i = 0; i < ids.length; i += 1000) {
       await assess.addBulk(ids.slice(i, i + 1000).map((claimId) => ({ name: 'assess', data: { claimId, revision: 1, reason: 'submit' as const }, opts: { jobId: assessJobId(claimId, 1, 'submit') } })));
     }
+    // Every job is enqueued before this point, so the run is over when none waits, runs or awaits a retry
+    // (the queue keeps only the last 1,000 completed jobs, so completed counts cannot tell).
+    let lastShown = 0;
     for (;;) {
-      const counts = await assess.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
-      if (counts.completed + counts.failed >= ids.length) {
+      const counts = await assess.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed');
+      if (counts.waiting + counts.active + counts.delayed + counts.prioritized === 0) {
         if (counts.failed) console.error(`${counts.failed} assessment jobs failed`);
         break;
       }
-      await new Promise((r) => setTimeout(r, 50));
+      if (performance.now() - lastShown > 5000) {
+        lastShown = performance.now();
+        process.stderr.write(`  ${counts.waiting + counts.prioritized + counts.delayed} assessments waiting, ${counts.active} running\n`);
+      }
+      await new Promise((r) => setTimeout(r, 20));
     }
     const assessMs = performance.now() - assessStart;
     const assessed = await ClaimModel.countDocuments({ status: 'assessed' });

@@ -1,4 +1,4 @@
-import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 import { ITEM_CATEGORIES, PROGRAMS } from '../../config/policies/types.ts';
 import { pendingAuditField } from '../platform/audit/outbox.ts';
 
@@ -85,12 +85,24 @@ const claimSchema = new Schema(
     /** Audit events of this claim's changes not yet in the chain (platform/audit/outbox.ts). */
     ...pendingAuditField,
   },
-  { collection: 'claims', timestamps: true },
+  // No __v: every claim change runs under withClaimLock (the claim's single writer), so save() needs no
+  // optimistic version in its filter and writes by _id alone, which every backend serves from its index.
+  { collection: 'claims', timestamps: true, versionKey: false },
 );
+// GET /claims filters on any of org/programme/status and sorts newest change first: one index per
+// combination (the equality fields, then updatedAt). The cap and station queries use the org ones.
+claimSchema.index({ updatedAt: -1 });
 claimSchema.index({ status: 1, updatedAt: -1 });
-claimSchema.index({ orgId: 1, program: 1, status: 1 });
+claimSchema.index({ program: 1, updatedAt: -1 });
+claimSchema.index({ program: 1, status: 1, updatedAt: -1 });
+claimSchema.index({ orgId: 1, updatedAt: -1 });
+claimSchema.index({ orgId: 1, status: 1, updatedAt: -1 });
+claimSchema.index({ orgId: 1, program: 1, updatedAt: -1 });
+claimSchema.index({ orgId: 1, program: 1, status: 1, updatedAt: -1 });
+// The awards disclosure, newest approval first.
+claimSchema.index({ status: 1, reviewedAt: -1 });
 claimSchema.index({ procurementIds: 1 });
 
 export type Claim = InferSchemaType<typeof claimSchema>;
-export type ClaimDocument = HydratedDocument<Claim>;
 export const ClaimModel = mongoose.model('Claim', claimSchema);
+export type ClaimDocument = InstanceType<typeof ClaimModel>;

@@ -16,11 +16,20 @@ async function approvedClaimsFromDb(orgId: string, program: string) {
   return claims.map((c) => ({ claimId: String(c._id), amountFen: c.approvedFen ?? 0 }));
 }
 
+/** Initialisations in flight in this process: concurrent callers for the same (org, programme) share one read. */
+const initialising = new Map<string, Promise<void>>();
+
 /** Seeds the Redis ledger for (org, programme) from the database when it has no counter yet. */
 export async function ensureLedger(ctx: HubContext, orgId: string, program: string): Promise<void> {
   const { ledger } = claimQueues(ctx);
   if ((await ledger.approvedTotal(orgId, program)) !== null) return;
-  await ledger.initialise(orgId, program, await approvedClaimsFromDb(orgId, program));
+  const key = `${orgId}:${program}`;
+  let pending = initialising.get(key);
+  if (!pending) {
+    pending = (async () => ledger.initialise(orgId, program, await approvedClaimsFromDb(orgId, program)))().finally(() => initialising.delete(key));
+    initialising.set(key, pending);
+  }
+  await pending;
 }
 
 /** Approved so far for (org, programme), from the single-writer ledger. */

@@ -10,7 +10,9 @@ mongoose.set('strictQuery', true);
 /** Connect mongoose; a server that does not answer becomes one clear, actionable error. */
 export async function connectMongo(uri: string, timeoutMs = 5000): Promise<typeof mongoose> {
   try {
-    await mongoose.connect(uri, { serverSelectionTimeoutMS: timeoutMs, autoIndex: true, maxPoolSize: 20 });
+    // Under test the driver reports every command, so test/store/queryIndexes.test.ts can check each query's index.
+    const monitorCommands = process.env.NODE_ENV === 'test';
+    await mongoose.connect(uri, { serverSelectionTimeoutMS: timeoutMs, autoIndex: true, maxPoolSize: 20, monitorCommands });
     log.info({ db: mongoose.connection.name }, 'connected to MongoDB');
     return mongoose;
   } catch (err) {

@@ -12,6 +12,7 @@ const baseSchema = new Schema(
   { collection: 'bases', timestamps: true },
 );
 baseSchema.index({ associationId: 1, name: 1 }, { unique: true });
+baseSchema.index({ createdAt: 1 });
 
 export type Base = InferSchemaType<typeof baseSchema>;
 export type BaseDocument = HydratedDocument<Base>;

@@ -1,5 +1,4 @@
 import type { Job } from 'bullmq';
-import mongoose from 'mongoose';
 import type { HubContext } from '../../platform/context.ts';
 import { ClaimModel, type ClaimDocument } from '../claim.model.ts';
 import { BaseModel } from '../bases/base.model.ts';
@@ -8,6 +7,7 @@ import { OrgModel } from '../../registry/orgs/org.model.ts';
 import { HouseholdModel, wasRegisteredOn } from '../../registry/households/household.model.ts';
 import { ProcurementModel } from '../procurements/procurement.model.ts';
 import { UniqueKeyModel } from '../../platform/uniqueKeys.ts';
+import { reserveKeys, writeClaimFields } from './tallyWrites.ts';
 import { getPolicy, programRule } from '../policy/policyService.ts';
 import { calculators, type CalcClaim, type CalcItem, type DuplicateFact } from '../policy/calculators/index.ts';
 import { saveClaimAudited } from '../claimAudit.ts';
@@ -24,38 +24,6 @@ export const TALLY_ACTOR = { id: 'system:tally', username: 'tally-worker', role:
 
 export function invoiceKey(code: string, no: string): string {
   return `invoice:${code}:${no}`;
-}
-
-/**
- * Reserves every key the claim's items need: one insertMany, then a read by _id of only the keys that
- * were already taken (by us on a retry, or by another claim). Lookups go by _id one at a time because
- * FerretDB pushes down `_id` equality but scans the whole collection for `$in`.
- */
-async function reserveKeys(owner: string, keys: string[]): Promise<Map<string, string>> {
-  const distinct = [...new Set(keys)];
-  const holders = new Map<string, string>();
-  if (!distinct.length) return holders;
-  let taken: string[] = [];
-  try {
-    await UniqueKeyModel.collection.insertMany(distinct.map((k) => ({ _id: k as unknown as mongoose.Types.ObjectId, owner, at: new Date() })), { ordered: false });
-  } catch (err) {
-    // Duplicate keys are expected; anything else is a real failure (the job retries).
-    const raw = (err as { writeErrors?: unknown }).writeErrors;
-    const writeErrors = (Array.isArray(raw) ? raw : raw ? [raw] : []) as { code?: number; index?: number }[];
-    if (!writeErrors.length || writeErrors.some((e) => e.code !== 11000 || typeof e.index !== 'number')) {
-      if ((err as { code?: number }).code !== 11000 || writeErrors.length) throw err;
-      taken = distinct; // no per-key detail: look every key up
-    } else {
-      taken = writeErrors.map((e) => distinct[e.index!]!);
-    }
-  }
-  for (const k of distinct) holders.set(k, owner);
-  const found = await Promise.all(taken.map((k) => UniqueKeyModel.findById(k, { owner: 1 }).lean()));
-  taken.forEach((k, i) => {
-    const holder = found[i]?.owner;
-    if (holder) holders.set(k, holder);
-  });
-  return holders;
 }
 
 /** Facts a calculator needs, gathered from the database; reservations are taken here. */

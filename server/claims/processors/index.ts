@@ -6,8 +6,9 @@ import type { Job } from 'bullmq';
 
 /** The claims queues' processors, pushed onto workers/processors.ts. */
 export const claimProcessors: ProcessorRegistration[] = [
-  // Assessments of different claims run side by side; each claim's own writes are serialised by its lock.
-  { queue: ASSESS_QUEUE, concurrency: 16, process: (job, ctx) => processAssessJob(job as Job<AssessJobData>, ctx) },
+  // Assessments of different claims run side by side (their writes group-committed, tallyWrites.ts);
+  // each claim's own writes are serialised by its lock.
+  { queue: ASSESS_QUEUE, concurrency: 64, process: (job, ctx) => processAssessJob(job as Job<AssessJobData>, ctx) },
   // One fan-out at a time across every worker process.
   { queue: MAINTENANCE_QUEUE, concurrency: 1, globalConcurrency: 1, process: (job, ctx) => processMaintenanceJob(job as Job<MaintenanceJobData>, ctx) },
 ];

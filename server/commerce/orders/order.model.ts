@@ -27,13 +27,18 @@ const orderSchema = new Schema(
 );
 // The same key from the same buyer is the same order.
 orderSchema.index({ buyerUserId: 1, idempotencyKey: 1 }, { unique: true });
-orderSchema.index({ sessionId: 1, createdAt: 1 });
-orderSchema.index({ createdAt: 1 });
-// A lost stock counter is rebuilt from a product's stock-holding orders (stockLedger.ts).
-orderSchema.index({ productId: 1, status: 1 });
-orderSchema.index({ enterpriseId: 1, createdAt: 1 });
-orderSchema.index({ buyerUserId: 1, createdAt: 1 });
-orderSchema.index({ 'delivery.stationOrgId': 1, createdAt: 1 });
+// Order lists newest first, keyset-paged on (createdAt, _id): everyone's, a session's, a seller's (also per
+// session), a buyer's; sales per product (trace page) and per day (overview, reports).
+orderSchema.index({ createdAt: -1, _id: -1 });
+orderSchema.index({ sessionId: 1, createdAt: -1, _id: -1 });
+orderSchema.index({ enterpriseId: 1, createdAt: -1, _id: -1 });
+orderSchema.index({ enterpriseId: 1, sessionId: 1, createdAt: -1, _id: -1 });
+orderSchema.index({ buyerUserId: 1, createdAt: -1, _id: -1 });
+orderSchema.index({ buyerUserId: 1, sessionId: 1, createdAt: -1, _id: -1 });
+orderSchema.index({ productId: 1, status: 1, createdAt: 1 });
+orderSchema.index({ status: 1, createdAt: 1 });
+// Parcels routed to a station, newest first (the station's parcel page, its monthly throughput).
+orderSchema.index({ 'delivery.stationOrgId': 1, createdAt: -1, _id: -1 });
 
 export type Order = InferSchemaType<typeof orderSchema>;
 export type OrderDocument = HydratedDocument<Order>;

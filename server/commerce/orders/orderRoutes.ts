@@ -61,10 +61,12 @@ export function registerOrderRoutes(routes: RouteTable): void {
       mine: z.enum(['1', 'true']).optional().openapi({ description: 'Only the orders the caller bought' }),
       station: z.enum(['1', 'true']).optional().openapi({ description: "A station user: the parcels routed to its station" }),
       status: z.enum(ORDER_STATUSES).optional(),
+      cursor: z.string().max(200).optional().openapi({ description: 'nextCursor of the previous page' }),
+      limit: z.coerce.number().int().min(1).max(500).default(200),
     }).strict(),
-    response: z.object({ items: z.array(OrderResponse) }),
+    response: z.object({ items: z.array(OrderResponse), nextCursor: z.string().nullable() }),
     handler: ({ req, user, query }) =>
-      listOrders(req.app.locals.ctx as HubContext, user, { sessionId: query.sessionId, mine: !!query.mine, station: !!query.station, status: query.status }),
+      listOrders(req.app.locals.ctx as HubContext, user, { sessionId: query.sessionId, mine: !!query.mine, station: !!query.station, status: query.status, cursor: query.cursor, limit: query.limit }),
   });
   routes.route({
     method: 'get', path: '/orders/:id', summary: 'One order (its buyer, its seller, bureau, auditor)', tags: ['orders'],

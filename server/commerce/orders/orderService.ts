@@ -1,12 +1,12 @@
 import type { Redis } from 'ioredis';
-import { Types } from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import { OrderModel, type Order } from './order.model.ts';
 import { ProductModel } from '../products/product.model.ts';
 import { liveStatusKey, sessionStatus } from '../../live/sessions/liveState.ts';
 import { rebuildStockCounter, reserveStock, unsavedOrdersKey } from './stockLedger.ts';
 import type { QueuedOrder } from './orderPersister.ts';
 import { appendAudit } from '../../platform/audit/auditLog.ts';
-import { conflict, forbidden, isDuplicateKeyError, notFound } from '../../platform/errors.ts';
+import { badRequest, conflict, forbidden, isDuplicateKeyError, notFound } from '../../platform/errors.ts';
 import { hubEvents } from '../../platform/events.ts';
 import { READ_ALL_ROLES, type AuthUser } from '../../platform/auth/roles.ts';
 import { componentLogger } from '../../platform/logger.ts';
@@ -186,11 +186,34 @@ export async function getOrder(redis: Redis, prefix: string, actor: AuthUser, id
   return order;
 }
 
-export async function listMyOrders(actor: AuthUser, filter: { sessionId?: string }) {
+/** Keyset cursor of the order lists: the last order's (createdAt, _id), opaque to clients. */
+export function encodeOrderCursor(o: { createdAt: Date; _id: unknown }): string {
+  return Buffer.from(`${o.createdAt.toISOString()}|${String(o._id)}`).toString('base64url');
+}
+
+export function decodeOrderCursor(cursor: string): { createdAt: Date; id: mongoose.Types.ObjectId } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(at ?? '');
+  if (Number.isNaN(createdAt.getTime()) || !id || !mongoose.isValidObjectId(id)) throw badRequest('Invalid field "cursor": use the nextCursor of the previous page');
+  return { createdAt, id: new mongoose.Types.ObjectId(id) };
+}
+
+/**
+ * Newest first, a page at a time (keyset on createdAt, _id: each page costs the same however many
+ * orders came before it); `nextCursor` fetches the next page, null on the last.
+ */
+export async function listMyOrders(actor: AuthUser, filter: { sessionId?: string; cursor?: string; limit?: number }) {
   const query: Record<string, unknown> = {};
   if (actor.role === 'enterprise') query.enterpriseId = actor.orgId;
   else if (!READ_ALL_ROLES.includes(actor.role)) query.buyerUserId = actor.id;
   if (filter.sessionId) query.sessionId = filter.sessionId;
-  const orders = await OrderModel.find(query).sort({ createdAt: -1 }).limit(200).lean();
-  return { items: orders.map(orderDto) };
+  if (filter.cursor) {
+    const after = decodeOrderCursor(filter.cursor);
+    query.createdAt = { $lte: after.createdAt };
+    query.$or = [{ createdAt: { $lt: after.createdAt } }, { _id: { $lt: after.id } }];
+  }
+  const limit = filter.limit ?? 200;
+  const orders = await OrderModel.find(query).sort({ createdAt: -1, _id: -1 }).limit(limit + 1).lean();
+  const page = orders.slice(0, limit);
+  return { items: page.map(orderDto), nextCursor: orders.length > limit ? encodeOrderCursor(page.at(-1)!) : null };
 }

@@ -22,7 +22,8 @@ const productSchema = new Schema(
   },
   { collection: 'products', timestamps: true },
 );
-productSchema.index({ enterpriseId: 1 });
+productSchema.index({ enterpriseId: 1, createdAt: -1 });
+productSchema.index({ createdAt: -1 });
 
 export type Product = InferSchemaType<typeof productSchema>;
 export type ProductDocument = HydratedDocument<Product>;

@@ -35,6 +35,10 @@ const liveSessionSchema = new Schema(
 liveSessionSchema.index({ studioId: 1, startsAt: 1 });
 liveSessionSchema.index({ hostUserId: 1, startsAt: 1 });
 liveSessionSchema.index({ status: 1 });
+// The schedule lists: an association's own sessions, the public schedule by status, the bureau's whole period.
+liveSessionSchema.index({ associationId: 1, startsAt: 1 });
+liveSessionSchema.index({ status: 1, startsAt: 1 });
+liveSessionSchema.index({ startsAt: 1 });
 
 export type LiveSession = InferSchemaType<typeof liveSessionSchema>;
 export type LiveSessionDocument = HydratedDocument<LiveSession>;

@@ -15,6 +15,7 @@ const householdSchema = new Schema(
   { collection: 'households', timestamps: true },
 );
 householdSchema.index({ township: 1, village: 1 });
+householdSchema.index({ township: 1, registryNo: 1 });
 
 export type Household = InferSchemaType<typeof householdSchema>;
 export type HouseholdDocument = HydratedDocument<Household>;

@@ -3,7 +3,7 @@ import { appendAudit } from '../../platform/audit/auditLog.ts';
 import { hubEvents } from '../../platform/events.ts';
 import { conflict, isDuplicateKeyError, notFound } from '../../platform/errors.ts';
 import type { AuthUser } from '../../platform/auth/roles.ts';
-import type { Township } from '../../../config/places.ts';
+import { TOWNSHIPS, type Township } from '../../../config/places.ts';
 
 export interface RegisterHouseholdCommand {
   registryNo: string;
@@ -32,7 +32,11 @@ export async function listHouseholds(filter: { township?: Township; limit: numbe
   const query = filter.township ? { township: filter.township } : {};
   const [items, total] = await Promise.all([
     HouseholdModel.find(query).sort({ registryNo: 1 }).skip(filter.offset).limit(filter.limit).lean(),
-    HouseholdModel.countDocuments(query),
+    filter.township
+      ? HouseholdModel.countDocuments(query)
+      // The whole registry's total as a sum of per-township counts, each served by the {township, village}
+      // index (a household's township is one of the county's fixed list), never a count over the collection.
+      : Promise.all(TOWNSHIPS.map((township) => HouseholdModel.countDocuments({ township }))).then((counts) => counts.reduce((a, b) => a + b, 0)),
   ]);
   return { items: items.map(householdDto), total };
 }

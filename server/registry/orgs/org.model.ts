@@ -15,6 +15,7 @@ const orgSchema = new Schema(
   { collection: 'orgs', timestamps: true },
 );
 orgSchema.index({ type: 1, name: 1 });
+orgSchema.index({ createdAt: 1 });
 
 export type Org = InferSchemaType<typeof orgSchema>;
 export type OrgDocument = HydratedDocument<Org>;

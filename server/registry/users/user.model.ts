@@ -15,6 +15,7 @@ const userSchema = new Schema(
   { collection: 'users', timestamps: true },
 );
 userSchema.index({ orgId: 1, role: 1 });
+userSchema.index({ createdAt: 1 });
 
 export type User = InferSchemaType<typeof userSchema>;
 export type UserDocument = HydratedDocument<User>;
