@@ -198,22 +198,3 @@ export function decodeOrderCursor(cursor: string): { createdAt: Date; id: mongoo
   return { createdAt, id: new mongoose.Types.ObjectId(id) };
 }
 
-/**
- * Newest first, a page at a time (keyset on createdAt, _id: each page costs the same however many
- * orders came before it); `nextCursor` fetches the next page, null on the last.
- */
-export async function listMyOrders(actor: AuthUser, filter: { sessionId?: string; cursor?: string; limit?: number }) {
-  const query: Record<string, unknown> = {};
-  if (actor.role === 'enterprise') query.enterpriseId = actor.orgId;
-  else if (!READ_ALL_ROLES.includes(actor.role)) query.buyerUserId = actor.id;
-  if (filter.sessionId) query.sessionId = filter.sessionId;
-  if (filter.cursor) {
-    const after = decodeOrderCursor(filter.cursor);
-    query.createdAt = { $lte: after.createdAt };
-    query.$or = [{ createdAt: { $lt: after.createdAt } }, { _id: { $lt: after.id } }];
-  }
-  const limit = filter.limit ?? 200;
-  const orders = await OrderModel.find(query).sort({ createdAt: -1, _id: -1 }).limit(limit + 1).lean();
-  const page = orders.slice(0, limit);
-  return { items: page.map(orderDto), nextCursor: orders.length > limit ? encodeOrderCursor(page.at(-1)!) : null };
-}
