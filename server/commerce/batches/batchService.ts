@@ -1,3 +1,4 @@
+import { STOCK_RELEASING_STATUSES } from '../orders/stockLedger.ts';
 import QRCode from 'qrcode';
 import mongoose from 'mongoose';
 import { stepDto } from './batchSteps.ts';
@@ -146,7 +147,7 @@ export async function publicTrace(input: string) {
     };
   }
   const saleTo = batch.saleTo ?? new Date();
-  const sold = (await groupedSums(OrderModel, { productId: batch.productId, status: 'placed', sessionId: { $ne: null }, createdAt: { $gte: batch.saleFrom, $lte: saleTo } }, '$sessionId', { quantity: '$quantity' }))
+  const sold = (await groupedSums(OrderModel, { productId: batch.productId, status: { $nin: [...STOCK_RELEASING_STATUSES] }, sessionId: { $ne: null }, createdAt: { $gte: batch.saleFrom, $lte: saleTo } }, '$sessionId', { quantity: '$quantity' }))
     .map((g) => ({ _id: g.id as mongoose.Types.ObjectId, ...g.sums }));
   const sessions = sold.length ? await LiveSessionModel.find({ _id: { $in: sold.map((s) => s._id) } }, { title: 1, startsAt: 1, endsAt: 1, status: 1 }).lean() : [];
   const soldBySession = new Map(sold.map((s) => [String(s._id), s]));
