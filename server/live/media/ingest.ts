@@ -15,6 +15,7 @@ import { componentLogger } from '../../platform/logger.ts';
 import { LiveSessionModel } from '../sessions/session.model.ts';
 import { sessionStatus } from '../sessions/liveState.ts';
 import type { MediaPool } from './mediaPool.ts';
+import { sessionSlot, webProcessCount } from '../../webCluster.ts';
 import type { RoomNotify } from './mediaRoom.ts';
 
 const log = componentLogger('ingest');
@@ -37,11 +38,27 @@ async function requireHostOf(actor: AuthUser, sessionId: string) {
   if (String(session.hostUserId) !== actor.id) throw forbidden('Only the host of this session may see its stream key');
 }
 
-function ingestUrls(ctx: HubContext, host: string | undefined, streamKey: string) {
+/**
+ * Behind `npm start`'s several web processes (server/webCluster.ts) web process i listens for RTMP on
+ * HUB_RTMP_PORT + i, and a session's publisher is sent to the port of the process that holds its router.
+ */
+function processPlace(ctx: HubContext): { index: number; count: number } {
+  const index = process.env.HUB_WEB_PROCESS_INDEX;
+  return index === undefined ? { index: 0, count: 1 } : { index: Number(index) || 0, count: webProcessCount(ctx.config) };
+}
+
+function rtmpPortFor(ctx: HubContext, sessionId: string): number {
+  const { count } = processPlace(ctx);
+  return ctx.config.HUB_RTMP_PORT + sessionSlot(sessionId, count);
+}
+
+function ingestUrls(ctx: HubContext, host: string | undefined, streamKey: string, sessionId: string) {
   const service = ctx.services.liveIngest as RtmpIngest | undefined;
   const hostname = ctx.config.HUB_PUBLIC_URL ? new URL(ctx.config.HUB_PUBLIC_URL).hostname : (host ?? '127.0.0.1').replace(/:\d+$/, '');
+  // The test hub listens on a free port of its own (service.port); a cluster process on its slot's port.
+  const port = processPlace(ctx).count > 1 ? rtmpPortFor(ctx, sessionId) : service?.port;
   return {
-    rtmpUrl: service?.port ? `rtmp://${hostname}:${service.port}/live` : null,
+    rtmpUrl: service?.port && port ? `rtmp://${hostname}:${port}/live` : null,
     streamKey,
     // WHIP (OBS 30+) is not built yet.
     whipUrl: null,
@@ -52,11 +69,11 @@ function ingestUrls(ctx: HubContext, host: string | undefined, streamKey: string
 export async function ingestInfo(ctx: HubContext, actor: AuthUser, sessionId: string, host?: string) {
   await requireHostOf(actor, sessionId);
   const existing = await IngestKeyModel.findOne({ sessionId }).lean();
-  if (existing) return ingestUrls(ctx, host, existing.streamKey);
+  if (existing) return ingestUrls(ctx, host, existing.streamKey, sessionId);
   const streamKey = newKey();
   await IngestKeyModel.updateOne({ sessionId }, { $setOnInsert: { sessionId, streamKey } }, { upsert: true });
   const stored = await IngestKeyModel.findOne({ sessionId }).lean();
-  return ingestUrls(ctx, host, stored!.streamKey);
+  return ingestUrls(ctx, host, stored!.streamKey, sessionId);
 }
 
 /** `POST /sessions/:id/ingest/rotate`: a new key; the old one is refused from now on (a running publisher is stopped). */
@@ -66,7 +83,7 @@ export async function rotateIngestKey(ctx: HubContext, actor: AuthUser, sessionI
   await IngestKeyModel.updateOne({ sessionId }, { $set: { streamKey, rotatedAt: new Date() }, $setOnInsert: { sessionId } }, { upsert: true });
   (ctx.services.liveIngest as RtmpIngest | undefined)?.stopSession(sessionId);
   log.info({ sessionId }, 'stream key rotated');
-  return ingestUrls(ctx, host, streamKey);
+  return ingestUrls(ctx, host, streamKey, sessionId);
 }
 
 interface NmsSession {
@@ -95,8 +112,8 @@ export class RtmpIngest {
   constructor(private readonly ctx: HubContext, private readonly pool: MediaPool, private readonly notify: RoomNotify) {}
 
   async start(): Promise<void> {
-    const port = this.ctx.config.HUB_RTMP_PORT;
-    if (!port) return;
+    if (!this.ctx.config.HUB_RTMP_PORT) return;
+    const port = this.ctx.config.HUB_RTMP_PORT + processPlace(this.ctx).index;
     const { default: NodeMediaServer } = (await import('node-media-server')) as unknown as { default: new (config: unknown) => Nms };
     // node-media-server installs a process-wide uncaughtException handler; the hub keeps its own behaviour.
     const before = new Set(process.listeners('uncaughtException'));
@@ -124,6 +141,8 @@ export class RtmpIngest {
     const key = await IngestKeyModel.findOne({ streamKey }).lean();
     if (!key) return refuse('unknown or rotated stream key');
     const sessionId = String(key.sessionId);
+    const place = processPlace(this.ctx);
+    if (sessionSlot(sessionId, place.count) !== place.index) return refuse('this web process does not hold the session (use the rtmpUrl the hub gave)', { sessionId });
     const status = await sessionStatus(this.ctx.redis, this.ctx.config.REDIS_PREFIX, sessionId);
     if (status !== 'live') return refuse('session is not live', { sessionId, status });
     if ([...this.publishers.values()].some((p) => p.sessionId === sessionId)) return refuse('the session already has a publisher', { sessionId });
