@@ -60,13 +60,17 @@ if [ "$FORCE" = "0" ] && [ -x "$OUT_BIN" ]; then
   log "cached $OUT_BIN does not run (missing shared libraries?); rebuilding it"
 fi
 
-if [ "$FORCE" = "0" ] && worker_runs "$MACHINE_BIN"; then
-  mkdir -p "$CACHE_DIR"
-  cp "$MACHINE_BIN" "$OUT_BIN.tmp" && mv -f "$OUT_BIN.tmp" "$OUT_BIN"
-  log "using the machine's cached worker $MACHINE_BIN"
-  echo "$OUT_BIN"
-  exit 0
-fi
+# Copies the machine's cached worker into this clone and stops, when there is one that runs.
+use_machine_cache() {
+  if [ "$FORCE" = "0" ] && worker_runs "$MACHINE_BIN"; then
+    mkdir -p "$CACHE_DIR"
+    cp "$MACHINE_BIN" "$OUT_BIN.tmp" && mv -f "$OUT_BIN.tmp" "$OUT_BIN"
+    log "using the machine's cached worker $MACHINE_BIN"
+    echo "$OUT_BIN"
+    exit 0
+  fi
+}
+use_machine_cache
 
 # One build at a time on this machine, across clones (parallel builds of 225 C++ units on 2 cores starve each
 # other): wait for the machine-level lock, then re-check both caches, which the other run may just have filled.
@@ -81,13 +85,7 @@ if [ "$FORCE" = "0" ] && worker_runs "$OUT_BIN"; then
   echo "$OUT_BIN"
   exit 0
 fi
-if [ "$FORCE" = "0" ] && worker_runs "$MACHINE_BIN"; then
-  mkdir -p "$CACHE_DIR"
-  cp "$MACHINE_BIN" "$OUT_BIN.tmp" && mv -f "$OUT_BIN.tmp" "$OUT_BIN"
-  log "using the machine's cached worker $MACHINE_BIN (built by another clone meanwhile)"
-  echo "$OUT_BIN"
-  exit 0
-fi
+use_machine_cache
 
 START_TIME=$(date +%s)
 
