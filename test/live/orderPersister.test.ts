@@ -83,16 +83,20 @@ describe('order write-behind (persister): crash recovery and refused orders', fu
     const prefix = ctx.config.REDIS_PREFIX;
     const world = await liveWorld();
     const order = queued(world, world.cast.auditor.id, `replay-${Date.now()}`);
-    const dead = `${prefix}:orders:processing:dead-host-2-def`;
-    await ctx.redis.lpush(dead, JSON.stringify(order));
+    // Twice the same batch in a dead persister's list: the second time as if the first writer "crashed" after
+    // writing and auditing it, before it cleared its processing list.
     for (let attempt = 0; attempt < 2; attempt += 1) {
+      const dead = `dead-host-replay-${attempt}-${Date.now()}`;
+      await ctx.redis.lpush(`${prefix}:orders:processing:${dead}`, JSON.stringify(order));
+      await ctx.redis.sadd(`${prefix}:orders:persisters`, dead);
       const connection = ctx.redis.duplicate();
-      const persister = new OrderPersister(connection, prefix);
+      const persister = new OrderPersister(connection, prefix, { heartbeatMs: 50, aliveTtlMs: 500 });
+      const reclaimed = once(persister, 'reclaimed');
       await persister.start();
+      await reclaimed;
+      await Promise.all([persister.drained(), ordersPersisted()]);
       await persister.stop();
       connection.disconnect();
-      // The first persister "crashed" after its audit append: its batch is still in a dead persister's list.
-      if (attempt === 0) await ctx.redis.lpush(dead, JSON.stringify(order));
     }
     expect(await OrderModel.countDocuments({ _id: order._id })).to.equal(1);
     expect(await AuditEventModel.countDocuments({ action: 'order.place', 'target.id': order._id })).to.equal(1);
