@@ -58,6 +58,13 @@ const schemas = {
   produce: z.object({ transportId: z.string().uuid('transportId must be a transport id'), kind: z.enum(['audio', 'video']), rtpParameters: anyObject, appData: anyObject.optional() }).strict(),
   consume: z.object({ transportId: z.string().uuid('transportId must be a transport id'), rtpCapabilities: anyObject }).strict(),
   resumeConsumer: z.object({ consumerId: z.string().uuid('consumerId must be a consumer id') }).strict(),
+  // 0 流畅 … 2 高清; null lets the bandwidth decide.
+  setPreferredLayers: z
+    .object({
+      consumerId: z.string().uuid('consumerId must be a consumer id'),
+      spatialLayer: z.number({ invalid_type_error: 'spatialLayer must be 0, 1, 2 or null' }).int('spatialLayer must be 0, 1, 2 or null').min(0, 'spatialLayer must be 0, 1, 2 or null').max(2, 'spatialLayer must be 0, 1, 2 or null').nullable(),
+    })
+    .strict(),
   // Chat text is cleaned rather than refused: cleanChatText strips controls, NUL and bidi overrides.
   chat: z.object({ text: z.string().max(CHAT_MAX_LENGTH * 4, `text must be at most ${CHAT_MAX_LENGTH} characters`) }).strict(),
   mute: z.object({ userId: objectId('userId'), muted: z.boolean().default(true) }).strict(),
@@ -280,6 +287,9 @@ export class LiveSignalling {
     on('media:resumeConsumer', schemas.resumeConsumer, async ({ consumerId }) => {
       await (await room(false)).resumeConsumer(socket.id, consumerId);
       return { resumed: true };
+    });
+    on('media:setPreferredLayers', schemas.setPreferredLayers, async ({ consumerId, spatialLayer }) => {
+      return (await room(false)).setPreferredLayers(socket.id, consumerId, spatialLayer);
     });
 
     on('chat:send', schemas.chat, async ({ text }) => {

@@ -15,6 +15,8 @@ registerMessages({
     'live.waiting': '主播还没有开播，请稍候…', 'live.ended': '本场直播已结束', 'live.noPinned': '主播讲解的商品会显示在这里',
     'live.quantity': '数量', 'live.stock': '剩余 {n}', 'live.soldOut': '已售罄', 'live.muted': '你已被主播禁言',
     'live.mode.webrtc': '实时（WebRTC）', 'live.mode.hls': '流畅模式（HLS，延迟几秒）', 'live.mode.connecting': '连接中…', 'live.replay': '观看回放', 'live.remind': '预约开播提醒', 'live.reminded': '已预约，开播时提醒你',
+    'live.quality': '画质', 'live.quality.auto': '自动', 'live.quality.2': '高清', 'live.quality.1': '标清', 'live.quality.0': '流畅',
+    'live.quality.current': '当前：{q}', 'live.quality.autoNow': '自动（{q}）', 'live.quality.none': '—',
   },
   en: {
     'live.title': 'Live', 'live.viewers': '{n} watching', 'live.buy': 'Buy now', 'live.bought': 'Ordered: {amount}', 'live.unmute': 'Turn sound on',
@@ -22,6 +24,8 @@ registerMessages({
     'live.waiting': 'The host is not live yet; please wait…', 'live.ended': 'This live session has ended', 'live.noPinned': 'The product the host presents shows here',
     'live.quantity': 'Quantity', 'live.stock': '{n} left', 'live.soldOut': 'Sold out', 'live.muted': 'The host muted you',
     'live.mode.webrtc': 'Real time (WebRTC)', 'live.mode.hls': 'Crowd mode (HLS, a few seconds behind)', 'live.mode.connecting': 'Connecting…', 'live.replay': 'Watch the replay', 'live.remind': 'Remind me when it starts', 'live.reminded': 'We will tell you when it goes live',
+    'live.quality': 'Quality', 'live.quality.auto': 'Auto', 'live.quality.2': 'HD', 'live.quality.1': 'SD', 'live.quality.0': 'Smooth',
+    'live.quality.current': 'Now: {q}', 'live.quality.autoNow': 'Auto ({q})', 'live.quality.none': '—',
   },
 });
 
@@ -65,6 +69,24 @@ registerPage({
       mode.dataset.mode = m;
       mode.textContent = t(`live.mode.${m}`);
     };
+    // Simulcast: the layer the hub forwards now (its 'layerschange'), and the viewer's own choice.
+    const quality = h('span', { class: 'live-quality', 'data-testid': 'live-quality', 'data-spatial-layer': '' }, t('live.quality.current', { q: t('live.quality.none') }));
+    const showLayer = (spatialLayer: number | null) => {
+      quality.dataset.spatialLayer = spatialLayer === null ? '' : String(spatialLayer);
+      quality.textContent = t('live.quality.current', { q: spatialLayer === null ? t('live.quality.none') : t(`live.quality.${spatialLayer}`) });
+    };
+    const qualityChoice = h('select', { name: 'quality', 'aria-label': t('live.quality'), 'data-testid': 'live-quality-choice', disabled: true },
+      h('option', { value: 'auto' }, t('live.quality.auto')),
+      ...[2, 1, 0].map((layer) => h('option', { value: String(layer) }, t(`live.quality.${layer}`))));
+    qualityChoice.addEventListener('change', async () => {
+      const layer = qualityChoice.value === 'auto' ? null : Number(qualityChoice.value);
+      try {
+        await receiving?.setPreferredLayer(layer);
+        qualityChoice.dataset.applied = qualityChoice.value;
+      } catch (err) {
+        chatStatus.textContent = errorText(err);
+      }
+    });
     const productCard = h('div', { class: 'card product-card', 'data-testid': 'live-pinned' });
     const chatList = h('ul', { class: 'chat', 'data-testid': 'live-chat' });
     const chatStatus = h('p', { class: 'form-status', 'data-testid': 'live-chat-status' });
@@ -169,8 +191,9 @@ registerPage({
         receiving = await subscribe(socket, joined.media.routerRtpCapabilities, (stream) => {
           if (video.srcObject !== stream) video.srcObject = stream;
           void video.play().catch(() => undefined);
-        });
+        }, (layers) => showLayer(layers.spatialLayer));
         setMode('webrtc');
+        qualityChoice.disabled = false;
       } catch {
         fallBackToHls();
       }
@@ -233,7 +256,7 @@ registerPage({
       h('h1', null, joined.session.title, ' ', viewers),
       notice, remind,
       h('div', { class: 'live-layout' },
-        h('div', null, video, h('div', { class: 'actions' }, unmute, mode, stats, h('a', { href: `/replay/${sessionId}`, 'data-testid': 'live-replay-link' }, t('live.replay')))),
+        h('div', null, video, h('div', { class: 'actions' }, unmute, mode, quality, h('label', null, t('live.quality'), ' ', qualityChoice), stats, h('a', { href: `/replay/${sessionId}`, 'data-testid': 'live-replay-link' }, t('live.replay')))),
         h('div', null, productCard, checkoutSlot, h('section', { class: 'card' }, chatList, chatForm, chatStatus))));
   },
 });

@@ -71,6 +71,23 @@ function wireTransport(socket: Socket, transport: msc.Transport): void {
   });
 }
 
+/**
+ * Three simulcast layers (after mediasoup-demo): quarter, half and full resolution with rising bitrates; each
+ * viewer's consumer forwards the layer its bandwidth allows, or the one the viewer chose.
+ */
+export const SIMULCAST_ENCODINGS: RTCRtpEncodingParameters[] = [
+  { scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+  { scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
+];
+
+/** The layer a viewer's video consumer currently forwards (null: none, e.g. paused). */
+export interface ConsumerLayers {
+  consumerId: string;
+  spatialLayer: number | null;
+  temporalLayer: number | null;
+}
+
 /** Host: sends the camera and microphone tracks through a send transport. */
 export async function publish(socket: Socket, rtpCapabilities: msc.RtpCapabilities, stream: MediaStream) {
   const device = await loadDevice(rtpCapabilities);
@@ -81,12 +98,14 @@ export async function publish(socket: Socket, rtpCapabilities: msc.RtpCapabiliti
     ask<{ id: string }>(socket, 'media:produce', { transportId: transport.id, kind, rtpParameters }).then(({ id }) => callback({ id }), errback);
   });
   const producers = [];
-  for (const track of stream.getTracks()) producers.push(await transport.produce({ track }));
+  for (const track of stream.getTracks()) {
+    producers.push(await transport.produce(track.kind === 'video' ? { track, encodings: SIMULCAST_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 } } : { track }));
+  }
   return { transport, producers, close: () => transport.close() };
 }
 
 /** Viewer: receives every host track into one MediaStream, consuming new tracks as the host (re)publishes. */
-export async function subscribe(socket: Socket, rtpCapabilities: msc.RtpCapabilities, onTracks: (stream: MediaStream) => void) {
+export async function subscribe(socket: Socket, rtpCapabilities: msc.RtpCapabilities, onTracks: (stream: MediaStream) => void, onLayers: (layers: ConsumerLayers) => void = () => undefined) {
   const device = await loadDevice(rtpCapabilities);
   const params = await ask(socket, 'media:createTransport', { direction: 'recv' });
   const transport = device.createRecvTransport(params);
@@ -104,6 +123,7 @@ export async function subscribe(socket: Socket, rtpCapabilities: msc.RtpCapabili
         consumers.set(consumer.id, consumer);
         stream.getTracks().filter((t) => t.kind === consumer.kind).forEach((t) => stream.removeTrack(t));
         stream.addTrack(consumer.track);
+        if (consumer.kind === 'video' && preferred !== null) await ask(socket, 'media:setPreferredLayers', { consumerId: consumer.id, spatialLayer: preferred });
         await ask(socket, 'media:resumeConsumer', { consumerId: consumer.id });
       }
       onTracks(stream);
@@ -117,8 +137,19 @@ export async function subscribe(socket: Socket, rtpCapabilities: msc.RtpCapabili
     stream.removeTrack(consumer.track);
     consumer.close();
   };
+  const onLayersChange = (layers: ConsumerLayers) => {
+    if (consumers.get(layers.consumerId)?.kind === 'video') onLayers(layers);
+  };
+  /** The viewer's choice of layer for every video consumer: 0 lowest … 2 highest, null automatic; kept for new consumers. */
+  let preferred: number | null = null;
+  const applyPreferred = async () => {
+    for (const consumer of consumers.values()) {
+      if (consumer.kind === 'video') await ask(socket, 'media:setPreferredLayers', { consumerId: consumer.id, spatialLayer: preferred });
+    }
+  };
   socket.on('media:newProducer', onNewProducer);
   socket.on('media:producerClosed', onProducerClosed);
+  socket.on('media:layersChange', onLayersChange);
   consumeAll();
   return {
     /** Bytes received so far over RTP on this connection's inbound streams. */
@@ -132,9 +163,14 @@ export async function subscribe(socket: Socket, rtpCapabilities: msc.RtpCapabili
       }
       return total;
     },
+    async setPreferredLayer(spatialLayer: number | null): Promise<void> {
+      preferred = spatialLayer;
+      await applyPreferred();
+    },
     close: () => {
       socket.off('media:newProducer', onNewProducer);
       socket.off('media:producerClosed', onProducerClosed);
+      socket.off('media:layersChange', onLayersChange);
       transport.close();
     },
   };

@@ -32,7 +32,7 @@ interface Peer {
   consumers: Map<string, ms.Consumer>;
 }
 
-export type RoomNotify = (peerId: string, event: 'media:newProducer' | 'media:producerClosed', data: Record<string, unknown>) => void;
+export type RoomNotify = (peerId: string, event: 'media:newProducer' | 'media:producerClosed' | 'media:layersChange', data: Record<string, unknown>) => void;
 
 /**
  * The clear refusal when media capacity is used up: `media_full`, naming which cap (connection, address,
@@ -43,6 +43,9 @@ export function mediaFull(scope: 'connection' | 'address' | 'session', limit: nu
   const what = { connection: 'this connection', address: 'your network address', session: 'this live session' }[scope];
   return new HttpError(scope === 'connection' ? 409 : 503, 'media_full', `No more media transports for ${what} (limit ${limit}); close one or try again later`, { scope, limit }, scope === 'connection' ? undefined : { 'Retry-After': '10' });
 }
+
+/** The host's top simulcast layer (three layers: 0, 1, 2; client/src/pages/liveClient.ts SIMULCAST_ENCODINGS). */
+export const MAX_SPATIAL_LAYER = 2;
 
 /** The consumers one viewer will need: one per host track (camera and microphone). */
 const CONSUMERS_PER_VIEWER = 2;
@@ -276,6 +279,15 @@ export class MediaRoom {
         this.notify(peer.id, 'media:producerClosed', { producerId: producer.id, consumerId: consumer.id });
         consumer.close();
       });
+      if (consumer.kind === 'video') {
+        // The viewer page shows which simulcast layer its bandwidth (or its choice) gets.
+        consumer.on('layerschange', (layers) => {
+          this.notify(peer.id, 'media:layersChange', { consumerId: consumer.id, spatialLayer: layers?.spatialLayer ?? null, temporalLayer: layers?.temporalLayer ?? null });
+        });
+      } else {
+        // Under a tight downlink, sound keeps its share first: a viewer can follow the pitch without the picture.
+        await consumer.setPriority(2);
+      }
       created.push({ id: consumer.id, producerId: producer.id, kind: consumer.kind, rtpParameters: consumer.rtpParameters });
     }
     return { consumers: created };
@@ -285,6 +297,18 @@ export class MediaRoom {
     const consumer = this.peer(peerId).consumers.get(consumerId);
     if (!consumer) throw notFound('Consumer');
     await consumer.resume();
+  }
+
+  /**
+   * The viewer's choice of simulcast layer (0 lowest … 2 highest; null automatic, that is the highest, which the
+   * bandwidth estimate then caps). mediasoup clamps to the layers the host actually sends.
+   */
+  async setPreferredLayers(peerId: string, consumerId: string, spatialLayer: number | null): Promise<{ spatialLayer: number | null }> {
+    const consumer = this.peer(peerId).consumers.get(consumerId);
+    if (!consumer) throw notFound('Consumer');
+    if (consumer.kind !== 'video') throw conflict('Only a video consumer has quality layers', undefined, 'not_video');
+    await consumer.setPreferredLayers({ spatialLayer: spatialLayer ?? MAX_SPATIAL_LAYER });
+    return { spatialLayer };
   }
 
   hasPeer(peerId: string): boolean {
