@@ -62,7 +62,7 @@ export function flashSaleCard(sessionId: string, pinnedId: () => string | null, 
   const limit = h('p', { class: 'muted', 'data-testid': 'flash-limit' });
   const quantity = h('input', { type: 'number', min: '1', value: '1', name: 'flashQuantity', 'data-testid': 'flash-quantity' });
   const buy = h('button', { class: 'primary', 'data-testid': 'flash-buy', onclick: () => onBuy(Math.max(1, Number(quantity.value) || 1)) }, t('flash.buy'));
-  replace(card, h('h3', null, t('flash.title')), price, remaining, limit, countdown, h('div', { class: 'actions' }, quantity, buy));
+  replace(card, h('h3', null, t('flash.title')), price, remaining, limit, countdown, h('div', { class: 'actions' }, h('label', null, t('live.quantity'), ' ', quantity), buy));
   const watch = watchSale(sessionId, (sale) => {
     const show = !!sale && sale.productId === pinnedId() && (sale.status === 'running' || Date.parse(sale.endsAt) > Date.now() - 60_000);
     card.hidden = !show;
