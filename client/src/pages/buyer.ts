@@ -7,6 +7,7 @@ import { registerPage } from '../lib/router.ts';
 import { formatDateTime, formatFen, registerMessages, t } from '../lib/i18n.ts';
 import { api, ApiError } from '../lib/api.ts';
 import { saveSession, type SessionUser } from '../lib/session.ts';
+import { errorText } from '../lib/errors.ts';
 
 registerMessages({
   'zh-CN': {
@@ -98,7 +99,7 @@ export interface CheckoutOrder { id: string; status: string; amountFen: number; 
  * The checkout panel: delivery (station pick-up or courier) and payment. For a "+1" reservation it completes
  * that order; otherwise it places a new one for the product and quantity.
  */
-export async function checkoutPanel(options: { reservation?: CheckoutOrder; productId?: string; quantity?: number; sessionId?: string; onDone?: (order: CheckoutOrder) => void }) {
+export async function checkoutPanel(options: { reservation?: CheckoutOrder; productId?: string; quantity?: number; sessionId?: string; flashSale?: boolean; onDone?: (order: CheckoutOrder) => void }) {
   const stations = (await api.get<{ items: { id: string; name: string; township: string | null }[] }>('/stations')).items;
   const status = h('p', { class: 'form-status', role: 'status', 'data-testid': 'checkout-status' });
   const mode = h('select', { name: 'mode', 'data-testid': 'checkout-mode' }, h('option', { value: 'station' }, t('buyer.station')), h('option', { value: 'courier' }, t('buyer.courier')));
@@ -126,6 +127,9 @@ export async function checkoutPanel(options: { reservation?: CheckoutOrder; prod
       try {
         const order = options.reservation
           ? await api.post<CheckoutOrder>(`/orders/${options.reservation.id}/checkout`, { delivery, payment: payment.value })
+          : options.flashSale && options.sessionId
+          // A flash-sale purchase (server/commerce/live/flashSale.ts): the sale's price and limit apply.
+          ? await api.post<CheckoutOrder>(`/sessions/${options.sessionId}/flash-sale/orders`, { quantity: options.quantity ?? 1, delivery, payment: payment.value }, { 'Idempotency-Key': key })
           : await api.post<CheckoutOrder>('/orders', { productId: options.productId, quantity: options.quantity ?? 1, ...(options.sessionId ? { sessionId: options.sessionId } : {}), delivery, payment: payment.value }, { 'Idempotency-Key': key });
         replace(panel, h('h3', null, t('buyer.placed', { id: order.id.slice(-6) })),
           order.pickupCode ? h('p', null, t('buyer.pickupCode'), ': ', h('strong', { 'data-testid': 'checkout-pickup-code' }, order.pickupCode)) : null,
@@ -134,7 +138,7 @@ export async function checkoutPanel(options: { reservation?: CheckoutOrder; prod
         panel.dataset.orderId = order.id;
         options.onDone?.(order);
       } catch (err) {
-        status.textContent = err instanceof ApiError ? err.message : String(err);
+        status.textContent = errorText(err);
         status.classList.add('bad');
         submit.disabled = false;
       }

@@ -7,6 +7,7 @@ import { currentSession } from '../lib/session.ts';
 import { ask, connectLive, subscribe, type ChatMessage, type JoinReply, type PinnedProduct } from './liveClient.ts';
 import { watchLiveHls, webRtcAvailable, type LiveMode } from './liveFallback.ts';
 import { checkoutPanel, type CheckoutOrder } from './buyer.ts';
+import { flashSaleCard } from './flashSale.ts';
 
 registerMessages({
   'zh-CN': {
@@ -108,6 +109,12 @@ registerPage({
       checkoutSlot.scrollIntoView({ block: 'start' });
     };
     let pinned: PinnedProduct | null = null;
+    // 限时秒杀 for the pinned product: buyers choose delivery and payment in the same checkout panel.
+    const flash = flashSaleCard(sessionId, () => pinned?.id ?? null, (quantity) => {
+      if (currentSession()?.user.role !== 'buyer') return ctx.navigate(`/login?next=${encodeURIComponent(location.pathname)}`);
+      void openCheckout({ flashSale: true, sessionId, quantity }).catch((err) => { orderStatus.textContent = errorText(err); });
+    });
+    ctx.onLeave(() => flash.stop());
     const renderProduct = () => {
       if (!pinned) {
         productCard.dataset.productId = '';
@@ -205,6 +212,7 @@ registerPage({
     socket.on('product:pinned', (e: { product: PinnedProduct | null }) => {
       pinned = e.product;
       renderProduct();
+      void flash.reload();
     });
     socket.on('product:stock', (e: { productId: string; stock: number }) => {
       if (pinned?.id !== e.productId) return;
@@ -257,6 +265,6 @@ registerPage({
       notice, remind,
       h('div', { class: 'live-layout' },
         h('div', null, video, h('div', { class: 'actions' }, unmute, mode, quality, h('label', null, t('live.quality'), ' ', qualityChoice), stats, h('a', { href: `/replay/${sessionId}`, 'data-testid': 'live-replay-link' }, t('live.replay')))),
-        h('div', null, productCard, checkoutSlot, h('section', { class: 'card' }, chatList, chatForm, chatStatus))));
+        h('div', null, productCard, flash.card, checkoutSlot, h('section', { class: 'card' }, chatList, chatForm, chatStatus))));
   },
 });

@@ -6,6 +6,7 @@ import { card, page } from '../lib/ui.ts';
 import { api } from '../lib/api.ts';
 import { ask, connectLive, publish, type ChatMessage, type JoinReply, type PinnedProduct } from './liveClient.ts';
 import { ingestCard } from './studioIngest.ts';
+import { flashSaleStartForm } from './flashSale.ts';
 
 registerMessages({
   'zh-CN': {
@@ -176,6 +177,9 @@ registerPage({
       while (plusOnes.children.length > 50) plusOnes.lastElementChild?.remove();
     });
 
+    const flash = flashSaleStartForm(sessionId, () => pinnedId);
+    ctx.onLeave(() => flash.stop());
+
     const viewerUrl = `${location.origin}/live/${sessionId}`;
     return page(`${t('studio.title')} · ${joined.session.title}`, 'studio-page',
       h('p', null, status, ' ', formatDateTime(joined.session.startsAt), ' – ', formatDateTime(joined.session.endsAt), ' · ',
@@ -189,6 +193,7 @@ registerPage({
             h('div', { class: 'figure' }, h('div', { class: 'figure-value' }, orders), h('div', { class: 'figure-label' }, t('studio.orders'))),
             h('div', { class: 'figure' }, h('div', { class: 'figure-value' }, amount), h('div', { class: 'figure-label' }, t('studio.amount'))))),
           card(t('studio.shelf'), shelf),
+          card(t('flash.startTitle'), flash.element),
           ingestCard(sessionId),
           card(t('studio.plusOnes'), plusOnes),
           card(t('studio.analytics'), analytics),
