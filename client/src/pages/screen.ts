@@ -199,7 +199,8 @@ registerPage({
     };
     const hbar = (id: keyof typeof panels, rows: Ranked[]) =>
       setChart(id, rows.length, {
-        xAxis: { type: 'value', ...axis, ...wanAxis, axisLabel: { ...axis.axisLabel, formatter: (v: number) => wan(v) } },
+        // Few ticks: long category labels leave a narrow axis, and crowded tick labels overlap.
+        xAxis: { type: 'value', splitNumber: 2, ...axis, ...wanAxis, axisLabel: { ...axis.axisLabel, formatter: (v: number) => wan(v) } },
         yAxis: { type: 'category', inverse: true, data: rows.map((r) => (r.live ? `● ${r.label}` : r.label)), ...axis },
         series: [{ type: 'bar', data: rows.map((r) => r.fen), label: { show: true, position: 'right', color: TEXT, fontSize: 16, formatter: (p: { value: unknown }) => wan(Number(p.value)) } }],
       });
@@ -248,10 +249,11 @@ registerPage({
           { type: 'bar', name: t('screen.paid'), data: s.subsidies.map((p) => p.paidFen) },
         ],
       });
+      // Horizontal bars: the long category names get a readable line each instead of colliding under narrow columns.
       setChart('budget', s.budget.length, {
         legend: { top: 0, textStyle: { color: TEXT, fontSize: 16 } },
-        xAxis: { type: 'category', data: s.budget.map((b) => b.nameZh), ...axis, axisLabel: { ...axis.axisLabel, interval: 0, fontSize: 13, width: 72, overflow: 'break' } },
-        yAxis: { type: 'value', ...axis, ...wanAxis, axisLabel: { ...axis.axisLabel, formatter: (v: number) => wan(v) } },
+        yAxis: { type: 'category', inverse: true, data: s.budget.map((b) => b.nameZh), ...axis, axisLabel: { ...axis.axisLabel, interval: 0, width: 130, overflow: 'break' } },
+        xAxis: { type: 'value', splitNumber: 2, ...axis, ...wanAxis, axisLabel: { ...axis.axisLabel, formatter: (v: number) => wan(v) } },
         series: [
           { type: 'bar', name: t('screen.allocated'), data: s.budget.map((b) => b.allocatedFen) },
           { type: 'bar', name: t('screen.approved'), data: s.budget.map((b) => b.approvedFen) },
