@@ -68,6 +68,14 @@ describe('openness: the big screen in Chromium', function () {
     await page.waitForFunction(() => document.querySelector('[data-testid="screen-orders-total"]')?.textContent !== '—');
     for (const chart of ['chart-per-minute', 'chart-brand', 'chart-township', 'chart-session', 'chart-products', 'chart-subsidies', 'chart-budget']) {
       await page.waitForFunction((id) => Number(document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-points')) > 0, chart, { timeout: 10_000 });
+      const note = page.getByTestId(chart.replace('chart-', 'note-'));
+      // A single-row ranking is shown as one big figure in 万元 rather than a one-bar chart; never an empty state here.
+      if (Number(await page.getByTestId(chart).getAttribute('data-points')) === 1 && !chart.endsWith('per-minute') && !chart.endsWith('subsidies') && !chart.endsWith('budget')) {
+        expect(await note.getAttribute('data-state'), chart).to.equal('figure');
+        expect(await note.textContent(), chart).to.match(/\d\.\d{2}万元$/);
+        continue;
+      }
+      expect(await note.isVisible(), `${chart} shows its chart`).to.equal(false);
       // Let the chart's entry animation paint, then look at the pixels themselves.
       await waitFor(`${chart} to paint`, async () => (await paintedPixels(page, chart)) > 500);
     }
@@ -85,6 +93,41 @@ describe('openness: the big screen in Chromium', function () {
     expect(shownAfterMs, `the screen showed the order ${shownAfterMs} ms after it was placed (request took ${orderedAt - started} ms)`).to.be.below(1000);
     const file = await screenshot(page, 'screen-1920x1080');
     expect(file).to.match(/screen-1920x1080\.png$/);
+    await page.close();
+  });
+
+  it('says so plainly when there is no data, instead of drawing empty charts', async () => {
+    const { baseUrl } = await getScreenHub();
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    // The shared hub has orders from other suites; the screen is shown the overview of a hub with none yet:
+    // the real snapshot with its sales, subsidy and per-minute figures zeroed.
+    await page.route('**/api/v1/public/overview', async (route) => {
+      const real = await (await route.fetch()).json();
+      const empty = {
+        ...real,
+        sessions: { liveNow: 0, viewers: 0, liveIds: [] },
+        gmv: { todayFen: 0, totalFen: 0, ordersToday: 0, ordersTotal: 0, bySession: [], byBrand: [], byTownship: [], perMinute: real.gmv.perMinute.map((m: any) => ({ ...m, orders: 0, fen: 0 })) },
+        subsidies: real.subsidies.map((p: any) => ({ ...p, approvedFen: 0, paidFen: 0 })),
+        budget: real.budget.map((b: any) => ({ ...b, approvedFen: 0, paidFen: 0 })),
+        poverty: { householdsBenefiting: 0, procurementFen: 0, householdSalesFen: 0 },
+        topProducts: [],
+      };
+      await route.fulfill({ json: empty });
+    });
+    await page.goto(`${baseUrl}/screen`);
+    await page.waitForFunction(() => document.querySelector('[data-testid="screen-orders-total"]')?.textContent === '0');
+    const expected: Record<string, string> = {
+      'note-per-minute': '近60分钟暂无订单', 'note-brand': '暂无成交数据', 'note-township': '暂无成交数据',
+      'note-session': '暂无直播场次成交', 'note-products': '暂无成交数据', 'note-subsidies': '暂无补助批准或拨付',
+    };
+    for (const [id, text] of Object.entries(expected)) {
+      expect(await page.getByTestId(id).isVisible(), id).to.equal(true);
+      expect(await page.getByTestId(id).textContent(), id).to.equal(text);
+    }
+    // Budget allocations exist from the policy, so that chart still speaks.
+    expect(await page.getByTestId('note-budget').isVisible()).to.equal(false);
+    expect(await page.getByTestId('screen-gmv-total').textContent()).to.equal('0.00');
+    await screenshot(page, 'screen-empty-1920x1080');
     await page.close();
   });
 

@@ -5,7 +5,7 @@ import { api, getTestHub } from '../support/testHub.ts';
 import { createOrg, createUser, unique } from '../support/factories.ts';
 import { launchBrowser, screenshot } from '../support/browser.ts';
 import { newTraceCode, TRACE_CODE_PATTERN } from '../../server/commerce/batches/traceCode.ts';
-import { bookAndStart, expectOk, ordersPersisted, placeOrder, scriptedWorld } from './scriptedDay.ts';
+import { bookAndStart, expectOk, ordersPersisted, placeOrder, scriptedWorld, waitFor } from './scriptedDay.ts';
 
 // jsqr is CommonJS with a `default` export; under NodeNext the default import is the module object.
 const jsQR = ((jsqrModule as unknown as { default?: typeof jsqrModule.default }).default ?? jsqrModule) as typeof jsqrModule.default;
@@ -59,12 +59,32 @@ describe('openness: traceability', function () {
     expect(ceramic.sessions).to.deep.equal([]);
   });
 
+  it('ends with the township stations the goods went through', async () => {
+    const before = await expectOk(await api('GET', `/api/v1/public/trace/${world.farmBatch.code}`));
+    expect(before.stations).to.deep.equal([]);
+    const placed = await expectOk(await api('POST', '/api/v1/orders', {
+      token: world.cast.stationUser.token, headers: { 'Idempotency-Key': unique('order-') },
+      body: { productId: world.farm.id, quantity: 2, delivery: { mode: 'station', stationOrgId: world.cast.station.id }, payment: 'cod' },
+    }), 201);
+    await expectOk(await api('POST', `/api/v1/orders/${placed.id}/ship`, { token: world.farmUser.token, body: { viaStation: true } }));
+    await expectOk(await api('POST', `/api/v1/orders/${placed.id}/arrive`, { token: world.cast.stationUser.token }));
+    const trace = await waitFor('the station to join the trace', async () => {
+      const t = await expectOk(await api('GET', `/api/v1/public/trace/${world.farmBatch.code}`));
+      return t.stations.length ? t : null;
+    });
+    expect(trace.stations).to.deep.equal([{ name: world.cast.station.name, township: '龙浔镇', parcels: 1 }]);
+    // Another product's batch did not pass that station.
+    expect((await expectOk(await api('GET', `/api/v1/public/trace/${world.ceramicBatch.code}`))).stations).to.deep.equal([]);
+  });
+
   it('counts only sales inside the batch sale window', async () => {
     const closed = await expectOk(await api('POST', `/api/v1/products/${world.farm.id}/batches`, {
       token: world.farmUser.token,
       body: { farm: { cooperative: '赤水镇黑鸡合作社', township: '赤水镇', harvestDate: '2019-10-01', inspection: '合格' }, saleFrom: '2019-10-02T00:00:00+08:00', saleTo: '2019-12-31T00:00:00+08:00' },
     }), 201);
-    expect((await expectOk(await api('GET', `/api/v1/public/trace/${closed.code}`))).sessions).to.deep.equal([]);
+    const closedTrace = await expectOk(await api('GET', `/api/v1/public/trace/${closed.code}`));
+    expect(closedTrace.sessions).to.deep.equal([]);
+    expect(closedTrace.stations).to.deep.equal([]);
   });
 
   it('answers 404 for unknown or malformed codes', async () => {
@@ -111,6 +131,8 @@ describe('openness: traceability', function () {
       await page.getByTestId('trace-page').waitFor();
       expect(await page.locator('h1').textContent()).to.equal(world.farm.name);
       expect(await page.getByTestId('trace-sessions').textContent()).to.include('溯源专场');
+      const stations = await page.getByTestId('trace-stations').textContent();
+      expect(stations).to.include(world.cast.station.name).and.include('龙浔镇').and.include('1 件包裹');
       await screenshot(page, 'trace-page');
       await page.goto(`${baseUrl}/trace/${newTraceCode()}`);
       await page.getByTestId('trace-not-found').waitFor();

@@ -39,6 +39,8 @@ registerMessages({
     'screen.approved': '已批准', 'screen.paid': '已拨付', 'screen.allocated': '安排资金', 'screen.orders': '订单',
     'screen.online': '实时', 'screen.offline': '重连中', 'screen.unit.yuan': '元', 'screen.unit.wan': '万元', 'screen.unit.orders': '笔', 'screen.unit.people': '人', 'screen.unit.households': '户', 'screen.unit.sessions': '场',
     'screen.cap': '每单位上限',
+    'screen.empty.sales': '暂无成交数据', 'screen.empty.sessions': '暂无直播场次成交', 'screen.empty.perMinute': '近60分钟暂无订单',
+    'screen.empty.subsidies': '暂无补助批准或拨付', 'screen.empty.budget': '暂无资金安排',
   },
   en: {
     'screen.title': 'Dehua rural e-commerce demonstration county · live figures',
@@ -49,6 +51,8 @@ registerMessages({
     'screen.approved': 'Approved', 'screen.paid': 'Paid', 'screen.allocated': 'Allocated', 'screen.orders': 'Orders',
     'screen.online': 'Live', 'screen.offline': 'Reconnecting', 'screen.unit.yuan': 'yuan', 'screen.unit.wan': '10k yuan', 'screen.unit.orders': '', 'screen.unit.people': '', 'screen.unit.households': '', 'screen.unit.sessions': '',
     'screen.cap': 'cap per beneficiary',
+    'screen.empty.sales': 'No sales yet', 'screen.empty.sessions': 'No live-session sales yet', 'screen.empty.perMinute': 'No orders in the last hour',
+    'screen.empty.subsidies': 'No subsidies approved or paid yet', 'screen.empty.budget': 'No funds allocated yet',
   },
 });
 
@@ -119,7 +123,9 @@ registerPage({
     const status = h('div', { class: 'screen-status', 'data-testid': 'screen-status' }, t('screen.offline'));
     const panel = (id: string, titleKey: string, area: string) => {
       const chart = h('div', { class: 'chart', 'data-testid': `chart-${id}`, 'data-points': '0' });
-      return { el: h('section', { class: 'panel', style: `grid-area:${area}` }, h('h2', null, t(titleKey)), chart), chart };
+      // Shown over the chart when a chart would say nothing: an empty-state line, or one big figure.
+      const note = h('div', { class: 'panel-note', 'data-testid': `note-${id}`, hidden: true });
+      return { el: h('section', { class: 'panel', style: `grid-area:${area}` }, h('h2', null, t(titleKey)), chart, note), chart, note };
     };
     const panels = {
       perMinute: panel('per-minute', 'screen.perMinute', 'pm'),
@@ -175,9 +181,26 @@ registerPage({
       chartFor(id).setOption({ color: PALETTE, textStyle: { color: TEXT, fontSize: 16 }, grid: { left: 16, right: 56, top: 36, bottom: 8, containLabel: true }, animationDuration: 300, ...option }, { notMerge: true });
       panels[id].chart.dataset.points = String(points);
     };
+    /** Empty series: a plain sentence; one bar: the figure itself, big; otherwise the chart. */
+    const setNote = (id: keyof typeof panels, state: 'empty' | 'figure' | null, content: (Node | string)[] = []) => {
+      const { note, el } = panels[id];
+      note.replaceChildren(...content);
+      note.hidden = !state;
+      note.dataset.state = state ?? '';
+      el.classList.toggle('has-note', Boolean(state));
+    };
+    const emptyNote = (id: keyof typeof panels, key: string) => setNote(id, 'empty', [h('div', { class: 'note-empty' }, t(key))]);
+    const figureNote = (id: keyof typeof panels, label: string, fen: number) =>
+      setNote(id, 'figure', [h('div', { class: 'note-label' }, label), h('div', { class: 'note-figure' }, wan(fen), h('span', { class: 'note-unit' }, t('screen.unit.wan')))]);
+    const ranked = (id: keyof typeof panels, rows: Ranked[], emptyKey: string) => {
+      if (!rows.length) emptyNote(id, emptyKey);
+      else if (rows.length === 1) figureNote(id, rows[0]!.live ? `● ${rows[0]!.label}` : rows[0]!.label, rows[0]!.fen);
+      else setNote(id, null);
+    };
     const hbar = (id: keyof typeof panels, rows: Ranked[]) =>
       setChart(id, rows.length, {
-        xAxis: { type: 'value', ...axis, ...wanAxis, axisLabel: { ...axis.axisLabel, formatter: (v: number) => wan(v) } },
+        // Few ticks: long category labels leave a narrow axis, and crowded tick labels overlap.
+        xAxis: { type: 'value', splitNumber: 2, ...axis, ...wanAxis, axisLabel: { ...axis.axisLabel, formatter: (v: number) => wan(v) } },
         yAxis: { type: 'category', inverse: true, data: rows.map((r) => (r.live ? `● ${r.label}` : r.label)), ...axis },
         series: [{ type: 'bar', data: rows.map((r) => r.fen), label: { show: true, position: 'right', color: TEXT, fontSize: 16, formatter: (p: { value: unknown }) => wan(Number(p.value)) } }],
       });
@@ -206,6 +229,16 @@ registerPage({
       hbar('township', s.gmv.byTownship.slice(0, 8));
       hbar('session', s.gmv.bySession.slice(0, 6));
       hbar('products', s.topProducts.slice(0, 6));
+      ranked('brand', s.gmv.byBrand, 'screen.empty.sales');
+      ranked('township', s.gmv.byTownship, 'screen.empty.sales');
+      ranked('session', s.gmv.bySession, 'screen.empty.sessions');
+      ranked('products', s.topProducts, 'screen.empty.sales');
+      if (s.gmv.perMinute.some((m) => m.orders)) setNote('perMinute', null);
+      else emptyNote('perMinute', 'screen.empty.perMinute');
+      if (s.subsidies.some((p) => p.approvedFen || p.paidFen)) setNote('subsidies', null);
+      else emptyNote('subsidies', 'screen.empty.subsidies');
+      if (s.budget.some((b) => b.allocatedFen || b.approvedFen || b.paidFen)) setNote('budget', null);
+      else emptyNote('budget', 'screen.empty.budget');
       setChart('subsidies', s.subsidies.length, {
         legend: { top: 0, textStyle: { color: TEXT, fontSize: 16 } },
         xAxis: { type: 'category', data: s.subsidies.map((p) => p.nameZh), ...axis, axisLabel: { ...axis.axisLabel, interval: 0, fontSize: 14, width: 80, overflow: 'break' } },
@@ -216,10 +249,11 @@ registerPage({
           { type: 'bar', name: t('screen.paid'), data: s.subsidies.map((p) => p.paidFen) },
         ],
       });
+      // Horizontal bars: the long category names get a readable line each instead of colliding under narrow columns.
       setChart('budget', s.budget.length, {
         legend: { top: 0, textStyle: { color: TEXT, fontSize: 16 } },
-        xAxis: { type: 'category', data: s.budget.map((b) => b.nameZh), ...axis, axisLabel: { ...axis.axisLabel, interval: 0, fontSize: 13, width: 72, overflow: 'break' } },
-        yAxis: { type: 'value', ...axis, ...wanAxis, axisLabel: { ...axis.axisLabel, formatter: (v: number) => wan(v) } },
+        yAxis: { type: 'category', inverse: true, data: s.budget.map((b) => b.nameZh), ...axis, axisLabel: { ...axis.axisLabel, interval: 0, width: 130, overflow: 'break' } },
+        xAxis: { type: 'value', splitNumber: 2, ...axis, ...wanAxis, axisLabel: { ...axis.axisLabel, formatter: (v: number) => wan(v) } },
         series: [
           { type: 'bar', name: t('screen.allocated'), data: s.budget.map((b) => b.allocatedFen) },
           { type: 'bar', name: t('screen.approved'), data: s.budget.map((b) => b.approvedFen) },

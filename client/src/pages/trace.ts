@@ -19,6 +19,7 @@ registerMessages({
     'trace.stage.inspection': '检验', 'trace.stage.packing': '包装', 'trace.stage.warehousing': '仓储', 'trace.stage.shipping': '发运', 'trace.stage.other': '其他',
     'trace.stage.clay_source': '瓷土来源', 'trace.stage.forming': '成型', 'trace.stage.glazing': '施釉', 'trace.stage.planting': '种植',
     'trace.responsible': '责任人', 'trace.place': '地点', 'trace.date': '日期', 'trace.note': '说明', 'trace.photos': '照片', 'trace.end': '直播销售',
+    'trace.stations': '经由乡镇服务站', 'trace.station': '服务站', 'trace.parcels': '包裹', 'trace.parcelsN': '{n} 件包裹', 'trace.noStations': '暂无经服务站送达的订单',
     'batches.steps': '生产流通环节', 'batches.addStep': '登记环节', 'batches.stepSaved': '已登记', 'batches.stepsOf': '批次 {code} 的环节',
     'category.ceramic': '陶瓷', 'category.farm': '农产品', 'category.forest': '林产品', 'category.other': '其他',
     'batches.title': '批次与溯源码', 'batches.product': '选择产品', 'batches.record': '登记批次', 'batches.qr': '二维码', 'batches.open': '打开溯源页',
@@ -35,6 +36,7 @@ registerMessages({
     'trace.stage.inspection': 'Inspection', 'trace.stage.packing': 'Packing', 'trace.stage.warehousing': 'Warehousing', 'trace.stage.shipping': 'Shipping', 'trace.stage.other': 'Other',
     'trace.stage.clay_source': 'Clay source', 'trace.stage.forming': 'Forming', 'trace.stage.glazing': 'Glazing', 'trace.stage.planting': 'Planting',
     'trace.responsible': 'Responsible', 'trace.place': 'Place', 'trace.date': 'Date', 'trace.note': 'Note', 'trace.photos': 'Photos', 'trace.end': 'Sold live',
+    'trace.stations': 'Through township stations', 'trace.station': 'Station', 'trace.parcels': 'Parcels', 'trace.parcelsN': '{n} parcels', 'trace.noStations': 'No orders delivered through a station yet',
     'batches.steps': 'Production and distribution steps', 'batches.addStep': 'Record a step', 'batches.stepSaved': 'Recorded', 'batches.stepsOf': 'Steps of batch {code}',
     'category.ceramic': 'Ceramics', 'category.farm': 'Farm product', 'category.forest': 'Forest product', 'category.other': 'Other',
     'batches.title': 'Batches and trace codes', 'batches.product': 'Product', 'batches.record': 'Record a batch', 'batches.qr': 'QR code', 'batches.open': 'Open trace page',
@@ -64,6 +66,7 @@ interface Trace {
   quantity: number | null;
   saleWindow: { from: string; to: string | null };
   sessions: { id: string; title: string; startsAt: string; endsAt: string; status: string; quantity: number }[];
+  stations?: { name: string; township: string | null; parcels: number }[];
 }
 
 const dl = (rows: [string, unknown][]) =>
@@ -99,6 +102,13 @@ registerPage({
           { label: t('trace.sold'), value: (s) => s.quantity },
         ], 'trace-sessions')
       : h('p', { class: 'empty', 'data-testid': 'trace-sessions' }, t('trace.noSessions'));
+    // The last leg of the chain: the township stations the goods passed on their way to buyers.
+    const stationList = trace.stations ?? [];
+    const stations = stationList.length
+      ? h('ol', { class: 'timeline trace-chain', 'data-testid': 'trace-stations' }, stationList.map((s) => h('li', { class: 'timeline-step' },
+          h('div', { class: 'timeline-head' }, h('strong', null, s.name), s.township ? ` · ${s.township}` : ''),
+          h('div', null, t('trace.parcelsN', { n: s.parcels })))))
+      : h('p', { class: 'empty', 'data-testid': 'trace-stations' }, t('trace.noStations'));
     return h('div', { class: 'trace-page', 'data-testid': 'trace-page' },
       h('h1', null, trace.product?.name ?? t('trace.title')),
       h('p', { class: 'trace-code' }, `${t('trace.code')}：${trace.code}`),
@@ -109,6 +119,7 @@ registerPage({
       card(t('trace.origin'), origin),
       card(t('trace.steps'), chain),
       card(t('trace.end'), sessions),
+      card(t('trace.stations'), stations),
     );
   },
 });

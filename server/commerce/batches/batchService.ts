@@ -151,6 +151,7 @@ export async function publicTrace(input: string) {
     .map((g) => ({ _id: g.id as mongoose.Types.ObjectId, ...g.sums }));
   const sessions = sold.length ? await LiveSessionModel.find({ _id: { $in: sold.map((s) => s._id) } }, { title: 1, startsAt: 1, endsAt: 1, status: 1 }).lean() : [];
   const soldBySession = new Map(sold.map((s) => [String(s._id), s]));
+  const stations = await stationsPassed(batch.productId, batch.saleFrom, saleTo);
   return {
     code: batch.code,
     product: product
@@ -167,5 +168,27 @@ export async function publicTrace(input: string) {
         quantity: soldBySession.get(String(s._id))?.quantity ?? 0,
       }))
       .sort((a, b) => a.startsAt.localeCompare(b.startsAt)),
+    stations,
   };
+}
+
+/** Statuses of a station-delivered order whose goods have reached the station (arrived there or beyond). */
+const THROUGH_STATION_STATUSES = ['arrived', 'delivered', 'completed'] as const;
+
+/**
+ * The township stations the batch's goods went through: station-delivered orders of the product
+ * in the sale window that reached their station, counted as parcels per station, most first.
+ */
+async function stationsPassed(productId: unknown, from: Date, to: Date): Promise<{ name: string; township: string | null; parcels: number }[]> {
+  const rows = await groupedSums(OrderModel, {
+    productId, status: { $in: [...THROUGH_STATION_STATUSES] }, createdAt: { $gte: from, $lte: to }, 'delivery.stationOrgId': { $ne: null },
+  }, '$delivery.stationOrgId', { parcels: 1 });
+  const ids = rows.map((r) => String(r.id)).filter((id) => mongoose.isValidObjectId(id));
+  if (!ids.length) return [];
+  const orgs = await OrgModel.find({ _id: { $in: ids }, type: 'station' }, { name: 1, township: 1 }).lean();
+  const byId = new Map(orgs.map((o) => [String(o._id), o]));
+  return rows
+    .filter((r) => byId.has(String(r.id)))
+    .map((r) => { const org = byId.get(String(r.id))!; return { name: org.name, township: org.township ?? null, parcels: r.sums.parcels }; })
+    .sort((a, b) => b.parcels - a.parcels || a.name.localeCompare(b.name, 'zh-CN'));
 }
