@@ -32,6 +32,8 @@ const recordingSchema = new Schema(
 );
 recordingSchema.index({ createdAt: 1 });
 recordingSchema.index({ status: 1 });
+// Retention and the disk budget walk finished recordings oldest first (recordingStore.ts).
+recordingSchema.index({ status: 1, createdAt: 1 });
 
 export type Recording = InferSchemaType<typeof recordingSchema>;
 export const RecordingModel = mongoose.model('LiveRecording', recordingSchema);
