@@ -90,6 +90,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     notCovered: ['claims filed, assessed, approved, paid (caps exceeded, claims assessed exactly once): not part of this load yet'],
   };
   const mongoose = (await import('mongoose')).default;
+  let chaosDb: import('mongoose').Connection | null = null;
   try {
     const client = httpClient(hub.baseUrl);
     const world = await client.liveWorld(options.stock);
@@ -173,8 +174,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     while (Date.now() < drainDeadline && (await hub.redis.llen(pendingOrdersKey('hub'))) + (await hub.redis.hlen(unsavedOrdersKey('hub'))) > 0) await sleep(100);
     await sleep(500);
 
-    await mongoose.connect(hub.env.MONGODB_URI!);
-    const db = mongoose.connection;
+    // A connection of its own: in a mocha run the default mongoose connection belongs to the test hub.
+    chaosDb = await mongoose.createConnection(hub.env.MONGODB_URI!).asPromise();
+    const db = chaosDb;
     const persisted = await db.collection('orders').find({ productId: new mongoose.Types.ObjectId(world.product.id) }, { projection: { quantity: 1, status: 1 } }).toArray();
     const persistedIds = new Set(persisted.map((o) => String(o._id)));
     report.acknowledged = acknowledged.size;
@@ -202,7 +204,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     report.auditChainOk = verify.code === 0;
     return report;
   } finally {
-    await mongoose.disconnect().catch(() => undefined);
+    await chaosDb?.close().catch(() => undefined);
     const w = worker as ChildProcess | null;
     if (w && w.exitCode === null) {
       await new Promise<void>((resolve) => {

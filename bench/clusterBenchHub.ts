@@ -42,6 +42,9 @@ export async function startClusterBenchHub(options: ClusterHubOptions) {
     HUB_UPLOAD_DIR: path.join(dataDir, 'uploads'),
     MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN || path.join(ROOT, '.cache/mediasoup/3.19.3/mediasoup-worker'),
     MEDIASOUP_LISTEN_IP: '127.0.0.1',
+    // Its media under its own data directory; no RTMP listener (a test hub in the same run may hold the port).
+    HUB_MEDIA_DIR: path.join(dataDir, 'media'),
+    HUB_RTMP_PORT: '0',
     ...(options.env ?? {}),
   };
 
