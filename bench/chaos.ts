@@ -157,7 +157,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       let seq = 0;
       while (running) {
         seq += 1;
-        const id = await fileClaim(client, hub.baseUrl, world, base.id as string, options.claimItemFen ?? 800_000, `${options.seed}${n}${seq}${Date.now()}`, report, claimIds);
+        const id = await fileClaim(client, hub.baseUrl, world, base.id as string, options.claimItemFen ?? 600_000, `${options.seed}${n}${seq}${Date.now()}`, report, claimIds);
         if (!id) await sleep(300);
       }
     };
