@@ -25,6 +25,10 @@ export interface ChaosOptions {
   stock: number;
   buyers: number;
   viewers: number;
+  /** Concurrent claim filers (each files, uploads, submits, waits for the worker's assessment; the bureau approves and pays). */
+  claimers?: number;
+  /** Equipment amount per claim item, fen: large, so the programme cap is reached within a run. */
+  claimItemFen?: number;
   log?: (line: string) => void;
 }
 
@@ -47,6 +51,12 @@ export interface ChaosReport {
   answers: Record<string, number>;
   fiveHundreds: Record<string, number>;
   networkFailures: Record<string, number>;
+  claims: { created: number; submitted: number; assessed: number; approved: number; paid: number; refusedCapReached: number; leftSubmitted: number; stepFailures: Record<string, number> };
+  capChecks: { orgId: string; program: string; capFen: number; approvedFen: number; entitlementApprovedFen: number }[];
+  capsExceeded: number;
+  /** (claim, revision) pairs whose claim.assess events number other than exactly one. */
+  assessmentsNotExactlyOnce: number;
+  claimStateChangesWithoutAuditEvent: number;
   notCovered: string[];
 }
 
@@ -87,7 +97,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     seed: options.seed, seconds: options.seconds, kills: [], acknowledged: 0, acknowledgedLost: 0, persistedOrders: 0, unitsSold: 0,
     stockListed: options.stock, oversold: 0, counterAfter: null, ordersWithoutAuditEvent: 0, auditChain: '', auditChainOk: false,
     viewerJoins: 0, viewerJoinFailures: {}, answers: {}, fiveHundreds: {}, networkFailures: {},
-    notCovered: ['claims filed, assessed, approved, paid (caps exceeded, claims assessed exactly once): not part of this load yet'],
+    claims: { created: 0, submitted: 0, assessed: 0, approved: 0, paid: 0, refusedCapReached: 0, leftSubmitted: 0, stepFailures: {} },
+    capChecks: [], capsExceeded: 0, assessmentsNotExactlyOnce: 0, claimStateChangesWithoutAuditEvent: 0,
+    notCovered: ['claims returned or rejected and re-submitted (a second revision) are not part of the load; only livestream_base claims'],
   };
   const mongoose = (await import('mongoose')).default;
   let chaosDb: import('mongoose').Connection | null = null;
@@ -98,6 +110,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (let i = 0; i < options.buyers; i += 1) tokens.push((await world.user('host', world.association.id)).token);
     const acknowledged = new Map<string, string>(); // order id -> key
     let running = true;
+    claimsGiveUpAt = Infinity;
 
     // Buyers: a closed loop each; a failed attempt (network error or 5xx) is retried with the same key.
     const buyer = async (n: number) => {
@@ -137,7 +150,23 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         }
       }
     };
-    const load = Promise.all([...Array.from({ length: options.buyers }, (_, n) => buyer(n)), ...Array.from({ length: options.viewers }, () => viewer())]);
+    // Claims: one filed base; each filer loops create → evidence → submit → (worker assesses) → bureau approves → pays.
+    const base = await client.must('POST', '/api/v1/bases', world.assoc.token, { name: `基地${randomUUID().slice(0, 8)}` });
+    await client.must('POST', `/api/v1/bases/${base.id}/filing`, world.admin, { filingNo: `BA-${randomUUID().slice(0, 8)}`, filedAt: '2020-03-01T00:00:00+08:00' });
+    const claimIds = new Set<string>();
+    const claimer = async (n: number) => {
+      let seq = 0;
+      while (running) {
+        seq += 1;
+        const id = await fileClaim(client, hub.baseUrl, world, base.id as string, options.claimItemFen ?? 600_000, `${options.seed}${n}${seq}${Date.now()}`, report, claimIds);
+        if (!id) await sleep(300);
+      }
+    };
+    const load = Promise.all([
+      ...Array.from({ length: options.buyers }, (_, n) => buyer(n)),
+      ...Array.from({ length: options.viewers }, () => viewer()),
+      ...Array.from({ length: options.claimers ?? 2 }, (_, n) => claimer(n)),
+    ]);
 
     // The faults, in turn, each at a seeded moment of its own share of the run.
     const victims = ['web process', 'worker process', 'FerretDB', 'Redis'] as const;
@@ -166,7 +195,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }
     await sleep(Math.max(0, started + options.seconds * 1000 - Date.now()));
     running = false;
+    claimsGiveUpAt = Date.now() + 60_000;
+    say('  load stopped; waiting for in-flight requests and claims');
     await load;
+    say('  load done; draining and checking');
 
     // Every accepted order must reach the database (the write-behind queue drains).
     const { pendingOrdersKey, unsavedOrdersKey, stockKey } = await import('../server/commerce/orders/stockLedger.ts');
@@ -195,6 +227,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }
     report.ordersWithoutAuditEvent = [...persistedIds].filter((id) => !audited.has(id)).length;
 
+    // Claims: caps, assessments exactly once per submitted revision, an audit event for every state change.
+    const claimDeadline = Date.now() + 60_000;
+    const ids = [...claimIds].map((id) => new mongoose.Types.ObjectId(id));
+    while (Date.now() < claimDeadline && (await db.collection('claims').countDocuments({ _id: { $in: ids }, status: 'submitted' })) > 0) await sleep(250);
+    await sleep(2000); // the audit outbox drains into the chain
+    await checkClaims(db, ids, client, world, report);
+
     const verify = await new Promise<{ code: number; out: string }>((resolve) =>
       execFile(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/audit-verify.ts')], { env: hub.env }, (err, out) =>
         resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: String(out).trim() }),
@@ -217,6 +256,126 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
 }
 
+type World = Awaited<ReturnType<ReturnType<typeof httpClient>['liveWorld']>>;
+type Client = ReturnType<typeof httpClient>;
+
+/**
+ * One request with the same intent until it is answered: a connection failure, a 5xx or a 429 is retried; a 409
+ * (wrong state) after a retry means the earlier attempt was applied ('already done').
+ */
+let claimsGiveUpAt = Infinity; // set when the load stops: in-flight claims get a bounded grace
+
+async function sameIntent(client: Client, report: ChaosReport, step: string, send: () => Promise<{ status: number; body: any }>) {
+  let retried = false;
+  for (let attempt = 0; attempt < 60 && Date.now() < claimsGiveUpAt; attempt += 1) {
+    try {
+      // A request without an answer in 20 s counts as a connection failure and is retried.
+      const res = await Promise.race([send(), sleep(20_000).then(() => Promise.reject(new Error('no answer in 20 s')))]);
+      bump(report.answers, String(res.status));
+      if (res.status >= 500) bump(report.fiveHundreds, `${res.status} ${res.body?.error?.code ?? 'no code'} (${step})`);
+      // 409 `busy` is a transient lock conflict (another writer holds the claim): the same request again, later.
+      if (res.status < 500 && res.status !== 429 && !(res.status === 409 && res.body?.error?.code === 'busy')) return { ...res, alreadyDone: retried && res.status === 409 };
+    } catch (err) {
+      bump(report.networkFailures, (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message);
+    }
+    retried = true;
+    await sleep(300);
+  }
+  void client;
+  bump(report.claims.stepFailures, `${step}: no answer`);
+  return null;
+}
+
+async function uploadEvidence(baseUrl: string, token: string, claimId: string, itemId: string) {
+  const form = new FormData();
+  const pdf = `%PDF-1.4\n% ${randomUUID()}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n`;
+  form.append('file', new Blob([pdf], { type: 'application/pdf' }), '发票.pdf');
+  const res = await fetch(`${baseUrl}/api/v1/claims/${claimId}/items/${itemId}/evidence`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form, signal: AbortSignal.timeout(20_000) });
+  return { status: res.status, body: (await res.json().catch(() => null)) as any };
+}
+
+/** Files one livestream_base claim through to paid (or to a cap refusal); returns its id, or null if it stopped early. */
+async function fileClaim(client: Client, baseUrl: string, world: World, baseId: string, amountFen: number, tag: string, report: ChaosReport, claimIds: Set<string>): Promise<string | null> {
+  const failed = (step: string, res: { status: number; body: any } | null) => {
+    if (res) bump(report.claims.stepFailures, `${step}: ${res.status} ${res.body?.error?.code ?? ''}`);
+    return null;
+  };
+  const body = { program: 'livestream_base', baseId, items: [{ category: 'equipment', description: '直播设备', amountFen, invoiceCode: '350000000000', invoiceNo: `C${tag}` }] };
+  // A retried create after a lost answer may leave an extra draft: harmless, and still checked for its audit event.
+  const created = await sameIntent(client, report, 'create', () => client.call('POST', '/api/v1/claims', world.assoc.token, body));
+  if (!created || created.status !== 201) return failed('create', created);
+  const id = created.body.id as string;
+  claimIds.add(id);
+  report.claims.created += 1;
+  for (const it of created.body.items as { id: string }[]) {
+    const up = await sameIntent(client, report, 'evidence', () => uploadEvidence(baseUrl, world.assoc.token, id, it.id));
+    if (!up || (up.status !== 201 && !up.alreadyDone)) return failed('evidence', up);
+  }
+  const submitted = await sameIntent(client, report, 'submit', () => client.call('POST', `/api/v1/claims/${id}/submit`, world.assoc.token));
+  if (!submitted || (submitted.status !== 202 && !submitted.alreadyDone)) return failed('submit', submitted);
+  report.claims.submitted += 1;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const got = await sameIntent(client, report, 'get', () => client.call('GET', `/api/v1/claims/${id}`, world.assoc.token));
+    if (got?.body?.status === 'assessed') break;
+    if (Date.now() > Math.min(deadline, claimsGiveUpAt)) return failed('assessment', { status: 0, body: { error: { code: `still ${got?.body?.status}` } } });
+    await sleep(250);
+  }
+  report.claims.assessed += 1;
+  const reviewed = await sameIntent(client, report, 'review', () => client.call('POST', `/api/v1/claims/${id}/review`, world.admin, { decision: 'approve', note: '同意' }));
+  if (!reviewed) return failed('review', reviewed);
+  if (reviewed.status === 409 && !reviewed.alreadyDone) {
+    report.claims.refusedCapReached += 1; // the remaining cap is 0
+    return id;
+  }
+  if (reviewed.status !== 200 && !reviewed.alreadyDone) return failed('review', reviewed);
+  report.claims.approved += 1;
+  const paid = await sameIntent(client, report, 'pay', () => client.call('POST', `/api/v1/claims/${id}/payments`, world.admin, { voucherNo: `PZ-${tag}`, paidAt: '2020-07-01T10:00:00+08:00' }));
+  if (!paid || (paid.status !== 200 && !paid.alreadyDone)) return failed('pay', paid);
+  report.claims.paid += 1;
+  return id;
+}
+
+const AUDIT_ACTION: Record<string, string> = { draft: 'claim.create', submitted: 'claim.submit', assessed: 'claim.assess', approved: 'claim.approve', returned: 'claim.return', rejected: 'claim.reject', paid: 'claim.pay' };
+
+async function checkClaims(db: import('mongoose').Connection, ids: import('mongoose').Types.ObjectId[], client: Client, world: World, report: ChaosReport) {
+  const claims = await db.collection('claims').find({ _id: { $in: ids } }).toArray();
+  report.claims.leftSubmitted = claims.filter((c) => c.status === 'submitted').length;
+  const events = await db.collection('audit_events').find({ 'target.type': 'claim', 'target.id': { $in: ids.map(String) } }, { projection: { action: 1, target: 1, after: 1 } }).toArray();
+  const byClaim = new Map<string, { action: string; after: any }[]>();
+  for (const e of events) {
+    const list = byClaim.get(String(e.target.id)) ?? [];
+    list.push({ action: e.action as string, after: e.after });
+    byClaim.set(String(e.target.id), list);
+  }
+  const approvedBy = new Map<string, number>();
+  for (const c of claims) {
+    const mine = byClaim.get(String(c._id)) ?? [];
+    // Each submitted revision that was assessed has exactly one claim.assess event naming it.
+    const assessedRevisions = new Set<number>();
+    if (c.status !== 'submitted' && c.status !== 'draft') assessedRevisions.add(c.revision as number);
+    for (const e of mine) if (e.action === 'claim.assess') assessedRevisions.add(e.after?.revision);
+    for (const r of assessedRevisions) if (mine.filter((e) => e.action === 'claim.assess' && e.after?.revision === r).length !== 1) report.assessmentsNotExactlyOnce += 1;
+    // Every history entry (state change) has its event.
+    const wanted = new Map<string, number>();
+    for (const h of (c.history as { status: string }[]) ?? []) {
+      const action = AUDIT_ACTION[h.status] ?? h.status;
+      wanted.set(action, (wanted.get(action) ?? 0) + 1);
+    }
+    for (const [action, n] of wanted) report.claimStateChangesWithoutAuditEvent += Math.max(0, n - mine.filter((e) => e.action === action).length);
+    if (c.status === 'approved' || c.status === 'paid') {
+      const k = `${String(c.orgId)} ${c.program}`;
+      approvedBy.set(k, (approvedBy.get(k) ?? 0) + ((c.approvedFen as number) ?? 0));
+    }
+  }
+  for (const [k, approvedFen] of approvedBy) {
+    const [orgId, program] = k.split(' ') as [string, string];
+    const ent = await client.must('GET', `/api/v1/entitlements?orgId=${orgId}&program=${program}`, world.admin);
+    report.capChecks.push({ orgId, program, capFen: ent.capFen, approvedFen, entitlementApprovedFen: ent.approvedFen });
+    if (approvedFen > ent.capFen || ent.approvedFen > ent.capFen) report.capsExceeded += 1;
+  }
+}
+
 export function printReport(r: ChaosReport, say: (line: string) => void): void {
   const mark = (ok: boolean) => (ok ? 'ok' : 'FAILED');
   say('');
@@ -225,6 +384,11 @@ export function printReport(r: ChaosReport, say: (line: string) => void): void {
   say(`stock oversold:                  ${r.oversold} (${r.unitsSold} units in ${r.persistedOrders} orders, stock ${r.stockListed}, counter after ${r.counterAfter}) (${mark(r.oversold === 0)})`);
   say(`orders without their audit event: ${r.ordersWithoutAuditEvent} (${mark(r.ordersWithoutAuditEvent === 0)})`);
   say(`audit chain:                     ${r.auditChain} (${mark(r.auditChainOk)})`);
+  const c = r.claims;
+  say(`claims:                          ${c.created} filed, ${c.submitted} submitted, ${c.assessed} assessed, ${c.approved} approved, ${c.paid} paid, ${c.refusedCapReached} refused (cap reached), ${c.leftSubmitted} left submitted; step failures ${JSON.stringify(c.stepFailures)}`);
+  say(`caps exceeded:                   ${r.capsExceeded} (${r.capChecks.map((x) => `${x.program}: approved ${x.approvedFen} (entitlement ${x.entitlementApprovedFen}) of cap ${x.capFen}`).join('; ')}) (${mark(r.capsExceeded === 0)})`);
+  say(`assessments not exactly once:    ${r.assessmentsNotExactlyOnce} (${mark(r.assessmentsNotExactlyOnce === 0)})`);
+  say(`claim changes without audit event: ${r.claimStateChangesWithoutAuditEvent} (${mark(r.claimStateChangesWithoutAuditEvent === 0)})`);
   say(`viewers joined:                  ${r.viewerJoins}; failed joins ${JSON.stringify(r.viewerJoinFailures)}`);
   say(`answers by status:               ${JSON.stringify(r.answers)}`);
   say(`5xx by cause:                    ${JSON.stringify(r.fiveHundreds)}`);
@@ -240,12 +404,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     stock: Number(process.env.CHAOS_STOCK ?? 3000),
     buyers: Number(process.env.CHAOS_BUYERS ?? 8),
     viewers: Number(process.env.CHAOS_VIEWERS ?? 4),
+    claimers: Number(process.env.CHAOS_CLAIMERS ?? 2),
   };
   say(`chaos: seed ${options.seed}, ${options.seconds} s, ${options.buyers} buyers, ${options.viewers} viewers, stock ${options.stock}`);
   runChaos(options).then(
     (report) => {
       printReport(report, say);
-      const ok = report.acknowledgedLost === 0 && report.oversold === 0 && report.auditChainOk;
+      const ok = report.acknowledgedLost === 0 && report.oversold === 0 && report.auditChainOk && report.capsExceeded === 0
+        && report.assessmentsNotExactlyOnce === 0 && report.claimStateChangesWithoutAuditEvent === 0;
       process.exit(ok ? 0 : 1);
     },
     (err) => {
