@@ -135,8 +135,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         const socket = connectSocket(`${hub.baseUrl}/live`, { transports: ['websocket'], reconnection: false, forceNew: true, query: { session: world.session.id } });
         try {
           await new Promise<void>((resolve, reject) => {
-            socket.once('connect', () => resolve());
-            socket.once('connect_error', reject);
+            // A handshake to a process killed meanwhile may never end: give it up after 10 s.
+            const timer = setTimeout(() => reject(new Error('connect timeout')), 10_000);
+            socket.once('connect', () => { clearTimeout(timer); resolve(); });
+            socket.once('connect_error', (err) => { clearTimeout(timer); reject(err); });
           });
           const reply = (await socket.timeout(10_000).emitWithAck('session:join', { sessionId: world.session.id, role: 'viewer' })) as { data?: unknown; error?: { code: string } };
           if (reply.error) bump(report.viewerJoinFailures, reply.error.code);

@@ -108,6 +108,8 @@ export function httpClient(baseUrl: string, adminPassword = 'bench-admin-passwor
       method,
       headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
       body: body ? JSON.stringify(body) : undefined,
+      // A request a killed process never answers is given up (counted as unanswered), never awaited forever.
+      signal: AbortSignal.timeout(30_000),
     });
     const text = await res.text();
     let parsed: any = null;
