@@ -15,26 +15,31 @@ import { components } from './components.ts';
  * (the pages and echarts set them). Images may be data:/blob: URLs (QR codes, evidence previews), media blob:
  * (players), connections only to the hub (API, Socket.IO websockets). WebRTC media is not governed by CSP.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'self'",
-].join('; ');
+export function contentSecurityPolicy(mediaBaseUrl?: string): string {
+  // Recordings and HLS served by a CDN (HUB_MEDIA_BASE_URL) are fetched by hls.js and played from there.
+  const media = mediaBaseUrl ? ` ${new URL(mediaBaseUrl).origin}` : '';
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    `media-src 'self' blob:${media}`,
+    "font-src 'self' data:",
+    `connect-src 'self'${media}`,
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'self'",
+  ].join('; ');
+}
 
 /**
  * Builds the Express app without listening, so tests import it. Everything it needs comes in `ctx`.
  */
 export function createApp(ctx: HubContext, options: { logger?: Logger } = {}): Express {
   const logger = options.logger ?? defaultLogger;
+  const csp = contentSecurityPolicy(ctx.config.HUB_MEDIA_BASE_URL);
   const app = express();
   app.locals.ctx = ctx;
   app.disable('x-powered-by');
@@ -52,7 +57,7 @@ export function createApp(ctx: HubContext, options: { logger?: Logger } = {}): E
   app.use((req, res, next) => {
     res.set({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin', 'X-Frame-Options': 'SAMEORIGIN' });
     // The job board (bureau only, its own bundled UI with inline boot scripts) is left out of the policy.
-    if (!req.path.startsWith('/admin/')) res.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    if (!req.path.startsWith('/admin/')) res.set('Content-Security-Policy', csp);
     next();
   });
   app.use('/api', express.json({ limit: '1mb', strict: true }));
