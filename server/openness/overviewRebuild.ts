@@ -86,8 +86,7 @@ export async function rebuildOverview(ctx: HubContext, onProgress: (percent: num
         perMinute.set(minute, bucket);
       }
     };
-    // GMV counts every order placed, whatever became of it later (paid, shipped, cancelled…), as the live counters do.
-    const cursor = OrderModel.find({ createdAt: { $lt: cutoff } }, { productId: 1, sessionId: 1, amountFen: 1, createdAt: 1 }).lean().cursor({ batchSize: 10_000 });
+    const cursor = OrderModel.find({ status: 'placed', createdAt: { $lt: cutoff } }, { productId: 1, sessionId: 1, amountFen: 1, createdAt: 1 }).lean().cursor({ batchSize: 10_000 });
     for await (const o of cursor) {
       take({ id: String(o._id), productId: String(o.productId), sessionId: o.sessionId ? String(o.sessionId) : null, amountFen: o.amountFen, at: o.createdAt });
     }

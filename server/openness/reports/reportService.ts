@@ -83,7 +83,7 @@ export async function buildReport(ctx: HubContext, request: ReportRequest, onPro
   let step = 0;
   for (const m of months) {
     const figures = { month: m.month, ...emptyFigures() };
-    const groups = (await groupedSums(OrderModel, { createdAt: { $gte: m.start, $lt: m.end } }, '$productId', { fen: '$amountFen', orders: 1 }))
+    const groups = (await groupedSums(OrderModel, { status: 'placed', createdAt: { $gte: m.start, $lt: m.end } }, '$productId', { fen: '$amountFen', orders: 1 }))
       .map((g) => ({ _id: g.id as mongoose.Types.ObjectId, ...g.sums }));
     const facts = await loadProductFacts(groups.map((g) => String(g._id)));
     for (const g of groups) {
