@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { OrderModel } from '../orders/order.model.ts';
 import { ProductModel } from '../products/product.model.ts';
 import { stockKey, unsavedOrdersKey } from '../orders/stockLedger.ts';
+import { TAKE_SCRIPT } from '../orders/orderPersister.ts';
 import { appendAudit } from '../../platform/audit/auditLog.ts';
 import { componentLogger } from '../../platform/logger.ts';
 import { transitionsKey, type HistoryEntry, type OrderStatus } from './orderState.ts';
@@ -20,16 +21,6 @@ interface QueuedTransition {
   entry: string;
   actor: string;
 }
-
-const TAKE_SCRIPT = `
-local taken = {}
-for i = 1, tonumber(ARGV[1]) do
-  local item = redis.call('RPOPLPUSH', KEYS[1], KEYS[2])
-  if not item then break end
-  taken[#taken + 1] = item
-end
-return taken
-`;
 
 /**
  * Writes order transitions (decided in Redis by orderState.ts) to the order documents, with one audit event

@@ -35,8 +35,9 @@ export interface QueuedOrder {
 
 const BATCH = 500;
 
-// Moves up to ARGV[1] orders from the pending queue to this persister's processing list and returns them.
-const TAKE_SCRIPT = `
+// Moves up to ARGV[1] items from a queue (KEYS[1]) to a persister's processing list (KEYS[2]) and returns them;
+// the order persister and the transition persister both take their batches with it.
+export const TAKE_SCRIPT = `
 local taken = {}
 for i = 1, tonumber(ARGV[1]) do
   local item = redis.call('RPOPLPUSH', KEYS[1], KEYS[2])
