@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ROOT, deleteRedisPrefix, ensureRedis, freePort, startFerretDb } from '../scripts/services.ts';
+import { httpClient } from './clusterBenchHub.ts';
 
 export const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -49,47 +50,8 @@ export async function startLiveBenchHub(env: Record<string, string> = {}) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const call = async (method: string, route: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(baseUrl + route, {
-      method,
-      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
-  const must = async (method: string, route: string, token: string | null, body?: unknown) => {
-    const res = await call(method, route, token, body);
-    if (res.status >= 300) throw new Error(`${method} ${route} → ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
-  };
-
-  /** Bureau, association, host, enterprise, a product with `stock`, and a live session featuring it. */
-  const liveWorld = async (stock: number) => {
-    const admin = (await must('POST', '/api/v1/auth/login', null, { username: 'admin', password: 'bench-admin-password' })).token as string;
-    const stamp = Date.now().toString(36);
-    const association = await must('POST', '/api/v1/orgs', admin, { type: 'association', name: `协会${stamp}` });
-    const enterprise = await must('POST', '/api/v1/orgs', admin, { type: 'enterprise', name: `企业${stamp}` });
-    const user = async (role: string, orgId?: string) => {
-      const username = `${role}_${stamp}_${Math.random().toString(36).slice(2, 8)}`;
-      const created = await must('POST', '/api/v1/users', admin, { username, password: 'password-123', role, ...(orgId ? { orgId } : {}) });
-      const token = (await must('POST', '/api/v1/auth/login', null, { username, password: 'password-123' })).token as string;
-      return { id: created.id as string, token };
-    };
-    const assoc = await user('association', association.id);
-    const host = await user('host', association.id);
-    const seller = await user('enterprise', enterprise.id);
-    const base = await must('POST', '/api/v1/bases', assoc.token, { name: `基地${stamp}` });
-    const studio = await must('POST', '/api/v1/studios', assoc.token, { baseId: base.id, name: `直播间${stamp}` });
-    const product = await must('POST', '/api/v1/products', seller.token, { name: '德化白瓷盖碗', category: 'ceramic', priceFen: 9900, stock });
-    const startsAt = new Date(Date.now() + 60_000);
-    const session = await must('POST', '/api/v1/sessions', assoc.token, {
-      studioId: studio.id, hostUserId: host.id, title: '基准测试专场', startsAt: startsAt.toISOString(),
-      endsAt: new Date(startsAt.getTime() + 3600_000).toISOString(), productIds: [product.id],
-    });
-    await must('POST', `/api/v1/sessions/${session.id}/start`, host.token);
-    return { admin, host, product, session, user };
-  };
+  // The same HTTP helpers and scripted live world as the cluster bench hub.
+  const { call, must, liveWorld } = httpClient(baseUrl);
 
   const stop = async () => {
     server.closeAllConnections();
