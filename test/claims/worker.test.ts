@@ -151,6 +151,9 @@ describe('tally worker: idempotency, retries and crashes (real Redis and worker 
     // The restarted worker picks up the waiting jobs at once and the stalled ones once their locks expire (~30 s).
     const again = await startWorkerProcess();
     await waitUntil('all assessed', async () => (await ClaimModel.countDocuments({ _id: { $in: ids }, status: 'assessed' })) === ids.length, 150_000);
+    // A claim the killed worker wrote before its audit append is appended by a drainer once its outbox entry is
+    // 15 s old (the web process drains every 5 s): wait for that, not for a lucky moment.
+    await waitUntil('every assessment audited', async () => (await AuditEventModel.countDocuments({ action: 'claim.assess', 'target.id': { $in: ids } })) >= ids.length, 60_000);
     again.kill('SIGTERM');
     await exited(again);
     await expectAssessedOnce(ids);
