@@ -1,61 +1,30 @@
-import type { Server as SocketServer } from 'socket.io';
-import type { Express } from 'express';
-import type { RouteTable } from './platform/http/routeTable.ts';
-import type { HubContext } from './platform/context.ts';
+import type { HubComponent, ProcessorRegistration } from './platform/component.ts';
 import { registerHealthRoutes } from './health/healthRoutes.ts';
 import { registerAuthRoutes } from './auth/authRoutes.ts';
-import { registerOrgRoutes } from './registry/orgs/orgRoutes.ts';
-import { registerUserRoutes } from './registry/users/userRoutes.ts';
-import { registerHouseholdRoutes } from './registry/households/householdRoutes.ts';
-import { registerParkRoutes } from './registry/parks/parkRoutes.ts';
-import { registerBaseRoutes } from './claims/bases/baseRoutes.ts';
-import { registerPolicyRoutes } from './claims/policy/policyRoutes.ts';
-import { opennessComponent } from './openness/opennessComponent.ts';
+import { registryComponent } from './registry/registryComponent.ts';
 import { claimsComponent } from './claims/component.ts';
-import { liveComponent } from './live/liveComponent.ts';
+import { opennessComponent } from './openness/opennessComponent.ts';
 import { commerceComponent } from './commerce/commerceComponent.ts';
+import { liveComponent } from './live/liveComponent.ts';
 import { auditOutboxComponent } from './platform/audit/outboxComponent.ts';
 
 /**
- * A business component's hooks into the web process. REST routes and Socket.IO handlers both call the
- * component's services; neither holds business rules.
+ * The business components, the one list both processes read: the web process (server/startHub.ts) registers
+ * their routes, mounts, sockets and lifecycle in this order (stopping in reverse); the worker process
+ * (workers/main.ts) runs their processors.
  */
-export interface HubComponent {
-  name: string;
-  /** Declares HTTP routes on the shared table (validation, access and OpenAPI in one place). */
-  routes?: (routes: RouteTable) => void;
-  /** Mounts non-JSON endpoints (dashboards, downloads) on the app. */
-  mount?: (app: Express, ctx: HubContext) => void;
-  /** Runs once the databases are up, before the server listens (queues, media workers). */
-  start?: (ctx: HubContext) => Promise<void>;
-  /** Attaches Socket.IO namespaces and handlers. */
-  sockets?: (io: SocketServer, ctx: HubContext) => void;
-  /** Releases what start() acquired, on shutdown. */
-  stop?: (ctx: HubContext) => Promise<void>;
-}
-
 export const components: HubComponent[] = [
   { name: 'health', routes: registerHealthRoutes },
   { name: 'auth', routes: registerAuthRoutes },
-  {
-    name: 'registry',
-    routes: (routes) => {
-      registerOrgRoutes(routes);
-      registerUserRoutes(routes);
-      registerHouseholdRoutes(routes);
-      registerParkRoutes(routes);
-    },
-  },
-  {
-    name: 'claims',
-    routes: (routes) => {
-      registerBaseRoutes(routes);
-      registerPolicyRoutes(routes);
-    },
-  },
+  registryComponent,
   claimsComponent,
   opennessComponent,
   commerceComponent,
   liveComponent,
   auditOutboxComponent,
 ];
+
+/** Every component's BullMQ processors, in list order. */
+export function componentProcessors(list: HubComponent[] = components): ProcessorRegistration[] {
+  return list.flatMap((component) => component.processors ?? []);
+}

@@ -1,5 +1,5 @@
 import { Worker, Queue } from 'bullmq';
-import { processors } from './processors.ts';
+import { componentProcessors } from '../server/components.ts';
 import { bootstrap, exitOnStartupError } from '../server/platform/bootstrap.ts';
 import { disconnectMongo } from '../server/platform/db.ts';
 import { queueOptions } from '../server/platform/queues.ts';
@@ -10,13 +10,13 @@ import { startAuditOutboxDrainer } from '../server/platform/audit/outbox.ts';
 
 const log = componentLogger('workers');
 
-/** Starts one BullMQ Worker per registered processor; used by this process and by the tests. */
+/** Starts one BullMQ Worker per processor the components declare; used by this process and by the tests. */
 export async function startWorkers(ctx: HubContext): Promise<Worker[]> {
   const options = queueOptions(ctx.config);
   const workers: Worker[] = [];
   // Events produced by jobs here (claim approvals) update the big-screen counters in this process.
   startOverviewCounters(ctx);
-  for (const registration of processors) {
+  for (const registration of componentProcessors()) {
     if (registration.globalConcurrency) {
       const queue = new Queue(registration.queue, options);
       await queue.setGlobalConcurrency(registration.globalConcurrency);
@@ -41,8 +41,9 @@ async function main(): Promise<void> {
   // Audit events a crash left in the outbox (a claim assessed, its event not yet chained) are appended now.
   const stopDrainer = startAuditOutboxDrainer(ctx);
   const workers = await startWorkers(ctx);
-  log.info({ queues: processors.map((p) => p.queue) }, 'workers started');
-  process.stdout.write(`Dehua Live Hub workers are running (${processors.length} queues)\n`);
+  const queues = componentProcessors().map((p) => p.queue);
+  log.info({ queues }, 'workers started');
+  process.stdout.write(`Dehua Live Hub workers are running (${queues.length} queues)\n`);
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -1,18 +1,23 @@
-import type { HubComponent } from '../components.ts';
+import type { HubComponent } from '../platform/component.ts';
 import type { HubContext } from '../platform/context.ts';
 import { hubEvents } from '../platform/events.ts';
 import { componentLogger } from '../platform/logger.ts';
+import { registerBaseRoutes } from './bases/baseRoutes.ts';
+import { registerPolicyRoutes } from './policy/policyRoutes.ts';
 import { registerClaimRoutes } from './claimRoutes.ts';
 import { mountBullBoard, registerBoardRoutes } from './bullBoard.ts';
 import { claimQueues, stopClaimQueues } from './processors/queues.ts';
+import { claimProcessors } from './processors/index.ts';
 
 const log = componentLogger('claims');
 const unsubscribers = new WeakMap<HubContext, () => void>();
 
-/** Claims filing, tally queues, review, payment and disclosure: the web-process side. */
+/** Bases, policies, claims filing, tally queues, review, payment and disclosure. */
 export const claimsComponent: HubComponent = {
-  name: 'claims-workflow',
+  name: 'claims',
   routes: (routes) => {
+    registerBaseRoutes(routes);
+    registerPolicyRoutes(routes);
     registerClaimRoutes(routes);
     registerBoardRoutes(routes);
   },
@@ -32,4 +37,5 @@ export const claimsComponent: HubComponent = {
     unsubscribers.get(ctx)?.();
     await stopClaimQueues(ctx);
   },
+  processors: claimProcessors,
 };

@@ -1,10 +1,9 @@
-import type { Queue } from 'bullmq';
-import type { HubComponent } from '../components.ts';
+import type { HubComponent } from '../platform/component.ts';
 import type { HubContext } from '../platform/context.ts';
 import { componentLogger } from '../platform/logger.ts';
 import { registerStudioRoutes } from './studios/studioRoutes.ts';
 import { registerSessionRoutes } from './sessions/sessionRoutes.ts';
-import { reminderQueue } from './sessions/reminders.ts';
+import { REMINDER_QUEUE, processReminder, reminderQueue } from './sessions/reminders.ts';
 import { MediaPool } from './media/mediaPool.ts';
 import { LiveSignalling, hostRoom } from './signalling.ts';
 import { Recorder } from './media/recorder.ts';
@@ -17,7 +16,7 @@ const log = componentLogger('live');
 
 /** The media pool of this process, or null when live video is off (no worker binary). */
 export function mediaPoolOf(ctx: HubContext): MediaPool | null {
-  return (ctx.services.liveMedia as MediaPool | null | undefined) ?? null;
+  return ctx.services.liveMedia ?? null;
 }
 
 /** Studios, sessions, reminders, media rooms and the /live Socket.IO namespace. */
@@ -48,7 +47,7 @@ export const liveComponent: HubComponent = {
     if (ctx.services.liveSignalling) return;
     const signalling = new LiveSignalling(io, ctx, mediaPoolOf(ctx));
     ctx.services.liveSignalling = signalling;
-    (ctx.services.liveRecorder as Recorder | undefined)?.onNotice((notice) => signalling.nsp.to(hostRoom(notice.sessionId)).emit('recording:status', notice));
+    ctx.services.liveRecorder?.onNotice((notice) => signalling.nsp.to(hostRoom(notice.sessionId)).emit('recording:status', notice));
     const pool = mediaPoolOf(ctx);
     if (pool) {
       // RTMP ingest feeds the same rooms the signalling serves; a port already taken only turns ingest off.
@@ -59,17 +58,19 @@ export const liveComponent: HubComponent = {
     signalling.start().catch((err) => log.error({ err: String(err) }, 'live bus relay failed to start'));
   },
   stop: async (ctx) => {
-    await (ctx.services.liveSignalling as LiveSignalling | undefined)?.stop();
+    await ctx.services.liveSignalling?.stop();
     delete ctx.services.liveSignalling;
-    (ctx.services.liveIngest as RtmpIngest | undefined)?.stop();
+    ctx.services.liveIngest?.stop();
     delete ctx.services.liveIngest;
-    (ctx.services.liveRecorderOff as (() => void) | undefined)?.();
-    const recorder = ctx.services.liveRecorder as Recorder | undefined;
-    await recorder?.close();
+    ctx.services.liveRecorderOff?.();
+    delete ctx.services.liveRecorderOff;
+    await ctx.services.liveRecorder?.close();
     delete ctx.services.liveRecorder;
     await mediaPoolOf(ctx)?.close();
     ctx.services.liveMedia = null;
-    await (ctx.services.liveReminderQueue as Queue | undefined)?.close();
+    await ctx.services.liveReminderQueue?.close();
     delete ctx.services.liveReminderQueue;
   },
+  // Remind a host 10 minutes before its session (published to the web processes over Redis).
+  processors: [{ queue: REMINDER_QUEUE, concurrency: 5, process: (job, ctx) => processReminder(job, ctx) }],
 };

@@ -1,22 +1,16 @@
-import type { Queue } from 'bullmq';
-import type { HubComponent } from '../components.ts';
-import type { HubContext } from '../platform/context.ts';
+import type { HubComponent } from '../platform/component.ts';
 import { registerPublicRoutes } from './publicRoutes.ts';
 import { registerReportRoutes } from './reports/reportRoutes.ts';
-import { reportsQueue } from './reports/reportQueue.ts';
-import { registerBatchRoutes } from '../commerce/batches/batchRoutes.ts';
+import { reportProcessor, reportsQueue } from './reports/reportQueue.ts';
 import { startOverviewCounters, stopOverviewCounters } from './overviewCounters.ts';
-import { scheduleOverviewRebuilds } from './overviewRebuild.ts';
+import { overviewRebuildProcessor, scheduleOverviewRebuilds } from './overviewRebuild.ts';
 import { startScreenRelay } from './screenRelay.ts';
-
-const stopRelay = new WeakMap<HubContext, () => Promise<void>>();
 
 /** The county's view: big-screen figures and pushes, traceability, public pages, bureau reports. */
 export const opennessComponent: HubComponent = {
   name: 'openness',
   routes: (routes) => {
     registerPublicRoutes(routes);
-    registerBatchRoutes(routes);
     registerReportRoutes(routes);
   },
   start: async (ctx) => {
@@ -25,12 +19,15 @@ export const opennessComponent: HubComponent = {
     ctx.services.reportsQueue = reportsQueue(ctx);
   },
   sockets: (io, ctx) => {
-    stopRelay.set(ctx, startScreenRelay(io, ctx));
+    ctx.services.screenRelayStop = startScreenRelay(io, ctx);
   },
   stop: async (ctx) => {
     stopOverviewCounters(ctx);
-    await stopRelay.get(ctx)?.();
-    await (ctx.services.overviewRebuildQueue as Queue | undefined)?.close();
-    await (ctx.services.reportsQueue as Queue | undefined)?.close();
+    await ctx.services.screenRelayStop?.();
+    delete ctx.services.screenRelayStop;
+    await ctx.services.overviewRebuildQueue?.close();
+    await ctx.services.reportsQueue?.close();
   },
+  // Big-screen counter rebuilds and bureau reports.
+  processors: [overviewRebuildProcessor, reportProcessor],
 };

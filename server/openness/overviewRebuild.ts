@@ -14,7 +14,7 @@ import { applyOnce, loadProductFacts, orderOps, productFacts, publish, type Jour
 import { unsavedOrdersKey } from '../commerce/orders/stockLedger.ts';
 import type { QueuedOrder } from '../commerce/orders/orderPersister.ts';
 import { epochMinute, shanghaiDate, shanghaiDayStart } from './shanghaiTime.ts';
-import type { ProcessorRegistration } from '../../workers/processors.ts';
+import type { ProcessorRegistration } from '../platform/component.ts';
 
 const log = componentLogger('overview-rebuild');
 

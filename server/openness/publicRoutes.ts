@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Queue } from 'bullmq';
 import type { RouteTable } from '../platform/http/routeTable.ts';
 import type { HubContext } from '../platform/context.ts';
 import { isoDate, isoDateTime, text } from '../platform/http/schemas.ts';
@@ -118,7 +117,7 @@ export function registerPublicRoutes(routes: RouteTable): void {
     method: 'post', path: '/overview/rebuild', summary: 'Rebuild the big-screen counters from the database (a BullMQ job)', tags: ['openness'],
     access: ['bureau'], status: 202, response: z.object({ jobId: z.string() }),
     handler: async ({ user, req }) => {
-      const queue = ctxOf(req).services.overviewRebuildQueue as Queue | undefined;
+      const queue = ctxOf(req).services.overviewRebuildQueue;
       if (!queue) throw new HttpError(503, 'service_unavailable', 'The rebuild queue is not running in this process');
       const job = await queue.add('rebuild', { requestedBy: user.id });
       await appendAudit({ actor: user, action: 'overview.rebuild.request', target: { type: 'job', id: String(job.id) } });

@@ -2,6 +2,7 @@ import { loadConfig, ConfigError, type HubConfig } from '../../config/env.ts';
 import { connectMongo, syncIndexes } from './db.ts';
 import { connectRedis } from './redis.ts';
 import type { HubContext } from './context.ts';
+import { emptyServices } from './services.ts';
 import { ensurePolicies } from '../claims/policy/policyService.ts';
 import { ensureFirstBureauUser } from '../registry/users/userService.ts';
 import { useAuditChainLock } from './audit/auditLog.ts';
@@ -23,7 +24,7 @@ export async function bootstrap(env: NodeJS.ProcessEnv = process.env): Promise<H
   await syncIndexes();
   await ensurePolicies(config.HUB_FUND_TOTAL_FEN);
   await ensureFirstBureauUser(config.HUB_ADMIN_USERNAME, config.HUB_ADMIN_PASSWORD, config.HUB_BCRYPT_ROUNDS);
-  return { config, redis, services: {} };
+  return { config, redis, services: emptyServices() };
 }
 
 /** Print a start-up failure as the one message a person needs, then exit. */

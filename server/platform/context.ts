@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { HubConfig } from '../../config/env.ts';
+import type { HubServices } from './services.ts';
 
 /**
  * What the app needs from the outside world, built by main.ts (or the test setup) and handed to createApp.
@@ -8,6 +9,6 @@ import type { HubConfig } from '../../config/env.ts';
 export interface HubContext {
   config: HubConfig;
   redis: Redis;
-  /** Extension points filled by components at start-up (queues, Socket.IO, media). */
-  services: Record<string, unknown>;
+  /** What components acquired at start-up (queues, Socket.IO, media), one typed slot each (services.ts). */
+  services: HubServices;
 }

@@ -1,10 +1,10 @@
-import type { ProcessorRegistration } from '../../../workers/processors.ts';
+import type { ProcessorRegistration } from '../../platform/component.ts';
 import { ASSESS_QUEUE, MAINTENANCE_QUEUE, type AssessJobData, type MaintenanceJobData } from './queues.ts';
 import { processAssessJob } from './assessClaim.ts';
 import { processMaintenanceJob } from './maintenance.ts';
 import type { Job } from 'bullmq';
 
-/** The claims queues' processors, pushed onto workers/processors.ts. */
+/** The claims queues' processors, declared by the claims component (component.ts). */
 export const claimProcessors: ProcessorRegistration[] = [
   // Assessments of different claims run side by side (their writes group-committed, tallyWrites.ts);
   // each claim's own writes are serialised by its lock.

@@ -20,7 +20,7 @@ export interface ExpiryJob {
 export const expiryJobId = (orderId: string) => `expire-${orderId}`;
 
 export function expiryQueue(ctx: HubContext): Queue<ExpiryJob> {
-  let queue = ctx.services.orderExpiryQueue as Queue<ExpiryJob> | undefined;
+  let queue = ctx.services.orderExpiryQueue;
   if (!queue) {
     queue = new Queue<ExpiryJob>(ORDER_EXPIRY_QUEUE, queueOptions(ctx.config));
     ctx.services.orderExpiryQueue = queue;

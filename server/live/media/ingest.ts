@@ -53,7 +53,7 @@ function rtmpPortFor(ctx: HubContext, sessionId: string): number {
 }
 
 function ingestUrls(ctx: HubContext, host: string | undefined, streamKey: string, sessionId: string) {
-  const service = ctx.services.liveIngest as RtmpIngest | undefined;
+  const service = ctx.services.liveIngest;
   const hostname = ctx.config.HUB_PUBLIC_URL ? new URL(ctx.config.HUB_PUBLIC_URL).hostname : (host ?? '127.0.0.1').replace(/:\d+$/, '');
   // The test hub listens on a free port of its own (service.port); a cluster process on its slot's port.
   const port = processPlace(ctx).count > 1 ? rtmpPortFor(ctx, sessionId) : service?.port;
@@ -81,7 +81,7 @@ export async function rotateIngestKey(ctx: HubContext, actor: AuthUser, sessionI
   await requireHostOf(actor, sessionId);
   const streamKey = newKey();
   await IngestKeyModel.updateOne({ sessionId }, { $set: { streamKey, rotatedAt: new Date() }, $setOnInsert: { sessionId } }, { upsert: true });
-  (ctx.services.liveIngest as RtmpIngest | undefined)?.stopSession(sessionId);
+  ctx.services.liveIngest?.stopSession(sessionId);
   log.info({ sessionId }, 'stream key rotated');
   return ingestUrls(ctx, host, streamKey, sessionId);
 }

@@ -20,7 +20,7 @@ export interface ReminderJob {
 const jobId = (sessionId: string, startsAt: Date) => `remind-${sessionId}-${startsAt.getTime()}`;
 
 export function reminderQueue(ctx: HubContext): Queue<ReminderJob> {
-  let queue = ctx.services.liveReminderQueue as Queue<ReminderJob> | undefined;
+  let queue = ctx.services.liveReminderQueue;
   if (!queue) {
     queue = new Queue<ReminderJob>(REMINDER_QUEUE, queueOptions(ctx.config));
     ctx.services.liveReminderQueue = queue;

@@ -1,7 +1,7 @@
 import { Queue, type Job } from 'bullmq';
 import type { HubContext } from '../../platform/context.ts';
 import { queueOptions } from '../../platform/queues.ts';
-import type { ProcessorRegistration } from '../../../workers/processors.ts';
+import type { ProcessorRegistration } from '../../platform/component.ts';
 import { buildReport, type ReportRequest } from './reportService.ts';
 
 export const REPORTS_QUEUE = 'reports';

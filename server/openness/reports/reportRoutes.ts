@@ -20,7 +20,7 @@ const ReportBody = z
 const JobParams = z.object({ jobId: z.string().regex(/^\d{1,20}$/, 'must be a report job id') }).strict();
 
 function queueOf(req: { app: { locals: Record<string, unknown> } }): Queue {
-  const queue = (req.app.locals.ctx as HubContext).services.reportsQueue as Queue | undefined;
+  const queue = (req.app.locals.ctx as HubContext).services.reportsQueue;
   if (!queue) throw new HttpError(503, 'service_unavailable', 'The reports queue is not running in this process');
   return queue;
 }

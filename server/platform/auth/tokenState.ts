@@ -1,4 +1,4 @@
-import type { Server as SocketServer, Namespace, Socket } from 'socket.io';
+import type { Namespace, Socket } from 'socket.io';
 import type { HubContext } from '../context.ts';
 import { UserModel } from '../../registry/users/user.model.ts';
 import { componentLogger } from '../logger.ts';
@@ -96,7 +96,7 @@ export async function revokeToken(ctx: HubContext, session: TokenSession): Promi
 
 /** Disconnects every socket in a room, in every namespace and every web process. */
 export function disconnectSockets(ctx: HubContext, room: string): void {
-  const io = ctx.services.io as SocketServer | undefined;
+  const io = ctx.services.io;
   if (!io) return;
   const namespaces = (io as unknown as { _nsps: Map<string, Namespace> })._nsps;
   for (const nsp of namespaces.values()) nsp.in(room).disconnectSockets(true);
