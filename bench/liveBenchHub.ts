@@ -3,11 +3,9 @@
  * private key prefix, the web app with Socket.IO (Redis adapter) and every component, listening on a
  * free port. stop() takes everything down and deletes the data.
  */
-import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { ROOT, deleteRedisPrefix, ensureRedis, freePort, startFerretDb } from '../scripts/services.ts';
 import { httpClient } from './clusterBenchHub.ts';
 
@@ -35,32 +33,17 @@ export async function startLiveBenchHub(env: Record<string, string> = {}) {
     ...env,
   });
   // Imported after the environment is set: the logger and mediasoup read it when they load.
-  const { bootstrap } = await import('../server/platform/bootstrap.ts');
-  const { createApp } = await import('../server/app.ts');
-  const { components } = await import('../server/components.ts');
-  const { attachSockets } = await import('../server/sockets.ts');
-  const mongoose = (await import('mongoose')).default;
-
-  const ctx = await bootstrap();
-  for (const component of components) await component.start?.(ctx);
-  const app = createApp(ctx);
-  const server = http.createServer(app);
-  server.keepAliveTimeout = 60_000;
-  const sockets = attachSockets(server, ctx);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { startHub } = await import('../server/startHub.ts');
+  const hub = await startHub({ listen: { port: 0, host: '127.0.0.1' }, keepAliveTimeoutMs: 60_000 });
+  const { ctx } = hub;
+  const baseUrl = `http://127.0.0.1:${hub.port}`;
 
   // The same HTTP helpers and scripted live world as the cluster bench hub.
   const { call, must, liveWorld } = httpClient(baseUrl);
 
   const stop = async () => {
-    server.closeAllConnections();
-    await sockets.close(); // closes the HTTP server too
-    for (const component of [...components].reverse()) await component.stop?.(ctx);
-    // Drop this run's keys from the shared Redis.
-    await deleteRedisPrefix(ctx.redis, ctx.config.REDIS_PREFIX);
-    ctx.redis.disconnect();
-    await mongoose.disconnect();
+    // Drop this run's keys from the shared Redis before it disconnects.
+    await hub.stop({ beforeDisconnect: (c) => deleteRedisPrefix(c.redis, c.config.REDIS_PREFIX) });
     await ferret.stop();
     await redisService?.stop();
     rmSync(dataDir, { recursive: true, force: true });

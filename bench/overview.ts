@@ -8,11 +8,9 @@
  * If loading runs slower than BENCH_MAX_LOAD_SECONDS allows for the requested orders, the run
  * scales down to what fits and prints the scale it used.
  */
-import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import mongoose from 'mongoose';
 import { deleteRedisPrefix, ensureRedis, freePort, startFerretDb } from '../scripts/services.ts';
@@ -47,9 +45,7 @@ async function main(): Promise<void> {
     HUB_BCRYPT_ROUNDS: '4',
   });
   // Imported after the environment is set: the logger reads LOG_LEVEL when it loads.
-  const { bootstrap } = await import('../server/platform/bootstrap.ts');
-  const { createApp } = await import('../server/app.ts');
-  const { components } = await import('../server/components.ts');
+  const { startHub } = await import('../server/startHub.ts');
   const { rebuildOverview } = await import('../server/openness/overviewRebuild.ts');
   const { groupedSums } = await import('../server/openness/aggregate.ts');
   const { loadProductFacts } = await import('../server/openness/overviewCounters.ts');
@@ -61,9 +57,8 @@ async function main(): Promise<void> {
   const { TOWNSHIPS, PUBLIC_BRANDS } = await import('../config/places.ts');
   const { PROGRAMS } = await import('../config/policies/types.ts');
 
-  const ctx = await bootstrap();
-  for (const component of components) await component.start?.(ctx);
-  let server: http.Server | null = null;
+  const hub = await startHub({ listen: { port: 0, host: '127.0.0.1' } });
+  const { ctx } = hub;
   try {
     // Reference data: enterprises, products (brands and townships), sessions.
     const oid = () => new mongoose.Types.ObjectId();
@@ -128,10 +123,7 @@ async function main(): Promise<void> {
     const rebuilt = await rebuildOverview(ctx);
     say(`rebuild from the database (BullMQ job body): ${(rebuilt.tookMs / 1000).toFixed(2)} s for ${rebuilt.orders} orders`);
 
-    const app = createApp(ctx);
-    server = http.createServer(app);
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/public/overview`;
+    const url = `http://127.0.0.1:${hub.port}/api/v1/public/overview`;
     for (let i = 0; i < 50; i += 1) await (await fetch(url)).arrayBuffer(); // warm-up
     const samples: number[] = [];
     let lastBody: any = null;
@@ -171,11 +163,7 @@ async function main(): Promise<void> {
     say(`naive aggregation     n=${slow.n}  p50 ${ms(slow.p50)}  max ${ms(slow.max)}`);
     say(`ratio (naive p50 / overview p50): ${Math.round(slow.p50 / fast.p50)}×`);
   } finally {
-    if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
-    for (const component of [...components].reverse()) await component.stop?.(ctx).catch(() => undefined);
-    await deleteRedisPrefix(ctx.redis, ctx.config.REDIS_PREFIX);
-    ctx.redis.disconnect();
-    await mongoose.disconnect();
+    await hub.stop({ beforeDisconnect: (c) => deleteRedisPrefix(c.redis, c.config.REDIS_PREFIX) });
     await ferret.stop();
     await redisService?.stop();
     rmSync(dataDir, { recursive: true, force: true });

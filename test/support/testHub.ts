@@ -4,16 +4,12 @@
  * Suites share it and isolate themselves with fresh organisations and users (factories.ts).
  */
 import { spawn } from 'node:child_process';
-import http from 'node:http';
+import type http from 'node:http';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import mongoose from 'mongoose';
 import type { Express } from 'express';
-import { createApp } from '../../server/app.ts';
-import { bootstrap } from '../../server/platform/bootstrap.ts';
 import type { HubContext } from '../../server/platform/context.ts';
-import { components } from '../../server/components.ts';
-import { attachSockets, type AttachedSockets } from '../../server/sockets.ts';
+import { startHub, type RunningHub } from '../../server/startHub.ts';
+import type { AttachedSockets } from '../../server/sockets.ts';
 import { ROOT, freePort, waitForPort } from '../../scripts/services.ts';
 
 export interface TestHub {
@@ -24,24 +20,19 @@ export interface TestHub {
   baseUrl: string;
 }
 
-let hub: Promise<TestHub> | null = null;
+let hub: Promise<TestHub & { running: RunningHub }> | null = null;
 
 export function getTestHub(): Promise<TestHub> {
   hub ??= (async () => {
-    const ctx = await bootstrap();
-    for (const component of components) await component.start?.(ctx);
-    const app = createApp(ctx);
-    const server = http.createServer(app);
-    const sockets = attachSockets(server, ctx);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
+    const running = await startHub({ listen: { port: 0, host: '127.0.0.1' } });
+    const { ctx, app, server, sockets, port } = running;
     if (Number(process.env.HUB_TEST_WEB_PROCESSES ?? 0) > 1) {
       // Cluster mode (`npm run test:cluster`): HTTP and sockets go to server/main.ts with that many web
       // processes behind one port, on the same database, Redis and prefix; ctx stays for direct checks.
       webCluster = await startWebCluster(Number(process.env.HUB_TEST_WEB_PROCESSES));
-      return { ctx, app, server, sockets, baseUrl: webCluster.baseUrl };
+      return { ctx, app, server, sockets, baseUrl: webCluster.baseUrl, running };
     }
-    return { ctx, app, server, sockets, baseUrl: `http://127.0.0.1:${port}` };
+    return { ctx, app, server, sockets, baseUrl: `http://127.0.0.1:${port}`, running };
   })();
   return hub;
 }
@@ -73,13 +64,9 @@ export async function closeTestHub(): Promise<void> {
   await webCluster?.stop();
   webCluster = null;
   if (!hub) return;
-  const { server, sockets, ctx } = await hub;
+  const { running } = await hub;
   hub = null;
-  server.closeAllConnections();
-  await sockets.close(); // closes the HTTP server too
-  for (const component of [...components].reverse()) await component.stop?.(ctx);
-  ctx.redis.disconnect();
-  await mongoose.disconnect();
+  await running.stop();
 }
 
 export interface ApiResponse<T = any> {
