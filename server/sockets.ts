@@ -3,7 +3,6 @@ import { Server as SocketServer } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { components } from './components.ts';
 import type { HubContext } from './platform/context.ts';
-import { joinAuthRooms, socketAuthMiddleware } from './platform/auth/tokenState.ts';
 
 export interface AttachedSockets {
   io: SocketServer;
@@ -12,8 +11,7 @@ export interface AttachedSockets {
 
 /**
  * Socket.IO on the web server, exactly as production runs it (server/main.ts) and tests use it:
- * the Redis adapter relays broadcasts between web processes, a handshake token identifies the user
- * (public namespaces accept anonymous viewers), and every component attaches its handlers.
+ * the Redis adapter relays broadcasts between web processes and every component attaches its namespaces.
  */
 export function attachSockets(server: http.Server, ctx: HubContext): AttachedSockets {
   const pub = ctx.redis.duplicate();
@@ -23,10 +21,8 @@ export function attachSockets(server: http.Server, ctx: HubContext): AttachedSoc
     maxHttpBufferSize: 64 * 1024,
     cors: { origin: false },
   });
-  // A token (handshake `auth.token` or the session cookie) that is still valid identifies the user; the
-  // socket joins its user's and token's rooms so deactivation and sign-out disconnect it at once.
-  io.use(socketAuthMiddleware(ctx, { refuseBadToken: false }));
-  io.on('connection', (socket) => joinAuthRooms(ctx, socket));
+  // Nothing connects to the root namespace: each namespace checks its own handshake (e.g. /live with
+  // platform/auth/tokenState.ts's socketAuthMiddleware and joinAuthRooms; /screen is public and read-only).
   ctx.services.io = io;
   for (const component of components) component.sockets?.(io, ctx);
   return {
