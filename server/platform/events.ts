@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { componentLogger } from './logger.ts';
 
 /**
  * Domain events inside one process. Producers emit after their write succeeded; subscribers
@@ -31,12 +32,43 @@ export interface HubEvents {
 
 type Handler<K extends keyof HubEvents> = (payload: HubEvents[K]) => void | Promise<void>;
 
-class HubEventBus {
-  private readonly emitter = new EventEmitter({ captureRejections: false });
+interface ErrorLog {
+  error(obj: object, msg: string): void;
+}
 
-  on<K extends keyof HubEvents>(name: K, handler: Handler<K>): () => void {
+/** Where a subscription was made ("server/openness/overviewCounters.ts:40"), naming an anonymous handler in logs. */
+function subscriberSite(): string {
+  const frames = (new Error().stack ?? '').split('\n').slice(1);
+  const outside = frames.find((f) => !f.includes('/platform/events.ts')) ?? '';
+  const where = /\(?((?:file:\/\/)?[^()\s]+):(\d+):\d+\)?$/.exec(outside.trim());
+  if (!where) return 'anonymous';
+  const file = where[1]!.replace(/^file:\/\//, '');
+  const rooted = file.indexOf('/server/') >= 0 ? file.slice(file.indexOf('/server/') + 1) : file.split('/').slice(-2).join('/');
+  return `${rooted}:${where[2]}`;
+}
+
+export class HubEventBus {
+  private readonly emitter = new EventEmitter({ captureRejections: false });
+  private readonly errors = new Map<string, number>();
+
+  /** `log` receives a failed handler's error (default: the process logger, component "events"). */
+  constructor(private readonly log: ErrorLog = componentLogger('events')) {}
+
+  /**
+   * Subscribes `handler`. A handler that throws or rejects never reaches the producer (which already wrote
+   * its change): its error is logged at error level with the event and the handler, and counted
+   * (`handlerErrors`, shown by GET /api/v1/health in the X-Event-Handler-Errors header).
+   */
+  on<K extends keyof HubEvents>(name: K, handler: Handler<K>, label: string = handler.name || subscriberSite()): () => void {
     const wrapped = (payload: HubEvents[K]) => {
-      Promise.resolve(handler(payload)).catch((err) => this.emitter.emit('handler-error', { name, err }));
+      let result: void | Promise<void>;
+      try {
+        result = handler(payload);
+      } catch (err) {
+        this.failed(name, label, err);
+        return;
+      }
+      Promise.resolve(result).catch((err: unknown) => this.failed(name, label, err));
     };
     this.emitter.on(name, wrapped);
     return () => this.emitter.off(name, wrapped);
@@ -46,8 +78,21 @@ class HubEventBus {
     this.emitter.emit(name, payload);
   }
 
-  onHandlerError(listener: (e: { name: string; err: unknown }) => void): void {
-    this.emitter.on('handler-error', listener);
+  /** Handler failures in this process since it started, per event name. */
+  handlerErrors(): Record<string, number> {
+    return Object.fromEntries(this.errors);
+  }
+
+  /** Every handler failure in this process since it started. */
+  handlerErrorTotal(): number {
+    let total = 0;
+    for (const n of this.errors.values()) total += n;
+    return total;
+  }
+
+  private failed(name: string, handler: string, err: unknown): void {
+    this.errors.set(name, (this.errors.get(name) ?? 0) + 1);
+    this.log.error({ event: name, handler, err }, 'event handler failed');
   }
 }
 
