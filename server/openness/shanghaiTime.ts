@@ -20,11 +20,6 @@ export function shanghaiDayEnd(date: string): Date {
   return new Date(shanghaiDayStart(date).getTime() + DAY_MS);
 }
 
-/** The Shanghai month (YYYY-MM) of `at`. */
-export function shanghaiMonth(at: Date): string {
-  return shanghaiDate(at).slice(0, 7);
-}
-
 /** Months (YYYY-MM) touched by the Shanghai days from..to inclusive, each with its instant bounds clipped to the period. */
 export function monthsBetween(from: string, to: string): { month: string; start: Date; end: Date }[] {
   const periodStart = shanghaiDayStart(from);

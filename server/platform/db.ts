@@ -27,10 +27,6 @@ export async function disconnectMongo(): Promise<void> {
   await mongoose.disconnect();
 }
 
-export function mongoIsUp(): boolean {
-  return mongoose.connection.readyState === 1;
-}
-
 export async function pingMongo(): Promise<boolean> {
   try {
     const db = mongoose.connection.db;

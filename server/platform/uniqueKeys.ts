@@ -32,7 +32,3 @@ export async function reserveUniqueKey(key: string, owner: string): Promise<bool
 export async function releaseUniqueKeys(owner: string, keys?: string[]): Promise<void> {
   await UniqueKeyModel.deleteMany(keys ? { owner, _id: { $in: keys } } : { owner });
 }
-
-export async function uniqueKeyOwner(key: string): Promise<string | null> {
-  return (await UniqueKeyModel.findById(key).lean())?.owner ?? null;
-}

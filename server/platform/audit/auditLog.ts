@@ -237,12 +237,6 @@ export function appendAudit(entry: AuditEntry): Promise<number> {
   });
 }
 
-/** Forget the cached tail (tests that rewrite the collection). */
-export async function resetAuditTail(): Promise<void> {
-  tail = null;
-  if (chainLock) await chainLock.redis.del(chainLock.tailKey);
-}
-
 /** Streams the chain in order and reports the first broken link. */
 export async function verifyAuditChain(onProgress?: (checked: number) => void): Promise<{ ok: boolean; events: number; firstBreak: ChainBreak | null }> {
   const verifier = new ChainVerifier();

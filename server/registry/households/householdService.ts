@@ -46,7 +46,3 @@ export async function getHousehold(id: string) {
   if (!h) throw notFound('Household');
   return householdDto(h);
 }
-
-export async function findHouseholdByRegistryNo(registryNo: string) {
-  return HouseholdModel.findOne({ registryNo }).lean();
-}
