@@ -5,6 +5,7 @@ import { DisbursementModel } from './entitlements/entitlement.model.ts';
 import { getPolicy } from './policy/policyService.ts';
 import { OrgModel } from '../registry/orgs/org.model.ts';
 import { fenToYuanPlain } from '../../config/money.ts';
+import { csvCell } from '../platform/csv.ts';
 import { PROGRAM_NAMES } from '../../config/claimTexts.ts';
 
 /**
@@ -36,14 +37,6 @@ export async function publicDisclosures(policyVersion: string, filter: { limit: 
 }
 
 type Row = Record<string, string | number | null>;
-
-/** CSV cell: quoted, and a leading = + - @ is defused so a spreadsheet never runs it as a formula. */
-function csvCell(value: string | number | null): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) || text !== String(value) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 async function sendTable(res: Response, format: 'csv' | 'xlsx', name: string, columns: { key: string; header: string; money?: boolean }[], rows: Row[]) {
   const stamp = new Date().toISOString().slice(0, 10);

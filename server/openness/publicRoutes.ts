@@ -9,7 +9,8 @@ import { listPolicies } from '../claims/policy/policyService.ts';
 import { OverviewResponse, readOverview } from './overviewService.ts';
 import { publicSessions } from './publicSessions.ts';
 import { disclosureRows } from './disclosureService.ts';
-import { fenToYuan, toCsv } from './csv.ts';
+import { toCsv } from '../platform/csv.ts';
+import { fenToYuanPlain } from '../../config/money.ts';
 import { shanghaiDayEnd, shanghaiDayStart } from './shanghaiTime.ts';
 
 const ctxOf = (req: { app: { locals: Record<string, unknown> } }) => req.app.locals.ctx as HubContext;
@@ -106,7 +107,7 @@ export function registerPublicRoutes(routes: RouteTable): void {
       const items = await disclosureRows(ctxOf(req).config.HUB_POLICY_VERSION, disclosureFilter(query));
       const csv = toCsv(
         ['单位 Organisation', '项目 Programme', '项目代码 Code', '批准金额(元) Approved (yuan)', '批准金额(分) Approved (fen)', '批准时间 Approved at', '已拨付(分) Paid (fen)', '拨付时间 Paid at'],
-        items.map((r) => [r.org, r.programZh, r.program, fenToYuan(r.approvedFen), r.approvedFen, r.approvedAt, r.paidFen, r.paidAt]),
+        items.map((r) => [r.org, r.programZh, r.program, fenToYuanPlain(r.approvedFen), r.approvedFen, r.approvedAt, r.paidFen, r.paidAt]),
       );
       res.set('Content-Disposition', 'attachment; filename="disclosures.csv"');
       res.type('text/csv; charset=utf-8').send(csv);
