@@ -1,13 +1,7 @@
 /** Money helpers for claims: integer fen only; rates in basis points, applied with BigInt so no product loses precision. */
 
-/** Integer fen as ¥1,234.56 (no floating point on the amount). */
-export function formatYuan(fen: number): string {
-  const negative = fen < 0;
-  const abs = Math.abs(Math.trunc(fen));
-  const yuan = Math.floor(abs / 100).toLocaleString('en-US');
-  const cents = String(abs % 100).padStart(2, '0');
-  return `${negative ? '-' : ''}¥${yuan}.${cents}`;
-}
+/** Integer fen as ¥1,234.56: the one formatter, config/money.ts (shared with the client). */
+export { formatYuan } from '../../config/money.ts';
 
 /** rate × amount, rounded DOWN to the fen (POLICY.md: the county never pays more than the rate allows). */
 export function applyRateDown(amountFen: number, rateBasisPoints: number): number {

@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import type { OrderRecord } from '../checkout/orderRecord.ts';
+import { fenToYuanPlain } from '../../../config/money.ts';
 
 /** Debian's fonts-wqy-zenhei (installed by scripts/ensure-system-packages.sh): Chinese glyphs offline. */
 const CJK_FONT = '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc';
 
-const yuan = (fen: number) => `¥${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+const yuan = (fen: number) => `¥${fenToYuanPlain(fen)}`;
 
 /**
  * A packing list: one block per order with its QR (the order id, scanned at the station or the county
