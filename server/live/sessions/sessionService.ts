@@ -7,14 +7,15 @@ import { sumSessionOrders } from '../../commerce/orders/orderService.ts';
 import { ProductModel } from '../../commerce/products/product.model.ts';
 import { requireProducts } from '../../commerce/products/productService.ts';
 import { sessionSalesKey, sessionSalesTotals, stockKey } from '../../commerce/orders/stockLedger.ts';
-import { withRedisLocks } from '../redisLock.ts';
+import type { Redis } from 'ioredis';
+import { withRedisLocks } from '../../platform/redisLock.ts';
 import { publishLive, type HostNotification, type PinnedProduct } from '../bus.ts';
 import { cancelReminder, scheduleReminder } from './reminders.ts';
 import { markSessionStatus, pinnedKey } from './liveState.ts';
 import { notifySubscribers } from '../../commerce/live/viewerReminders.ts';
 import { appendAudit, type AuditEntry } from '../../platform/audit/auditLog.ts';
 import { recordChange, withPendingAudit } from '../../platform/audit/outbox.ts';
-import { badRequest, conflict, forbidden, notFound, withParams } from '../../platform/errors.ts';
+import { HttpError, badRequest, conflict, forbidden, notFound, withParams } from '../../platform/errors.ts';
 import { hubEvents } from '../../platform/events.ts';
 import type { AuthUser } from '../../platform/auth/roles.ts';
 import type { HubContext } from '../../platform/context.ts';
@@ -117,6 +118,15 @@ async function notifyHost(ctx: HubContext, hostUserId: string, kind: HostNotific
   });
 }
 
+/** Bookings of a studio or a host are serialised across processes; a lock held too long is a 503 to retry. */
+const withBookingLocks = <T>(redis: Redis, names: string[], work: () => Promise<T>) =>
+  withRedisLocks(redis, names, work, {
+    ttlMs: 10_000,
+    waitMs: 8_000,
+    retry: { firstMs: 5, maxMs: 100, jitter: true },
+    busy: () => new HttpError(503, 'service_unavailable', 'The schedule is busy with other bookings; try again in a moment', undefined, { 'Retry-After': '1' }),
+  });
+
 export async function scheduleSession(ctx: HubContext, actor: AuthUser, c: ScheduleCommand): Promise<SessionDto> {
   checkInterval(c.startsAt, c.endsAt);
   const studio = await requireStudio(c.studioId);
@@ -125,7 +135,7 @@ export async function scheduleSession(ctx: HubContext, actor: AuthUser, c: Sched
   const productIds = [...new Set(c.productIds ?? [])];
   await requireProducts(productIds);
 
-  const dto = await withRedisLocks(ctx.redis, bookingLocks(ctx.config.REDIS_PREFIX, c), async () => {
+  const dto = await withBookingLocks(ctx.redis, bookingLocks(ctx.config.REDIS_PREFIX, c), async () => {
     const other = await findOverlap(c);
     if (other) throw overlapConflict(c, other);
     const session = await LiveSessionModel.create({
@@ -175,7 +185,7 @@ export async function updateSession(ctx: HubContext, actor: AuthUser, id: string
   if (patch.productIds) await requireProducts([...new Set(patch.productIds)]);
   const before = sessionDto(current.toObject());
 
-  const after = await withRedisLocks(ctx.redis, bookingLocks(ctx.config.REDIS_PREFIX, next), async () => {
+  const after = await withBookingLocks(ctx.redis, bookingLocks(ctx.config.REDIS_PREFIX, next), async () => {
     const other = await findOverlap(next, id);
     if (other) throw overlapConflict(next, other);
     const fresh = await LiveSessionModel.findById(id);

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { Types } from 'mongoose';
 import { AuditEventModel } from './auditEvent.model.ts';
@@ -6,6 +6,7 @@ import {
   CURRENT_HASH_VERSION, GENESIS_HASH, hashEvent, ChainVerifier, storedForm, storedString, type ChainBreak, type ChainedEventBody,
 } from './auditChain.ts';
 import { isDuplicateKeyError } from '../errors.ts';
+import { withRedisLocks } from '../redisLock.ts';
 import type { AuthUser } from '../auth/roles.ts';
 
 export interface AuditEntry {
@@ -72,22 +73,15 @@ export function useAuditChainLock(redis: Redis, prefix: string): void {
   chainLock = { redis, key: `${prefix}:audit-chain-lock`, tailKey: `${prefix}:audit-chain-tail` };
 }
 
-const RELEASE_LOCK = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
-
 async function withChainLock<T>(fn: () => Promise<T>): Promise<T> {
   if (!chainLock) return fn();
-  const { redis, key } = chainLock;
-  const token = randomUUID();
-  const deadline = Date.now() + 30_000;
-  while ((await redis.set(key, token, 'PX', 15_000, 'NX')) !== 'OK') {
-    if (Date.now() > deadline) throw new Error('audit log: waited 30 s for the chain lock; is another process stuck?');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  try {
-    return await fn();
-  } finally {
-    await redis.eval(RELEASE_LOCK, 1, key, token);
-  }
+  return withRedisLocks(chainLock.redis, [chainLock.key], fn, {
+    ttlMs: 15_000,
+    waitMs: 30_000,
+    // Batches are short: retry often rather than back off.
+    retry: { firstMs: 2, maxMs: 2 },
+    busy: () => new Error('audit log: waited 30 s for the chain lock; is another process stuck?'),
+  });
 }
 
 function chainDocs(batch: Pending[], from: Tail) {
