@@ -8,10 +8,9 @@ import { errorText } from '../lib/errors.ts';
 import { evidencePicker, type Picker } from '../lib/evidencePicker.ts';
 import { CATEGORY_NAMES, renderText, type TextKey } from '../../../config/claimTexts.ts';
 import { capitalYuan, fenToYuanPlain } from '../../../config/money.ts';
+import { TOWNSHIPS } from '../../../config/places.ts';
 
-export const TOWNSHIPS = ['龙浔镇', '浔中镇', '盖德镇', '三班镇', '龙门滩镇', '雷峰镇', '南埕镇', '水口镇', '国宝乡', '赤水镇', '美湖镇', '大铭乡', '春美乡', '上涌镇', '汤头乡', '葛坑镇', '桂阳乡', '杨梅乡'];
 export const CATEGORIES = ['equipment', 'furniture', 'advertising', 'online_shop', 'brand_design', 'cold_chain_packaging', 'rent', 'platform_build', 'building', 'land', 'traffic_purchase', 'salary', 'work_funds', 'duplicate_funding', 'other'];
-const PROGRAMS = ['livestream_base', 'poverty_procurement', 'brand_building', 'warehouse_rent', 'service_station'];
 
 registerMessages({
   'zh-CN': {

@@ -3,8 +3,8 @@ import { registerPage } from '../lib/router.ts';
 import { formatDate, formatDateTime, registerMessages, t } from '../lib/i18n.ts';
 import { api } from '../lib/api.ts';
 import { card, field, form, input, page, select, table } from '../lib/ui.ts';
+import { TOWNSHIPS } from '../../../config/places.ts';
 
-export const TOWNSHIPS = ['龙浔镇', '浔中镇', '盖德镇', '三班镇', '龙门滩镇', '雷峰镇', '南埕镇', '水口镇', '国宝乡', '赤水镇', '美湖镇', '大铭乡', '春美乡', '上涌镇', '汤头乡', '葛坑镇', '桂阳乡', '杨梅乡'];
 
 registerMessages({
   'zh-CN': {

@@ -6,6 +6,7 @@ import { formatDate, formatDateTime, registerMessages, t } from '../lib/i18n.ts'
 import { evidencePicker } from '../lib/evidencePicker.ts';
 import { api, ApiError } from '../lib/api.ts';
 import { card, field, form, input, page, select, table } from '../lib/ui.ts';
+import { TOWNSHIPS } from '../../../config/places.ts';
 
 registerMessages({
   'zh-CN': {
@@ -191,7 +192,7 @@ registerPage({
          field(t('trace.inspector'), input('inspector', { required: true })),
          field(t('trace.giMark'), select('giMark', [['', '—'], ...['德化陶瓷', '德化白瓷', '德化玉瓷', '德化瓷雕', '德化窑瓷器'].map((b): [string, string] => [b, b])]))]
       : [field(t('trace.household'), input('householdRegistryNo', { placeholder: '建档立卡编号' })), field(t('trace.cooperative'), input('cooperative')),
-         field(t('trace.township'), select('township', ['龙浔镇', '浔中镇', '盖德镇', '三班镇', '龙门滩镇', '雷峰镇', '南埕镇', '水口镇', '国宝乡', '赤水镇', '美湖镇', '大铭乡', '春美乡', '上涌镇', '汤头乡', '葛坑镇', '桂阳乡', '杨梅乡'].map((x): [string, string] => [x, x]))),
+         field(t('trace.township'), select('township', TOWNSHIPS.map((x): [string, string] => [x, x]))),
          field(t('trace.village'), input('village')), field(t('trace.harvestDate'), input('harvestDate', { type: 'date', required: true })),
          field(t('trace.inspection'), input('inspection', { required: true })),
          field(t('trace.brand'), select('brand', [['', '—'], ['三黑三黄三红', '三黑三黄三红']]))];
