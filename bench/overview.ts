@@ -47,12 +47,13 @@ async function main(): Promise<void> {
   // Imported after the environment is set: the logger reads LOG_LEVEL when it loads.
   const { startHub } = await import('../server/startHub.ts');
   const { rebuildOverview } = await import('../server/openness/overviewRebuild.ts');
-  const { groupedSums } = await import('../server/openness/aggregate.ts');
+  const { groupedSums } = await import('../server/platform/aggregate.ts');
   const { loadProductFacts } = await import('../server/openness/overviewCounters.ts');
   const { OrderModel } = await import('../server/commerce/orders/order.model.ts');
   const { ProductModel } = await import('../server/commerce/products/product.model.ts');
   const { LiveSessionModel } = await import('../server/live/sessions/session.model.ts');
   const { ClaimModel } = await import('../server/claims/claim.model.ts');
+  const { APPROVED_STATUSES } = await import('../server/claims/ledgerService.ts');
   const { OrgModel } = await import('../server/registry/orgs/org.model.ts');
   const { TOWNSHIPS, PUBLIC_BRANDS } = await import('../config/places.ts');
   const { PROGRAMS } = await import('../config/policies/types.ts');
@@ -149,7 +150,7 @@ async function main(): Promise<void> {
         const brand = facts.get(String(g._id))!.brand;
         byBrand.set(brand, (byBrand.get(brand) ?? 0) + g.v);
       }
-      await groupedSums(ClaimModel, { status: { $in: ['approved', 'paid'] } }, '$program', { approvedFen: '$approvedFen', paidFen: '$paidFen' });
+      await groupedSums(ClaimModel, { status: { $in: [...APPROVED_STATUSES] } }, '$program', { approvedFen: '$approvedFen', paidFen: '$paidFen' });
       naive.push(performance.now() - t0);
       if (totalFen !== lastBody.gmv.totalFen) throw new Error(`naive total ${totalFen} differs from the overview's ${lastBody.gmv.totalFen}`);
       say(`  naive full aggregation run ${i + 1}/${NAIVE_RUNS}: ${ms(naive[naive.length - 1]!)}`);

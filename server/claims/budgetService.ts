@@ -1,7 +1,7 @@
 import { ClaimModel } from './claim.model.ts';
 import { BudgetCategoryModel } from './policy/policy.model.ts';
 import { getPolicy } from './policy/policyService.ts';
-import { sumsBy } from './aggregate.ts';
+import { sumsBy } from '../platform/aggregate.ts';
 import type { BudgetCategoryCode, ProgramCode } from '../../config/policies/types.ts';
 
 /**

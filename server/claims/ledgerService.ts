@@ -6,7 +6,7 @@ import { DisbursementModel } from './entitlements/entitlement.model.ts';
 import { claimQueues } from './processors/queues.ts';
 import { getPolicy, programRule } from './policy/policyService.ts';
 import { remainingUnderCap } from './money.ts';
-import { sumsBy } from './aggregate.ts';
+import { sumsBy } from '../platform/aggregate.ts';
 
 /** Statuses whose approvedFen counts against the cap. */
 export const APPROVED_STATUSES = ['approved', 'paid'] as const;

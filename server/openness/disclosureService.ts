@@ -1,6 +1,7 @@
 import { ClaimModel } from '../claims/claim.model.ts';
 import { OrgModel } from '../registry/orgs/org.model.ts';
 import { getPolicy } from '../claims/policy/policyService.ts';
+import { APPROVED_STATUSES } from '../claims/ledgerService.ts';
 
 export interface DisclosureFilter {
   q?: string;
@@ -30,7 +31,7 @@ function approvedAt(claim: { history?: { status: string; at: Date }[]; reviewedA
  * organisations are named; no household data appears. The approval date bounds `from`/`to`.
  */
 export async function disclosureRows(policyVersion: string, filter: DisclosureFilter = {}): Promise<DisclosureRow[]> {
-  const query: Record<string, unknown> = { status: { $in: ['approved', 'paid'] } };
+  const query: Record<string, unknown> = { status: { $in: [...APPROVED_STATUSES] } };
   if (filter.program) query.program = filter.program;
   const claims = await ClaimModel.find(query, { orgId: 1, program: 1, approvedFen: 1, paidFen: 1, history: 1, reviewedAt: 1, updatedAt: 1, status: 1, payment: 1 }).lean();
   const orgs = await OrgModel.find({ _id: { $in: [...new Set(claims.map((c) => String(c.orgId)))] } }, { name: 1 }).lean();

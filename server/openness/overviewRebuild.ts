@@ -15,6 +15,7 @@ import { unsavedOrdersKey } from '../commerce/orders/stockLedger.ts';
 import type { QueuedOrder } from '../commerce/orders/orderPersister.ts';
 import { epochMinute, shanghaiDate, shanghaiDayStart } from './shanghaiTime.ts';
 import type { ProcessorRegistration } from '../platform/component.ts';
+import { APPROVED_STATUSES } from '../claims/ledgerService.ts';
 
 const log = componentLogger('overview-rebuild');
 
@@ -143,7 +144,7 @@ export async function rebuildOverview(ctx: HubContext, onProgress: (percent: num
     const approved = new Map(subsidies.items.filter((i) => i.approvedFen).map((i) => [i.program as string, i.approvedFen]));
     const paid = new Map(subsidies.items.filter((i) => i.paidFen).map((i) => [i.program as string, i.paidFen]));
     const procurementIds: mongoose.Types.ObjectId[] = [];
-    const procurementClaims = await ClaimModel.find({ program: 'poverty_procurement', status: { $in: ['approved', 'paid'] } }, { procurementIds: 1 }).lean();
+    const procurementClaims = await ClaimModel.find({ program: 'poverty_procurement', status: { $in: [...APPROVED_STATUSES] } }, { procurementIds: 1 }).lean();
     for (const c of procurementClaims) procurementIds.push(...(c.procurementIds ?? []));
     let procurementFen = 0;
     for (let i = 0; i < procurementIds.length; i += 1000) {

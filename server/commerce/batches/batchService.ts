@@ -9,7 +9,7 @@ import { OrderModel } from '../orders/order.model.ts';
 import { LiveSessionModel } from '../../live/sessions/session.model.ts';
 import { OrgModel } from '../../registry/orgs/org.model.ts';
 import { HouseholdModel, maskPersonName } from '../../registry/households/household.model.ts';
-import { groupedSums } from '../../openness/aggregate.ts';
+import { groupedSums } from '../../platform/aggregate.ts';
 import { appendAudit } from '../../platform/audit/auditLog.ts';
 import { badRequest, forbidden, isDuplicateKeyError, notFound } from '../../platform/errors.ts';
 import { READ_ALL_ROLES, type AuthUser } from '../../platform/auth/roles.ts';

@@ -11,8 +11,9 @@ import { getPolicy } from '../../claims/policy/policyService.ts';
 import { TOWNSHIPS } from '../../../config/places.ts';
 import { NO_TOWNSHIP } from '../overviewKeys.ts';
 import { loadProductFacts } from '../overviewCounters.ts';
-import { groupedSums } from '../aggregate.ts';
+import { groupedSums } from '../../platform/aggregate.ts';
 import { monthsBetween, shanghaiDayEnd, shanghaiDayStart } from '../shanghaiTime.ts';
+import { APPROVED_STATUSES } from '../../claims/ledgerService.ts';
 
 export interface ReportRequest {
   /** Shanghai calendar days, inclusive. */
@@ -112,7 +113,7 @@ export async function buildReport(ctx: HubContext, request: ReportRequest, onPro
 
   // Claims: approvals and payments dated within the period; cumulative figures to its end for budget use.
   const claims = await ClaimModel.find(
-    { status: { $in: ['approved', 'paid'] } },
+    { status: { $in: [...APPROVED_STATUSES] } },
     { orgId: 1, program: 1, approvedFen: 1, paidFen: 1, status: 1, history: 1, reviewedAt: 1, updatedAt: 1, payment: 1, procurementIds: 1 },
   ).lean();
   const orgs = await OrgModel.find({ _id: { $in: [...new Set(claims.map((c) => String(c.orgId)))] } }, { name: 1, township: 1 }).lean();
