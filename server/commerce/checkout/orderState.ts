@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { stockKey } from '../orders/stockLedger.ts';
+import { stockKey } from '../orders/stockKey.ts';
 
 /** Every status an order can have (CONTRACT.md). */
 export const ORDER_STATUSES = [

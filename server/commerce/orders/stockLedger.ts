@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ProductModel } from '../products/product.model.ts';
 import { OrderModel } from './order.model.ts';
+import { stockKey } from './stockKey.ts';
 
 /** Runs a Lua script by its SHA (sending the text only when Redis does not have it yet), as on the hot order path. */
 async function runScript(redis: Redis, script: string, keys: string[], args: (string | number)[]): Promise<unknown> {
@@ -21,7 +22,7 @@ const scriptShas = new Map<string, string>();
  * Redis runs one at a time. A database read-modify-write would oversell under concurrent buyers
  * (FerretDB's findOneAndUpdate is not atomic); the database copy of stock follows with $inc.
  */
-export const stockKey = (prefix: string, productId: string) => `${prefix}:stock:${productId}`;
+export { stockKey };
 export const idempotencyKey = (prefix: string, buyerUserId: string, key: string) => `${prefix}:order-idem:${buyerUserId}:${key}`;
 export const sessionSalesKey = (prefix: string, sessionId: string) => `${prefix}:live:sales:${sessionId}`;
 /** Orders accepted but not yet in the database (write-behind queue, oldest at the right) and their bodies by id. */
