@@ -147,6 +147,6 @@ export function announceReady(): void {
 
 /** A web process whose primary is gone (killed) stops too, rather than serving nothing forever. */
 export function exitWithPrimary(shutdown: () => void): void {
-  if (!process.connected) return shutdown();
-  process.once('disconnect', shutdown);
+  if (process.connected) process.once('disconnect', shutdown);
+  else shutdown();
 }

@@ -85,7 +85,6 @@ function wan(fen: number): string {
 }
 /** A money axis in 万元 that spans at least ¥10,000 so an all-zero series is not a column of "0.00". */
 const wanAxis = { name: '万元', nameTextStyle: { color: '#c7d2e6', fontSize: 16 }, min: 0, max: (v: { max: number }) => Math.max(v.max, 1_000_000) };
-const yuan = (fen: number) => Math.floor(fen / 100);
 const count = (n: number) => n.toLocaleString('zh-CN');
 
 function upsert(list: Ranked[], key: string, label: string, fen: number, limit: number, extra: Partial<Ranked> = {}): Ranked[] {
