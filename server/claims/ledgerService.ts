@@ -2,7 +2,6 @@ import mongoose from 'mongoose';
 import type { HubContext } from '../platform/context.ts';
 import type { ProgramCode, ProgramRule } from '../../config/policies/types.ts';
 import { ClaimModel } from './claim.model.ts';
-import { DisbursementModel } from './entitlements/entitlement.model.ts';
 import { claimQueues } from './processors/queues.ts';
 import { getPolicy, programRule } from './policy/policyService.ts';
 import { remainingUnderCap } from './money.ts';
@@ -70,12 +69,4 @@ export async function entitlement(ctx: HubContext, orgId: string, program: Progr
   const approvedFen = approved?.approvedFen ?? 0;
   const paidFen = approved?.paidFen ?? 0;
   return { program, orgId, capFen, approvedFen, paidFen, remainingFen: remainingUnderCap(capFen, approvedFen) };
-}
-
-export async function disbursedTotal(orgId: string, program: string): Promise<number> {
-  const [row] = await DisbursementModel.aggregate<{ total: number }>([
-    { $match: { orgId: new mongoose.Types.ObjectId(orgId), program } },
-    { $group: { _id: null, total: { $sum: '$amountFen' } } },
-  ]);
-  return row?.total ?? 0;
 }
