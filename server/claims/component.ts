@@ -5,6 +5,7 @@ import { componentLogger } from '../platform/logger.ts';
 import { registerClaimRoutes } from './claimRoutes.ts';
 import { mountBullBoard, registerBoardRoutes } from './bullBoard.ts';
 import { claimQueues, stopClaimQueues } from './processors/queues.ts';
+import { stopWatchingPolicyPublications, watchPolicyPublications } from './policy/policyService.ts';
 
 const log = componentLogger('claims');
 const unsubscribers = new WeakMap<HubContext, () => void>();
@@ -18,6 +19,8 @@ export const claimsComponent: HubComponent = {
   },
   mount: mountBullBoard,
   start: async (ctx) => {
+    // Every web process hears policy publications, so none keeps assessing or showing an old version.
+    await watchPolicyPublications(ctx);
     const queues = claimQueues(ctx);
     // A newly registered household may make pending procurement claims eligible: re-assess them, as a job.
     const off = hubEvents.on('household.registered', async ({ registryNo }) => {
@@ -31,5 +34,6 @@ export const claimsComponent: HubComponent = {
   stop: async (ctx) => {
     unsubscribers.get(ctx)?.();
     await stopClaimQueues(ctx);
+    await stopWatchingPolicyPublications(ctx);
   },
 };
