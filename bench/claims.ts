@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const { ClaimModel } = await import('../server/claims/claim.model.ts');
   const { OrgModel } = await import('../server/registry/orgs/org.model.ts');
   const { claimQueues, stopClaimQueues, assessJobId } = await import('../server/claims/processors/queues.ts');
-  const { reviewClaim } = await import('../server/claims/claimService.ts');
+  const { reviewClaim } = await import('../server/claims/commands/reviewClaim.ts');
   const { entitlement } = await import('../server/claims/ledgerService.ts');
 
   const ctx = await bootstrap();
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
       while (cursor < ids.length) {
         const id = ids[cursor++]!;
         try {
-          await reviewClaim(ctx, reviewer, id, { decision: 'approve', note: 'bench' });
+          await reviewClaim(ctx, reviewer, { claimId: id, decision: 'approve', note: 'bench' });
           approved += 1;
         } catch (err) {
           if ((err as { code?: string }).code === 'cap_exhausted') capRefusals += 1;

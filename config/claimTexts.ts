@@ -5,6 +5,7 @@
  * Shared by the server (which still writes the contract's bilingual `trace: [string]`) and the client.
  */
 import { formatYuan } from './money.ts';
+import { CATEGORY_LABELS } from './policies/categories.ts';
 
 export type TextLocale = 'zh-CN' | 'en';
 export type TextParam = string | number | boolean | null | TextKey;
@@ -13,13 +14,8 @@ export interface TextKey {
   params?: Record<string, TextParam>;
 }
 
-export const CATEGORY_NAMES: Record<string, [zh: string, en: string]> = {
-  equipment: ['直播设备', 'Livestream equipment'], furniture: ['直播桌椅', 'Desks and chairs'], advertising: ['宣传广告', 'Publicity'],
-  online_shop: ['网店建设', 'Online shop'], brand_design: ['品牌形象设计', 'Brand design'], cold_chain_packaging: ['冷链包装', 'Cold-chain packaging'],
-  rent: ['仓储租金', 'Warehouse rent'], platform_build: ['建设网上交易平台', 'Building a trading platform'], building: ['楼堂馆所', 'Office buildings'],
-  land: ['征地拆迁', 'Land acquisition'], traffic_purchase: ['购买流量', 'Buying traffic'], salary: ['人员工资', 'Salaries'], work_funds: ['工作经费', 'Running costs'],
-  duplicate_funding: ['重复支持项目', 'Already-funded projects'], other: ['其他', 'Other'],
-};
+/** The category vocabulary's words come from the policy data (config/policies/categories.ts). */
+export const CATEGORY_NAMES: Record<string, [zh: string, en: string]> = Object.fromEntries(CATEGORY_LABELS.map((c) => [c.code, [c.zh, c.en]]));
 
 export const PROGRAM_NAMES: Record<string, [zh: string, en: string]> = {
   livestream_base: ['直播基地', 'Livestream base'], poverty_procurement: ['采购贫困户农特产品', 'Purchases from poverty households'],

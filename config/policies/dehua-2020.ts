@@ -1,4 +1,5 @@
 import type { PolicyDocument } from './types.ts';
+import { CATEGORY_LABELS } from './categories.ts';
 
 /**
  * 德化县国家级电子商务进农村综合示范县工作实施方案 (德政〔2020〕28号), as the hub applies it.
@@ -81,6 +82,7 @@ export const dehua2020: PolicyDocument = {
     'equipment', 'furniture', 'advertising', 'online_shop', 'brand_design', 'cold_chain_packaging', 'rent',
     'platform_build', 'building', 'land', 'traffic_purchase', 'salary', 'work_funds', 'duplicate_funding', 'other',
   ],
+  categoryLabels: CATEGORY_LABELS,
   negativeList: [
     { category: 'platform_build', zh: '建设网上交易平台', en: 'building online trading platforms' },
     { category: 'building', zh: '楼堂馆所', en: 'office buildings and halls' },

@@ -13,6 +13,16 @@ export type ItemCategory = (typeof ITEM_CATEGORIES)[number];
 
 export type OrgType = 'association' | 'enterprise' | 'station';
 
+/** A service station's level: a township station or a village point. */
+export type StationLevel = 'township' | 'village';
+
+/** A category's words, as the policy publishes them. */
+export interface CategoryLabel {
+  code: ItemCategory;
+  zh: string;
+  en: string;
+}
+
 export interface ProgramRule {
   code: ProgramCode;
   nameZh: string;
@@ -27,7 +37,7 @@ export interface ProgramRule {
   /** Cumulative cap per beneficiary over the policy period, fen; null = none stated. */
   capFen: number | null;
   /** Fixed awards (service stations) by level, fen. */
-  fixedAwardsFen?: { township: number; village: number };
+  fixedAwardsFen?: Record<StationLevel, number>;
   preconditions: { zh: string; en: string }[];
   budgetCategory: BudgetCategoryCode;
 }
@@ -58,6 +68,8 @@ export interface PolicyDocument {
   effectiveTo: string | null;
   programs: ProgramRule[];
   itemCategories: ItemCategory[];
+  /** The categories' names in Chinese and English (trace lines, pages, exports). */
+  categoryLabels: CategoryLabel[];
   negativeList: NegativeListEntry[];
   budgetCategories: BudgetCategoryRule[];
   phases: { code: string; nameZh: string; nameEn: string; from: string; to: string }[];

@@ -8,6 +8,7 @@ import { registerClaimRoutes } from './claimRoutes.ts';
 import { mountBullBoard, registerBoardRoutes } from './bullBoard.ts';
 import { claimQueues, stopClaimQueues } from './processors/queues.ts';
 import { claimProcessors } from './processors/index.ts';
+import { stopWatchingPolicyPublications, watchPolicyPublications } from './policy/policyService.ts';
 
 const log = componentLogger('claims');
 const unsubscribers = new WeakMap<HubContext, () => void>();
@@ -23,6 +24,8 @@ export const claimsComponent: HubComponent = {
   },
   mount: mountBullBoard,
   start: async (ctx) => {
+    // Every web process hears policy publications, so none keeps assessing or showing an old version.
+    await watchPolicyPublications(ctx);
     const queues = claimQueues(ctx);
     // A newly registered household may make pending procurement claims eligible: re-assess them, as a job.
     const off = hubEvents.on('household.registered', async ({ registryNo }) => {
@@ -36,6 +39,7 @@ export const claimsComponent: HubComponent = {
   stop: async (ctx) => {
     unsubscribers.get(ctx)?.();
     await stopClaimQueues(ctx);
+    await stopWatchingPolicyPublications(ctx);
   },
   processors: claimProcessors,
 };

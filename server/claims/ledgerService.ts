@@ -1,10 +1,11 @@
 import mongoose from 'mongoose';
 import type { HubContext } from '../platform/context.ts';
-import type { ProgramCode, ProgramRule } from '../../config/policies/types.ts';
+import type { ProgramCode, StationLevel } from '../../config/policies/types.ts';
 import { ClaimModel } from './claim.model.ts';
 import { claimQueues } from './processors/queues.ts';
-import { getPolicy, programRule } from './policy/policyService.ts';
-import { remainingUnderCap } from './money.ts';
+import { policyInForce } from './policy/policyService.ts';
+import { programRule } from './policy/rules.ts';
+import { capAndTotal } from './policy/capAndTotal.ts';
 import { sumsBy } from '../platform/aggregate.ts';
 
 /** Statuses whose approvedFen counts against the cap. */
@@ -42,31 +43,22 @@ export async function approvedSoFar(ctx: HubContext, orgId: string, program: str
   return total;
 }
 
-/**
- * A station operator's cap: the fixed award of the highest level it claims (a township station's
- * award covers it; a village point alone gets the village award).
- */
-export async function stationCapFen(orgId: string, rule: ProgramRule, extraLevel?: 'township' | 'village' | null): Promise<number> {
-  const awards = rule.fixedAwardsFen ?? { township: 0, village: 0 };
-  const levels = new Set<string>(extraLevel ? [extraLevel] : []);
+/** The station levels an operator claims in its claims that are not rejected (a fact for capAndTotal). */
+export async function stationLevelsClaimed(orgId: string): Promise<StationLevel[]> {
   const claims = await ClaimModel.find({ orgId, program: 'service_station', status: { $ne: 'rejected' } }, { level: 1 }).lean();
-  for (const c of claims) if (c.level) levels.add(c.level);
-  if (!levels.size) return awards.township;
-  return Math.max(...[...levels].map((l) => awards[l as 'township' | 'village'] ?? 0));
+  return [...new Set(claims.map((c) => c.level).filter((l): l is StationLevel => l === 'township' || l === 'village'))];
 }
 
-export async function capFor(orgId: string, program: ProgramCode, policyVersion: string, level?: 'township' | 'village' | null): Promise<number | null> {
-  const rule = programRule(await getPolicy(policyVersion), program);
-  if (program === 'service_station') return stationCapFen(orgId, rule, level);
-  return rule.capFen;
-}
-
-/** Entitlement figures, summed from the claims themselves, so they always equal the sum of approvals. */
+/** Entitlement figures: approved and paid summed from the claims (so they always equal the approvals), cap from the version in force. */
 export async function entitlement(ctx: HubContext, orgId: string, program: ProgramCode) {
   const org = new mongoose.Types.ObjectId(orgId);
-  const approved = (await sumsBy(ClaimModel, { orgId: org, program, status: { $in: [...APPROVED_STATUSES] } }, null, { approvedFen: '$approvedFen', paidFen: '$paidFen' })).get('null');
-  const capFen = await capFor(orgId, program, ctx.config.HUB_POLICY_VERSION);
-  const approvedFen = approved?.approvedFen ?? 0;
-  const paidFen = approved?.paidFen ?? 0;
-  return { program, orgId, capFen, approvedFen, paidFen, remainingFen: remainingUnderCap(capFen, approvedFen) };
+  const [sums, policy, levels] = await Promise.all([
+    sumsBy(ClaimModel, { orgId: org, program, status: { $in: [...APPROVED_STATUSES] } }, null, { approvedFen: '$approvedFen', paidFen: '$paidFen' }),
+    policyInForce(ctx),
+    program === 'service_station' ? stationLevelsClaimed(orgId) : Promise.resolve([]),
+  ]);
+  const approvedFen = sums.get('null')?.approvedFen ?? 0;
+  const paidFen = sums.get('null')?.paidFen ?? 0;
+  const { capFen, remainingBeforeFen } = capAndTotal({ rule: programRule(policy, program), items: [], stationLevelsClaimed: levels, approvedFen });
+  return { program, orgId, capFen, approvedFen, paidFen, remainingFen: remainingBeforeFen };
 }

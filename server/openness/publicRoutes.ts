@@ -6,6 +6,7 @@ import { HttpError, badRequest } from '../platform/errors.ts';
 import { appendAudit } from '../platform/audit/auditLog.ts';
 import { PROGRAMS } from '../../config/policies/types.ts';
 import { listPolicies } from '../claims/policy/policyService.ts';
+import { PolicyVersionResponse } from '../claims/presenters/policy.ts';
 import { OverviewResponse, readOverview } from './overviewService.ts';
 import { publicSessions } from './publicSessions.ts';
 import { disclosureRows } from './disclosureService.ts';
@@ -53,20 +54,10 @@ export function registerPublicRoutes(routes: RouteTable): void {
   routes.route({
     method: 'get', path: '/public/policies', summary: 'The published policy versions with effective dates: programmes, rates, caps, negative list, procedure',
     tags: ['public'], access: 'public',
-    response: z.object({ items: z.array(z.object({ version: z.string(), effectiveFrom: z.string(), effectiveTo: z.string().nullable(), inForce: z.boolean(), document: z.record(z.unknown()) })) }),
-    handler: async ({ req }) => {
-      const now = Date.now();
-      const { items } = await listPolicies();
-      // The version the hub assesses claims under is the one in force, even when its stated period has passed
-      // (the county has not published a successor); otherwise the dated window decides.
-      const applied = (req.app.locals.ctx as { config?: { HUB_POLICY_VERSION?: string } } | undefined)?.config?.HUB_POLICY_VERSION;
-      return {
-        items: items.map((p) => ({
-          ...p,
-          inForce: applied ? p.version === applied : Date.parse(p.effectiveFrom) <= now && (!p.effectiveTo || now <= Date.parse(p.effectiveTo)),
-        })),
-      };
-    },
+    response: z.object({ items: z.array(PolicyVersionResponse) }),
+    // In force: the latest version whose effective date has come (the configured one before any has), even when
+    // its stated period has passed and no successor is published. `changes`: what changed from the version before.
+    handler: ({ req }) => listPolicies(ctxOf(req)),
   });
 
   routes.route({

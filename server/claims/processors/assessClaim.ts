@@ -8,15 +8,15 @@ import { HouseholdModel, wasRegisteredOn } from '../../registry/households/house
 import { ProcurementModel } from '../procurements/procurement.model.ts';
 import { UniqueKeyModel } from '../../platform/uniqueKeys.ts';
 import { reserveKeys, writeClaimFields } from './tallyWrites.ts';
-import { getPolicy, programRule } from '../policy/policyService.ts';
+import { policyInForce, watchPolicyPublications } from '../policy/policyService.ts';
 import { calculators, type CalcClaim, type CalcItem, type DuplicateFact } from '../policy/calculators/index.ts';
 import { saveClaimAudited } from '../claimAudit.ts';
 import { hubEvents } from '../../platform/events.ts';
 import { withClaimLock } from '../claimLock.ts';
-import { approvedSoFar, stationCapFen } from '../ledgerService.ts';
+import { approvedSoFar, stationLevelsClaimed } from '../ledgerService.ts';
 import type { AssessJobData } from './queues.ts';
 import { componentLogger } from '../../platform/logger.ts';
-import type { PolicyDocument } from '../../../config/policies/types.ts';
+import type { StationLevel } from '../../../config/policies/types.ts';
 
 const log = componentLogger('claims-tally');
 
@@ -27,7 +27,7 @@ export function invoiceKey(code: string, no: string): string {
 }
 
 /** Facts a calculator needs, gathered from the database; reservations are taken here. */
-async function gatherFacts(claim: ClaimDocument, policy: PolicyDocument): Promise<{ calc: CalcClaim; keys: string[] }> {
+async function gatherFacts(claim: ClaimDocument): Promise<{ calc: CalcClaim; keys: string[] }> {
   const claimId = String(claim._id);
   const itemKeys: { kind: DuplicateFact['kind']; key: string }[][] = claim.items.map((item) => {
     const keys: { kind: DuplicateFact['kind']; key: string }[] = [];
@@ -81,7 +81,6 @@ async function gatherFacts(claim: ClaimDocument, policy: PolicyDocument): Promis
   });
 
   const calc: CalcClaim = { program: claim.program, orgType: 'enterprise', items, submittedAt: claim.submittedAt?.toISOString() };
-  const rule = programRule(policy, claim.program);
   if (claim.program === 'livestream_base') {
     const base = claim.baseId ? await BaseModel.findById(claim.baseId).lean() : null;
     calc.base = base ? { name: base.name, filed: base.filed, filedAt: base.filedAt ? base.filedAt.toISOString() : null } : null;
@@ -94,9 +93,9 @@ async function gatherFacts(claim: ClaimDocument, policy: PolicyDocument): Promis
     calc.orgType = (org?.type ?? 'enterprise') as CalcClaim['orgType'];
     const holder = stationKey ? holders.get(stationKey) : undefined;
     calc.station = {
-      level: (claim.level ?? 'township') as 'township' | 'village', township: claim.township ?? '', village: claim.village ?? null,
+      level: (claim.level ?? 'township') as StationLevel, township: claim.township ?? '', village: claim.village ?? null,
       heldBy: holder && holder !== claimId ? `申报 claim ${holder}` : null,
-      capFen: await stationCapFen(String(claim.orgId), rule, claim.level as 'township' | 'village'),
+      levelsClaimed: await stationLevelsClaimed(String(claim.orgId)),
     };
   }
   return { calc, keys: allKeys };
@@ -121,8 +120,9 @@ export async function assessClaim(ctx: HubContext, data: AssessJobData): Promise
     const allowed = data.reason === 'submit' ? ['submitted'] : ['submitted', 'assessed'];
     if (!allowed.includes(claim.status)) return { outcome: 'skipped', reason: `claim is ${claim.status}` };
 
-    const policy = await getPolicy(ctx.config.HUB_POLICY_VERSION);
-    const { calc, keys } = await gatherFacts(claim, policy);
+    // The version in force on the submission date, whatever has been published since.
+    const policy = await policyInForce(ctx, claim.submittedAt ?? new Date());
+    const { calc, keys } = await gatherFacts(claim);
     const claimId = String(claim._id);
     // A corrected claim may have dropped an invoice or file: give back what it no longer uses.
     if (claim.revision > 1 || data.reason !== 'submit') {
@@ -154,6 +154,8 @@ export async function assessClaim(ctx: HubContext, data: AssessJobData): Promise
 }
 
 export async function processAssessJob(job: Job<AssessJobData>, ctx: HubContext): Promise<AssessOutcome> {
+  // A worker process caches policies only once it hears every publication.
+  await watchPolicyPublications(ctx);
   const result = await assessClaim(ctx, job.data);
   if (result.outcome === 'skipped') log.debug({ jobId: job.id, reason: result.reason }, 'assessment skipped');
   return result;

@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import type { HubContext } from '../../platform/context.ts';
 import { ClaimModel } from '../claim.model.ts';
 import { ProcurementModel } from '../procurements/procurement.model.ts';
-import { invalidatePolicyCache } from '../policy/policyService.ts';
+import { invalidatePolicyCache, watchPolicyPublications } from '../policy/policyService.ts';
 import { enqueueAssessment, type MaintenanceJobData } from './queues.ts';
 
 /**
@@ -10,6 +10,7 @@ import { enqueueAssessment, type MaintenanceJobData } from './queues.ts';
  * touches and enqueues one assessment each (idempotent per claim revision and job id).
  */
 export async function processMaintenanceJob(job: Job<MaintenanceJobData>, ctx: HubContext): Promise<{ enqueued: number }> {
+  await watchPolicyPublications(ctx);
   const data = job.data;
   const stamp = String(job.id);
   let enqueued = 0;

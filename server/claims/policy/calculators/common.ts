@@ -1,5 +1,7 @@
-import type { PolicyDocument, ProgramRule } from '../../../../config/policies/types.ts';
-import { applyRateDown, formatRate, formatYuan, remainingUnderCap } from '../../money.ts';
+import type { PolicyDocument, ProgramRule, StationLevel } from '../../../../config/policies/types.ts';
+import { formatYuan } from '../../money.ts';
+import { capAndTotal } from '../capAndTotal.ts';
+import { categoryZh } from '../rules.ts';
 import type { CalcClaim, CalcHistory, CalcItem, Decision, ItemDecision, Trace } from './types.ts';
 import type { TextKey } from '../../../../config/claimTexts.ts';
 
@@ -28,11 +30,6 @@ function heldByKey(heldBy: string): TextKey {
   return id ? { key: 'held.claim', params: { claimId: id } } : { key: 'held.this_claim' };
 }
 
-export const CATEGORY_NAMES: Record<string, string> = {
-  equipment: '直播设备', furniture: '直播桌椅', advertising: '宣传广告', online_shop: '网店建设', brand_design: '品牌形象设计',
-  cold_chain_packaging: '冷链包装', rent: '仓储租金', platform_build: '建设网上交易平台', building: '楼堂馆所', land: '征地拆迁',
-  traffic_purchase: '购买流量', salary: '人员工资', work_funds: '工作经费', duplicate_funding: '重复支持项目', other: '其他',
-};
 
 const DUPLICATE_TEXT: Record<string, [string, string]> = {
   invoice: ['发票已被申报', 'invoice already claimed'],
@@ -41,13 +38,13 @@ const DUPLICATE_TEXT: Record<string, [string, string]> = {
   procurement_invoice: ['采购发票已被申报', 'purchase invoice already claimed'],
 };
 
-export function itemLabel(index: number, item: CalcItem): string {
-  return `第${index + 1}项「${item.description}」${CATEGORY_NAMES[item.category] ?? item.category} ${formatYuan(item.amountFen)}`;
+export function itemLabel(index: number, item: CalcItem, policy: PolicyDocument): string {
+  return `第${index + 1}项「${item.description}」${categoryZh(policy, item.category)} ${formatYuan(item.amountFen)}`;
 }
 
 /** The shared item rules: category in the basis, not on the negative list, evidence present, no duplicate. */
 export function judgeSpendingItem(index: number, item: CalcItem, rule: ProgramRule, policy: PolicyDocument, trace: Trace): ItemDecision {
-  const label = itemLabel(index, item);
+  const label = itemLabel(index, item, policy);
   const labelEn = `item ${index + 1} (${item.category}, ${formatYuan(item.amountFen)})`;
   const negative = policy.negativeList.find((n) => n.category === item.category);
   if (negative) {
@@ -86,46 +83,22 @@ export function judgeDuplicatesAndEvidence(
   return { eligible: true, reason: null, reasonKey: null, duplicateOf: null };
 }
 
-export function sumFen(amounts: number[]): number {
-  let total = 0;
-  for (const a of amounts) total += a;
-  return total;
-}
-
-/** Eligible total → rate (rounded down, once) → remaining cap. */
-export function finishWithRate(
+/** Hands the judged items to the one cap-and-total function and writes its lines into the trace. */
+export function finish(
   rule: ProgramRule, policy: PolicyDocument, claim: CalcClaim, history: CalcHistory, items: ItemDecision[], trace: Trace,
-  capFen: number | null = rule.capFen,
+  station?: { level: StationLevel; awarded: boolean } | null,
 ): Decision {
-  const claimedFen = sumFen(claim.items.map((i) => i.amountFen));
-  const eligibleFen = sumFen(claim.items.filter((_, i) => items[i]!.eligible).map((i) => i.amountFen));
-  say(trace, `申报金额合计 ${formatYuan(claimedFen)}，合规金额合计 ${formatYuan(eligibleFen)} — claimed ${formatYuan(claimedFen)}, eligible ${formatYuan(eligibleFen)}`,
-    { key: 'trace.totals', params: { claimedFen, eligibleFen } });
-  const rate = rule.rateBasisPoints ?? 0;
-  const ratedFen = applyRateDown(eligibleFen, rate);
-  say(trace, `补助比例：${formatRate(rate)} × ${formatYuan(eligibleFen)} = ${formatYuan(ratedFen)} (向下取整到分) — rate: ${formatRate(rate)} × ${formatYuan(eligibleFen)} = ${formatYuan(ratedFen)}, rounded down to the fen`,
-    { key: 'trace.rate', params: { rate, eligibleFen, ratedFen } });
-  return finishWithCap(rule, policy, claimedFen, eligibleFen, ratedFen, capFen, history, items, trace);
-}
-
-export function finishWithCap(
-  rule: ProgramRule, policy: PolicyDocument, claimedFen: number, eligibleFen: number, ratedFen: number, capFen: number | null,
-  history: CalcHistory, items: ItemDecision[], trace: Trace,
-): Decision {
-  const remainingBeforeFen = remainingUnderCap(capFen, history.approvedFen);
-  let proposedFen = ratedFen;
-  if (remainingBeforeFen === null) {
-    say(trace, `累计上限：本版政策未设上限，建议补助 ${formatYuan(proposedFen)} — cap: none stated in this policy version; proposed ${formatYuan(proposedFen)}`,
-      { key: 'trace.cap_none', params: { proposedFen } });
-  } else {
-    proposedFen = Math.min(ratedFen, remainingBeforeFen);
-    say(trace,
-      `累计上限 ${formatYuan(capFen!)} − 已核准 ${formatYuan(history.approvedFen)} = 剩余 ${formatYuan(remainingBeforeFen)}；建议补助 min(${formatYuan(ratedFen)}, ${formatYuan(remainingBeforeFen)}) = ${formatYuan(proposedFen)}` +
-        ` — cap ${formatYuan(capFen!)} − approved ${formatYuan(history.approvedFen)} = remaining ${formatYuan(remainingBeforeFen)}; proposed ${formatYuan(proposedFen)}`,
-      { key: 'trace.cap', params: { capFen: capFen!, approvedFen: history.approvedFen, remainingFen: remainingBeforeFen, ratedFen, proposedFen } },
-    );
-  }
-  return { program: rule.code, policyVersion: policy.version, items, claimedFen, eligibleFen, ratedFen, capFen, remainingBeforeFen, proposedFen, trace: [...trace], traceKeys: trace.keys };
+  const result = capAndTotal({
+    rule, approvedFen: history.approvedFen, station,
+    items: claim.items.map((item, i) => ({ amountFen: item.amountFen, eligible: items[i]!.eligible })),
+    ...(claim.station?.levelsClaimed ? { stationLevelsClaimed: claim.station.levelsClaimed } : {}),
+    ...(claim.station?.capFen !== undefined ? { capFen: claim.station.capFen } : {}),
+  });
+  for (const line of result.trace) say(trace, line.text, line.key);
+  return {
+    program: rule.code, policyVersion: policy.version, items, claimedFen: result.claimedFen, eligibleFen: result.eligibleFen, ratedFen: result.ratedFen,
+    capFen: result.capFen, remainingBeforeFen: result.remainingBeforeFen, proposedFen: result.awardFen, trace: [...trace], traceKeys: trace.keys,
+  };
 }
 
 export function policyLine(rule: ProgramRule, policy: PolicyDocument): string {

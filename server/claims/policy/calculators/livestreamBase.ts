@@ -1,6 +1,6 @@
 import type { Calculator } from './types.ts';
-import { failAll, finishWithRate, judgeSpendingItem, newTrace, say } from './common.ts';
-import { programRule } from '../policyService.ts';
+import { failAll, finish, judgeSpendingItem, newTrace, say } from './common.ts';
+import { programRule } from '../rules.ts';
 import { chinaDate } from '../../money.ts';
 
 /** 直播基地 §四(三)6: 100% of base spending (equipment, desks and chairs, publicity), cap per association; the base must be filed before submission. */
@@ -17,5 +17,5 @@ export const livestreamBaseCalculator: Calculator = (claim, history, policy) => 
     say(trace, `直播基地「${base.name}」已于 ${chinaDate(base.filedAt)} 备案 — base filed on ${chinaDate(base.filedAt)}`, { key: 'trace.base_filed', params: { name: base.name, date: chinaDate(base.filedAt) } });
     items = claim.items.map((item, i) => judgeSpendingItem(i, item, rule, policy, trace));
   }
-  return finishWithRate(rule, policy, claim, history, items, trace);
+  return finish(rule, policy, claim, history, items, trace);
 };

@@ -1,7 +1,7 @@
 import type { Calculator, ItemDecision } from './types.ts';
-import { finishWithRate, itemKey, itemLabel, judgeDuplicatesAndEvidence, newTrace, say } from './common.ts';
+import { finish, itemKey, itemLabel, judgeDuplicatesAndEvidence, newTrace, say } from './common.ts';
 import type { TextKey } from '../../../../config/claimTexts.ts';
-import { programRule } from '../policyService.ts';
+import { programRule } from '../rules.ts';
 import { chinaDate } from '../../money.ts';
 
 /** 采购贫困户农特产品 §四(三)5: 20% of purchases from households registered on the purchase date, each purchase claimed once; cap per enterprise. */
@@ -9,7 +9,7 @@ export const povertyProcurementCalculator: Calculator = (claim, history, policy)
   const rule = programRule(policy, 'poverty_procurement');
   const trace = newTrace(rule, policy);
   const items = claim.items.map((item, i): ItemDecision => {
-    const label = itemLabel(i, item);
+    const label = itemLabel(i, item, policy);
     const labelEn = `purchase ${i + 1} (${item.amountFen} fen)`;
     const h = item.household;
     if (!h || !h.found) {
@@ -29,5 +29,5 @@ export const povertyProcurementCalculator: Calculator = (claim, history, policy)
     // The procurement record carries the invoice number; an uploaded file is welcome but not required.
     return judgeDuplicatesAndEvidence(label, labelEn, item, trace, false, itemKey(i, item));
   });
-  return finishWithRate(rule, policy, claim, history, items, trace);
+  return finish(rule, policy, claim, history, items, trace);
 };

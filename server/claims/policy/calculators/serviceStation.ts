@@ -1,7 +1,7 @@
 import type { Calculator } from './types.ts';
-import { finishWithCap, newTrace, say } from './common.ts';
+import { finish, newTrace, say } from './common.ts';
 import type { TextKey } from '../../../../config/claimTexts.ts';
-import { programRule } from '../policyService.ts';
+import { programRule } from '../rules.ts';
 import { formatYuan } from '../../money.ts';
 
 /**
@@ -14,7 +14,6 @@ export const serviceStationCalculator: Calculator = (claim, history, policy) => 
   const station = claim.station;
   const awards = rule.fixedAwardsFen ?? { township: 0, village: 0 };
   const where = station ? (station.level === 'township' ? station.township : `${station.township}${station.village ?? ''}`) : '';
-  let awardFen = 0;
   let reason: string | null = null;
   let reasonKey: TextKey | null = null;
   let duplicateOf: string | null = null;
@@ -30,7 +29,7 @@ export const serviceStationCalculator: Calculator = (claim, history, policy) => 
     reasonKey = { key: 'reason.station_duplicate', params: { where, level: station.level, heldBy: held ? { key: 'held.claim', params: { claimId: held } } : station.heldBy } };
     duplicateOf = station.heldBy;
   } else {
-    awardFen = awards[station.level];
+    const awardFen = awards[station.level];
     say(trace,
       `${station.level === 'township' ? '乡镇服务站' : '村级服务点'}「${where}」定额奖补 ${formatYuan(awardFen)}（须经验收）— fixed award for a ${station.level} ${station.level === 'township' ? 'station' : 'point'}: ${formatYuan(awardFen)} (after acceptance)`,
       { key: 'trace.station_award', params: { level: station.level, where, awardFen } },
@@ -38,6 +37,5 @@ export const serviceStationCalculator: Calculator = (claim, history, policy) => 
   }
   if (reason) say(trace, `不予补助：${reason} — not eligible`, { key: 'trace.claim_ineligible', params: { reason: reasonKey } });
   const items = claim.items.map(() => ({ eligible: reason === null, reason, reasonKey, duplicateOf }));
-  const capFen = station ? station.capFen : awards.township;
-  return finishWithCap(rule, policy, awardFen, awardFen, awardFen, capFen, history, items, trace);
+  return finish(rule, policy, claim, history, items, trace, station ? { level: station.level, awarded: reason === null } : null);
 };

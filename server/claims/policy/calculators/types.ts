@@ -1,9 +1,10 @@
-import type { ItemCategory, NegativeListEntry, PolicyDocument, ProgramRule } from '../../../../config/policies/types.ts';
+import type { ItemCategory, NegativeListEntry, PolicyDocument, ProgramRule, StationLevel } from '../../../../config/policies/types.ts';
 import type { TextKey } from '../../../../config/claimTexts.ts';
 
 /**
- * Pure calculators: (claim, history, policy) -> decision + trace. They read no database; the tally
- * worker gathers the facts (duplicates, registry, filing) first, so every rule is testable by itself.
+ * Pure calculators: (claim, history, policy) -> decision + trace. They read no database (nor import anything
+ * that does); the tally worker gathers the facts (duplicates, registry, filing, station levels) first, so every
+ * rule is testable by itself. They judge the items; the totals, the rate and the cap are capAndTotal's.
  */
 
 /** Why an item collides with something already claimed. */
@@ -38,8 +39,11 @@ export interface CalcClaim {
   submittedAt?: string;
   /** warehouse_rent: the park. */
   park?: { name: string; nationalDemoBase: boolean } | null;
-  /** service_station */
-  station?: { level: 'township' | 'village'; township: string; village: string | null; heldBy: string | null; capFen: number };
+  /**
+   * service_station: the place, who already holds it, and the levels the operator claims in its other claims
+   * that are not rejected (the highest sets its cap); `capFen`, when given, is a cap already decided.
+   */
+  station?: { level: StationLevel; township: string; village: string | null; heldBy: string | null; levelsClaimed?: StationLevel[]; capFen?: number };
 }
 
 export interface ItemDecision {

@@ -1,6 +1,6 @@
 import type { Calculator } from './types.ts';
-import { failAll, finishWithRate, judgeSpendingItem, newTrace, say } from './common.ts';
-import { programRule } from '../policyService.ts';
+import { failAll, finish, judgeSpendingItem, newTrace, say } from './common.ts';
+import { programRule } from '../rules.ts';
 
 /** 仓储租赁 §四(三)3: 50% of rent paid in a park with national e-commerce demonstration base status; no cap unless a version sets one. */
 export const warehouseRentCalculator: Calculator = (claim, history, policy) => {
@@ -14,5 +14,5 @@ export const warehouseRentCalculator: Calculator = (claim, history, policy) => {
     say(trace, `园区「${park.name}」为国家级电子商务示范基地 — the park is a national demonstration base`, { key: 'trace.park_demo', params: { name: park.name } });
     items = claim.items.map((item, i) => judgeSpendingItem(i, item, rule, policy, trace));
   }
-  return finishWithRate(rule, policy, claim, history, items, trace);
+  return finish(rule, policy, claim, history, items, trace);
 };
