@@ -59,7 +59,8 @@ export async function startClusterBenchHub(options: ClusterHubOptions) {
     if (out !== null) closeSync(out);
     web = child;
     process.once('exit', () => child.kill('SIGKILL'));
-    await waitForPort('127.0.0.1', webPort, 'the web processes', 120_000, child);
+    // Generous: on the shared 2-core machine two web processes compile and start in 1–4 minutes.
+    await waitForPort('127.0.0.1', webPort, 'the web processes', 300_000, child);
     return child;
   };
   await startWeb();
