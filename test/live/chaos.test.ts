@@ -6,7 +6,9 @@ import { expect } from 'chai';
 import { runChaos } from '../../bench/chaos.ts';
 
 describe('fault suite, short seeded case (SIGKILL web, worker, FerretDB, Redis under load)', function () {
-  this.timeout(300_000);
+  // On the shared 2-core machine (load ~20) the cluster hub takes ~165 s to start and the checks ~75 s; the load is
+  // 24 s and in-flight claims get at most 60 s after it (a restarted worker assesses them): 322 s measured.
+  this.timeout(480_000);
 
   it('no acknowledged order is lost, nothing is oversold, no cap exceeded, each assessment once, every change audited, the chain verifies', async () => {
     // One claim filer with ¥50,000 claims, so the programme cap is reached within the run (later approvals are refused).
