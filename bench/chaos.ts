@@ -12,6 +12,7 @@
  * runChaos() is also called by test/live/chaos.test.ts with a short seeded case.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +52,10 @@ export interface ChaosReport {
   answers: Record<string, number>;
   fiveHundreds: Record<string, number>;
   networkFailures: Record<string, number>;
+  /** Requests that got no answer in time (seconds into the run, which request): where a hub process hung. */
+  unanswered: string[];
+  /** Times the worker process exited by itself and was started again (as a supervisor does). */
+  workerRestarts: number;
   claims: { created: number; submitted: number; assessed: number; approved: number; paid: number; refusedCapReached: number; leftSubmitted: number; stepFailures: Record<string, number> };
   capChecks: { orgId: string; program: string; capFen: number; approvedFen: number; entitlementApprovedFen: number }[];
   capsExceeded: number;
@@ -85,18 +90,34 @@ function childrenOf(pid: number): Promise<number[]> {
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const say = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const random = rng(options.seed);
-  const hub = await startClusterBenchHub({ webProcesses: 2, quiet: true, env: { LOG_LEVEL: 'silent' } });
+  // CHAOS_LOG_DIR keeps the hub's logs (web.log, worker.log at CHAOS_LOG_LEVEL, default info) to find what hung.
+  const logDir = process.env.CHAOS_LOG_DIR;
+  if (logDir) mkdirSync(logDir, { recursive: true });
+  const logLevel = logDir ? (process.env.CHAOS_LOG_LEVEL ?? 'info') : 'silent';
+  const hub = await startClusterBenchHub({ webProcesses: 2, quiet: true, env: { LOG_LEVEL: logLevel }, ...(logDir ? { logFile: path.join(logDir, 'web.log') } : {}) });
   let worker: ChildProcess | null = null;
+  let superviseWorker = true;
+  let workerRestarts = 0;
   const startWorker = () => {
-    worker = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'workers/main.ts')], { env: hub.env, stdio: 'ignore' });
+    const out = logDir ? openSync(path.join(logDir, 'worker.log'), 'a') : null;
+    worker = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'workers/main.ts')], { env: hub.env, stdio: out === null ? 'ignore' : ['ignore', out, out] });
+    if (out !== null) closeSync(out);
     const child = worker;
     process.once('exit', () => child.kill('SIGKILL'));
+    // As a supervisor would (systemd Restart=, a container restart policy): a worker that exits by itself — e.g. its
+    // start-up found Redis or FerretDB restarting at that moment — is started again. The chaos kills restart it too.
+    child.once('exit', (_code, signal) => {
+      if (!superviseWorker || signal === 'SIGKILL' || worker !== child) return;
+      workerRestarts += 1;
+      say(`  worker process exited by itself; supervisor restarts it`);
+      setTimeout(() => superviseWorker && worker === child && startWorker(), 1000);
+    });
   };
   startWorker();
   const report: ChaosReport = {
     seed: options.seed, seconds: options.seconds, kills: [], acknowledged: 0, acknowledgedLost: 0, persistedOrders: 0, unitsSold: 0,
     stockListed: options.stock, oversold: 0, counterAfter: null, ordersWithoutAuditEvent: 0, auditChain: '', auditChainOk: false,
-    viewerJoins: 0, viewerJoinFailures: {}, answers: {}, fiveHundreds: {}, networkFailures: {},
+    viewerJoins: 0, viewerJoinFailures: {}, answers: {}, fiveHundreds: {}, networkFailures: {}, unanswered: [], workerRestarts: 0,
     claims: { created: 0, submitted: 0, assessed: 0, approved: 0, paid: 0, refusedCapReached: 0, leftSubmitted: 0, stepFailures: {} },
     capChecks: [], capsExceeded: 0, assessmentsNotExactlyOnce: 0, claimStateChangesWithoutAuditEvent: 0,
     notCovered: ['claims returned or rejected and re-submitted (a second revision) are not part of the load; only livestream_base claims'],
@@ -110,6 +131,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (let i = 0; i < options.buyers; i += 1) tokens.push((await world.user('host', world.association.id)).token);
     const acknowledged = new Map<string, string>(); // order id -> key
     let running = true;
+    const runStarted = Date.now();
+    noAnswer = (what: string) => {
+      const line = `${((Date.now() - runStarted) / 1000).toFixed(1)} s: ${what}`;
+      if (report.unanswered.length < 50) report.unanswered.push(line);
+      say(`  no answer: ${line}`);
+    };
     claimsGiveUpAt = Infinity;
 
     // Buyers: a closed loop each; a failed attempt (network error or 5xx) is retried with the same key.
@@ -125,6 +152,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           else await sleep(200);
         } catch (err) {
           bump(report.networkFailures, (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message);
+          if ((err as Error).name === 'TimeoutError') noAnswer(`POST /api/v1/orders (buyer ${n}) in 30 s`);
           await sleep(200);
         }
       }
@@ -146,6 +174,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           await sleep(200 + random() * 800);
         } catch (err) {
           bump(report.viewerJoinFailures, (err as Error).message.slice(0, 40));
+          if (/timeout|timed out/i.test((err as Error).message)) noAnswer(`viewer socket: ${(err as Error).message}`);
           await sleep(200);
         } finally {
           socket.close();
@@ -237,7 +266,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await checkClaims(db, ids, client, world, report);
 
     const verify = await new Promise<{ code: number; out: string }>((resolve) =>
-      execFile(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/audit-verify.ts')], { env: hub.env }, (err, out) =>
+      execFile(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/audit-verify.ts')], { env: { ...hub.env, LOG_LEVEL: 'silent' } }, (err, out) =>
         resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: String(out).trim() }),
       ),
     );
@@ -245,6 +274,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     report.auditChainOk = verify.code === 0;
     return report;
   } finally {
+    superviseWorker = false;
+    report.workerRestarts = workerRestarts;
     await chaosDb?.close().catch(() => undefined);
     const w = worker as ChildProcess | null;
     if (w && w.exitCode === null) {
@@ -266,6 +297,7 @@ type Client = ReturnType<typeof httpClient>;
  * (wrong state) after a retry means the earlier attempt was applied ('already done').
  */
 let claimsGiveUpAt = Infinity; // set when the load stops: in-flight claims get a bounded grace
+let noAnswer: (what: string) => void = () => undefined;
 
 async function sameIntent(client: Client, report: ChaosReport, step: string, send: () => Promise<{ status: number; body: any }>) {
   let retried = false;
@@ -279,6 +311,7 @@ async function sameIntent(client: Client, report: ChaosReport, step: string, sen
       if (res.status < 500 && res.status !== 429 && !(res.status === 409 && res.body?.error?.code === 'busy')) return { ...res, alreadyDone: retried && res.status === 409 };
     } catch (err) {
       bump(report.networkFailures, (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message);
+      if (/no answer|timeout/i.test(`${(err as Error).name} ${(err as Error).message}`)) noAnswer(`claim ${step}: ${(err as Error).message}`);
     }
     retried = true;
     await sleep(300);
@@ -395,6 +428,8 @@ export function printReport(r: ChaosReport, say: (line: string) => void): void {
   say(`answers by status:               ${JSON.stringify(r.answers)}`);
   say(`5xx by cause:                    ${JSON.stringify(r.fiveHundreds)}`);
   say(`no answer (connection) by cause: ${JSON.stringify(r.networkFailures)}`);
+  say(`worker restarts (exited itself): ${r.workerRestarts}`);
+  say(`requests unanswered in time:     ${r.unanswered.length}${r.unanswered.length ? ` (${r.unanswered.slice(0, 10).join('; ')})` : ''}`);
   for (const n of r.notCovered) say(`not covered:                     ${n}`);
 }
 

@@ -5,7 +5,7 @@
  * talks HTTP to it and reads Redis and the database directly only to check the results.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -16,6 +16,8 @@ export interface ClusterHubOptions {
   env?: Record<string, string>;
   /** Keep the web process's output (default: only warnings and errors are printed). */
   quiet?: boolean;
+  /** Append the web processes' output (stdout and stderr) to this file instead. */
+  logFile?: string;
 }
 
 export async function startClusterBenchHub(options: ClusterHubOptions) {
@@ -51,10 +53,14 @@ export async function startClusterBenchHub(options: ClusterHubOptions) {
   let web: ChildProcess | null = null;
   const startWeb = async () => {
     // node itself (not the tsx wrapper), so the pid is the web primary's.
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/main.ts')], { env, stdio: ['ignore', options.quiet ? 'ignore' : 'inherit', 'inherit'] });
+    const out = options.logFile ? openSync(options.logFile, 'a') : null;
+    const stdio = out === null ? (['ignore', options.quiet ? 'ignore' : 'inherit', 'inherit'] as const) : (['ignore', out, out] as const);
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/main.ts')], { env, stdio: [...stdio] });
+    if (out !== null) closeSync(out);
     web = child;
     process.once('exit', () => child.kill('SIGKILL'));
-    await waitForPort('127.0.0.1', webPort, 'the web processes', 120_000, child);
+    // Generous: on the shared 2-core machine two web processes compile and start in 1–4 minutes.
+    await waitForPort('127.0.0.1', webPort, 'the web processes', 300_000, child);
     return child;
   };
   await startWeb();

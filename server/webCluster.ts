@@ -16,6 +16,8 @@ import os from 'node:os';
 import type { HubConfig } from '../config/env.ts';
 
 const CONNECTION = 'hub:connection';
+/** A web process took a handed connection (the primary may let go of its copy). */
+const TOOK = 'hub:took';
 const READY = 'hub:ready';
 
 /** The web process a session belongs to, out of `count`: stable for a given count. */
@@ -46,6 +48,16 @@ export async function runPrimary(config: HubConfig, count: number, log: { info: 
   const slots: Slot[] = Array.from({ length: count }, () => ({ worker: null, ready: false }));
   let stopping = false;
   let turn = 0;
+  /**
+   * Connections handed to a web process that has not said it took them yet. The primary keeps its copy of each
+   * until then: a process killed with a connection in flight (sent, or queued behind Node's one-handle-at-a-time
+   * IPC) would otherwise leave it open in the primary forever, and the client would wait for an answer that
+   * never comes (the stalled `npm run chaos` runs). On the process's exit they are closed, so clients retry.
+   */
+  const handed = new Map<Worker, Map<number, net.Socket>>();
+  let handoffs = 0;
+  /** Slots whose process was up once: a restart that fails (the database or Redis restarting too) is retried. */
+  const wasUp = new Set<number>();
   // Each web process gets its share of the cores for mediasoup unless set.
   const mediaWorkers = config.MEDIASOUP_NUM_WORKERS ?? Math.max(1, Math.floor(os.availableParallelism() / count));
 
@@ -53,22 +65,38 @@ export async function runPrimary(config: HubConfig, count: number, log: { info: 
     new Promise((resolve, reject) => {
       const worker = cluster.fork({ HUB_WEB_PROCESS_INDEX: String(index), MEDIASOUP_NUM_WORKERS: String(mediaWorkers) });
       slots[index] = { worker, ready: false };
+      handed.set(worker, new Map());
       worker.on('message', (m: unknown) => {
-        if ((m as { type?: string })?.type !== READY) return;
+        const message = m as { type?: string; id?: number };
+        if (message?.type === TOOK) {
+          const pending = handed.get(worker);
+          pending?.get(message.id!)?.destroy(); // the primary's copy only: the web process holds the connection
+          pending?.delete(message.id!);
+          return;
+        }
+        if (message?.type !== READY) return;
         slots[index]!.ready = true;
+        wasUp.add(index);
         resolve();
       });
       worker.once('exit', (code, signal) => {
+        const lost = handed.get(worker);
+        handed.delete(worker);
+        if (lost?.size) log.warn({ index, connections: lost.size }, 'web process died holding connections not yet taken; closed them');
+        for (const socket of lost?.values() ?? []) socket.destroy();
         const wasReady = slots[index]!.ready;
         slots[index] = { worker: null, ready: false };
         if (stopping) return;
-        // It printed why (a bad setting, an unreachable database): stop with its code.
-        if (!wasReady) {
+        // At first start it printed why (a bad setting, an unreachable database): stop with its code. A restart
+        // that fails (a service restarting at the same moment) is tried again, or the slot would stay empty.
+        if (!wasReady && !wasUp.has(index)) {
           void reject;
           process.exit(code || 1);
         }
-        log.warn({ index, code, signal }, 'web process exited; starting it again');
-        void fork(index).catch((err) => log.warn({ index, err: (err as Error).message }, 'web process could not restart'));
+        log.warn({ index, code, signal }, wasReady ? 'web process exited; starting it again' : 'web process failed to restart; trying again');
+        const again = () => void fork(index).catch((err) => log.warn({ index, err: (err as Error).message }, 'web process could not restart'));
+        if (wasReady) again();
+        else setTimeout(again, 1000);
       });
     });
 
@@ -88,9 +116,14 @@ export async function runPrimary(config: HubConfig, count: number, log: { info: 
     socket.once('data', (first: Buffer) => {
       socket.pause();
       const worker = pick(sessionOfRequest(first));
-      if (!worker) return socket.destroy();
-      worker.send({ type: CONNECTION, data: first.toString('base64') }, socket, { keepOpen: false }, (err) => {
-        if (err) socket.destroy();
+      const pending = worker ? handed.get(worker) : undefined;
+      if (!worker || !pending) return socket.destroy();
+      const id = (handoffs += 1);
+      pending.set(id, socket);
+      worker.send({ type: CONNECTION, id, data: first.toString('base64') }, socket, { keepOpen: true }, (err) => {
+        if (!err) return;
+        pending.delete(id);
+        socket.destroy();
       });
     });
     socket.resume();
@@ -133,8 +166,11 @@ export async function runPrimary(config: HubConfig, count: number, log: { info: 
 /** A web process under the primary: takes the connections it is handed; tells the primary when it is ready. */
 export function serveHandedConnections(server: http.Server): void {
   process.on('message', (m: unknown, socket?: net.Socket) => {
-    const message = m as { type?: string; data?: string };
-    if (message?.type !== CONNECTION || !socket) return;
+    const message = m as { type?: string; id?: number; data?: string };
+    if (message?.type !== CONNECTION) return;
+    // Taken (or arrived without its handle): the primary closes its copy either way.
+    if (process.connected) process.send?.({ type: TOOK, id: message.id });
+    if (!socket) return;
     server.emit('connection', socket);
     socket.emit('data', Buffer.from(message.data ?? '', 'base64'));
     socket.resume();

@@ -1,7 +1,7 @@
 import { UserModel } from '../registry/users/user.model.ts';
 import { hashPassword } from '../platform/auth/passwords.ts';
 import { issueSession } from './loginService.ts';
-import { appendAudit } from '../platform/audit/auditLog.ts';
+import { saveAudited } from '../platform/audit/outbox.ts';
 import { conflict, isDuplicateKeyError } from '../platform/errors.ts';
 import type { HubContext } from '../platform/context.ts';
 import type { AuthUser } from '../platform/auth/roles.ts';
@@ -26,13 +26,14 @@ export async function signup(ctx: HubContext, phone: string, password: string, a
   await spendProof(ctx.redis, config.REDIS_PREFIX, config.HUB_JWT_SECRET, config.HUB_SIGNUP_POW_BITS, proof);
   let user;
   try {
-    user = await UserModel.create({ username: phone, passwordHash: await hashPassword(password), role: 'buyer', orgId: null });
+    user = new UserModel({ username: phone, passwordHash: await hashPassword(password), role: 'buyer', orgId: null });
+    const id = String(user._id);
+    await saveAudited(user, { actor: { id, username: phone, role: 'buyer' }, action: 'auth.signup', target: { type: 'user', id }, after: { role: 'buyer', address } }, ctx);
   } catch (err) {
     if (isDuplicateKeyError(err)) throw conflict('This mobile number already has an account: sign in instead', { fields: ['phone'] }, 'phone_taken');
     throw err;
   }
   const authUser: AuthUser = { id: String(user._id), username: phone, role: 'buyer', orgId: null };
-  await appendAudit({ actor: authUser, action: 'auth.signup', target: { type: 'user', id: authUser.id }, after: { role: 'buyer', address } });
   // Through issueSession, so the new token carries the user's token version (sign-out and deactivation end it).
   const { result } = await issueSession(ctx, user);
   return { token: result.token, expiresIn: result.expiresIn, user: { id: authUser.id, username: phone, phone, role: 'buyer' as const, orgId: null, displayName: null } };

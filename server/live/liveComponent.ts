@@ -30,7 +30,7 @@ export const liveComponent: HubComponent = {
   mount: (app, ctx) => mountMedia(app, ctx),
   start: async (ctx) => {
     reminderQueue(ctx);
-    const pool = await MediaPool.start(ctx.config);
+    const pool = await MediaPool.start(ctx.config, ctx.redis);
     ctx.services.liveMedia = pool;
     if (pool) {
       // Every room this process holds is recorded; pins relayed here mark its chapters.

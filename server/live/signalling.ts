@@ -4,7 +4,8 @@ import type { Redis } from 'ioredis';
 import type { HubContext } from '../platform/context.ts';
 import type { AuthUser } from '../platform/auth/roles.ts';
 import { joinAuthRooms, socketAuthMiddleware } from '../platform/auth/tokenState.ts';
-import { HttpError, conflict, errorParams, forbidden, notFound, unauthenticated, validationError } from '../platform/errors.ts';
+import { errorReply } from './socketReplies.ts';
+import { HttpError, conflict, forbidden, notFound, unauthenticated, validationError } from '../platform/errors.ts';
 import { hubEvents } from '../platform/events.ts';
 import { objectId } from '../platform/http/schemas.ts';
 import { componentLogger } from '../platform/logger.ts';
@@ -80,12 +81,6 @@ async function mediaInput<T>(run: () => Promise<T>): Promise<T> {
     if (err instanceof TypeError) throw new HttpError(400, 'bad_input', `Invalid media parameters: ${err.message}`);
     throw err;
   }
-}
-
-function errorReply(err: unknown) {
-  if (err instanceof HttpError) return { error: { code: err.code, message: err.message, params: errorParams(err), ...(err.details !== undefined ? { details: err.details } : {}) } };
-  log.error({ err }, 'signalling handler failed');
-  return { error: { code: 'internal', message: 'Internal error; the hub logged it' } };
 }
 
 export class LiveSignalling {

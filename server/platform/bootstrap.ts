@@ -6,6 +6,7 @@ import { emptyServices } from './services.ts';
 import { ensurePolicies } from '../claims/policy/policyService.ts';
 import { ensureFirstBureauUser } from '../registry/users/userService.ts';
 import { useAuditChainLock } from './audit/auditLog.ts';
+import { useAuditOutbox } from './audit/outbox.ts';
 import { checkRedisPersistence } from './redisPersistence.ts';
 import { componentLogger } from './logger.ts';
 
@@ -21,6 +22,7 @@ export async function bootstrap(env: NodeJS.ProcessEnv = process.env): Promise<H
   }
   for (const problem of persistence.problems) componentLogger('redis').warn({ setting: 'REDIS_URL' }, problem);
   useAuditChainLock(redis, config.REDIS_PREFIX);
+  useAuditOutbox({ redis, config });
   await syncIndexes();
   await ensurePolicies(config.HUB_FUND_TOTAL_FEN);
   await ensureFirstBureauUser(config.HUB_ADMIN_USERNAME, config.HUB_ADMIN_PASSWORD, config.HUB_BCRYPT_ROUNDS);

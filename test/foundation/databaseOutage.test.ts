@@ -4,7 +4,10 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import mongoose, { Schema } from 'mongoose';
+import { Server as SocketServer } from 'socket.io';
+import { io as connectClient } from 'socket.io-client';
 import { errorHandler } from '../../server/platform/errors.ts';
+import { errorReply } from '../../server/live/socketReplies.ts';
 import { freePort, startFerretDb } from '../../scripts/services.ts';
 
 /**
@@ -68,6 +71,43 @@ describe('database outage: 503 + Retry-After instead of 500', function () {
     } finally {
       await app.close();
       await connection.close(true).catch(() => undefined);
+    }
+  });
+
+  it('socket requests on a stopped FerretDB are acknowledged service_unavailable with retryAfter, not internal', async () => {
+    const port = await freePort();
+    const ferret = await startFerretDb(path.join(process.env.HUB_TEST_DATA_DIR!, `outage-socket-${port}`), port);
+    const connection = await mongoose.createConnection(`mongodb://127.0.0.1:${port}/outage`, { serverSelectionTimeoutMS: 1000, bufferCommands: false }).asPromise();
+    const Thing = connection.model('OutageSocketThing', new Schema({ name: String }), 'outage_socket_things');
+    const server = http.createServer();
+    const io = new SocketServer(server);
+    // The live namespace's acknowledgement path: the handler's error becomes the reply (server/live/socketReplies.ts).
+    io.of('/live').on('connection', (socket) => {
+      socket.on('thing:create', async (_payload: unknown, ack: (reply: unknown) => void) => {
+        try {
+          ack({ data: await Thing.create({ name: 'a' }) });
+        } catch (err) {
+          ack(errorReply(err));
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = connectClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}/live`, { transports: ['websocket'], reconnection: false, forceNew: true });
+    await new Promise<void>((resolve, reject) => (client.once('connect', () => resolve()), client.once('connect_error', reject)));
+    type Reply = { data?: unknown; error?: { code: string; retryAfter?: number; params?: { retryAfterSeconds?: number } } };
+    const create = () => client.timeout(20_000).emitWithAck('thing:create', {}) as Promise<Reply>;
+    try {
+      expect((await create()).data).to.be.an('object');
+      await ferret.stop();
+      const down = await create();
+      expect(down.error?.code, JSON.stringify(down)).to.equal('service_unavailable');
+      expect(down.error?.retryAfter).to.be.greaterThan(0);
+      expect(down.error?.params?.retryAfterSeconds).to.equal(down.error?.retryAfter);
+    } finally {
+      client.close();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await connection.close(true).catch(() => undefined);
+      await ferret.stop();
     }
   });
 });

@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import { pendingAuditField } from '../../platform/audit/outbox.ts';
 
 /** A livestream base (直播基地) run by an e-commerce industry association; filed (备案) by the bureau. */
 const baseSchema = new Schema(
@@ -8,6 +9,8 @@ const baseSchema = new Schema(
     filed: { type: Boolean, default: false },
     filingNo: { type: String, default: null },
     filedAt: { type: Date, default: null },
+    /** Audit events of this record's changes not yet in the chain (platform/audit/outbox.ts). */
+    ...pendingAuditField,
   },
   { collection: 'bases', timestamps: true },
 );

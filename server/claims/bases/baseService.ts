@@ -1,14 +1,14 @@
 import { BaseModel, baseDto } from './base.model.ts';
-import { appendAudit } from '../../platform/audit/auditLog.ts';
+import { saveAudited } from '../../platform/audit/outbox.ts';
 import { conflict, forbidden, isDuplicateKeyError, notFound } from '../../platform/errors.ts';
 import { READ_ALL_ROLES, type AuthUser } from '../../platform/auth/roles.ts';
 
 export async function registerBase(actor: AuthUser, name: string) {
   if (!actor.orgId) throw forbidden('Only an association user of an organisation may register a base');
   try {
-    const base = await BaseModel.create({ name, associationId: actor.orgId });
+    const base = new BaseModel({ name, associationId: actor.orgId, createdAt: new Date() });
     const dto = baseDto(base);
-    await appendAudit({ actor, action: 'base.register', target: { type: 'base', id: dto.id }, after: dto });
+    await saveAudited(base, { actor, action: 'base.register', target: { type: 'base', id: dto.id }, after: dto });
     return dto;
   } catch (err) {
     if (isDuplicateKeyError(err)) throw conflict(`Your association already has a base named ${name}`, { fields: ['name'] });
@@ -23,9 +23,8 @@ export async function fileBase(actor: AuthUser, id: string, filing: { filingNo: 
   if (base.filed) throw conflict(`Base ${id} is already filed as ${base.filingNo}`, undefined, 'wrong_state');
   const before = baseDto(base);
   base.set({ filed: true, filingNo: filing.filingNo, filedAt: filing.filedAt });
-  await base.save();
   const dto = baseDto(base);
-  await appendAudit({ actor, action: 'base.file', target: { type: 'base', id }, before, after: dto });
+  await saveAudited(base, { actor, action: 'base.file', target: { type: 'base', id }, before, after: dto });
   return dto;
 }
 

@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import { pendingAuditField } from '../../platform/audit/outbox.ts';
 
 /** An enterprise's purchase of farm products from a registered poverty household. */
 const procurementSchema = new Schema(
@@ -10,6 +11,8 @@ const procurementSchema = new Schema(
     purchasedAt: { type: Date, required: true },
     invoiceNo: { type: String, required: true },
     createdBy: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    /** Audit events of this record's changes not yet in the chain (platform/audit/outbox.ts). */
+    ...pendingAuditField,
   },
   { collection: 'procurements', timestamps: true },
 );

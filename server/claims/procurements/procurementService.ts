@@ -1,7 +1,7 @@
 import { ProcurementModel, type Procurement } from './procurement.model.ts';
 import { OrgModel } from '../../registry/orgs/org.model.ts';
 import { HouseholdModel } from '../../registry/households/household.model.ts';
-import { appendAudit } from '../../platform/audit/auditLog.ts';
+import { saveAudited } from '../../platform/audit/outbox.ts';
 import { forbidden } from '../../platform/errors.ts';
 import { READ_ALL_ROLES, type AuthUser } from '../../platform/auth/roles.ts';
 
@@ -34,9 +34,9 @@ export async function recordProcurement(actor: AuthUser, command: RecordProcurem
   if (!actor.orgId) throw forbidden('Only a user of an enterprise may record procurements');
   const org = await OrgModel.findById(actor.orgId).lean();
   if (!org || org.type !== 'enterprise') throw forbidden('Only e-commerce enterprises record procurements from households');
-  const record = await ProcurementModel.create({ ...command, enterpriseId: org._id, createdBy: actor.id });
+  const record = new ProcurementModel({ ...command, enterpriseId: org._id, createdBy: actor.id, createdAt: new Date() });
   const dto = procurementDto(record.toObject());
-  await appendAudit({ actor, action: 'procurement.record', target: { type: 'procurement', id: dto.id }, after: dto });
+  await saveAudited(record, { actor, action: 'procurement.record', target: { type: 'procurement', id: dto.id }, after: dto });
   // Said now, not only at assessment: the enterprise can still ask the bureau to register the household.
   const household = await HouseholdModel.findOne({ registryNo: command.householdRegistryNo }).lean();
   const warnings: { code: string; params: Record<string, string> }[] = [];

@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import { pendingAuditField } from '../../platform/audit/outbox.ts';
 
 export const BATCH_STEP_STAGES = [
   'origin', 'production', 'firing', 'harvest', 'processing', 'inspection', 'packing', 'warehousing', 'shipping', 'other',
@@ -65,6 +66,8 @@ const batchSchema = new Schema(
     saleFrom: { type: Date, required: true },
     saleTo: { type: Date, default: null },
     createdBy: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    /** Audit events of this record's changes not yet in the chain (platform/audit/outbox.ts). */
+    ...pendingAuditField,
   },
   { collection: 'batches', timestamps: true },
 );

@@ -10,7 +10,7 @@ import { LiveSessionModel } from '../../live/sessions/session.model.ts';
 import { OrgModel } from '../../registry/orgs/org.model.ts';
 import { HouseholdModel, maskPersonName } from '../../registry/households/household.model.ts';
 import { groupedSums } from '../../platform/aggregate.ts';
-import { appendAudit } from '../../platform/audit/auditLog.ts';
+import { saveAudited } from '../../platform/audit/outbox.ts';
 import { badRequest, forbidden, isDuplicateKeyError, notFound } from '../../platform/errors.ts';
 import { READ_ALL_ROLES, type AuthUser } from '../../platform/auth/roles.ts';
 
@@ -71,7 +71,7 @@ export async function createBatch(actor: AuthUser, productId: string, command: C
   const saleFrom = command.saleFrom ?? new Date();
   for (let attempt = 0; ; attempt += 1) {
     try {
-      const batch = await BatchModel.create({
+      const batch = new BatchModel({
         code: newTraceCode(),
         productId: product._id,
         enterpriseId: product.enterpriseId,
@@ -83,10 +83,11 @@ export async function createBatch(actor: AuthUser, productId: string, command: C
         saleFrom,
         saleTo: command.saleTo ?? null,
         createdBy: actor.id,
+        createdAt: new Date(),
       });
       const dto = batchDto(batch.toObject(), traceUrlFor(origin, batch.code));
       // The code is a bearer secret for the label; the audit trail records the batch, not the code.
-      await appendAudit({ actor, action: 'batch.create', target: { type: 'batch', id: dto.id }, after: { productId: dto.productId, kind, saleFrom: dto.saleFrom, saleTo: dto.saleTo } });
+      await saveAudited(batch, { actor, action: 'batch.create', target: { type: 'batch', id: dto.id }, after: { productId: dto.productId, kind, saleFrom: dto.saleFrom, saleTo: dto.saleTo } });
       return dto;
     } catch (err) {
       // A collision of 120 random bits is practically impossible; retry rather than fail if it ever happens.

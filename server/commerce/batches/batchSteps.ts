@@ -12,7 +12,7 @@ import type { HubContext } from '../../platform/context.ts';
 import type { AuthUser } from '../../platform/auth/roles.ts';
 import { idParams, isoDateTime, text } from '../../platform/http/schemas.ts';
 import { HttpError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
-import { appendAudit } from '../../platform/audit/auditLog.ts';
+import { saveAudited } from '../../platform/audit/outbox.ts';
 import { evidencePath, parseEvidenceUpload, storeEvidence } from '../../claims/evidence.ts';
 import { BATCH_STEP_STAGES, BatchModel } from './batch.model.ts';
 
@@ -51,8 +51,7 @@ export async function recordStep(actor: AuthUser, id: string, body: z.infer<type
   const step = { id: randomUUID(), stage: body.stage, at: body.at, place: body.place, responsible: body.responsible, note: body.note ?? null, photos: [] };
   batch.steps.push(step as never);
   batch.steps.sort((a, b) => a.at.getTime() - b.at.getTime());
-  await batch.save();
-  await appendAudit({ actor, action: 'batch.step', target: { type: 'batch', id }, after: { stepId: step.id, stage: step.stage, at: step.at.toISOString() } });
+  await saveAudited(batch, { actor, action: 'batch.step', target: { type: 'batch', id }, after: { stepId: step.id, stage: step.stage, at: step.at.toISOString() } });
   return { id, steps: batch.steps.map((s) => stepDto(s as StepRecord, batch.code)) };
 }
 

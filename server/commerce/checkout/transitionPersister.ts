@@ -82,7 +82,9 @@ export class TransitionPersister {
       }
       const entry = JSON.parse(t.entry) as HistoryEntry;
       const actor = JSON.parse(t.actor) as { id: string; username: string; role: string } | null;
+      // The queued transition is this event's outbox: a retry after a crash re-appends it under the same source, once.
       await appendAudit({
+        source: `order-transition:${t.orderId}:${t.version}`,
         actor: actor as never,
         action: `order.${t.status}`,
         target: { type: 'order', id: t.orderId },

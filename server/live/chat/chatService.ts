@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { HubContext } from '../../platform/context.ts';
 import { assertMayChange, type AuthUser } from '../../platform/auth/roles.ts';
-import { appendAudit } from '../../platform/audit/auditLog.ts';
+import { recordRedisChange } from '../../platform/audit/outbox.ts';
 import { HttpError, badRequest, forbidden, notFound } from '../../platform/errors.ts';
 import { LiveSessionModel } from '../sessions/session.model.ts';
 
@@ -70,9 +70,11 @@ async function requireHostOf(actor: AuthUser, sessionId: string) {
 export async function setMuted(ctx: HubContext, actor: AuthUser, sessionId: string, userId: string, muted: boolean) {
   await requireHostOf(actor, sessionId);
   const key = mutedKey(ctx.config.REDIS_PREFIX, sessionId);
-  if (muted) await ctx.redis.multi().sadd(key, userId).expire(key, 7 * 24 * 3600).exec();
-  else await ctx.redis.srem(key, userId);
-  await appendAudit({ actor, action: muted ? 'chat.mute' : 'chat.unmute', target: { type: 'session', id: sessionId }, after: { userId } });
+  // The moderation lives in Redis: it and its audit event are one MULTI (the audit outbox's Redis-held entries).
+  await recordRedisChange(ctx, { actor, action: muted ? 'chat.mute' : 'chat.unmute', target: { type: 'session', id: sessionId }, after: { userId } }, (multi) => {
+    if (muted) multi.sadd(key, userId).expire(key, 7 * 24 * 3600);
+    else multi.srem(key, userId);
+  });
   return { sessionId, userId, muted };
 }
 
@@ -82,8 +84,7 @@ export async function removeChatMessage(ctx: HubContext, actor: AuthUser, sessio
   const raw = await ctx.redis.lrange(key, 0, HISTORY - 1);
   const hit = raw.find((r) => (JSON.parse(r) as ChatMessage).id === messageId);
   if (!hit) throw notFound('Chat message');
-  await ctx.redis.lrem(key, 0, hit);
   const message = JSON.parse(hit) as ChatMessage;
-  await appendAudit({ actor, action: 'chat.remove', target: { type: 'session', id: sessionId }, before: message });
+  await recordRedisChange(ctx, { actor, action: 'chat.remove', target: { type: 'session', id: sessionId }, before: message }, (multi) => multi.lrem(key, 0, hit));
   return { sessionId, messageId };
 }

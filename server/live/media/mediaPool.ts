@@ -6,6 +6,8 @@ import type { HubConfig } from '../../../config/env.ts';
 import { MEDIA_CODECS, webRtcServerListenInfos } from './mediaConfig.ts';
 import { MediaRoom, mediaFull, type RoomNotify } from './mediaRoom.ts';
 import { componentLogger } from '../../platform/logger.ts';
+import type { Redis } from 'ioredis';
+import { AddressSlots } from './addressSlots.ts';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -40,16 +42,18 @@ export async function webRtcServerPorts(server: ms.WebRtcServer): Promise<{ udp:
 export class MediaPool {
   readonly workers: WorkerSlot[] = [];
   private readonly rooms = new Map<string, Promise<MediaRoom>>();
-  /** Open transports per client address, across this process's rooms (MEDIASOUP_MAX_TRANSPORTS_PER_ADDRESS). */
-  private readonly transportsByAddress = new Map<string, number>();
   private stopping = false;
   /** Called with each new room (the recorder attaches here). */
   private readonly roomListeners: ((room: MediaRoom) => void)[] = [];
 
-  private constructor(private readonly config: HubConfig) {}
+  private constructor(
+    private readonly config: HubConfig,
+    /** Open transports per client address, across every web process (MEDIASOUP_MAX_TRANSPORTS_PER_ADDRESS). */
+    private readonly addressSlots: AddressSlots,
+  ) {}
 
   /** Starts the workers, or returns null (with the reason logged) when no worker binary exists. */
-  static async start(config: HubConfig): Promise<MediaPool | null> {
+  static async start(config: HubConfig, redis: Redis): Promise<MediaPool | null> {
     const bin = findWorkerBinary(config);
     if (!bin) {
       log.warn('mediasoup-worker binary not found (set MEDIASOUP_WORKER_BIN or run scripts/build-mediasoup-worker.sh): live video is OFF, scheduling, chat and orders still work');
@@ -58,7 +62,7 @@ export class MediaPool {
     // mediasoup reads MEDIASOUP_WORKER_BIN when its module loads, hence the late import.
     process.env.MEDIASOUP_WORKER_BIN = bin;
     const mediasoup = await import('mediasoup');
-    const pool = new MediaPool(config);
+    const pool = new MediaPool(config, new AddressSlots(redis, config.REDIS_PREFIX, config.MEDIASOUP_MAX_TRANSPORTS_PER_ADDRESS));
     const count = config.MEDIASOUP_NUM_WORKERS ?? os.availableParallelism();
     for (let index = 0; index < count; index += 1) pool.workers.push(await pool.spawn(mediasoup, index));
     log.info({ workers: count, bin }, 'mediasoup workers up');
@@ -151,22 +155,20 @@ export class MediaPool {
     void room.then((r) => r.close()).catch(() => undefined);
   }
 
-  /** Counts a transport against its client's address; throws media_full when the address has its share. */
-  takeAddressSlot(address: string): void {
-    const open = this.transportsByAddress.get(address) ?? 0;
-    const limit = this.config.MEDIASOUP_MAX_TRANSPORTS_PER_ADDRESS;
-    if (open >= limit) throw mediaFull('address', limit);
-    this.transportsByAddress.set(address, open + 1);
+  /** Counts a transport against its client's address (every process); throws media_full when the address has its share. */
+  async takeAddressSlot(address: string): Promise<string> {
+    const slot = await this.addressSlots.take(address);
+    if (slot === null) throw mediaFull('address', this.addressSlots.limit);
+    return slot;
   }
 
-  releaseAddressSlot(address: string): void {
-    const open = (this.transportsByAddress.get(address) ?? 0) - 1;
-    if (open > 0) this.transportsByAddress.set(address, open);
-    else this.transportsByAddress.delete(address);
+  releaseAddressSlot(address: string, slot: string): void {
+    this.addressSlots.release(address, slot);
   }
 
-  transportsOf(address: string): number {
-    return this.transportsByAddress.get(address) ?? 0;
+  /** Open transports of the address across every web process. */
+  transportsOf(address: string): Promise<number> {
+    return this.addressSlots.count(address);
   }
 
   roomCount(): number {
@@ -177,5 +179,6 @@ export class MediaPool {
     this.stopping = true;
     for (const sessionId of [...this.rooms.keys()]) this.closeRoom(sessionId);
     for (const slot of this.workers) slot.worker.close();
+    await this.addressSlots.close();
   }
 }

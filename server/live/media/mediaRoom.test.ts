@@ -1,12 +1,21 @@
 import { expect } from 'chai';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { loadConfig } from '../../../config/env.ts';
 import { MediaPool, webRtcServerPorts } from './mediaPool.ts';
 import type { MediaRoom } from './mediaRoom.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 process.env.MEDIASOUP_WORKER_BIN ||= path.join(root, '.cache/mediasoup/3.19.3/mediasoup-worker');
+
+// The per-address cap is shared by every web process through Redis (addressSlots.ts).
+// Created when the run starts (the global setup sets REDIS_URL after files load).
+let redis: Redis;
+before(() => {
+  redis = new Redis(process.env.REDIS_URL!);
+});
+after(() => redis?.disconnect());
 
 const VP8 = { codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000, rtcpFeedback: [] }], encodings: [{ ssrc: 11111111 }] };
 const OPUS = { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 22222222 }] };
@@ -19,7 +28,7 @@ describe('media rooms (mediasoup): routers, pipeToRouter across workers, cleanup
   before(async () => {
     // Two workers and room for one viewer (2 consumers) per router, so the second viewer forces a piped router.
     const config = loadConfig({ ...process.env, MEDIASOUP_NUM_WORKERS: '2', MEDIASOUP_MAX_CONSUMERS_PER_ROUTER: '2', MEDIASOUP_LISTEN_IP: '127.0.0.1' });
-    const started = await MediaPool.start(config);
+    const started = await MediaPool.start(config, redis);
     if (!started) throw new Error(`no mediasoup worker binary (MEDIASOUP_WORKER_BIN=${process.env.MEDIASOUP_WORKER_BIN})`);
     pool = started;
   });
@@ -118,12 +127,14 @@ describe('media rooms (mediasoup): routers, pipeToRouter across workers, cleanup
 describe('media transport caps: per connection, per address, per session, with a clear media_full', function () {
   this.timeout(30_000);
   let pool: MediaPool;
+  let config: ReturnType<typeof loadConfig>;
   before(async () => {
-    const config = loadConfig({
+    // Loaded when the tests run: the global setup sets REDIS_PREFIX (the address cap's keys) after files load.
+    config = loadConfig({
       ...process.env, MEDIASOUP_NUM_WORKERS: '1', MEDIASOUP_LISTEN_IP: '127.0.0.1',
       MEDIASOUP_MAX_TRANSPORTS_PER_CONNECTION: '2', MEDIASOUP_MAX_TRANSPORTS_PER_ADDRESS: '3', MEDIASOUP_MAX_TRANSPORTS_PER_SESSION: '5',
     });
-    pool = (await MediaPool.start(config))!;
+    pool = (await MediaPool.start(config, redis))!;
   });
   after(async () => {
     await pool?.close();
@@ -151,12 +162,37 @@ describe('media transport caps: per connection, per address, per session, with a
     // A leaving viewer gives its transports (and its address's share) back.
     room.removePeer('a');
     await new Promise((r) => setTimeout(r, 50));
-    expect(pool.transportsOf('192.0.2.10')).to.equal(1);
+    expect(await pool.transportsOf('192.0.2.10')).to.equal(1);
     await room.createTransport('e', 'recv', '203.0.113.5');
     await room.createTransport('b', 'recv', '192.0.2.10');
     expect(room.stats().viewerTransports).to.equal(5);
     pool.closeRoom('session-caps');
     await new Promise((r) => setTimeout(r, 50));
-    expect(pool.transportsOf('192.0.2.10')).to.equal(0);
+    expect(await pool.transportsOf('192.0.2.10')).to.equal(0);
+  });
+
+  it('the per-address cap holds across web processes: two pools on one Redis share it', async () => {
+    // A second pool is a second web process (HUB_WEB_PROCESSES=2): same Redis, same prefix.
+    const other = (await MediaPool.start(config, redis))!;
+    const address = '192.0.2.77';
+    try {
+      const here = await pool.room('session-cross-a', () => undefined);
+      const there = await other.room('session-cross-b', () => undefined);
+      await here.addPeer('a', 'viewer');
+      await here.createTransport('a', 'recv', address);
+      await here.createTransport('a', 'recv', address);
+      await there.addPeer('b', 'viewer');
+      await there.createTransport('b', 'recv', address);
+      // Each process alone holds fewer than 3; together they hold the address's share.
+      expect(await refusal(there.createTransport('b', 'recv', address))).to.deep.equal({ status: 503, code: 'media_full', scope: 'address', limit: 3 });
+      expect(await other.transportsOf(address)).to.equal(3);
+      here.removePeer('a');
+      for (let i = 0; i < 200 && (await other.transportsOf(address)) > 1; i += 1) await new Promise((r) => setTimeout(r, 25));
+      expect(await other.transportsOf(address)).to.equal(1);
+      await there.createTransport('b', 'recv', address);
+    } finally {
+      pool.closeRoom('session-cross-a');
+      await other.close();
+    }
   });
 });

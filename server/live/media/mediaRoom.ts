@@ -165,17 +165,20 @@ export class MediaRoom {
     const perSession = this.config.MEDIASOUP_MAX_TRANSPORTS_PER_SESSION;
     if (capped) {
       if (this.viewerTransports >= perSession) throw mediaFull('session', perSession);
-      this.pool.takeAddressSlot(address);
       this.viewerTransports += 1;
     }
+    let addressSlot: string | null = null;
+    let transport: ms.WebRtcTransport;
+    peer.opening += 1;
     const release = () => {
       if (!capped) return;
       this.viewerTransports -= 1;
-      this.pool.releaseAddressSlot(address);
+      if (addressSlot) this.pool.releaseAddressSlot(address, addressSlot);
+      addressSlot = null;
     };
-    let transport: ms.WebRtcTransport;
-    peer.opening += 1;
     try {
+      // Shared by every web process (Redis), so an address cannot open its share once per process.
+      if (capped) addressSlot = await this.pool.takeAddressSlot(address);
       transport = await peer.slot.router.createWebRtcTransport({ ...webRtcTransportOptions(peer.slot.worker.webRtcServer), appData: { direction } });
     } catch (err) {
       release();

@@ -13,7 +13,7 @@ import { publishLive, type HostNotification, type PinnedProduct } from '../bus.t
 import { cancelReminder, scheduleReminder } from './reminders.ts';
 import { markSessionStatus, pinnedKey } from './liveState.ts';
 import { notifySubscribers } from '../../commerce/live/viewerReminders.ts';
-import { appendAudit, type AuditEntry } from '../../platform/audit/auditLog.ts';
+import type { AuditEntry } from '../../platform/audit/auditLog.ts';
 import { recordChange, withPendingAudit } from '../../platform/audit/outbox.ts';
 import { HttpError, badRequest, conflict, forbidden, notFound, withParams } from '../../platform/errors.ts';
 import { hubEvents } from '../../platform/events.ts';
@@ -138,7 +138,7 @@ export async function scheduleSession(ctx: HubContext, actor: AuthUser, c: Sched
   const dto = await withBookingLocks(ctx.redis, bookingLocks(ctx.config.REDIS_PREFIX, c), async () => {
     const other = await findOverlap(c);
     if (other) throw overlapConflict(c, other);
-    const session = await LiveSessionModel.create({
+    const session = new LiveSessionModel({
       studioId: c.studioId,
       baseId: studio.baseId,
       associationId: studio.associationId,
@@ -148,11 +148,13 @@ export async function scheduleSession(ctx: HubContext, actor: AuthUser, c: Sched
       endsAt: c.endsAt,
       productIds,
       createdBy: actor.id,
+      createdAt: new Date(),
     });
-    return sessionDto(session.toObject());
+    const scheduled = sessionDto(session.toObject());
+    await saveSessionAudited(ctx, session, { actor, action: 'session.schedule', target: { type: 'session', id: scheduled.id }, after: scheduled });
+    return scheduled;
   });
   await markSessionStatus(ctx.redis, ctx.config.REDIS_PREFIX, dto.id, 'scheduled');
-  await appendAudit({ actor, action: 'session.schedule', target: { type: 'session', id: dto.id }, after: dto });
   await scheduleReminder(ctx, { id: dto.id, hostUserId: dto.hostUserId, startsAt: c.startsAt });
   await notifyHost(ctx, dto.hostUserId, 'session.assigned', dto, `You host “${dto.title}” from ${dto.startsAt}`);
   hubEvents.emit('session.scheduled', { sessionId: dto.id, hostUserId: dto.hostUserId, startsAt: c.startsAt });
@@ -199,10 +201,10 @@ export async function updateSession(ctx: HubContext, actor: AuthUser, id: string
       ...(patch.title ? { title: patch.title } : {}),
       ...(patch.productIds ? { productIds: [...new Set(patch.productIds)] } : {}),
     });
-    await fresh.save();
-    return sessionDto(fresh.toObject());
+    const changed = sessionDto(fresh.toObject());
+    await saveSessionAudited(ctx, fresh, { actor, action: 'session.update', target: { type: 'session', id }, before, after: changed });
+    return changed;
   });
-  await appendAudit({ actor, action: 'session.update', target: { type: 'session', id }, before, after });
   if (before.startsAt !== after.startsAt || before.hostUserId !== after.hostUserId) {
     await cancelReminder(ctx, id, new Date(before.startsAt));
     await scheduleReminder(ctx, { id, hostUserId: after.hostUserId, startsAt: new Date(after.startsAt) });
@@ -222,10 +224,9 @@ export async function cancelSession(ctx: HubContext, actor: AuthUser, id: string
   if (session.status !== 'scheduled') throw conflict(`Session ${id} is ${session.status}; only a scheduled session can be cancelled`, undefined, 'wrong_state');
   const before = sessionDto(session.toObject());
   session.set({ status: 'cancelled', cancelledAt: new Date(), cancelReason: reason ?? null });
-  await session.save();
   const after = sessionDto(session.toObject());
+  await saveSessionAudited(ctx, session, { actor, action: 'session.cancel', target: { type: 'session', id }, before, after });
   await markSessionStatus(ctx.redis, ctx.config.REDIS_PREFIX, id, 'cancelled');
-  await appendAudit({ actor, action: 'session.cancel', target: { type: 'session', id }, before, after });
   await cancelReminder(ctx, id, session.startsAt);
   await notifyHost(ctx, after.hostUserId, 'session.cancelled', after, `“${after.title}” was cancelled${reason ? `: ${reason}` : ''}`);
   await publishLive(ctx.redis, ctx.config.REDIS_PREFIX, { type: 'status', sessionId: id, status: 'cancelled' });
@@ -366,11 +367,10 @@ export async function pinProduct(ctx: HubContext, actor: AuthUser, id: string, p
   }
   const before = session.pinnedProductId ? String(session.pinnedProductId) : null;
   session.set({ pinnedProductId: productId });
-  await session.save();
+  await saveSessionAudited(ctx, session, { actor, action: productId ? 'session.pin' : 'session.unpin', target: { type: 'session', id }, before: { pinnedProductId: before }, after: { pinnedProductId: productId } });
   const key = pinnedKey(ctx.config.REDIS_PREFIX, id);
   if (product) await ctx.redis.set(key, JSON.stringify(product), 'EX', 2 * 24 * 3600);
   else await ctx.redis.del(key);
-  await appendAudit({ actor, action: productId ? 'session.pin' : 'session.unpin', target: { type: 'session', id }, before: { pinnedProductId: before }, after: { pinnedProductId: productId } });
   await publishLive(ctx.redis, ctx.config.REDIS_PREFIX, { type: 'pin', sessionId: id, product });
   return { sessionId: id, pinnedProductId: productId, product };
 }

@@ -1,10 +1,13 @@
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import { pendingAuditField } from '../../platform/audit/outbox.ts';
 
 const studioSchema = new Schema(
   {
     baseId: { type: Schema.Types.ObjectId, ref: 'Base', required: true },
     associationId: { type: Schema.Types.ObjectId, ref: 'Org', required: true },
     name: { type: String, required: true, trim: true },
+    /** Audit events of this record's changes not yet in the chain (platform/audit/outbox.ts). */
+    ...pendingAuditField,
   },
   { collection: 'studios', timestamps: true },
 );

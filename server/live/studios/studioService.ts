@@ -1,6 +1,6 @@
 import { StudioModel, type Studio } from './studio.model.ts';
 import { BaseModel } from '../../claims/bases/base.model.ts';
-import { appendAudit } from '../../platform/audit/auditLog.ts';
+import { saveAudited } from '../../platform/audit/outbox.ts';
 import { conflict, forbidden, isDuplicateKeyError, notFound } from '../../platform/errors.ts';
 import type { AuthUser } from '../../platform/auth/roles.ts';
 
@@ -19,9 +19,9 @@ export async function createStudio(actor: AuthUser, command: { baseId: string; n
   if (!base) throw notFound('Base');
   if (String(base.associationId) !== actor.orgId) throw forbidden('This base belongs to another association');
   try {
-    const studio = await StudioModel.create({ baseId: command.baseId, associationId: actor.orgId, name: command.name });
+    const studio = new StudioModel({ baseId: command.baseId, associationId: actor.orgId, name: command.name, createdAt: new Date() });
     const dto = studioDto(studio.toObject());
-    await appendAudit({ actor, action: 'studio.create', target: { type: 'studio', id: dto.id }, after: dto });
+    await saveAudited(studio, { actor, action: 'studio.create', target: { type: 'studio', id: dto.id }, after: dto });
     return dto;
   } catch (err) {
     if (isDuplicateKeyError(err)) throw conflict(`This base already has a studio named ${command.name}`, { fields: ['name'] });

@@ -9,8 +9,8 @@
  * failed or never ran) is dropped once it is older than any write can take.
  */
 import { randomUUID } from 'node:crypto';
-import mongoose, { Schema, type Model } from 'mongoose';
-import type { Redis } from 'ioredis';
+import mongoose, { Schema, type Model, type Document } from 'mongoose';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { appendAudit, type AuditEntry } from './auditLog.ts';
 import { storedForm } from './auditChain.ts';
 import { componentLogger } from '../logger.ts';
@@ -53,6 +53,21 @@ export interface OutboxContext {
 }
 
 const hintsKey = (prefix: string) => `${prefix}:audit-outbox`;
+/** Entries of changes held in Redis (no document to carry them), by entry id; hinted as `redis|-|<entryId>`. */
+const redisEntriesKey = (prefix: string) => `${prefix}:audit-outbox-entries`;
+const REDIS_HELD = 'redis';
+
+let registered: OutboxContext | null = null;
+
+/** The process's Redis and prefix for services that record changes without a HubContext at hand (set at bootstrap). */
+export function useAuditOutbox(ctx: OutboxContext): void {
+  registered = { redis: ctx.redis, config: { REDIS_PREFIX: ctx.config.REDIS_PREFIX } };
+}
+
+function outboxContext(): OutboxContext {
+  if (!registered) throw new Error('audit outbox: useAuditOutbox() was not called (bootstrap does it)');
+  return registered;
+}
 
 function toEntry(p: PendingAuditEntry): AuditEntry {
   return { actor: p.actor, action: p.action, target: p.target, before: p.before, after: p.after, source: p.id, at: new Date(p.at).toISOString() };
@@ -63,6 +78,50 @@ async function appendAndClear(model: Model<any>, docId: string, entry: PendingAu
   // Clearing the outbox is not a change of the document: its updatedAt stays.
   await model.updateOne({ _id: docId }, { $unset: { [`pendingAudit.${entry.id}`]: '' } }, { timestamps: false });
   return seq;
+}
+
+function newEntry(audit: Omit<AuditEntry, 'source' | 'at'>): PendingAuditEntry {
+  const entry = storedForm({
+    id: randomUUID(), at: new Date(), actor: audit.actor, action: audit.action, target: audit.target, before: audit.before ?? null, after: audit.after ?? null,
+  }) as PendingAuditEntry;
+  entry.at = new Date(entry.at);
+  return entry;
+}
+
+/**
+ * Saves a mongoose document (new or changed) with the audit event of its change in the same write, then
+ * chains the event (recordChange). The model's schema must spread `pendingAuditField`.
+ */
+export async function saveAudited<D extends Document>(doc: D, audit: Omit<AuditEntry, 'source' | 'at'>, ctx: OutboxContext = outboxContext()): Promise<D> {
+  const model = doc.constructor as Model<any>;
+  return recordChange(ctx, { model, id: String(doc._id), audit }, async (entry) => {
+    withPendingAudit(doc, entry);
+    await doc.save();
+    return doc;
+  });
+}
+
+/**
+ * Records a change held in Redis (chat moderation) with its audit event: `change` queues the change's commands
+ * on a MULTI that also stores the entry and its hint, so Redis applies both or neither; then the event is chained
+ * and the entry dropped. A failed append leaves it to a drainer.
+ */
+export async function recordRedisChange(ctx: OutboxContext, audit: Omit<AuditEntry, 'source' | 'at'>, change: (multi: ChainableCommander) => void): Promise<void> {
+  const entry = newEntry(audit);
+  const prefix = ctx.config.REDIS_PREFIX;
+  const hint = `${REDIS_HELD}|-|${entry.id}`;
+  const multi = ctx.redis.multi();
+  change(multi);
+  multi.hset(redisEntriesKey(prefix), entry.id, JSON.stringify(entry)).zadd(hintsKey(prefix), Date.now(), hint);
+  const results = await multi.exec();
+  const failed = results?.find(([err]) => err);
+  if (!results || failed) throw failed?.[0] ?? new Error('audit outbox: the Redis change was not applied');
+  try {
+    await appendAudit(toEntry(entry));
+    await ctx.redis.multi().zrem(hintsKey(prefix), hint).hdel(redisEntriesKey(prefix), entry.id).exec();
+  } catch (err) {
+    log.warn({ err: err instanceof Error ? err.message : String(err), action: audit.action }, 'change written, audit append deferred to the outbox drainer');
+  }
 }
 
 /**
@@ -77,10 +136,7 @@ export async function recordChange<T>(
   write: (entry: PendingAuditEntry) => Promise<T>,
 ): Promise<T> {
   const { model, id, audit } = change;
-  const entry = storedForm({
-    id: randomUUID(), at: new Date(), actor: audit.actor, action: audit.action, target: audit.target, before: audit.before ?? null, after: audit.after ?? null,
-  }) as PendingAuditEntry;
-  entry.at = new Date(entry.at);
+  const entry = newEntry(audit);
   const hint = `${model.modelName}|${id}|${entry.id}`;
   await ctx.redis.zadd(hintsKey(ctx.config.REDIS_PREFIX), Date.now(), hint);
   const result = await write(entry);
@@ -109,6 +165,16 @@ export async function drainAuditOutbox(ctx: OutboxContext, options: { graceMs?: 
     const hint = hints[i]!;
     const score = Number(hints[i + 1]);
     const [modelName, docId, entryId] = hint.split('|');
+    if (modelName === REDIS_HELD && entryId) {
+      const raw = await ctx.redis.hget(redisEntriesKey(ctx.config.REDIS_PREFIX), entryId);
+      if (raw) {
+        await appendAudit(toEntry(JSON.parse(raw) as PendingAuditEntry));
+        appended += 1;
+      }
+      // Written in one MULTI with its hint: no entry means it was appended and dropped already.
+      await ctx.redis.multi().zrem(key, hint).hdel(redisEntriesKey(ctx.config.REDIS_PREFIX), entryId).exec();
+      continue;
+    }
     if (!modelName || !docId || !entryId || !mongoose.modelNames().includes(modelName)) {
       await ctx.redis.zrem(key, hint);
       continue;

@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import { pendingAuditField } from '../../platform/audit/outbox.ts';
 import { TOWNSHIPS } from '../../../config/places.ts';
 
 /** A registered poverty household (建档立卡贫困户). Personal data: never published unmasked. */
@@ -11,6 +12,8 @@ const householdSchema = new Schema(
     registeredFrom: { type: Date, required: true },
     /** Set when the household leaves the registry (脱贫退出); purchases after it are not eligible. */
     registeredUntil: { type: Date, default: null },
+    /** Audit events of this record's changes not yet in the chain (platform/audit/outbox.ts). */
+    ...pendingAuditField,
   },
   { collection: 'households', timestamps: true },
 );

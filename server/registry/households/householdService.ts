@@ -1,5 +1,5 @@
 import { HouseholdModel, householdDto } from './household.model.ts';
-import { appendAudit } from '../../platform/audit/auditLog.ts';
+import { saveAudited } from '../../platform/audit/outbox.ts';
 import { hubEvents } from '../../platform/events.ts';
 import { conflict, isDuplicateKeyError, notFound } from '../../platform/errors.ts';
 import type { AuthUser } from '../../platform/auth/roles.ts';
@@ -16,9 +16,9 @@ export interface RegisterHouseholdCommand {
 
 export async function registerHousehold(actor: AuthUser, command: RegisterHouseholdCommand) {
   try {
-    const household = await HouseholdModel.create(command);
+    const household = new HouseholdModel(command);
     const dto = householdDto(household);
-    await appendAudit({ actor, action: 'household.register', target: { type: 'household', id: dto.id }, after: { registryNo: dto.registryNo, township: dto.township, village: dto.village } });
+    await saveAudited(household, { actor, action: 'household.register', target: { type: 'household', id: dto.id }, after: { registryNo: dto.registryNo, township: dto.township, village: dto.village } });
     // Claims re-assess pending procurement claims that name this household.
     hubEvents.emit('household.registered', { registryNo: dto.registryNo });
     return dto;

@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import { pendingAuditField } from '../../platform/audit/outbox.ts';
 import { TOWNSHIPS } from '../../../config/places.ts';
 
 export const ORG_TYPES = ['association', 'enterprise', 'station'] as const;
@@ -11,6 +12,8 @@ const orgSchema = new Schema(
     /** Unique when present; uniqueness is held by the `unique_keys` reservation (see uniqueKeys.ts). */
     creditCode: { type: String, default: null },
     township: { type: String, enum: [...TOWNSHIPS, null], default: null },
+    /** Audit events of this record's changes not yet in the chain (platform/audit/outbox.ts). */
+    ...pendingAuditField,
   },
   { collection: 'orgs', timestamps: true },
 );

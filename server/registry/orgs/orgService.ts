@@ -1,6 +1,6 @@
 import { OrgModel, orgDto, type OrgType } from './org.model.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
-import { appendAudit } from '../../platform/audit/auditLog.ts';
+import { saveAudited } from '../../platform/audit/outbox.ts';
 import { reserveUniqueKey } from '../../platform/uniqueKeys.ts';
 import { READ_ALL_ROLES, type AuthUser } from '../../platform/auth/roles.ts';
 import type { Township } from '../../../config/places.ts';
@@ -17,9 +17,10 @@ export async function createOrg(actor: AuthUser, command: CreateOrgCommand) {
   if (command.creditCode && !(await reserveUniqueKey(`org.creditCode:${command.creditCode}`, String(org._id)))) {
     throw conflict(`An organisation with credit code ${command.creditCode} already exists`, { fields: ['creditCode'] });
   }
-  await org.save();
+  // createdAt set now so the event (written with the record) names it as stored.
+  org.set({ createdAt: new Date() });
   const dto = orgDto(org);
-  await appendAudit({ actor, action: 'org.create', target: { type: 'org', id: dto.id }, after: dto });
+  await saveAudited(org, { actor, action: 'org.create', target: { type: 'org', id: dto.id }, after: dto });
   return dto;
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RouteTable } from '../../platform/http/routeTable.ts';
 import { text } from '../../platform/http/schemas.ts';
 import { ParkModel, parkDto } from './park.model.ts';
-import { appendAudit } from '../../platform/audit/auditLog.ts';
+import { saveAudited } from '../../platform/audit/outbox.ts';
 import { conflict, isDuplicateKeyError } from '../../platform/errors.ts';
 import type { AuthUser } from '../../platform/auth/roles.ts';
 
@@ -11,8 +11,9 @@ const ParkResponse = z.object({ id: z.string(), name: z.string(), nationalDemoBa
 
 export async function createPark(actor: AuthUser, command: z.infer<typeof ParkBody>) {
   try {
-    const dto = parkDto(await ParkModel.create(command));
-    await appendAudit({ actor, action: 'park.create', target: { type: 'park', id: dto.id }, after: dto });
+    const park = new ParkModel(command);
+    const dto = parkDto(park);
+    await saveAudited(park, { actor, action: 'park.create', target: { type: 'park', id: dto.id }, after: dto });
     return dto;
   } catch (err) {
     if (isDuplicateKeyError(err)) throw conflict(`A park named ${command.name} already exists`, { fields: ['name'] });

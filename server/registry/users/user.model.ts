@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import { pendingAuditField } from '../../platform/audit/outbox.ts';
 import { ROLES } from '../../platform/auth/roles.ts';
 
 const userSchema = new Schema(
@@ -11,6 +12,8 @@ const userSchema = new Schema(
     active: { type: Boolean, default: true },
     /** Raised by deactivation and password changes: tokens issued with an older version stop working. */
     tokenVersion: { type: Number, default: 0 },
+    /** Audit events of this record's changes not yet in the chain (platform/audit/outbox.ts). */
+    ...pendingAuditField,
   },
   { collection: 'users', timestamps: true },
 );

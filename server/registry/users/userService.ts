@@ -1,7 +1,7 @@
 import { UserModel, userDto } from './user.model.ts';
 import { requireOrgOfType } from '../orgs/orgService.ts';
 import { hashPassword } from '../../platform/auth/passwords.ts';
-import { appendAudit } from '../../platform/audit/auditLog.ts';
+import { saveAudited } from '../../platform/audit/outbox.ts';
 import { badRequest, forbidden, isDuplicateKeyError, conflict, notFound } from '../../platform/errors.ts';
 import { READ_ALL_ROLES, type AuthUser, type Role } from '../../platform/auth/roles.ts';
 import type { OrgType } from '../orgs/org.model.ts';
@@ -35,15 +35,16 @@ export async function createUser(actor: AuthUser | null, command: CreateUserComm
   }
   if (orgTypes && command.orgId) await requireOrgOfType(command.orgId, orgTypes);
   try {
-    const user = await UserModel.create({
+    const user = new UserModel({
       username: command.username,
       passwordHash: await hashPassword(command.password, bcryptRounds),
       role: command.role,
       orgId: command.orgId ?? null,
       displayName: command.displayName ?? null,
+      createdAt: new Date(),
     });
     const dto = userDto(user);
-    await appendAudit({ actor, action: 'user.create', target: { type: 'user', id: dto.id }, after: dto });
+    await saveAudited(user, { actor, action: 'user.create', target: { type: 'user', id: dto.id }, after: dto });
     return dto;
   } catch (err) {
     if (isDuplicateKeyError(err)) throw conflict(`Username "${command.username}" is taken`, { fields: ['username'] });
