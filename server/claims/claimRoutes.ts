@@ -1,3 +1,4 @@
+import { keysetPaging } from '../platform/http/keyset.ts';
 import { z } from 'zod';
 import type { RouteTable } from '../platform/http/routeTable.ts';
 import type { HubContext } from '../platform/context.ts';
@@ -105,8 +106,8 @@ export function registerClaimRoutes(routes: RouteTable): void {
   });
   routes.route({
     method: 'get', path: '/claims', summary: 'Claims (filers see their own; bureau and auditor all). status=assessed is the review queue', tags: ['claims'],
-    access: [...READERS], response: z.object({ items: z.array(ClaimSummary), total: z.number().int() }),
-    query: z.object({ status: z.enum(CLAIM_STATUSES).optional(), program: program.optional(), orgId: objectId('orgId').optional(), ...paging }).strict(),
+    access: [...READERS], response: z.object({ items: z.array(ClaimSummary), total: z.number().int(), nextCursor: z.string().nullable() }),
+    query: z.object({ status: z.enum(CLAIM_STATUSES).optional(), program: program.optional(), orgId: objectId('orgId').optional(), ...paging, cursor: keysetPaging.cursor }).strict(),
     handler: ({ user, query }) => listClaims(user, query),
   });
   routes.route({

@@ -25,6 +25,7 @@ import { capFor, ensureLedger } from './ledgerService.ts';
 import { evidencePath, storeEvidence } from './evidence.ts';
 import { formatYuan } from './money.ts';
 import type { TextKey } from '../../config/claimTexts.ts';
+import { beforeDateCursor, encodeDateCursor } from '../platform/http/keyset.ts';
 
 const log = componentLogger('claims');
 
@@ -271,6 +272,8 @@ export interface ClaimFilter {
   orgId?: string;
   limit: number;
   offset: number;
+  /** nextCursor of the previous page: keyset paging on (updatedAt, _id), newest change first. */
+  cursor?: string;
 }
 
 export async function listClaims(actor: AuthUser, filter: ClaimFilter) {
@@ -284,12 +287,17 @@ export async function listClaims(actor: AuthUser, filter: ClaimFilter) {
     if (filter.orgId && filter.orgId !== actor.orgId) throw forbidden("You may list only your organisation's claims");
     query.orgId = actor.orgId;
   }
-  const [rows, total] = await Promise.all([
-    ClaimModel.find(query, { trace: 0, traceKeys: 0 }).sort({ updatedAt: -1 }).skip(filter.offset).limit(filter.limit)
+  const page = filter.cursor === undefined ? {} : beforeDateCursor('updatedAt', filter.cursor);
+  const [found, total] = await Promise.all([
+    ClaimModel.find({ ...query, ...page }, { trace: 0, traceKeys: 0 }).sort({ updatedAt: -1, _id: -1 })
+      .skip(filter.cursor === undefined ? filter.offset : 0).limit(filter.limit + 1)
       .populate<{ orgId: { _id: unknown; name: string } }>('orgId', 'name').lean(),
     ClaimModel.countDocuments(query),
   ]);
+  const rows = found.slice(0, filter.limit);
+  const last = found.length > filter.limit ? rows.at(-1)! : null;
   return {
+    nextCursor: last ? encodeDateCursor(last.updatedAt, last._id) : null,
     items: rows.map((r) => {
       const d = claimDto({ ...r, orgId: r.orgId?._id ?? r.orgId }, r.orgId?.name ?? null);
       return {
