@@ -12,7 +12,7 @@ import { badRequest, conflict, forbidden, HttpError, notFound, withParams } from
 import { releaseUniqueKeys } from '../platform/uniqueKeys.ts';
 import { componentLogger } from '../platform/logger.ts';
 import type { ItemCategory, ProgramCode } from '../../config/policies/types.ts';
-import { ClaimModel, type ClaimDocument, type ClaimStatus } from './claim.model.ts';
+import { CLAIM_STATUSES, ClaimModel, type ClaimDocument, type ClaimStatus } from './claim.model.ts';
 import { BaseModel } from './bases/base.model.ts';
 import { ParkModel } from '../registry/parks/park.model.ts';
 import { OrgModel } from '../registry/orgs/org.model.ts';
@@ -292,7 +292,11 @@ export async function listClaims(actor: AuthUser, filter: ClaimFilter) {
     ClaimModel.find({ ...query, ...page }, { trace: 0, traceKeys: 0 }).sort({ updatedAt: -1, _id: -1 })
       .skip(filter.cursor === undefined ? filter.offset : 0).limit(filter.limit + 1)
       .populate<{ orgId: { _id: unknown; name: string } }>('orgId', 'name').lean(),
-    ClaimModel.countDocuments(query),
+    // Unfiltered, the total is a sum of per-status counts (each served by the {status, updatedAt, _id}
+    // index), never a count over the collection.
+    Object.keys(query).length
+      ? ClaimModel.countDocuments(query)
+      : Promise.all(CLAIM_STATUSES.map((status) => ClaimModel.countDocuments({ status }))).then((counts) => counts.reduce((a, b) => a + b, 0)),
   ]);
   const rows = found.slice(0, filter.limit);
   const last = found.length > filter.limit ? rows.at(-1)! : null;

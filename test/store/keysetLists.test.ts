@@ -12,7 +12,7 @@ async function walk(token: string, path: string, limit: number): Promise<{ ids: 
   let pages = 0;
   do {
     const sep = path.includes('?') ? '&' : '?';
-    const res = await api('GET', `/api/v1${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token });
+    const res: { status: number; body: { items: Record<string, unknown>[]; nextCursor: string | null } } = await api('GET', `/api/v1${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     expect(res.body.items.length).to.be.at.most(limit);
     rows.push(...res.body.items);
@@ -60,7 +60,7 @@ describe('store: keyset-paged lists', function () {
   it('answers a malformed cursor with a 400 naming cursor, and changes nothing', async () => {
     for (const path of ['/orgs', '/users', '/households', '/bases', '/studios', '/claims']) {
       for (const cursor of ['nonsense!', 'zz', 'x'.repeat(301)]) {
-        const res = await api('GET', `/api/v1${path}?cursor=${encodeURIComponent(cursor)}`, { token: bureau });
+        const res: { status: number; body: { items: Record<string, unknown>[]; nextCursor: string | null } } = await api('GET', `/api/v1${path}?cursor=${encodeURIComponent(cursor)}`, { token: bureau });
         expect(res.status, `${path} ${cursor.slice(0, 10)}`).to.equal(400);
         expect(JSON.stringify(res.body)).to.include('cursor');
       }
