@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import mongoose from 'mongoose';
 import { badRequest } from '../errors.ts';
+import './openapi.ts'; // extends zod with .openapi() before the schemas below use it
 
 /**
  * Keyset paging: a page is the `limit` records after the last one the client saw, in an indexed
