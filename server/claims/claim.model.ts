@@ -90,17 +90,18 @@ const claimSchema = new Schema(
   { collection: 'claims', timestamps: true, versionKey: false },
 );
 // GET /claims filters on any of org/programme/status and sorts newest change first: one index per
-// combination (the equality fields, then updatedAt). The cap and station queries use the org ones.
-claimSchema.index({ updatedAt: -1 });
-claimSchema.index({ status: 1, updatedAt: -1 });
-claimSchema.index({ program: 1, updatedAt: -1 });
-claimSchema.index({ program: 1, status: 1, updatedAt: -1 });
-claimSchema.index({ orgId: 1, updatedAt: -1 });
-claimSchema.index({ orgId: 1, status: 1, updatedAt: -1 });
-claimSchema.index({ orgId: 1, program: 1, updatedAt: -1 });
-claimSchema.index({ orgId: 1, program: 1, status: 1, updatedAt: -1 });
+// combination (the equality fields, then updatedAt and _id: the keyset order of its pages). The cap and station queries use the org ones.
+claimSchema.index({ updatedAt: -1, _id: -1 });
+claimSchema.index({ status: 1, updatedAt: -1, _id: -1 });
+claimSchema.index({ program: 1, updatedAt: -1, _id: -1 });
+claimSchema.index({ program: 1, status: 1, updatedAt: -1, _id: -1 });
+claimSchema.index({ orgId: 1, updatedAt: -1, _id: -1 });
+claimSchema.index({ orgId: 1, status: 1, updatedAt: -1, _id: -1 });
+claimSchema.index({ orgId: 1, program: 1, updatedAt: -1, _id: -1 });
+claimSchema.index({ orgId: 1, program: 1, status: 1, updatedAt: -1, _id: -1 });
 // The awards disclosure, newest approval first.
 claimSchema.index({ status: 1, reviewedAt: -1 });
+claimSchema.index({ program: 1, status: 1, reviewedAt: -1 });
 claimSchema.index({ procurementIds: 1 });
 
 export type Claim = InferSchemaType<typeof claimSchema>;

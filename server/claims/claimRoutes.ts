@@ -1,3 +1,4 @@
+import { keysetPaging } from '../platform/http/keyset.ts';
 import { z } from 'zod';
 import type { RouteTable } from '../platform/http/routeTable.ts';
 import type { HubContext } from '../platform/context.ts';
@@ -69,7 +70,7 @@ export function registerClaimRoutes(routes: RouteTable): void {
   });
   routes.route({
     method: 'get', path: '/claims', summary: 'Claims (filers see their own; bureau and auditor all). status=assessed is the review queue', tags: ['claims'],
-    access: [...READERS], response: z.object({ items: z.array(ClaimSummaryResponse), total: z.number().int() }),
+    access: [...READERS], response: z.object({ items: z.array(ClaimSummaryResponse), total: z.number().int(), nextCursor: z.string().nullable() }),
     query: ListClaimsQuery,
     handler: ({ user, query }) => listClaims(user, query),
   });

@@ -9,7 +9,7 @@ import { listPolicies } from '../claims/policy/policyService.ts';
 import { PolicyVersionResponse } from '../claims/presenters/policy.ts';
 import { OverviewResponse, readOverview } from './overviewService.ts';
 import { publicSessions } from './publicSessions.ts';
-import { disclosureRows } from './disclosureService.ts';
+import { DISCLOSURE_SEARCH_ROWS, disclosureRows, disclosureTotal } from './disclosureService.ts';
 import { toCsv } from '../platform/csv.ts';
 import { fenToYuanPlain } from '../../config/money.ts';
 import { shanghaiDayEnd, shanghaiDayStart } from './shanghaiTime.ts';
@@ -84,10 +84,15 @@ export function registerPublicRoutes(routes: RouteTable): void {
 
   routes.route({
     method: 'get', path: '/public/disclosures/search', summary: 'Search the awards disclosure by organisation, programme and approval date', tags: ['public'],
-    access: 'public', query: DisclosureQuery, response: z.object({ items: z.array(DisclosureItem), totalApprovedFen: z.number().int() }),
+    access: 'public', query: DisclosureQuery,
+    response: z.object({
+      items: z.array(DisclosureItem).openapi({ description: `The newest ${DISCLOSURE_SEARCH_ROWS} matches; the CSV has them all` }),
+      count: z.number().int().openapi({ description: 'Claims matched' }), totalApprovedFen: z.number().int(),
+    }),
     handler: async ({ query, req }) => {
-      const items = await disclosureRows(ctxOf(req).config.HUB_POLICY_VERSION, disclosureFilter(query));
-      return { items, totalApprovedFen: items.reduce((s, r) => s + r.approvedFen, 0) };
+      const version = ctxOf(req).config.HUB_POLICY_VERSION;
+      const [items, totals] = await Promise.all([disclosureRows(version, disclosureFilter(query), DISCLOSURE_SEARCH_ROWS), disclosureTotal(version, disclosureFilter(query))]);
+      return { items, ...totals };
     },
   });
 

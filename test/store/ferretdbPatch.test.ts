@@ -74,7 +74,60 @@ const ID_DOCS: Doc[] = [
   { _id: 'k1', v: 1 }, { _id: 'k2', v: 2 }, { _id: new Int32(7), v: 3 }, { _id: new Double(2), v: 4 }, { _id: new Double(-0), v: 5 },
   { _id: new Double(2.5), v: 6 }, { _id: Long.fromString('9007199254740993'), v: 7 }, { _id: O2, v: 8 }, { _id: D1, v: 9 }, { _id: true, v: 10 },
   { _id: { k: 1 }, v: 11 }, { _id: HEX, v: 12 },
+  // ObjectIds with strings between them in JSON text order ("65a1…4b" < "65a1…4b0" < "65a1…4c"), and around them
+  // (not O1: FerretDB's unique index compares JSON text, so O1 and the string HEX collide)
+  { _id: O3, v: 14 }, { _id: `${HEX}0`, v: 15 }, { _id: '000000000000000000000002', v: 16 }, { _id: 'zzz', v: 17 },
+  { _id: new ObjectId('ffffffffffffffffffffffff'), v: 18 }, { _id: new ObjectId('65a1b2c3d4e5f60718293a4d'), v: 19 }, { _id: '', v: 20 },
+  { _id: new Int32(650), v: 21 },
 ];
+
+/** Whether the patch pushes an _id sort down for this filter: its _id admits ObjectIds only. */
+const pushed = (filter: Doc) => {
+  const ops = filter._id as Doc | undefined;
+  return !!ops && Object.entries(ops).every(([op, v]) => (['$gt', '$gte', '$lt', '$lte'].includes(op) && v instanceof ObjectId) || (op === '$type' && (v === 'objectId' || v === 7)));
+};
+
+/** _id-sorted reads (the sort the patch pushes down when the filter admits ObjectIds only), run on `items` and `ids`. */
+function idSortReads(): Array<[string, Doc, Doc?]> {
+  const q: Array<[string, Doc, Doc?]> = [];
+  const at = (i: number) => new ObjectId(i.toString(16).padStart(24, '0'));
+  const pins: Array<[string, Doc]> = [
+    ['$type objectId', { _id: { $type: 'objectId' } }],
+    ['$type 7', { _id: { $type: 7 } }],
+    ['$lt', { _id: { $lt: at(100) } }],
+    ['$lte', { _id: { $lte: at(100) } }],
+    ['$gt', { _id: { $gt: at(200) } }],
+    ['$gte + $lt', { _id: { $gte: at(50), $lt: at(60) } }],
+    ['$gt O3 (ids)', { _id: { $gt: O3 } }],
+    ['$lt O2 (ids)', { _id: { $lt: O2 } }],
+    ['$gt + orgId', { _id: { $gt: at(10) }, orgId: 'org1' }],
+    ['$type + status', { _id: { $type: 'objectId' }, status: 'paid' }],
+    ['$type + unindexed u', { _id: { $type: 'objectId' }, u: 'u1' }],
+    ['$lt + $or', { _id: { $lt: at(150) }, $or: [{ s: 'a' }, { b: true }] }],
+    // not pushed: the filter admits other types
+    ['no filter', {}],
+    ['$lt string', { _id: { $lt: 'k2' } }],
+    ['$type string', { _id: { $type: 'string' } }],
+    ['$ne', { _id: { $ne: at(3) } }],
+    ['$type + $ne', { _id: { $type: 'objectId', $ne: at(3) } }],
+  ];
+  for (const [label, filter] of pins) {
+    if (!pushed(filter)) {
+      q.push([`${label} sort _id -1 limit 5 (not pushed)`, filter, { sort: { _id: -1 }, limit: 5 }]);
+      continue;
+    }
+    for (const dir of [1, -1] as const) {
+      q.push([`${label} sort _id ${dir}`, filter, { sort: { _id: dir } }]);
+      q.push([`${label} sort _id ${dir} limit 5`, filter, { sort: { _id: dir }, limit: 5 }]);
+      q.push([`${label} sort _id ${dir} skip 3 limit 4`, filter, { sort: { _id: dir }, skip: 3, limit: 4 }]);
+    }
+    q.push([`${label} sort _id -1 limit 3 projection`, filter, { sort: { _id: -1 }, limit: 3, projection: { s: 1 } }]);
+    q.push([`${label} sort {_id: 1, s: 1} limit 3 (two keys: not pushed)`, filter, { sort: { _id: 1, s: 1 }, limit: 3 }]);
+    q.push([`${label} sort s limit 3 (not _id: not pushed)`, filter, { sort: { s: 1 }, limit: 3 }]);
+    q.push([`${label} batchSize 2 (getMore)`, filter, { sort: { _id: -1 }, batchSize: 2 }]);
+  }
+  return q;
+}
 
 const INDEXES: Doc[] = [{ s: 1 }, { n: 1 }, { b: 1 }, { oid: 1 }, { d: 1 }, { orgId: 1, status: 1 }, { seq: -1 }];
 
@@ -230,6 +283,23 @@ describe('FerretDB SQLite index patch (patched vs unpatched v1.24.2)', function 
     }
     // The corpus must exercise matches, not only empty answers.
     expect(matched).to.be.greaterThan(60);
+  });
+
+  it('answers every _id-sorted read exactly as the unpatched build, pushed down or not', async function () {
+    this.timeout(480_000);
+    let sortedMatches = 0;
+    for (const coll of ['items', 'ids']) {
+      for (const [label, filter, options] of idSortReads()) {
+        const run = (s: Server) => s.client.db(DB).collection(coll).find(filter, { ...options, promoteValues: false }).toArray();
+        const [mine, theirs] = await Promise.all([run(patched), run(unpatched)]);
+        expect(canonical(mine), `${coll}: ${label}`).to.equal(canonical(theirs));
+        if (mine.length) sortedMatches++;
+      }
+    }
+    expect(sortedMatches).to.be.greaterThan(100);
+  });
+
+  it('answers reads by _id of every type exactly as the unpatched build', async () => {
     for (const id of [...ID_DOCS.map((d) => d._id), 2, 0, 7, new Double(7), 2.5, -0, Long.fromString('9007199254740993'), new Double(2 ** 53), HEX, O1]) {
       const run = (s: Server) => s.client.db(DB).collection('ids').find({ _id: id } as never, { promoteValues: false }).toArray();
       const [mine, theirs] = await Promise.all([run(patched), run(unpatched)]);
@@ -308,6 +378,40 @@ describe('FerretDB SQLite index patch (patched vs unpatched v1.24.2)', function 
         for (const sql of pick(theirs)) expect(plan(unpatched, sql), sql).to.match(new RegExp(`SCAN ${t}\\b`)).and.not.match(/SEARCH/);
       });
     }
+
+    const sorted: Array<[string, (db: ReturnType<Client['db']>) => Promise<unknown>]> = [
+      ['a keyset page: _id $lt, sort _id -1, limit', (db) => db.collection('items').find({ _id: { $lt: new ObjectId('000000000000000000000030') } }).sort({ _id: -1 }).limit(5).toArray()],
+      ['a first page: _id $type objectId, sort _id 1, limit', (db) => db.collection('items').find({ _id: { $type: 'objectId' } }).sort({ _id: 1 }).limit(5).toArray()],
+      ['a range: _id $gte + $lt, sort _id 1', (db) => db.collection('items').find({ _id: { $gte: new ObjectId('000000000000000000000005'), $lt: new ObjectId('000000000000000000000015') } }).sort({ _id: 1 }).toArray()],
+    ];
+    for (const [label, op] of sorted) {
+      it(`sort pushdown, ${label}: the patched build reads the _id index in order (no temp b-tree); the unpatched one SCANs`, async () => {
+        const t = table();
+        const [mine, theirs] = await Promise.all([sqlOf(patched, () => op(patched.client.db(DB))), sqlOf(unpatched, () => op(unpatched.client.db(DB)))]);
+        const pick = (stmts: string[]) => stmts.filter((s) => s.startsWith('SELECT') && s.includes(t));
+        expect(pick(mine), 'patched SELECT').to.have.length(1);
+        for (const sql of pick(mine)) {
+          expect(sql).to.match(/ORDER BY _ferretdb_sjson->'_id'/);
+          const p = plan(patched, sql);
+          expect(p, sql).to.match(new RegExp(`SEARCH ${t} USING INDEX ${t}__id_`));
+          expect(p, sql).to.not.match(/TEMP B-TREE/);
+        }
+        for (const sql of pick(theirs)) expect(plan(unpatched, sql), sql).to.match(new RegExp(`SCAN ${t}\\b`)).and.not.match(/SEARCH/);
+      });
+    }
+
+    it('sort pushdown is not applied where the filter admits other _id types, or to other sort keys', async () => {
+      const t = table();
+      for (const op of [
+        (db: ReturnType<Client['db']>) => db.collection('items').find({}).sort({ _id: -1 }).limit(5).toArray(),
+        (db: ReturnType<Client['db']>) => db.collection('items').find({ _id: { $ne: O1 } }).sort({ _id: -1 }).limit(5).toArray(),
+        (db: ReturnType<Client['db']>) => db.collection('items').find({ _id: { $type: 'objectId' } }).sort({ seq: -1 }).limit(5).toArray(),
+      ]) {
+        const mine = (await sqlOf(patched, () => op(patched.client.db(DB)))).filter((s) => s.startsWith('SELECT') && s.includes(t));
+        expect(mine).to.have.length.greaterThan(0);
+        for (const sql of mine) expect(sql).to.not.match(/ORDER BY _ferretdb_sjson/);
+      }
+    });
 
     it("FerretDB's own explain (its embedded SQLite) agrees", async () => {
       const explain = async (s: Server, filter: Doc) => {

@@ -101,6 +101,18 @@ describe('store: every query is served by a declared index', function () {
 
     // Registry lists.
     for (const path of ['/orgs', '/users', '/households', '/bases', '/parks', '/policies']) await expectOk(await api('GET', `/api/v1${path}`, { token: bureau }));
+    await expectOk(await api('GET', '/api/v1/public/disclosures/search?q=%E7%94%B5%E5%95%86&from=2020-01-01&to=2030-12-31', {}));
+    await expectOk(await api('GET', '/api/v1/public/disclosures/search?q=brand&program=brand_building', {}));
+    // Keyset pages of the lists: filtered and not, the second page by cursor, nothing twice.
+    for (const path of ['/orgs', '/orgs?type=enterprise', '/users', '/users?role=host', `/users?orgId=${cast.enterprise.id}`, '/households', `/households?township=${encodeURIComponent('龙浔镇')}`,
+      '/bases', '/studios', '/claims', '/claims?status=approved', `/claims?orgId=${cast.enterprise.id}`]) {
+      const sep = path.includes('?') ? '&' : '?';
+      const first = await expectOk(await api('GET', `/api/v1${path}${sep}limit=1`, { token: bureau }));
+      expect(first.items.length, path).to.be.at.most(1);
+      if (!first.nextCursor) continue;
+      const second = await expectOk(await api('GET', `/api/v1${path}${sep}limit=1&cursor=${encodeURIComponent(first.nextCursor)}`, { token: bureau }));
+      expect(second.items.map((x: { id: string }) => x.id), path).to.not.include(first.items[0].id);
+    }
   });
 
   it('finds an index for every query shape it recorded', () => {

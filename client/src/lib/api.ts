@@ -43,4 +43,17 @@ export const api = {
   put: <T = any>(path: string, body?: unknown) => apiFetch<T>('PUT', path, body ?? {}),
   patch: <T = any>(path: string, body?: unknown) => apiFetch<T>('PATCH', path, body ?? {}),
   delete: <T = any>(path: string) => apiFetch<T>('DELETE', path),
+  /** Every item of a keyset-paged list, for pick lists (orgs, bases, studios, hosts): pages of 500, at most 20. */
+  all: async <T = any>(path: string): Promise<{ items: T[] }> => {
+    const items: T[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 20; page++) {
+      const sep = path.includes('?') ? '&' : '?';
+      const res: { items: T[]; nextCursor?: string | null } = await apiFetch('GET', `${path}${sep}limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      items.push(...res.items);
+      cursor = res.nextCursor ?? null;
+      if (!cursor) break;
+    }
+    return { items };
+  },
 };

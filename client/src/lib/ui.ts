@@ -17,6 +17,39 @@ export function table<T>(rows: T[], columns: Column<T>[], testid?: string): HTML
   );
 }
 
+/** One page of a keyset-paged list (GET …?limit=&cursor= → {items, nextCursor}). */
+export interface Page<T> { items: T[]; nextCursor?: string | null }
+
+/**
+ * A keyset-paged list: the first page, then a "load more" button while the server says another
+ * page follows. `reload()` starts again from the first page (after a create).
+ */
+export function pagedList<T>(fetchPage: (cursor: string | null) => Promise<Page<T>>, render: (rows: T[]) => HTMLElement, testid: string): { el: HTMLElement; reload: () => Promise<void> } {
+  const el = h('div');
+  let rows: T[] = [];
+  const show = (next: string | null) => {
+    const more = next
+      ? h('button', { type: 'button', class: 'secondary', 'data-testid': `${testid}-more`, onclick: async (e: Event) => {
+          (e.currentTarget as HTMLButtonElement).disabled = true;
+          const res = await fetchPage(next);
+          rows = [...rows, ...res.items];
+          show(res.nextCursor ?? null);
+        } }, t('common.loadMore'))
+      : null;
+    el.replaceChildren(render(rows), ...(more ? [more] : []));
+  };
+  const reload = async () => {
+    const res = await fetchPage(null);
+    rows = res.items;
+    show(res.nextCursor ?? null);
+  };
+  return { el, reload };
+}
+
+export function pagedTable<T>(fetchPage: (cursor: string | null) => Promise<Page<T>>, columns: Column<T>[], testid: string): { el: HTMLElement; reload: () => Promise<void> } {
+  return pagedList(fetchPage, (rows) => table(rows, columns, testid), testid);
+}
+
 export function field(label: string, input: HTMLElement): HTMLElement {
   return h('label', { class: 'field' }, h('span', null, label), input);
 }

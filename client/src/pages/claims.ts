@@ -2,7 +2,7 @@ import { h, replace } from '../lib/dom.ts';
 import { registerPage } from '../lib/router.ts';
 import { formatDate, formatDateTime, formatFen, getLocale, registerMessages, t } from '../lib/i18n.ts';
 import { api } from '../lib/api.ts';
-import { card, field, form, input, page, select, table } from '../lib/ui.ts';
+import { card, field, form, input, page, pagedList, select, table } from '../lib/ui.ts';
 import { confirmAmount, fenFromYuan, yuanInput } from '../lib/money.ts';
 import { errorText } from '../lib/errors.ts';
 import { evidencePicker, type Picker } from '../lib/evidencePicker.ts';
@@ -222,7 +222,7 @@ async function claimForm(ctx: { user: { role: string; orgId: string | null } | n
     if (program === 'livestream_base' || program === 'warehouse_rent') {
       const isBase = program === 'livestream_base';
       const list = isBase
-        ? (await api.get<{ items: { id: string; name: string; filed: boolean }[] }>('/bases')).items.map((b) => ({ id: b.id, label: `${b.name}（${b.filed ? t('claims.filed') : t('claims.unfiled')}）` }))
+        ? (await api.all<{ id: string; name: string; filed: boolean }>('/bases')).items.map((b) => ({ id: b.id, label: `${b.name}（${b.filed ? t('claims.filed') : t('claims.unfiled')}）` }))
         : (await api.get<{ items: { id: string; name: string; nationalDemoBase: boolean }[] }>('/parks')).items.map((p) => ({ id: p.id, label: `${p.name}（${p.nationalDemoBase ? t('claims.demoPark') : t('claims.notDemoPark')}）` }));
       const pick = h('select', { name: isBase ? 'baseId' : 'parkId', required: true, 'data-testid': isBase ? 'claim-baseId' : 'claim-parkId' },
         h('option', { value: '' }, isBase ? t('claims.chooseBase') : t('claims.choosePark')), list.map((x) => h('option', { value: x.id }, x.label)));
@@ -346,10 +346,11 @@ registerPage({
   render: async (ctx) => {
     const role = ctx.user?.role;
     const reader = role === 'bureau' || role === 'auditor';
-    const list = h('div');
     const status = reader ? (ctx.query.get('status') ?? 'assessed') : '';
-    const { items } = await api.get<{ items: ClaimSummary[] }>(`/claims?limit=200${status ? `&status=${status}` : ''}`);
-    list.replaceChildren(claimsTable(items, ctx.navigate, 'claims-table'));
+    const { el: list, reload } = pagedList<ClaimSummary>(
+      (cursor) => api.get(`/claims?limit=100${status ? `&status=${status}` : ''}${cursor ? `&cursor=${cursor}` : ''}`),
+      (rows) => claimsTable(rows, ctx.navigate, 'claims-table'), 'claims-table');
+    await reload();
     const sections: HTMLElement[] = [];
     if (!reader) {
       sections.push(card(t('claims.new'), await claimForm(ctx)));

@@ -50,9 +50,9 @@ function figure(label: string, value: number | string, testid: string): HTMLElem
 
 async function bureauFigures(role: Role): Promise<HTMLElement> {
   const [orgs, users, bases, households] = await Promise.all([
-    api.get<{ items: unknown[] }>('/orgs'),
-    api.get<{ items: unknown[] }>('/users'),
-    api.get<{ items: { filed: boolean }[] }>('/bases'),
+    api.all<unknown>('/orgs'),
+    api.all<unknown>('/users'),
+    api.all<{ filed: boolean }>('/bases'),
     role === 'bureau' || role === 'auditor' ? api.get<{ total: number }>('/households?limit=1') : Promise.resolve({ total: 0 }),
   ]);
   return card(t('home.figures'), h('div', { class: 'figures' },

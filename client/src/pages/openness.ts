@@ -105,7 +105,7 @@ registerPage({
     const csvLink = h('a', { class: 'tile', 'data-testid': 'disclosure-csv', href: '/api/v1/public/disclosures.csv', download: 'disclosures.csv' }, t('disclosure.csv'));
     const run = async (v: Record<string, string>) => {
       const params = new URLSearchParams(Object.entries(v).filter(([, x]) => x));
-      const { items, totalApprovedFen } = await api.get<{ items: DisclosureRow[]; totalApprovedFen: number }>(`/public/disclosures/search?${params}`);
+      const { items, count, totalApprovedFen } = await api.get<{ items: DisclosureRow[]; count: number; totalApprovedFen: number }>(`/public/disclosures/search?${params}`);
       csvLink.setAttribute('href', `/api/v1/public/disclosures.csv?${params}`);
       results.replaceChildren(
         table(items, [
@@ -115,7 +115,7 @@ registerPage({
           { label: t('disclosure.at'), value: (r) => formatDateTime(r.approvedAt) },
           { label: t('disclosure.paid'), value: (r) => (r.paidFen === null ? '—' : formatFen(r.paidFen)) },
         ], 'disclosure-results'),
-        h('p', { 'data-testid': 'disclosure-total' }, `${t('disclosure.total')}：${formatFen(totalApprovedFen)}（${items.length}）`),
+        h('p', { 'data-testid': 'disclosure-total' }, `${t('disclosure.total')}：${formatFen(totalApprovedFen)}（${count}）`),
       );
     };
     const initial = { q: ctx.query.get('q') ?? '', program: ctx.query.get('program') ?? '' };

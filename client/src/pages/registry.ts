@@ -2,7 +2,7 @@ import { h } from '../lib/dom.ts';
 import { registerPage } from '../lib/router.ts';
 import { formatDate, formatDateTime, registerMessages, t } from '../lib/i18n.ts';
 import { api } from '../lib/api.ts';
-import { card, field, form, input, page, select, table } from '../lib/ui.ts';
+import { card, field, form, input, page, pagedTable, select, table } from '../lib/ui.ts';
 import { TOWNSHIPS } from '../../../config/places.ts';
 
 
@@ -42,17 +42,13 @@ registerPage({
   path: '/registry/orgs', titleKey: 'registry.orgs', access: ['bureau', 'auditor'],
   nav: { labelKey: 'registry.orgs', roles: ['bureau', 'auditor'], order: 80 },
   render: async (ctx) => {
-    const list = h('div');
-    const load = async () => {
-      const { items } = await api.get<{ items: Org[] }>('/orgs');
-      list.replaceChildren(table(items, [
+    const { el: list, reload: load } = pagedTable<Org>((cursor) => api.get(`/orgs?limit=100${cursor ? `&cursor=${cursor}` : ''}`), [
         { label: t('org.name'), value: (o) => o.name },
         { label: t('org.type'), value: (o) => t(`org.type.${o.type}`) },
         { label: t('org.creditCode'), value: (o) => o.creditCode ?? '—' },
         { label: t('org.township'), value: (o) => o.township ?? '—' },
         { label: t('common.createdAt'), value: (o) => formatDateTime(o.createdAt) },
-      ], 'orgs-table'));
-    };
+      ], 'orgs-table');
     await load();
     const create = ctx.user?.role === 'bureau'
       ? card(t('common.create'), form('org-form', [
@@ -74,18 +70,14 @@ registerPage({
   path: '/registry/users', titleKey: 'registry.users', access: ['bureau', 'auditor'],
   nav: { labelKey: 'registry.users', roles: ['bureau', 'auditor'], order: 81 },
   render: async (ctx) => {
-    const list = h('div');
-    const { items: orgs } = await api.get<{ items: Org[] }>('/orgs');
+    const { items: orgs } = await api.all<Org>('/orgs');
     const orgName = new Map(orgs.map((o) => [o.id, o.name]));
-    const load = async () => {
-      const { items } = await api.get<{ items: User[] }>('/users');
-      list.replaceChildren(table(items, [
+    const { el: list, reload: load } = pagedTable<User>((cursor) => api.get(`/users?limit=100${cursor ? `&cursor=${cursor}` : ''}`), [
         { label: t('user.username'), value: (u) => u.username },
         { label: t('user.role'), value: (u) => t(`role.${u.role}`) },
         { label: t('user.org'), value: (u) => (u.orgId ? orgName.get(u.orgId) ?? u.orgId : '—') },
         { label: t('common.createdAt'), value: (u) => formatDateTime(u.createdAt) },
-      ], 'users-table'));
-    };
+      ], 'users-table');
     await load();
     const create = ctx.user?.role === 'bureau'
       ? card(t('common.create'), form('user-form', [
@@ -109,17 +101,13 @@ registerPage({
   path: '/registry/households', titleKey: 'registry.households', access: ['bureau', 'auditor'],
   nav: { labelKey: 'registry.households', roles: ['bureau', 'auditor'], order: 82 },
   render: async (ctx) => {
-    const list = h('div');
-    const load = async () => {
-      const { items } = await api.get<{ items: Household[] }>('/households?limit=500');
-      list.replaceChildren(table(items, [
+    const { el: list, reload: load } = pagedTable<Household>((cursor) => api.get(`/households?limit=100${cursor ? `&cursor=${cursor}` : ''}`), [
         { label: t('household.registryNo'), value: (x) => x.registryNo },
         { label: t('household.name'), value: (x) => x.name },
         { label: t('org.township'), value: (x) => x.township },
         { label: t('household.village'), value: (x) => x.village },
         { label: t('household.registeredFrom'), value: (x) => x.registeredFrom },
-      ], 'households-table'));
-    };
+      ], 'households-table');
     await load();
     const create = ctx.user?.role === 'bureau'
       ? card(t('common.create'), form('household-form', [
@@ -174,10 +162,7 @@ registerPage({
   nav: { labelKey: 'registry.bases', roles: ['bureau', 'auditor', 'association'], order: 20 },
   render: async (ctx) => {
     const role = ctx.user!.role;
-    const list = h('div');
-    const load = async () => {
-      const { items } = await api.get<{ items: Base[] }>('/bases');
-      list.replaceChildren(table(items, [
+    const paged = pagedTable<Base>((cursor) => api.get(`/bases?limit=100${cursor ? `&cursor=${cursor}` : ''}`), [
         { label: t('base.name'), value: (b) => b.name },
         { label: t('base.filed'), value: (b) => (b.filed ? `${b.filingNo} · ${formatDate(b.filedAt)}` : t('base.notFiled')) },
         ...(role === 'bureau'
@@ -186,11 +171,11 @@ registerPage({
               input('filedAt', { type: 'date', required: true }),
             ], t('base.file'), async (v) => {
               await api.post(`/bases/${b.id}/filing`, { filingNo: v.filingNo, filedAt: `${v.filedAt}T00:00:00+08:00` });
-              await load();
+              await paged.reload();
             })) }]
           : []),
-      ], 'bases-table'));
-    };
+      ], 'bases-table');
+    const { el: list, reload: load } = paged;
     await load();
     const create = role === 'association'
       ? card(t('base.register'), form('base-form', [field(t('base.name'), input('name', { required: true }))], t('common.create'), async (v, f) => {

@@ -60,8 +60,8 @@ registerPage({
     const weekLabel = h('strong', { 'data-testid': 'schedule-week' });
     const notifications = h('ul', { 'data-testid': 'schedule-notifications' });
 
-    const { items: studios } = await api.get<{ items: Studio[] }>('/studios');
-    const hosts = role === 'association' ? (await api.get<{ items: { id: string; username: string; displayName: string | null }[] }>('/users?role=host')).items : [];
+    const { items: studios } = await api.all<Studio>('/studios');
+    const hosts = role === 'association' ? (await api.all<{ id: string; username: string; displayName: string | null }>('/users?role=host')).items : [];
     const hostName = new Map(hosts.map((x) => [x.id, x.displayName ?? x.username]));
 
     const dayLabel = (d: Date) => d.toLocaleDateString(getLocale(), { weekday: 'short', month: 'numeric', day: 'numeric' });
@@ -109,7 +109,7 @@ registerPage({
     let forms: HTMLElement[] = [];
     if (role === 'association') {
       const [{ items: bases }, { items: products }] = await Promise.all([
-        api.get<{ items: { id: string; name: string }[] }>('/bases'),
+        api.all<{ id: string; name: string }>('/bases'),
         api.get<{ items: Product[] }>('/products'),
       ]);
       forms = [

@@ -15,7 +15,8 @@ const baseSchema = new Schema(
   { collection: 'bases', timestamps: true },
 );
 baseSchema.index({ associationId: 1, name: 1 }, { unique: true });
-baseSchema.index({ createdAt: 1 });
+// GET /bases pages in _id order (keyset).
+baseSchema.index({ associationId: 1, _id: 1 });
 
 export type Base = InferSchemaType<typeof baseSchema>;
 export type BaseDocument = HydratedDocument<Base>;

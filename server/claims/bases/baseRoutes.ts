@@ -1,3 +1,4 @@
+import { keysetPaging } from '../../platform/http/keyset.ts';
 import { z } from 'zod';
 import type { RouteTable } from '../../platform/http/routeTable.ts';
 import { idParams, isoDateTime, text } from '../../platform/http/schemas.ts';
@@ -24,8 +25,9 @@ export function registerBaseRoutes(routes: RouteTable): void {
   });
   routes.route({
     method: 'get', path: '/bases', summary: 'Livestream bases (an association sees its own)', tags: ['bases'],
-    access: ['bureau', 'auditor', 'association', 'host'], response: z.object({ items: z.array(BaseResponse) }),
-    handler: ({ user }) => listBases(user),
+    access: ['bureau', 'auditor', 'association', 'host'], query: z.object(keysetPaging).strict(),
+    response: z.object({ items: z.array(BaseResponse), nextCursor: z.string().nullable() }),
+    handler: ({ user, query }) => listBases(user, query),
   });
   routes.route({
     method: 'get', path: '/bases/:id', summary: 'One base', tags: ['bases'], access: ['bureau', 'auditor', 'association', 'host'],

@@ -1,3 +1,4 @@
+import { idAfter, idPage } from '../../platform/http/keyset.ts';
 import { BaseModel, baseDto } from './base.model.ts';
 import { saveAudited } from '../../platform/audit/outbox.ts';
 import { conflict, forbidden, isDuplicateKeyError, notFound } from '../../platform/errors.ts';
@@ -28,9 +29,12 @@ export async function fileBase(actor: AuthUser, id: string, filing: { filingNo: 
   return dto;
 }
 
-export async function listBases(actor: AuthUser) {
+/** Bases in registration (_id) order, keyset-paged. */
+export async function listBases(actor: AuthUser, filter: { limit: number; cursor?: string }) {
   const query = READ_ALL_ROLES.includes(actor.role) || actor.role === 'host' ? {} : { associationId: actor.orgId };
-  return { items: (await BaseModel.find(query).sort({ createdAt: 1 }).lean()).map(baseDto) };
+  const rows = await BaseModel.find({ ...query, ...idAfter(filter.cursor, 1) }).sort({ _id: 1 }).limit(filter.limit + 1).lean();
+  const { page, nextCursor } = idPage(rows, filter.limit);
+  return { items: page.map(baseDto), nextCursor };
 }
 
 export async function getBase(actor: AuthUser, id: string) {

@@ -6,10 +6,11 @@ import { liveStatusKey, sessionStatus } from '../../live/sessions/liveState.ts';
 import { rebuildStockCounter, reserveStock, unsavedOrdersKey } from './stockLedger.ts';
 import type { QueuedOrder } from './orderPersister.ts';
 import { appendAudit } from '../../platform/audit/auditLog.ts';
-import { badRequest, conflict, forbidden, isDuplicateKeyError, notFound } from '../../platform/errors.ts';
+import { conflict, forbidden, isDuplicateKeyError, notFound } from '../../platform/errors.ts';
 import { hubEvents } from '../../platform/events.ts';
 import { READ_ALL_ROLES, type AuthUser } from '../../platform/auth/roles.ts';
 import { componentLogger } from '../../platform/logger.ts';
+import { decodeDateCursor, encodeDateCursor } from '../../platform/http/keyset.ts';
 import { checkoutFingerprint, type CheckoutFields } from '../checkout/checkoutFields.ts';
 import { STOCK_RELEASED } from '../checkout/orderState.ts';
 
@@ -188,13 +189,11 @@ export async function getOrder(redis: Redis, prefix: string, actor: AuthUser, id
 
 /** Keyset cursor of the order lists: the last order's (createdAt, _id), opaque to clients. */
 export function encodeOrderCursor(o: { createdAt: Date; _id: unknown }): string {
-  return Buffer.from(`${o.createdAt.toISOString()}|${String(o._id)}`).toString('base64url');
+  return encodeDateCursor(o.createdAt, o._id);
 }
 
 export function decodeOrderCursor(cursor: string): { createdAt: Date; id: mongoose.Types.ObjectId } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(at ?? '');
-  if (Number.isNaN(createdAt.getTime()) || !id || !mongoose.isValidObjectId(id)) throw badRequest('Invalid field "cursor": use the nextCursor of the previous page');
-  return { createdAt, id: new mongoose.Types.ObjectId(id) };
+  const { at, id } = decodeDateCursor(cursor);
+  return { createdAt: at, id };
 }
 

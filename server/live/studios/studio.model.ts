@@ -12,6 +12,10 @@ const studioSchema = new Schema(
   { collection: 'studios', timestamps: true },
 );
 studioSchema.index({ baseId: 1, name: 1 }, { unique: true });
+// GET /studios pages in _id order (keyset) under each combination of its filters.
+studioSchema.index({ baseId: 1, _id: 1 });
+studioSchema.index({ associationId: 1, _id: 1 });
+studioSchema.index({ associationId: 1, baseId: 1, _id: 1 });
 
 export type Studio = InferSchemaType<typeof studioSchema>;
 export type StudioDocument = HydratedDocument<Studio>;

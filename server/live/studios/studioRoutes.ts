@@ -1,3 +1,4 @@
+import { keysetPaging } from '../../platform/http/keyset.ts';
 import { z } from 'zod';
 import type { RouteTable } from '../../platform/http/routeTable.ts';
 import { objectId, text } from '../../platform/http/schemas.ts';
@@ -17,8 +18,8 @@ export function registerStudioRoutes(routes: RouteTable): void {
   routes.route({
     method: 'get', path: '/studios', summary: 'Studios (an association sees its own)', tags: ['studios'],
     access: ['bureau', 'auditor', 'association', 'host', 'enterprise'],
-    query: z.object({ baseId: objectId('baseId').optional() }).strict(),
-    response: z.object({ items: z.array(StudioResponse) }),
+    query: z.object({ baseId: objectId('baseId').optional(), ...keysetPaging }).strict(),
+    response: z.object({ items: z.array(StudioResponse), nextCursor: z.string().nullable() }),
     handler: ({ user, query }) => listStudios(user, query),
   });
 }

@@ -1,3 +1,4 @@
+import { idAfter, idPage } from '../../platform/http/keyset.ts';
 import { StudioModel, type Studio } from './studio.model.ts';
 import { BaseModel } from '../../claims/bases/base.model.ts';
 import { saveAudited } from '../../platform/audit/outbox.ts';
@@ -29,12 +30,14 @@ export async function createStudio(actor: AuthUser, command: { baseId: string; n
   }
 }
 
-export async function listStudios(actor: AuthUser, filter: { baseId?: string }) {
+/** Studios in creation (_id) order, keyset-paged. */
+export async function listStudios(actor: AuthUser, filter: { baseId?: string; limit: number; cursor?: string }) {
   const query: Record<string, unknown> = {};
   if (filter.baseId) query.baseId = filter.baseId;
   if (actor.role === 'association') query.associationId = actor.orgId;
-  const studios = await StudioModel.find(query).sort({ createdAt: 1 }).lean();
-  return { items: studios.map(studioDto) };
+  const rows = await StudioModel.find({ ...query, ...idAfter(filter.cursor, 1) }).sort({ _id: 1 }).limit(filter.limit + 1).lean();
+  const { page, nextCursor } = idPage(rows, filter.limit);
+  return { items: page.map(studioDto), nextCursor };
 }
 
 export async function requireStudio(id: string) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RouteTable } from '../../platform/http/routeTable.ts';
 import { idParams, isoDate, paging, text } from '../../platform/http/schemas.ts';
 import { TOWNSHIPS } from '../../../config/places.ts';
+import { keysetPaging } from '../../platform/http/keyset.ts';
 import { getHousehold, listHouseholds, registerHousehold } from './householdService.ts';
 
 const township = z.enum(TOWNSHIPS, { errorMap: () => ({ message: `must be one of the county's 18 townships: ${TOWNSHIPS.join(' ')}` }) });
@@ -34,8 +35,8 @@ export function registerHouseholdRoutes(routes: RouteTable): void {
   });
   routes.route({
     method: 'get', path: '/households', summary: 'The household registry (personal data: bureau and auditor only)', tags: ['registry'],
-    access: ['bureau', 'auditor'], query: z.object({ township: township.optional(), ...paging }).strict(),
-    response: z.object({ items: z.array(HouseholdResponse), total: z.number().int() }),
+    access: ['bureau', 'auditor'], query: z.object({ township: township.optional(), ...paging, cursor: keysetPaging.cursor }).strict(),
+    response: z.object({ items: z.array(HouseholdResponse), total: z.number().int(), nextCursor: z.string().nullable() }),
     handler: ({ query }) => listHouseholds(query),
   });
   routes.route({

@@ -4,6 +4,7 @@ import { hubEvents } from '../../platform/events.ts';
 import { conflict, isDuplicateKeyError, notFound } from '../../platform/errors.ts';
 import type { AuthUser } from '../../platform/auth/roles.ts';
 import { TOWNSHIPS, type Township } from '../../../config/places.ts';
+import { decodeKeyCursor, encodeKeyCursor } from '../../platform/http/keyset.ts';
 
 export interface RegisterHouseholdCommand {
   registryNo: string;
@@ -28,17 +29,23 @@ export async function registerHousehold(actor: AuthUser, command: RegisterHouseh
   }
 }
 
-export async function listHouseholds(filter: { township?: Township; limit: number; offset: number }) {
-  const query = filter.township ? { township: filter.township } : {};
-  const [items, total] = await Promise.all([
-    HouseholdModel.find(query).sort({ registryNo: 1 }).skip(filter.offset).limit(filter.limit).lean(),
+/**
+ * The registry in registry-number order. Keyset-paged on the unique registryNo (`cursor`); `offset`
+ * (skip) still works for old clients but costs what it skips.
+ */
+export async function listHouseholds(filter: { township?: Township; limit: number; offset: number; cursor?: string }) {
+  const query: Record<string, unknown> = filter.township ? { township: filter.township } : {};
+  if (filter.cursor !== undefined) query.registryNo = { $gt: decodeKeyCursor(filter.cursor) };
+  const [rows, total] = await Promise.all([
+    HouseholdModel.find(query).sort({ registryNo: 1 }).skip(filter.cursor === undefined ? filter.offset : 0).limit(filter.limit + 1).lean(),
     filter.township
-      ? HouseholdModel.countDocuments(query)
+      ? HouseholdModel.countDocuments({ township: filter.township })
       // The whole registry's total as a sum of per-township counts, each served by the {township, village}
       // index (a household's township is one of the county's fixed list), never a count over the collection.
       : Promise.all(TOWNSHIPS.map((township) => HouseholdModel.countDocuments({ township }))).then((counts) => counts.reduce((a, b) => a + b, 0)),
   ]);
-  return { items: items.map(householdDto), total };
+  const items = rows.slice(0, filter.limit);
+  return { items: items.map(householdDto), total, nextCursor: rows.length > filter.limit ? encodeKeyCursor(items.at(-1)!.registryNo) : null };
 }
 
 export async function getHousehold(id: string) {

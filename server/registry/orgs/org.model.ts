@@ -18,7 +18,10 @@ const orgSchema = new Schema(
   { collection: 'orgs', timestamps: true },
 );
 orgSchema.index({ type: 1, name: 1 });
-orgSchema.index({ createdAt: 1 });
+// GET /orgs pages in _id order (keyset), filtered by type or not (the _id index).
+orgSchema.index({ type: 1, _id: 1 });
+// The disclosure search finds organisations by a part of their name (a scan of this index, not of the documents).
+orgSchema.index({ name: 1 });
 
 export type Org = InferSchemaType<typeof orgSchema>;
 export type OrgDocument = HydratedDocument<Org>;

@@ -1,3 +1,4 @@
+import { keysetPaging } from '../../platform/http/keyset.ts';
 import { z } from 'zod';
 import type { RouteTable } from '../../platform/http/routeTable.ts';
 import { idParams, text } from '../../platform/http/schemas.ts';
@@ -40,8 +41,8 @@ export function registerOrgRoutes(routes: RouteTable): void {
   });
   routes.route({
     method: 'get', path: '/orgs', summary: 'List organisations (your own unless bureau or auditor)',
-    tags: ['registry'], access: 'signed-in', query: z.object({ type: z.enum(ORG_TYPES).optional() }).strict(),
-    response: z.object({ items: z.array(OrgResponse) }),
+    tags: ['registry'], access: 'signed-in', query: z.object({ type: z.enum(ORG_TYPES).optional(), ...keysetPaging }).strict(),
+    response: z.object({ items: z.array(OrgResponse), nextCursor: z.string().nullable() }),
     handler: ({ user, query }) => listOrgs(user, query),
   });
   routes.route({

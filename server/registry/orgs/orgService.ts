@@ -1,3 +1,4 @@
+import { idAfter, idPage } from '../../platform/http/keyset.ts';
 import { OrgModel, orgDto, type OrgType } from './org.model.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import { saveAudited } from '../../platform/audit/outbox.ts';
@@ -24,15 +25,18 @@ export async function createOrg(actor: AuthUser, command: CreateOrgCommand) {
   return dto;
 }
 
-export async function listOrgs(actor: AuthUser, filter: { type?: OrgType }) {
+/** Organisations in registration (_id) order, keyset-paged; others than bureau and auditor see their own. */
+export async function listOrgs(actor: AuthUser, filter: { type?: OrgType; limit: number; cursor?: string }) {
   const query: Record<string, unknown> = {};
   if (filter.type) query.type = filter.type;
   if (!READ_ALL_ROLES.includes(actor.role)) {
-    if (!actor.orgId) return { items: [] };
-    query._id = actor.orgId;
+    if (!actor.orgId || filter.cursor !== undefined) return { items: [], nextCursor: null };
+    const own = await OrgModel.find({ ...query, _id: actor.orgId }).lean();
+    return { items: own.map(orgDto), nextCursor: null };
   }
-  const orgs = await OrgModel.find(query).sort({ createdAt: 1 }).lean();
-  return { items: orgs.map(orgDto) };
+  const rows = await OrgModel.find({ ...query, ...idAfter(filter.cursor, 1) }).sort({ _id: 1 }).limit(filter.limit + 1).lean();
+  const { page, nextCursor } = idPage(rows, filter.limit);
+  return { items: page.map(orgDto), nextCursor };
 }
 
 export async function getOrg(actor: AuthUser, id: string) {

@@ -17,8 +17,10 @@ const userSchema = new Schema(
   },
   { collection: 'users', timestamps: true },
 );
-userSchema.index({ orgId: 1, role: 1 });
-userSchema.index({ createdAt: 1 });
+// GET /users pages in _id order (keyset) under each combination of its filters.
+userSchema.index({ orgId: 1, role: 1, _id: 1 });
+userSchema.index({ orgId: 1, _id: 1 });
+userSchema.index({ role: 1, _id: 1 });
 
 export type User = InferSchemaType<typeof userSchema>;
 export type UserDocument = HydratedDocument<User>;

@@ -1,3 +1,4 @@
+import { keysetPaging } from '../../platform/http/keyset.ts';
 import { z } from 'zod';
 import type { RouteTable } from '../../platform/http/routeTable.ts';
 import { idParams, objectId } from '../../platform/http/schemas.ts';
@@ -45,8 +46,8 @@ export function registerUserRoutes(routes: RouteTable): void {
   routes.route({
     method: 'get', path: '/users', summary: 'List users (bureau and auditor: all; others: their organisation)',
     tags: ['registry'], access: 'signed-in',
-    query: z.object({ role: z.enum(ROLES).optional(), orgId: objectId('orgId').optional() }).strict(),
-    response: z.object({ items: z.array(UserResponse) }),
+    query: z.object({ role: z.enum(ROLES).optional(), orgId: objectId('orgId').optional(), ...keysetPaging }).strict(),
+    response: z.object({ items: z.array(UserResponse), nextCursor: z.string().nullable() }),
     handler: ({ user, query }) => listUsers(user, query),
   });
   routes.route({

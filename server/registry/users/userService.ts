@@ -1,3 +1,4 @@
+import { idAfter, idPage } from '../../platform/http/keyset.ts';
 import { UserModel, userDto } from './user.model.ts';
 import { requireOrgOfType } from '../orgs/orgService.ts';
 import { hashPassword } from '../../platform/auth/passwords.ts';
@@ -52,7 +53,8 @@ export async function createUser(actor: AuthUser | null, command: CreateUserComm
   }
 }
 
-export async function listUsers(actor: AuthUser, filter: { role?: Role; orgId?: string }) {
+/** Users in creation (_id) order, keyset-paged. */
+export async function listUsers(actor: AuthUser, filter: { role?: Role; orgId?: string; limit: number; cursor?: string }) {
   const query: Record<string, unknown> = {};
   if (filter.role) query.role = filter.role;
   if (filter.orgId) query.orgId = filter.orgId;
@@ -62,8 +64,9 @@ export async function listUsers(actor: AuthUser, filter: { role?: Role; orgId?: 
     if (filter.orgId && filter.orgId !== actor.orgId) throw forbidden('You may only list users of your own organisation');
     query.orgId = actor.orgId;
   }
-  const users = await UserModel.find(query).sort({ createdAt: 1 }).lean();
-  return { items: users.map(userDto) };
+  const rows = await UserModel.find({ ...query, ...idAfter(filter.cursor, 1) }).sort({ _id: 1 }).limit(filter.limit + 1).lean();
+  const { page, nextCursor } = idPage(rows, filter.limit);
+  return { items: page.map(userDto), nextCursor };
 }
 
 export async function getUser(actor: AuthUser, id: string) {
