@@ -43,7 +43,7 @@ export async function changeOwnPassword(ctx: HubContext, actor: AuthUser, curren
     throw new HttpError(400, 'validation_failed', 'Invalid field "newPassword": it must differ from the current password', { fields: ['newPassword'] });
   }
   const updated = await changeAccount(ctx, actor.id, { passwordHash: await hashPassword(newPassword) });
-  if (updated.active === false) throw unauthenticated('This account is deactivated');
+  if (updated.active === false) throw unauthenticated('This account is deactivated', 'deactivated');
   await appendAudit({ actor, action: 'auth.password', target: { type: 'user', id: actor.id }, after: { passwordChanged: true } });
   return (await issueSession(ctx, updated)).result;
 }
