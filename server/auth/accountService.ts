@@ -45,6 +45,6 @@ export async function changeOwnPassword(ctx: HubContext, actor: AuthUser, curren
   const updated = await changeAccount(ctx, actor.id, { passwordHash: await hashPassword(newPassword) }, {
     actor, action: 'auth.password', target: { type: 'user', id: actor.id }, after: { passwordChanged: true },
   });
-  if (updated.active === false) throw unauthenticated('This account is deactivated');
+  if (updated.active === false) throw unauthenticated('This account is deactivated', 'deactivated');
   return (await issueSession(ctx, updated)).result;
 }

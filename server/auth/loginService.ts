@@ -58,7 +58,7 @@ export async function login(ctx: HubContext, username: string, password: string,
   const passwordOk = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !passwordOk || user.active === false) {
     await limiter.recordFailure(username, address);
-    throw unauthenticated('Wrong username or password');
+    throw unauthenticated('Wrong username or password', 'invalid_credentials');
   }
   await limiter.recordSuccess(username, address);
   await rehashIfNeeded(user._id, user.passwordHash, password);

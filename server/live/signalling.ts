@@ -207,7 +207,7 @@ export class LiveSignalling {
       if (!this.media) throw new HttpError(503, 'media_unavailable', 'Live video is not available on this server (no mediasoup worker)');
       const { sessionId, role } = joined();
       const status = await sessionStatus(this.ctx.redis, this.prefix, sessionId);
-      if (status === 'ended' || status === 'cancelled') throw conflict(`Session ${sessionId} is ${status}`, undefined, 'wrong_state');
+      if (status === 'ended' || status === 'cancelled') throw conflict(`Session ${sessionId} is ${status}`, { status: status }, 'wrong_state');
       const r = await this.media.room(sessionId, (peerId, event, payload) => this.nsp.to(peerId).emit(event, payload));
       if (asPeer && !r.hasPeer(socket.id)) await r.addPeer(socket.id, role);
       return r;
@@ -218,7 +218,7 @@ export class LiveSignalling {
       const session = await LiveSessionModel.findById(sessionId).lean();
       if (!session) throw notFound('Session');
       if (role === 'host' && (!data.user || String(session.hostUserId) !== data.user.id)) throw forbidden('Only the host of this session may join as host');
-      if (session.status === 'ended' || session.status === 'cancelled') throw conflict(`Session ${sessionId} is ${session.status}`, undefined, 'wrong_state');
+      if (session.status === 'ended' || session.status === 'cancelled') throw conflict(`Session ${sessionId} is ${session.status}`, { status: session.status }, 'wrong_state');
       data.sessionId = sessionId;
       data.role = role;
       await socket.join(sessionRoom(sessionId));
@@ -261,7 +261,7 @@ export class LiveSignalling {
       if (direction === 'send') {
         const { sessionId } = asHost();
         const status = await sessionStatus(this.ctx.redis, this.prefix, sessionId);
-        if (status !== 'live') throw conflict('Go live first (session:start), then send media', undefined, 'wrong_state');
+        if (status !== 'live') throw conflict('Go live first (session:start), then send media', { status }, 'wrong_state');
       }
       return (await room()).createTransport(socket.id, direction, this.clientAddress(socket));
     });

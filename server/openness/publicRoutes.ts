@@ -12,7 +12,8 @@ import { publicSessions } from './publicSessions.ts';
 import { DISCLOSURE_SEARCH_ROWS, disclosureRows, disclosureTotal } from './disclosureService.ts';
 import { toCsv } from '../platform/csv.ts';
 import { fenToYuanPlain } from '../../config/money.ts';
-import { shanghaiDayEnd, shanghaiDayStart } from './shanghaiTime.ts';
+import { PROGRAM_NAMES } from '../../config/claimTexts.ts';
+import { shanghaiDateTime, shanghaiDayEnd, shanghaiDayStart } from './shanghaiTime.ts';
 
 const ctxOf = (req: { app: { locals: Record<string, unknown> } }) => req.app.locals.ctx as HubContext;
 
@@ -97,15 +98,18 @@ export function registerPublicRoutes(routes: RouteTable): void {
   });
 
   routes.route({
-    method: 'get', path: '/public/disclosures.csv', summary: 'The awards disclosure as CSV (same filters as the search)', tags: ['public'],
-    access: 'public', query: DisclosureQuery, responseDescription: 'text/csv; UTF-8 with BOM',
+    method: 'get', path: '/public/disclosures.csv', summary: 'The awards disclosure as CSV (same filters as the search): yuan, Beijing time, Chinese headers (lang=en for English)', tags: ['public'],
+    access: 'public', query: DisclosureQuery.extend({ lang: z.enum(['zh', 'en']).default('zh') }).strict(), responseDescription: 'text/csv; UTF-8 with BOM',
     handler: async ({ query, req, res }) => {
       const items = await disclosureRows(ctxOf(req).config.HUB_POLICY_VERSION, disclosureFilter(query));
+      const zh = query.lang === 'zh';
+      const h = (chinese: string, english: string) => (zh ? chinese : english);
+      const when = (iso: string | null) => (iso ? shanghaiDateTime(new Date(iso)) : null);
       const csv = toCsv(
-        ['单位 Organisation', '项目 Programme', '项目代码 Code', '批准金额(元) Approved (yuan)', '批准金额(分) Approved (fen)', '批准时间 Approved at', '已拨付(分) Paid (fen)', '拨付时间 Paid at'],
-        items.map((r) => [r.org, r.programZh, r.program, fenToYuanPlain(r.approvedFen), r.approvedFen, r.approvedAt, r.paidFen, r.paidAt]),
+        [h('单位', 'Organisation'), h('项目', 'Programme'), h('批准金额（元）', 'Approved (yuan)'), h('批准时间（北京时间）', 'Approved at (Beijing time)'), h('已拨付（元）', 'Paid (yuan)'), h('拨付时间（北京时间）', 'Paid at (Beijing time)')],
+        items.map((r) => [r.org, PROGRAM_NAMES[r.program]?.[zh ? 0 : 1] ?? r.programZh, fenToYuanPlain(r.approvedFen), when(r.approvedAt), r.paidFen === null ? null : fenToYuanPlain(r.paidFen), when(r.paidAt)]),
       );
-      res.set('Content-Disposition', 'attachment; filename="disclosures.csv"');
+      res.set('Content-Disposition', `attachment; filename="disclosures${zh ? '' : '-en'}.csv"`);
       res.type('text/csv; charset=utf-8').send(csv);
     },
   });

@@ -10,6 +10,11 @@ export function shanghaiDate(at: Date): string {
   return new Date(at.getTime() + OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** Shanghai wall-clock time of `at` as people read it in an export: "2020-08-01 08:00:00". */
+export function shanghaiDateTime(at: Date): string {
+  return new Date(at.getTime() + OFFSET_MS).toISOString().replace('T', ' ').slice(0, 19);
+}
+
 /** The instant a Shanghai calendar day (YYYY-MM-DD) starts. */
 export function shanghaiDayStart(date: string): Date {
   return new Date(Date.parse(`${date}T00:00:00.000Z`) - OFFSET_MS);

@@ -35,11 +35,30 @@ export function withParams<E extends HttpError>(err: E, params: ErrorParams): E 
   return err;
 }
 
-export const badRequest = (message: string, details?: unknown) => new HttpError(400, 'bad_request', message, details);
-export const unauthenticated = (message = 'Sign in first: send Authorization: Bearer <token>') =>
-  new HttpError(401, 'unauthenticated', message);
+/** A 400 whose params name the field the message names (`Invalid field "x": …`) and any `params` given. */
+export const badRequest = (message: string, details?: unknown, params: ErrorParams = {}) => {
+  const field = FIELD_IN_MESSAGE.exec(message)?.[1];
+  return withParams(new HttpError(400, 'bad_request', message, details), { ...(field ? { field } : {}), ...params });
+};
+/** `reason` says which case it is (e.g. `invalid_credentials`, `deactivated`) so the client can say it. */
+export const unauthenticated = (message = 'Sign in first: send Authorization: Bearer <token>', reason?: string) =>
+  withParams(new HttpError(401, 'unauthenticated', message), reason ? { reason } : {});
 export const forbidden = (message = 'Your role or organisation may not do this') => new HttpError(403, 'forbidden', message);
-export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
+/** `what` starts with the kind of record ("Session", "Evidence file 1f…"): sent as `resource` (session, evidence_file). */
+export const notFound = (what: string) => withParams(new HttpError(404, 'not_found', `${what} not found`), { resource: resourceOf(what) });
+
+/** Kinds of record a 404 can name; the client has a label for each (client/src/lib/errors.ts). */
+export const NOT_FOUND_RESOURCES = [
+  'evidence file', 'chat message', 'trace code', 'session', 'product', 'claim', 'base', 'park', 'procurement', 'user', 'organisation',
+  'household', 'report', 'batch', 'step', 'photo', 'studio', 'transport', 'consumer', 'item', 'policy', 'programme', 'job', 'order',
+  'address', 'station', 'clip', 'recording', 'flash sale',
+] as const;
+
+function resourceOf(what: string): string {
+  const lower = what.toLowerCase();
+  const kind = NOT_FOUND_RESOURCES.filter((r) => lower === r || lower.startsWith(`${r} `)).sort((x, y) => y.length - x.length)[0];
+  return kind ? kind.replace(/ /g, '_') : 'record';
+}
 export const conflict = (message: string, details?: unknown, code = 'conflict') => new HttpError(409, code, message, details);
 
 /** Turn zod issues into a 400 whose message names the first bad field. */

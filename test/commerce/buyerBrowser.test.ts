@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshot, signIn } from '../support/browser.ts';
 import { api, commerceWorld, expectStatus, getLiveHub, newPhone } from './commerceSupport.ts';
 import { liveSession } from '../live/liveSupport.ts';
+import { PHONE_DEVICE, checkOutAtStation, freshPage, signUpFromLivePage } from '../support/liveSteps.ts';
 
 /**
  * A buyer on a 390×844 phone: signs up on the viewer page, "+1"s the pinned product, checks out with pick-up
@@ -23,12 +24,7 @@ describe('buyer journey in the browser (phone viewport): sign-up, "+1", station 
     await browser?.close();
   });
 
-  async function phonePage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
-    const page = await context.newPage();
-    page.on('pageerror', (err) => errors.push(err.message));
-    return page;
-  }
+  const phonePage = () => freshPage(browser, PHONE_DEVICE, errors);
 
   const row = (page: Page, orderId: string) => page.locator(`[data-order-id="${orderId}"]`);
   const trackedStatuses = async (page: Page) =>
@@ -41,25 +37,13 @@ describe('buyer journey in the browser (phone viewport): sign-up, "+1", station 
 
     const buyer = await phonePage();
     await buyer.goto(`${baseUrl}/live/${session.id}`);
-    await buyer.getByTestId('live-signup').click();
-    await buyer.getByTestId('signup-page').waitFor();
-    await buyer.getByTestId('signup-phone').fill(newPhone());
-    await buyer.getByTestId('signup-password').fill('buyer-pass-1');
-    await buyer.getByTestId('signup-submit').click();
-    await buyer.waitForURL(new RegExp(`/live/${session.id}`));
+    await signUpFromLivePage(buyer, session.id, newPhone());
     await buyer.waitForSelector(`[data-testid=live-pinned][data-product-id="${w.product.id}"]`);
 
     await buyer.getByTestId('live-chat-input').fill('+1');
     await buyer.getByTestId('live-chat-send').click();
-    await buyer.getByTestId('checkout-panel').waitFor();
-    await buyer.getByTestId('checkout-mode').selectOption('station');
-    await buyer.getByTestId('checkout-station').selectOption(w.cast.station.id);
-    await buyer.getByTestId('checkout-payment').selectOption('cod');
-    await screenshot(buyer, 'buyer-checkout-phone');
-    await buyer.getByTestId('checkout-submit').click();
-    const code = (await buyer.getByTestId('checkout-pickup-code').textContent())!;
+    const { orderId, pickupCode: code } = await checkOutAtStation(buyer, w.cast.station.id, async () => void (await screenshot(buyer, 'buyer-checkout-phone')));
     expect(code).to.match(/^\d{6}$/);
-    const orderId = (await buyer.getByTestId('checkout-panel').getAttribute('data-order-id'))!;
     await buyer.getByTestId('checkout-track').click();
     await buyer.waitForSelector('[data-testid=track-body][data-status=placed]');
     expect(await buyer.getByTestId('track-station').textContent()).to.include(w.cast.station.name);

@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshot, signIn } from '../support/browser.ts';
 import { createUser } from '../support/factories.ts';
 import { bookSession, expectStatus, getLiveHub, liveWorld } from './liveSupport.ts';
+import { freshPage, goLiveInStudio, waitForVideo } from '../support/liveSteps.ts';
 
 /** Real Chromium with a fake camera: a host goes live, two viewers watch, a pin and an order travel end to end. */
 describe('live selling in the browser (Chromium, fake camera, mediasoup)', function () {
@@ -23,10 +24,8 @@ describe('live selling in the browser (Chromium, fake camera, mediasoup)', funct
   });
 
   async function signedInPage(username: string, password: string): Promise<Page> {
-    const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
-    const page = await context.newPage();
+    const page = await freshPage(browser, { permissions: ['camera', 'microphone'] }, pageErrors, username);
     pages.push(page);
-    page.on('pageerror', (err) => pageErrors.push(`${username}: ${err.message}`));
     await signIn(page, baseUrl, username, password);
     await page.waitForURL(/\/home/);
     return page;
@@ -43,9 +42,7 @@ describe('live selling in the browser (Chromium, fake camera, mediasoup)', funct
     await host.goto(`${baseUrl}/studio/${session.id}`);
     await host.getByTestId('studio-page').waitFor();
     expect(await host.getByTestId('studio-status').getAttribute('data-status')).to.equal('scheduled');
-    await host.waitForFunction(() => (document.querySelector('[data-testid=studio-preview]') as HTMLVideoElement | null)?.videoWidth! > 0);
-    await host.getByTestId('studio-go-live').click();
-    await host.waitForSelector('[data-testid=studio-status][data-status=live]');
+    await goLiveInStudio(host);
 
     const buyer = await createUser('bureau');
     const other = await createUser('bureau');
@@ -55,7 +52,7 @@ describe('live selling in the browser (Chromium, fake camera, mediasoup)', funct
       await viewer.getByTestId('live-page').waitFor();
     }
     for (const viewer of viewers) {
-      await viewer.waitForFunction(() => (document.querySelector('[data-testid=live-video]') as HTMLVideoElement | null)?.videoWidth! > 0, null, { timeout: 30_000 });
+      await waitForVideo(viewer, 'live-video');
       const width = await viewer.evaluate(() => (document.querySelector('[data-testid=live-video]') as HTMLVideoElement).videoWidth);
       expect(width).to.be.greaterThan(0);
       const stream = await viewer.evaluate(() => ((document.querySelector('[data-testid=live-video]') as HTMLVideoElement).srcObject as MediaStream).getTracks().map((t) => t.kind).sort());

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import { api, getTestHub } from '../support/testHub.ts';
 import { OrderModel } from '../../server/commerce/orders/order.model.ts';
-import { shanghaiDate, shanghaiDayEnd, shanghaiDayStart } from '../../server/openness/shanghaiTime.ts';
+import { shanghaiDate, shanghaiDateTime, shanghaiDayEnd, shanghaiDayStart } from '../../server/openness/shanghaiTime.ts';
 import { launchBrowser, screenshot, signIn } from '../support/browser.ts';
 import { approvedClaims, bookAndStart, expectOk, ordersPersisted, placeOrder, scriptedWorld, waitFor } from './scriptedDay.ts';
 
@@ -11,6 +11,7 @@ describe('openness: public pages data and bureau reports', function () {
   let world: Awaited<ReturnType<typeof scriptedWorld>>;
   let claims: Awaited<ReturnType<typeof approvedClaims>>;
   let sessionId: string;
+  let reportJobId = '';
   const today = shanghaiDate(new Date());
 
   before(async () => {
@@ -73,6 +74,7 @@ describe('openness: public pages data and bureau reports', function () {
       return res.state === 'completed' || res.state === 'failed' ? res : null;
     }, 30_000);
     expect(job.state, job.failedReason).to.equal('completed');
+    reportJobId = jobId;
     expect(job.progress, JSON.stringify({ p: job.progress, f: job.failedReason, r: job.result?.totals })).to.equal(100);
     const report = job.result;
 
@@ -104,7 +106,7 @@ describe('openness: public pages data and bureau reports', function () {
 
     const csv = await api('GET', `/api/v1/reports/${jobId}.csv`, { token: bureau });
     expect(csv.status).to.equal(200);
-    expect(csv.body).to.include('按项目 By programme').and.include('直播基地');
+    expect(csv.body).to.include('按项目').and.include('直播基地');
     const { baseUrl } = await getTestHub();
     const xlsx = await fetch(`${baseUrl}/api/v1/reports/${jobId}.xlsx`, { headers: { authorization: `Bearer ${bureau}` } });
     expect(xlsx.status).to.equal(200);
@@ -113,6 +115,83 @@ describe('openness: public pages data and bureau reports', function () {
     expect(workbook.worksheets.map((w) => w.name)).to.have.length(6);
     const programs = workbook.worksheets[2]!;
     expect(programs.getRow(2).getCell(1).value).to.equal('直播基地');
+  });
+
+  it('downloads XLSX files that open: Chinese headers, yuan to the fen, Beijing time; lang=en in English', async () => {
+    const bureau = world.cast.bureau.token;
+    const { baseUrl } = await getTestHub();
+    const CJK = /[\u4e00-\u9fff]/;
+    const BEIJING = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+    async function workbook(path: string) {
+      const res = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${bureau}` } });
+      expect(res.status, path).to.equal(200);
+      expect(res.headers.get('content-type'), path).to.contain('spreadsheetml');
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(Buffer.from(await res.arrayBuffer()) as never);
+      return book;
+    }
+    const headerOf = (sheet: ExcelJS.Worksheet) => (sheet.getRow(1).values as unknown[]).slice(1).map(String);
+    /** The cells of the row whose first column is `key`, by header. */
+    function rowBy(sheet: ExcelJS.Worksheet, column: number, key: string): Record<string, ExcelJS.Cell> {
+      const header = headerOf(sheet);
+      for (let r = 2; r <= sheet.rowCount; r += 1) {
+        const row = sheet.getRow(r);
+        if (String(row.getCell(column).value) === key) return Object.fromEntries(header.map((h, i) => [h, row.getCell(i + 1)]));
+      }
+      throw new Error(`no row ${key} in ${sheet.name}`);
+    }
+    const base = claims.approvedBase;
+    const claim = await expectOk(await api('GET', `/api/v1/claims/${base.id}`, { token: bureau }));
+
+    // The claims register: every header Chinese, amounts numbers shown to the fen, times in Beijing time.
+    const zh = (await workbook('/api/v1/exports/claims?format=xlsx')).getWorksheet('claims')!;
+    expect(headerOf(zh).every((h) => CJK.test(h)), headerOf(zh).join('|')).to.equal(true);
+    const row = rowBy(zh, 1, base.id);
+    expect(row['补助项目']!.value).to.equal('直播基地');
+    expect(row['状态']!.value).to.equal('已拨付');
+    expect(row['核准金额（元）']!.value).to.equal(base.approvedFen / 100);
+    expect(row['核准金额（元）']!.numFmt).to.equal('#,##0.00');
+    expect(row['提交时间（北京时间）']!.value).to.match(BEIJING).and.equal(shanghaiDateTime(new Date(claim.submittedAt)));
+    const en = (await workbook('/api/v1/exports/claims?format=xlsx&lang=en')).getWorksheet('claims')!;
+    expect(headerOf(en).some((h) => CJK.test(h)), headerOf(en).join('|')).to.equal(false);
+    const enRow = rowBy(en, 1, base.id);
+    expect(enRow['Programme']!.value).to.equal('Livestream base');
+    expect(enRow['Status']!.value).to.equal('Paid');
+    expect(enRow['Approved (yuan)']!.value).to.equal(base.approvedFen / 100);
+    expect(enRow['Submitted (Beijing time)']!.value).to.equal(`${shanghaiDateTime(new Date(claim.submittedAt))} (UTC+8)`);
+
+    const paid = rowBy((await workbook('/api/v1/exports/disbursements?format=xlsx')).getWorksheet('disbursements')!, 1, base.id);
+    expect(paid['拨付金额（元）']!.value).to.equal(claims.paidFen / 100);
+    expect(paid['拨付金额（元）']!.numFmt).to.equal('#,##0.00');
+    expect(paid['拨付日期（北京时间）']!.value).to.equal(shanghaiDate(new Date(claim.payment.paidAt)));
+
+    // The report workbook: Chinese sheets and headers; the English variant says the same in English.
+    const report = (await expectOk(await api('GET', `/api/v1/reports/${reportJobId}`, { token: bureau }))).result;
+    const book = await workbook(`/api/v1/reports/${reportJobId}.xlsx`);
+    expect(book.worksheets.map((w) => w.name)).to.deep.equal(['汇总', '按月', '按项目', '按乡镇', '资金使用', '批准公示']);
+    for (const sheet of book.worksheets) expect(headerOf(sheet).every((h) => CJK.test(h)), `${sheet.name}: ${headerOf(sheet).join('|')}`).to.equal(true);
+    const program = rowBy(book.getWorksheet('按项目')!, 1, '直播基地');
+    const reported = report.byProgram.find((p: any) => p.program === 'livestream_base');
+    expect(program['批准补助（元）']!.value).to.equal(reported.approvedFen / 100);
+    expect(program['批准补助（元）']!.numFmt).to.equal('#,##0.00');
+    const disclosure = book.getWorksheet('批准公示')!.getRow(2);
+    expect(disclosure.getCell(4).value).to.match(BEIJING).and.equal(shanghaiDateTime(new Date(report.disclosures[0].approvedAt)));
+    const english = await workbook(`/api/v1/reports/${reportJobId}.xlsx?lang=en`);
+    expect(english.worksheets.map((w) => w.name)).to.deep.equal(['Totals', 'By month', 'By programme', 'By township', 'Budget use', 'Disclosure']);
+    for (const sheet of english.worksheets) expect(headerOf(sheet).some((h) => CJK.test(h)), `${sheet.name}: ${headerOf(sheet).join('|')}`).to.equal(false);
+    expect(rowBy(english.getWorksheet('By programme')!, 1, 'Livestream base')['Approved (yuan)']!.value).to.equal(reported.approvedFen / 100);
+    const budget = english.getWorksheet('Budget use')!;
+    for (let r = 2; r <= budget.rowCount; r += 1) expect(String(budget.getRow(r).getCell(1).value)).to.not.match(CJK);
+
+    // The CSVs: yuan with two decimals and Beijing time, English with lang=en.
+    const csv = String((await api('GET', `/api/v1/reports/${reportJobId}.csv?lang=en`, { token: bureau })).body);
+    expect(csv).to.include('By programme').and.include('Livestream base').and.not.include('按项目');
+    const publicCsv = String((await api('GET', '/api/v1/public/disclosures.csv')).body).split('\r\n');
+    expect(publicCsv[0]).to.equal('单位,项目,批准金额（元）,批准时间（北京时间）,已拨付（元）,拨付时间（北京时间）');
+    expect(publicCsv.slice(1).filter(Boolean).every((line) => /,\d+\.\d{2},\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},/.test(line)), publicCsv.slice(1, 3).join('\n')).to.equal(true);
+    const publicEn = String((await api('GET', '/api/v1/public/disclosures.csv?lang=en')).body).split('\r\n')[0];
+    expect(publicEn).to.equal('Organisation,Programme,Approved (yuan),Approved at (Beijing time),Paid (yuan),Paid at (Beijing time)');
+    expect((await api('GET', `/api/v1/reports/${reportJobId}.xlsx?lang=fr`, { token: bureau })).status).to.equal(400);
   });
 
   it('shows the public pages and builds a report on the bureau page in Chromium', async () => {

@@ -1,46 +1,64 @@
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { api, getTestHub } from '../support/testHub.ts';
 import { bureauToken, createUser, login } from '../support/factories.ts';
 import { launchBrowser, screenshot, signIn } from '../support/browser.ts';
 import { startTestWorkers, stopTestWorkers, uniquePng } from '../claims/helpers.ts';
+// Before the hub starts: liveSupport points mediasoup at the cached worker.
+import { getLiveHub } from '../live/liveSupport.ts';
+import { newPhone } from '../commerce/commerceSupport.ts';
+import { PHONE_DEVICE, checkOutAtStation, freshPage, goLiveInStudio, signUpFromLivePage, waitForVideo } from '../support/liveSteps.ts';
 
 /**
  * Every role's journey by clicking and typing, in Chinese, at a desk (1440×900) and on a phone (390×844):
  * bureau set-up, association base and claim with uploads, correction after a return, review with the
- * 大写 confirmation, payment, export, enterprise products, procurement claim and batch steps, disclosure, trace.
- * Each page is checked for sideways scrolling, English words outside proper nouns and raw error codes.
+ * 大写 confirmation, payment, export, enterprise products, procurement claim and batch steps, disclosure, trace,
+ * the host's live session (studio, fake camera, pin) and a buyer's purchase on a phone from the viewer page.
+ * Each page is checked for sideways scrolling, English words outside proper nouns and raw error codes; a final
+ * sweep opens every registered page at 360, 390, 430, 1440 and 1920 px (screenshots at 360 and 1920).
  */
 const DESK = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
-/** Words that may appear in the Chinese UI: file types, the language switch, the policy version's slug. */
-const ALLOWED_WORDS = new Set(['English', 'PDF', 'JPG', 'PNG', 'CSV', 'Excel', 'dehua', 'min', 'MB', 'png', 'jpg', 'pdf']);
+/** Words that may appear in the Chinese UI: file types, the language switch, the policy version's slug, OBS (streaming software). */
+const ALLOWED_WORDS = new Set(['OBS', 'English', 'PDF', 'JPG', 'PNG', 'CSV', 'Excel', 'dehua', 'min', 'MB', 'png', 'jpg', 'pdf']);
 
 const n = String(Date.now()).slice(-7);
 const names = {
   association: `德化县电子商务协会${n}`, enterprise: `德化县瓷韵陶瓷有限公司${n}`, park: `德化陶瓷电商产业园${n}`,
   household: `${n}01`, unregistered: `${n}99`, base: `浔中直播基地${n}`, product: `白瓷茶具${n}`,
+  studio: `一号直播间${n}`, session: `白瓷茶具专场${n}`,
 };
 const dynamic: string[] = [];
 
-async function checkPage(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('networkidle').catch(() => undefined);
-  for (const [size, viewport] of [['desk', DESK], ['phone', PHONE]] as const) {
+/** What the zh-CN page shows that is not Chinese: English words outside proper nouns, raw codes. */
+async function foreignText(page: Page): Promise<{ english: string[]; codes: string[] }> {
+  const text = await page.evaluate(() => document.body.innerText);
+  // Web and stream addresses (trace links, the RTMP ingest URL) are proper nouns too.
+  let rest = text.replace(/\b[a-z]+:\/\/\S+/g, ' ');
+  for (const value of dynamic) rest = rest.split(value).join(' ');
+  return {
+    english: (rest.match(/[A-Za-z]{3,}/g) ?? []).filter((w) => !ALLOWED_WORDS.has(w)),
+    codes: rest.match(/\b[a-z]+_[a-z_]+\b/g) ?? [],
+  };
+}
+
+/** Wider than the screen? (the page would scroll sideways) */
+const overflow = (page: Page) => page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+
+async function checkPage(page: Page, name: string, viewports: { width: number; height: number }[] = [DESK, PHONE]): Promise<void> {
+  await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => undefined);
+  for (const viewport of viewports) {
+    const size = viewport === DESK ? 'desk' : viewport === PHONE ? 'phone' : `${viewport.width}`;
     await page.setViewportSize(viewport);
     await page.waitForTimeout(50); // one layout pass after the resize (not a wait for the server)
-    const { scrollWidth, innerWidth, text } = await page.evaluate(() => ({
-      scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, text: document.body.innerText,
-    }));
+    const { scrollWidth, innerWidth } = await overflow(page);
     expect(scrollWidth, `${name} at ${size}: sideways scroll`).to.be.at.most(innerWidth);
-    // Web addresses (trace links) are proper nouns too.
-    let rest = text.replace(/https?:\/\/\S+/g, ' ');
-    for (const value of dynamic) rest = rest.split(value).join(' ');
-    const english = (rest.match(/[A-Za-z]{3,}/g) ?? []).filter((w) => !ALLOWED_WORDS.has(w));
+    const { english, codes } = await foreignText(page);
     expect(english, `${name} at ${size}: English words in the Chinese UI`).to.deep.equal([]);
-    expect(rest.match(/\b[a-z]+_[a-z_]+\b/g) ?? [], `${name} at ${size}: raw codes`).to.deep.equal([]);
+    expect(codes, `${name} at ${size}: raw codes`).to.deep.equal([]);
     await screenshot(page, `ui-${name}-${size}`);
   }
-  await page.setViewportSize(DESK);
+  await page.setViewportSize(viewports[0]!);
 }
 
 describe('ui journeys: every role by clicking, in Chinese, at 1440×900 and 390×844', function () {
@@ -50,13 +68,12 @@ describe('ui journeys: every role by clicking, in Chinese, at 1440×900 and 390�
   const contexts: BrowserContext[] = [];
   const pageErrors: string[] = [];
   const ids: Record<string, string> = {};
+  let buyerPage: Page | undefined;
   const users: Record<string, { username: string; password: string; token: string; id: string }> = {};
 
-  async function as(role: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: DESK, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(`${role}: ${err.message}`));
+  async function as(role: string, options: BrowserContextOptions = {}): Promise<Page> {
+    const page = await freshPage(browser, { viewport: DESK, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options }, pageErrors, role);
+    contexts.push(page.context());
     const user = users[role]!;
     await signIn(page, baseUrl, user.username, user.password);
     await page.waitForURL((url) => !url.pathname.startsWith('/login'));
@@ -70,6 +87,8 @@ describe('ui journeys: every role by clicking, in Chinese, at 1440×900 and 390�
     const bureau = await createUser('bureau');
     users.bureau = bureau;
     dynamic.push(bureau.username);
+    // The first-start bureau account (HUB_ADMIN_USERNAME) is listed on the users page: a name, not English text.
+    dynamic.push(process.env.HUB_ADMIN_USERNAME ?? 'admin');
   });
   after(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
@@ -306,6 +325,73 @@ describe('ui journeys: every role by clicking, in Chinese, at 1440×900 and 390�
     await checkPage(page, 'public-trace');
   });
 
+  it('the association books a session, the host goes live and pins, a buyer on a phone buys and checks out', async () => {
+    if (!(await getLiveHub()).ctx.services.liveMedia) throw new Error('mediasoup did not start: set MEDIASOUP_WORKER_BIN');
+    const bureau = await bureauToken();
+    const station = (await api('POST', '/api/v1/orgs', { token: bureau, body: { type: 'station', name: `浔中镇服务站${n}`, township: '浔中镇' } })).body;
+    const productId = ((await api('GET', '/api/v1/products', { token: users.enterprise!.token })).body.items as { id: string; name: string }[]).find((p) => p.name === names.product)!.id;
+
+    // The association adds a studio to its base and books its host with the enterprise's product.
+    const association = await as('association');
+    await association.goto(`${baseUrl}/schedule`);
+    const studioForm = association.getByTestId('studio-form');
+    await studioForm.locator('select[name=baseId]').selectOption(ids.base!);
+    await studioForm.locator('input[name=name]').fill(names.studio);
+    await studioForm.locator('button[type=submit]').click();
+    const sessionForm = association.getByTestId('session-form');
+    await sessionForm.locator('select[name=studioId]').selectOption({ label: names.studio });
+    await sessionForm.locator('select[name=hostUserId]').selectOption(users.host!.id);
+    await sessionForm.locator('input[name=title]').fill(names.session);
+    // datetime-local takes Beijing wall-clock time (the context's zone): ten minutes from now, for an hour.
+    const beijing = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 16);
+    const startsAt = Date.now() + 10 * 60_000;
+    await sessionForm.locator('input[name=startsAt]').fill(beijing(startsAt));
+    await sessionForm.locator('input[name=endsAt]').fill(beijing(startsAt + 3600_000));
+    await sessionForm.locator(`input[name=productIds][value="${productId}"]`).check();
+    await sessionForm.locator('button[type=submit]').click();
+    await association.getByTestId('schedule-grid').getByText(names.session).first().waitFor();
+    await checkPage(association, 'association-schedule-booked');
+
+    // The host finds it on the schedule, enters the studio, goes live with the (fake) camera and pins the product.
+    const host = await as('host', { permissions: ['camera', 'microphone'] });
+    await host.goto(`${baseUrl}/schedule`);
+    // The calendar opens on this week (Monday-based, Beijing time); a start just past Sunday midnight is on the next.
+    const week = (ms: number) => Math.floor((ms + 8 * 3600_000 - 4 * 86400_000) / (7 * 86400_000));
+    if (week(startsAt) !== week(Date.now())) await host.getByTestId('schedule-next').click();
+    await host.getByTestId('schedule-grid').getByText(names.session).waitFor();
+    await host.getByTestId('schedule-grid').getByRole('link', { name: '进入直播间' }).first().click();
+    await host.waitForURL(/\/studio\//);
+    ids.session = host.url().split('/').pop()!;
+    await goLiveInStudio(host);
+    await host.getByTestId(`pin-${productId}`).click();
+    await host.getByTestId(`unpin-${productId}`).waitFor();
+    await checkPage(host, 'host-studio-live');
+
+    // A buyer on a phone watches, signs up from the viewer page, buys the pinned product and picks it up at the station.
+    const buyer = await freshPage(browser, { ...PHONE_DEVICE, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' }, pageErrors, 'buyer');
+    contexts.push(buyer.context());
+    const phone = newPhone();
+    dynamic.push(phone);
+    await buyer.goto(`${baseUrl}/live/${ids.session}`);
+    await waitForVideo(buyer, 'live-video');
+    await signUpFromLivePage(buyer, ids.session, phone);
+    await buyer.waitForSelector(`[data-testid=live-pinned][data-product-id="${productId}"]`);
+    expect(await buyer.getByTestId('live-pinned-price').innerText()).to.equal('¥168.80');
+    await buyer.getByTestId('live-buy').click();
+    const { pickupCode } = await checkOutAtStation(buyer, station.id, () => checkPage(buyer, 'buyer-live-checkout', [PHONE]));
+    expect(pickupCode).to.match(/^\d{6}$/);
+    dynamic.push(pickupCode);
+    await checkPage(buyer, 'buyer-live-ordered', [PHONE]);
+    await host.waitForSelector('[data-testid=studio-sales-orders]:text("1")');
+    expect(await host.getByTestId('studio-sales-amount').innerText()).to.contain('168.80');
+    await buyer.getByTestId('checkout-track').click();
+    await buyer.waitForSelector('[data-testid=track-body][data-status=placed]');
+    expect(await buyer.getByTestId('track-station').innerText()).to.contain(station.name);
+    await checkPage(buyer, 'buyer-tracking', [PHONE]);
+    buyerPage = buyer;
+    ids.track = new URL(buyer.url()).pathname + new URL(buyer.url()).search;
+  });
+
   it('the host and association pages work on a phone too', async () => {
     for (const [role, path] of [['host', '/schedule'], ['association', '/schedule'], ['association', '/home']] as const) {
       const page = await as(role);
@@ -316,6 +402,71 @@ describe('ui journeys: every role by clicking, in Chinese, at 1440×900 and 390�
       await page.getByTestId('menu-toggle').click();
       await page.locator('.sidenav.open').waitFor();
     }
+    expect(pageErrors).to.deep.equal([]);
+  });
+
+  it('every page fits 360, 390 and 430 px phones and 1440 and 1920 px desks without sideways scrolling', async function () {
+    this.timeout(600_000);
+    // [who, path, what to wait for]; who is a role, 'public' (signed out) or 'buyer' (the buyer of the live journey).
+    const sweep: [string, string, string | null][] = [
+      ['public', '/login', 'login-submit'], ['public', '/signup', 'signup-page'], ['public', '/disclosure', 'disclosure-table'],
+      ['public', '/disclosure/search', 'disclosure-search-page'], ['public', '/policy', null], ['public', '/live-schedule', null],
+      ['public', '/screen', null], ['public', `/trace/${ids.code}`, 'trace-steps'], ['public', `/live/${ids.session}`, 'live-page'],
+      ['public', `/replay/${ids.session}`, null],
+      ['buyer', '/me', 'me-page'], ['buyer', ids.track!, 'track-page'],
+      ['bureau', '/home', null], ['bureau', '/registry/orgs', 'orgs-table'], ['bureau', '/registry/users', null], ['bureau', '/registry/households', null],
+      ['bureau', '/registry/parks', null], ['bureau', '/bases', null], ['bureau', '/claims', null], ['bureau', `/claims/${ids.claim}`, 'claim-detail'],
+      ['bureau', '/reports', null], ['bureau', '/schedule', 'schedule-page'], ['bureau', '/products', null], ['bureau', '/policy', null],
+      ['association', '/schedule', 'schedule-page'], ['association', '/bases', null], ['association', '/claims', null],
+      ['host', '/home', null], ['host', `/studio/${ids.session}`, 'studio-page'],
+      ['enterprise', '/products', 'products-table'], ['enterprise', '/batches', 'batches-table'], ['enterprise', '/orders/desk', null],
+      ['enterprise', '/station/parcels', null], ['enterprise', '/claims', null],
+    ];
+    // Every page the client registers is in the sweep (read from its source, so a new page cannot be missed).
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const dir = new URL('../../client/src/pages/', import.meta.url);
+    const registered = readdirSync(dir).filter((f) => f.endsWith('.ts')).flatMap((f) => [...readFileSync(new URL(f, dir), 'utf8').matchAll(/registerPage\(\{\s*path: '([^']+)'/g)].map((m) => m[1]!));
+    const pattern = (path: string) => new RegExp(`^${path.replace(/:[A-Za-z]+/g, '[^/]+')}$`);
+    const swept = sweep.map(([, path]) => path.split('?')[0]!);
+    expect(registered.filter((path) => !swept.some((p) => pattern(path).test(p)))).to.deep.equal([]);
+
+    const WIDTHS = [{ width: 360, height: 780 }, PHONE, { width: 430, height: 932 }, DESK, { width: 1920, height: 1080 }];
+    const pages = new Map<string, Page>();
+    const pageOf = async (who: string) => {
+      if (!pages.has(who)) {
+        if (who === 'buyer') pages.set(who, buyerPage!);
+        else if (who === 'public') {
+          const page = await freshPage(browser, { viewport: DESK, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' }, pageErrors, 'public');
+          contexts.push(page.context());
+          pages.set(who, page);
+        } else pages.set(who, await as(who));
+      }
+      return pages.get(who)!;
+    };
+    const problems: string[] = [];
+    for (const [who, path, ready] of sweep) {
+      const page = await pageOf(who);
+      await page.setViewportSize(DESK);
+      await page.goto(`${baseUrl}${path}`);
+      if (ready) await page.getByTestId(ready).first().waitFor();
+      await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => undefined);
+      const label = `${who}${path.split('?')[0]!.replace(/\//g, '-')}`.replace(/-[0-9a-f]{24}|-[0-9A-Z]{20,}/g, '');
+      const { english, codes } = await foreignText(page);
+      if (english.length || codes.length) problems.push(`${label}: not Chinese: ${[...english, ...codes].join(' ')}`);
+      for (const viewport of WIDTHS) {
+        await page.setViewportSize(viewport);
+        await page.waitForTimeout(50); // one layout pass after the resize (not a wait for the server)
+        const { scrollWidth, innerWidth } = await overflow(page);
+        if (scrollWidth > innerWidth) {
+          const wide = await page.evaluate((limit) => [...document.querySelectorAll('body *')]
+            .filter((el) => el.getBoundingClientRect().right > limit + 1).slice(-3)
+            .map((el) => `${el.tagName.toLowerCase()}${el.getAttribute('data-testid') ? `[${el.getAttribute('data-testid')}]` : ''}.${el.className}`), innerWidth);
+          problems.push(`${label} at ${viewport.width}: ${scrollWidth} px wide (${wide.join(', ')})`);
+        }
+        if (viewport.width === 360 || viewport.width === 1920) await screenshot(page, `sweep-${label}-${viewport.width}`);
+      }
+    }
+    expect(problems).to.deep.equal([]);
     expect(pageErrors).to.deep.equal([]);
   });
 });

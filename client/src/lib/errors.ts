@@ -27,6 +27,25 @@ const FIELDS: Record<string, [zh: string, en: string]> = {
   at: ['日期', 'Date'], kind: ['环节', 'Step'], photos: ['照片', 'Photos'], phone: ['手机号', 'Phone'],
 };
 
+/** Labels of the records a 404 names (server/platform/errors.ts NOT_FOUND_RESOURCES). */
+export const RESOURCES: Record<string, [zh: string, en: string]> = {
+  evidence_file: ['凭证文件', 'evidence file'], chat_message: ['弹幕', 'chat message'], trace_code: ['溯源码', 'trace code'], session: ['直播场次', 'session'],
+  product: ['商品', 'product'], claim: ['申报', 'claim'], base: ['直播基地', 'base'], park: ['电商园区', 'park'], procurement: ['采购记录', 'procurement'],
+  user: ['用户', 'user'], organisation: ['单位', 'organisation'], household: ['贫困户', 'household'], report: ['报表', 'report'], batch: ['批次', 'batch'],
+  step: ['环节', 'step'], photo: ['照片', 'photo'], studio: ['直播间', 'studio'], transport: ['视频连接', 'video connection'], consumer: ['视频流', 'video stream'],
+  item: ['支出明细', 'item'], policy: ['政策', 'policy'], programme: ['补助项目', 'programme'], job: ['任务', 'job'], order: ['订单', 'order'],
+  address: ['收货地址', 'address'], station: ['服务站', 'station'], clip: ['回放片段', 'clip'], recording: ['录像', 'recording'], flash_sale: ['秒杀', 'flash sale'],
+};
+
+/** States a wrong_state error can name: sessions, orders, report jobs. */
+export const STATES: Record<string, [zh: string, en: string]> = {
+  scheduled: ['待开播', 'scheduled'], live: ['直播中', 'live'], ended: ['已结束', 'ended'], cancelled: ['已取消', 'cancelled'],
+  placed: ['已下单', 'placed'], paid: ['已付款', 'paid'], shipped: ['已发货', 'shipped'], arrived: ['已到站', 'arrived'], delivered: ['已签收', 'delivered'],
+  completed: ['已完成', 'completed'], expired: ['已过期', 'expired'], refund_requested: ['申请退款', 'refund requested'], refunded: ['已退款', 'refunded'],
+  waiting: ['排队中', 'waiting'], active: ['生成中', 'in progress'], delayed: ['等待中', 'delayed'], failed: ['失败', 'failed'], filed: ['已备案', 'filed'],
+  draft: ['草稿', 'draft'], submitted: ['已提交', 'submitted'], assessed: ['已核算', 'assessed'], approved: ['已核准', 'approved'], returned: ['已退回', 'returned'], rejected: ['不予支持', 'rejected'],
+};
+
 registerMessages({
   'zh-CN': {
     'error.validation_failed': '「{field}」填写有误，请检查后再提交',
@@ -62,6 +81,36 @@ registerMessages({
     'error.too_many_requests': '操作太频繁，请稍后再试',
     'error.service_unavailable': '服务暂时不可用，请稍后再试',
     'error.media_unavailable': '直播服务暂时不可用，请稍后再试',
+    'error.not_found.resource': '{resource}不存在或已删除',
+    'error.unauthenticated.invalid_credentials': '用户名或密码不正确',
+    'error.unauthenticated.deactivated': '该账号已停用，请联系县商务局',
+    'error.wrong_state.status': '当前状态为「{status}」，不能进行此操作；请刷新页面查看最新状态',
+    'error.wrong_state.off_sale': '该商品已下架',
+    'error.wrong_state.filed': '该基地已备案（备案号 {filingNo}）',
+    'error.too_many_steps': '每个批次最多登记 {maximum} 个环节',
+    'error.too_many_addresses': '最多保存 {max} 个收货地址，请先删除一个',
+    'error.unsafe_text': '「{field}」含有不允许的字符，请删除后再提交',
+    'error.wrong_password': '当前密码不正确',
+    'error.cannot_deactivate_self': '不能停用自己的账号，请由其他商务局用户操作',
+    'error.phone_taken': '该手机号已注册，请直接登录',
+    'error.signup_proof_invalid': '注册校验未通过，请刷新页面后重试',
+    'error.pickup_code_wrong': '取件码不正确，请核对后再输入',
+    'error.not_paid': '这笔订单为银行转账，请先确认收款再发货',
+    'error.already_checked_out': '这笔订单已填写收货和付款方式',
+    'error.order_refused': '这笔订单未能成交，请重新下单',
+    'error.idempotency_key_reused': '这笔订单已提交过，请刷新页面后重新下单',
+    'error.stock_recounting': '库存正在核对，请稍后再试',
+    'error.stale_deadline': '订单状态已更新，请刷新页面',
+    'error.flash_sale_running': '本场已有秒杀在进行', 'error.flash_sale_not_running': '秒杀已结束或尚未开始',
+    'error.flash_sale_limit': '每人限购 {perBuyerLimit} 件，你还可以买 {left} 件',
+    'error.media_full': '观看人数已满，请稍后再试',
+    'error.media_full.connection': '本页面打开的视频连接过多，请刷新页面',
+    'error.no_transport': '视频连接尚未建立，请刷新页面',
+    'error.not_joined': '已离开直播间，请刷新页面重新进入',
+    'error.already_joined': '本页面已进入直播间，请刷新页面',
+    'error.already_producing': '已在推送直播画面',
+    'error.not_video': '只有视频可以切换清晰度',
+    'error.bad_input': '直播连接参数有误，请刷新页面后重试',
     'error.internal': '系统出错，已记录；请稍后再试或联系管理员',
     'error.network': '网络连接失败，请检查网络后重试',
     'error.unknown': '操作未成功（{status}），请稍后再试',
@@ -100,6 +149,36 @@ registerMessages({
     'error.too_many_requests': 'Too many attempts; wait a moment',
     'error.service_unavailable': 'The service is unavailable for a moment; try again',
     'error.media_unavailable': 'Live media is unavailable for a moment; try again',
+    'error.not_found.resource': 'The {resource} does not exist or was deleted',
+    'error.unauthenticated.invalid_credentials': 'Wrong username or password',
+    'error.unauthenticated.deactivated': 'This account is deactivated; ask the county commerce bureau',
+    'error.wrong_state.status': 'Not possible while it is “{status}”; reload to see the latest',
+    'error.wrong_state.off_sale': 'This product is no longer on sale',
+    'error.wrong_state.filed': 'This base is already filed (filing no. {filingNo})',
+    'error.too_many_steps': 'A batch holds at most {maximum} steps',
+    'error.too_many_addresses': 'At most {max} saved addresses; delete one first',
+    'error.unsafe_text': '“{field}” contains characters that are not allowed; remove them and send again',
+    'error.wrong_password': 'The current password is wrong',
+    'error.cannot_deactivate_self': 'You cannot deactivate your own account; ask another bureau user',
+    'error.phone_taken': 'This mobile number already has an account: sign in instead',
+    'error.signup_proof_invalid': 'The sign-up check failed; reload the page and try again',
+    'error.pickup_code_wrong': 'Wrong pick-up code; check it and try again',
+    'error.not_paid': 'This order is paid by bank transfer: confirm the payment before shipping',
+    'error.already_checked_out': 'This order already has its delivery and payment',
+    'error.order_refused': 'The order did not go through; place it again',
+    'error.idempotency_key_reused': 'This order was already sent; reload the page and order again',
+    'error.stock_recounting': 'Stock is being recounted; try again shortly',
+    'error.stale_deadline': 'The order changed meanwhile; reload the page',
+    'error.flash_sale_running': 'A flash sale is already running in this session', 'error.flash_sale_not_running': 'The flash sale has ended or has not started',
+    'error.flash_sale_limit': 'At most {perBuyerLimit} per buyer; {left} left for you',
+    'error.media_full': 'The live room is full; try again shortly',
+    'error.media_full.connection': 'This page opened too many video connections; reload it',
+    'error.no_transport': 'The video connection is not set up yet; reload the page',
+    'error.not_joined': 'You left the live room; reload the page to join again',
+    'error.already_joined': 'This page already joined the live room; reload it',
+    'error.already_producing': 'The live picture is already being sent',
+    'error.not_video': 'Only video has quality layers',
+    'error.bad_input': 'The live connection parameters are wrong; reload the page and try again',
     'error.internal': 'Internal error (logged); try again or tell the operator',
     'error.network': 'Network error; check the connection and try again',
     'error.unknown': 'That did not work ({status}); try again',
@@ -144,8 +223,23 @@ export function errorText(err: unknown): string {
   const rawField = typeof err.params?.field === 'string' ? err.params.field : null;
   if (rawField) params.field = fieldLabel(rawField);
   if (err.code === 'double_booked' && typeof params.resource === 'string') params.resource = t(`error.double_booked.${params.resource}`);
+  const zh = getLocale() === 'zh-CN';
+  let reason = typeof err.params?.reason === 'string' ? err.params.reason : typeof err.params?.rule === 'string' ? err.params.rule : null;
+  const resource = typeof err.params?.resource === 'string' ? RESOURCES[err.params.resource] : undefined;
+  if (err.code === 'not_found' && resource) {
+    params.resource = resource[zh ? 0 : 1];
+    reason ??= 'resource';
+  }
+  const state = typeof err.params?.status === 'string' ? err.params.status : null;
+  if (err.code === 'wrong_state' && state) {
+    if (has(`error.wrong_state.${state}`)) reason ??= state;
+    else if (STATES[state]) {
+      params.status = STATES[state][zh ? 0 : 1];
+      reason ??= 'status';
+    }
+  }
+  if (err.code === 'media_full' && err.params?.scope === 'connection') reason ??= 'connection';
   const base = `error.${err.code}`;
-  const reason = typeof err.params?.reason === 'string' ? err.params.reason : typeof err.params?.rule === 'string' ? err.params.rule : null;
   const type = typeof err.params?.type === 'string' ? err.params.type : null;
   const candidates = [
     reason && type ? `${base}.${reason}.${type}` : null,

@@ -18,6 +18,11 @@ export function t(key: string, vars: Record<string, string | number> = {}): stri
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
 }
 
+/** True when `locale` itself has `key` (t() falls back to Chinese, so it cannot tell). */
+export function hasMessage(target: Locale, key: string): boolean {
+  return key in dictionaries[target];
+}
+
 export function getLocale(): Locale {
   return locale;
 }

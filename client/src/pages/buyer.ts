@@ -170,7 +170,7 @@ registerPage({
           saveSession(result.user, result.expiresIn);
           location.assign(ctx.query.get('next') || '/me');
         } catch (err) {
-          status.textContent = err instanceof ApiError ? err.message : String(err);
+          status.textContent = errorText(err);
           status.classList.add('bad');
         }
       },
@@ -211,7 +211,7 @@ registerPage({
           status.textContent = '';
           await load();
         } catch (err) {
-          status.textContent = err instanceof Error ? err.message : String(err);
+          status.textContent = errorText(err);
         }
       },
     }, await addressFields('address'), h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('buyer.addAddress'))), status);
@@ -237,7 +237,7 @@ registerPage({
           o.waybillNo ? h('p', null, `${o.carrier ?? ''} ${o.waybillNo}`) : null,
           h('ol', { class: 'timeline', 'data-testid': 'track-timeline' }, o.history.map((s) => h('li', { 'data-status': s.status }, h('strong', null, s.note === 'checkout' ? t('buyer.checkedOut') : statusLabel(s.status)), ' ', formatDateTime(s.at)))));
       } catch (err) {
-        replace(body, h('p', { class: 'form-status bad' }, err instanceof Error ? err.message : String(err)));
+        replace(body, h('p', { class: 'form-status bad' }, errorText(err)));
       }
     };
     await load();

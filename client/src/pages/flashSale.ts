@@ -15,8 +15,6 @@ registerMessages({
     'flash.start': '开始秒杀', 'flash.stop': '结束秒杀', 'flash.startTitle': '限时秒杀（置顶商品）', 'flash.priceYuan': '秒杀价（元）',
     'flash.quantity': '秒杀数量', 'flash.perBuyer': '每人限购', 'flash.duration': '时长（秒）', 'flash.pinFirst': '请先置顶要秒杀的商品',
     'flash.running': '秒杀进行中：{price}，剩余 {n} 件，{s} 秒后结束',
-    'error.flash_sale_running': '本场已有秒杀在进行', 'error.flash_sale_not_running': '秒杀已结束或尚未开始',
-    'error.flash_sale_limit': '每人限购 {perBuyerLimit} 件，你还可以买 {left} 件',
   },
   en: {
     'flash.title': 'Flash sale', 'flash.price': 'Sale price', 'flash.remaining': '{n} of {total} left', 'flash.limit': 'Limit {n} per buyer',
@@ -24,8 +22,6 @@ registerMessages({
     'flash.start': 'Start flash sale', 'flash.stop': 'End flash sale', 'flash.startTitle': 'Flash sale (pinned product)', 'flash.priceYuan': 'Sale price (yuan)',
     'flash.quantity': 'Quantity for the sale', 'flash.perBuyer': 'Limit per buyer', 'flash.duration': 'Duration (seconds)', 'flash.pinFirst': 'Pin the product for the sale first',
     'flash.running': 'Flash sale running: {price}, {n} left, ends in {s} s',
-    'error.flash_sale_running': 'A flash sale is already running in this session', 'error.flash_sale_not_running': 'The flash sale has ended or has not started',
-    'error.flash_sale_limit': 'At most {perBuyerLimit} per buyer; {left} left for you',
   },
 });
 

@@ -180,7 +180,7 @@ registerPage({
             remind!.textContent = t('live.reminded');
             remind!.setAttribute('disabled', '');
           } catch (err) {
-            chatStatus.textContent = err instanceof Error ? err.message : String(err);
+            chatStatus.textContent = errorText(err);
           }
         } }, t('live.remind'))
       : null;

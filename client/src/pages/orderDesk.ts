@@ -4,6 +4,7 @@ import { registerPage } from '../lib/router.ts';
 import { formatDateTime, formatFen, registerMessages, t } from '../lib/i18n.ts';
 import { api } from '../lib/api.ts';
 import { statusLabel } from './buyer.ts';
+import { errorText } from '../lib/errors.ts';
 
 registerMessages({
   'zh-CN': {
@@ -11,14 +12,14 @@ registerMessages({
     'desk.waybill': '运单号', 'desk.confirmPay': '确认到账', 'desk.reference': '转账流水号', 'desk.deliver': '确认送达', 'desk.refund': '退款',
     'desk.delivery': '配送', 'desk.payment': '付款', 'desk.packingList': '打印装箱单（PDF）',
     'station.title': '驿站包裹', 'station.arrive': '确认到站', 'station.pickup': '核验取件', 'station.code': '取件码', 'station.cod': '代收货款 {amount}',
-    'station.throughput': '本站每月包裹量',
+    'station.throughput': '本站每月包裹量', 'desk.empty': '暂无订单', 'station.empty': '暂无到站包裹',
   },
   en: {
     'desk.title': 'Order desk', 'desk.all': 'All', 'desk.ship': 'Ship', 'desk.shipViaStation': 'Hand to the county centre for the station', 'desk.carrier': 'Carrier',
     'desk.waybill': 'Waybill no.', 'desk.confirmPay': 'Confirm payment', 'desk.reference': 'Transfer reference', 'desk.deliver': 'Delivered', 'desk.refund': 'Refund',
     'desk.delivery': 'Delivery', 'desk.payment': 'Payment', 'desk.packingList': 'Packing list (PDF)',
     'station.title': 'Station parcels', 'station.arrive': 'Arrived', 'station.pickup': 'Hand over', 'station.code': 'Pick-up code', 'station.cod': 'Collect {amount}',
-    'station.throughput': 'Parcels per month at this station',
+    'station.throughput': 'Parcels per month at this station', 'desk.empty': 'No orders yet', 'station.empty': 'No parcels for this station yet',
   },
 });
 
@@ -42,7 +43,7 @@ function actionRow(o: DeskOrder, reload: () => Promise<void>, status: HTMLElemen
       await fn();
       await reload();
     } catch (err) {
-      status.textContent = err instanceof Error ? err.message : String(err);
+      status.textContent = errorText(err);
     }
   };
   const buttons: HTMLElement[] = [];
@@ -75,6 +76,7 @@ registerPage({
     const list = h('div', { 'data-testid': 'desk-orders' });
     const reload = async () => {
       const { items } = await api.get<{ items: DeskOrder[] }>(`/orders${filter.value ? `?status=${filter.value}` : ''}`);
+      if (!items.length) return replace(list, h('p', { class: 'empty', 'data-testid': 'desk-empty' }, t('desk.empty')));
       replace(list, items.map((o) => h('div', { class: 'card order-row', 'data-order-id': o.id, 'data-status': o.status },
         h('p', null, h('strong', null, statusLabel(o.status)), ` · ${formatDateTime(o.createdAt)} · × ${o.quantity} ${formatFen(o.amountFen)}`),
         h('p', { class: 'muted' }, `${t('desk.delivery')}: ${deliveryText(o)} · ${t('desk.payment')}: ${o.payment ? t(`buyer.${o.payment.method}`) : '—'}`),
@@ -101,10 +103,11 @@ registerPage({
     const throughput = h('div', { 'data-testid': 'station-throughput' });
     const reload = async () => {
       const { items } = await api.get<{ items: DeskOrder[] }>('/orders?station=1');
-      replace(list, items.map((o) => {
+      if (!items.length) replace(list, h('p', { class: 'empty', 'data-testid': 'station-empty' }, t('station.empty')));
+      else replace(list, items.map((o) => {
         const act = (fn: () => Promise<unknown>) => async () => {
           status.textContent = '';
-          try { await fn(); await reload(); } catch (err) { status.textContent = err instanceof Error ? err.message : String(err); }
+          try { await fn(); await reload(); } catch (err) { status.textContent = errorText(err); }
         };
         const code = h('input', { inputmode: 'numeric', maxlength: '6', placeholder: t('station.code'), 'data-testid': 'station-code', size: 6 });
         return h('div', { class: 'card order-row', 'data-order-id': o.id, 'data-status': o.status },

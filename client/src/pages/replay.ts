@@ -6,6 +6,7 @@ import { api, ApiError } from '../lib/api.ts';
 import { currentSession } from '../lib/session.ts';
 import { playHls, type HlsPlayback } from './hlsPlayer.ts';
 import type { PinnedProduct } from './liveClient.ts';
+import { errorText } from '../lib/errors.ts';
 
 registerMessages({
   'zh-CN': {
@@ -112,7 +113,7 @@ registerPage({
           status.textContent = t('replay.bought', { amount: formatFen(order.amountFen) });
           status.classList.add('ok');
         } catch (err) {
-          status.textContent = err instanceof Error ? err.message : String(err);
+          status.textContent = errorText(err);
           status.classList.add('bad');
         } finally {
           buy.disabled = false;

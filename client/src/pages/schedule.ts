@@ -101,10 +101,10 @@ registerPage({
       h('button', { class: 'danger', onclick: async () => { await api.delete(`/sessions/${s.id}`); await load(); } }, t('schedule.cancel')));
 
     await load();
-    const nav = h('div', { class: 'actions' },
-      h('button', { 'data-testid': 'schedule-prev', onclick: () => { weekStart = new Date(weekStart.getTime() - 7 * DAY); void load(); } }, t('schedule.prev')),
+    const nav = h('div', { class: 'actions week-nav' },
+      h('button', { class: 'secondary', 'data-testid': 'schedule-prev', onclick: () => { weekStart = new Date(weekStart.getTime() - 7 * DAY); void load(); } }, t('schedule.prev')),
       weekLabel,
-      h('button', { 'data-testid': 'schedule-next', onclick: () => { weekStart = new Date(weekStart.getTime() + 7 * DAY); void load(); } }, t('schedule.next')));
+      h('button', { class: 'secondary', 'data-testid': 'schedule-next', onclick: () => { weekStart = new Date(weekStart.getTime() + 7 * DAY); void load(); } }, t('schedule.next')));
 
     let forms: HTMLElement[] = [];
     if (role === 'association') {

@@ -3,6 +3,7 @@ import { h, replace } from '../lib/dom.ts';
 import { registerMessages, t } from '../lib/i18n.ts';
 import { api } from '../lib/api.ts';
 import { card } from '../lib/ui.ts';
+import { errorText } from '../lib/errors.ts';
 
 registerMessages({
   'zh-CN': {
@@ -36,14 +37,14 @@ export function ingestCard(sessionId: string): HTMLElement {
             status.className = 'form-status ok';
             render(next);
           } catch (err) {
-            status.textContent = err instanceof Error ? err.message : String(err);
+            status.textContent = errorText(err);
             status.className = 'form-status bad';
           }
         } }, t('ingest.rotate'))),
       h('p', { class: 'muted' }, t('ingest.hint')), status);
   };
   void api.get<IngestInfo>(`/sessions/${sessionId}/ingest`).then(render, (err: unknown) => {
-    status.textContent = err instanceof Error ? err.message : String(err);
+    status.textContent = errorText(err);
     body.append(status);
   });
   return card(t('ingest.title'), body);

@@ -21,7 +21,7 @@ export async function registerBase(actor: AuthUser, name: string) {
 export async function fileBase(actor: AuthUser, id: string, filing: { filingNo: string; filedAt: Date }) {
   const base = await BaseModel.findById(id);
   if (!base) throw notFound('Base');
-  if (base.filed) throw conflict(`Base ${id} is already filed as ${base.filingNo}`, undefined, 'wrong_state');
+  if (base.filed) throw conflict(`Base ${id} is already filed as ${base.filingNo}`, { status: 'filed', filingNo: base.filingNo }, 'wrong_state');
   const before = baseDto(base);
   base.set({ filed: true, filingNo: filing.filingNo, filedAt: filing.filedAt });
   const dto = baseDto(base);

@@ -14,6 +14,7 @@ import { idParams, isoDateTime, text } from '../../platform/http/schemas.ts';
 import { HttpError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import { saveAudited } from '../../platform/audit/outbox.ts';
 import { evidencePath, parseEvidenceUpload, storeEvidence } from '../../claims/evidence.ts';
+import { withRedisLocks } from '../../platform/redisLock.ts';
 import { BATCH_STEP_STAGES, BatchModel } from './batch.model.ts';
 
 const MAX_STEPS = 50;
@@ -45,23 +46,51 @@ async function ownBatch(actor: AuthUser, id: string) {
   return batch;
 }
 
-export async function recordStep(actor: AuthUser, id: string, body: z.infer<typeof StepBody>) {
-  const batch = await ownBatch(actor, id);
-  if (batch.steps.length >= MAX_STEPS) throw conflict(`A batch holds at most ${MAX_STEPS} steps`, { maximum: MAX_STEPS }, 'too_many_steps');
-  const step = { id: randomUUID(), stage: body.stage, at: body.at, place: body.place, responsible: body.responsible, note: body.note ?? null, photos: [] };
-  batch.steps.push(step as never);
-  batch.steps.sort((a, b) => a.at.getTime() - b.at.getTime());
-  await saveAudited(batch, { actor, action: 'batch.step', target: { type: 'batch', id }, after: { stepId: step.id, stage: step.stage, at: step.at.toISOString() } });
-  return { id, steps: batch.steps.map((s) => stepDto(s as StepRecord, batch.code)) };
+/**
+ * One writer per batch's steps, across every process: a step or a photo is a read-sort-save of the whole
+ * array (FerretDB has no transactions), so two phones adding at once would otherwise lose one of them.
+ */
+function withBatchLock<T>(ctx: HubContext, id: string, work: () => Promise<T>): Promise<T> {
+  return withRedisLocks(ctx.redis, [`${ctx.config.REDIS_PREFIX}:batch-steps-lock:${id}`], work, {
+    ttlMs: 10_000,
+    waitMs: 8_000,
+    retry: { firstMs: 5, maxMs: 100, jitter: true },
+    busy: () => new HttpError(503, 'service_unavailable', 'The batch is busy with other changes; try again in a moment', undefined, { 'Retry-After': '1' }),
+  });
+}
+
+export async function recordStep(ctx: HubContext, actor: AuthUser, id: string, body: z.infer<typeof StepBody>) {
+  const { steps, code } = await withBatchLock(ctx, id, async () => {
+    const batch = await ownBatch(actor, id);
+    if (batch.steps.length >= MAX_STEPS) throw conflict(`A batch holds at most ${MAX_STEPS} steps`, { maximum: MAX_STEPS }, 'too_many_steps');
+    const added = { id: randomUUID(), stage: body.stage, at: body.at, place: body.place, responsible: body.responsible, note: body.note ?? null, photos: [] };
+    batch.steps.push(added as never);
+    // Stable sort: steps on the same date keep the order they were recorded in.
+    batch.steps.sort((a, b) => a.at.getTime() - b.at.getTime());
+    await saveAudited(batch, { actor, action: 'batch.step', target: { type: 'batch', id }, after: { stepId: added.id, stage: added.stage, at: added.at.toISOString() } });
+    return { steps: [...batch.steps], code: batch.code, step: added };
+  });
+  return { id, steps: steps.map((s) => stepDto(s as StepRecord, code)) };
 }
 
 export async function addStepPhoto(ctx: HubContext, actor: AuthUser, id: string, stepId: string, file: Express.Multer.File | undefined) {
-  const batch = await ownBatch(actor, id);
+  // Refuse early what would be refused under the lock; the file is stored before it, so a big upload holds nobody up.
+  findStep(await ownBatch(actor, id), stepId);
+  const stored = await storeEvidence(ctx.config.HUB_UPLOAD_DIR, file);
+  if (!stored.contentType.startsWith('image/')) throw new HttpError(415, 'unsupported_media_type', 'Invalid field "file": a step photo must be a JPEG or PNG');
+  return withBatchLock(ctx, id, () => attachPhoto(actor, id, stepId, stored));
+}
+
+function findStep(batch: Awaited<ReturnType<typeof ownBatch>>, stepId: string) {
   const step = batch.steps.find((s) => (s as StepRecord).id === stepId) as (StepRecord & { photos: NonNullable<StepRecord['photos']> }) | undefined;
   if (!step) throw notFound('Step');
   if ((step.photos ?? []).length >= MAX_PHOTOS) throw conflict(`A step holds at most ${MAX_PHOTOS} photos`, { maximum: MAX_PHOTOS }, 'too_many_files');
-  const stored = await storeEvidence(ctx.config.HUB_UPLOAD_DIR, file);
-  if (!stored.contentType.startsWith('image/')) throw new HttpError(415, 'unsupported_media_type', 'Invalid field "file": a step photo must be a JPEG or PNG');
+  return step;
+}
+
+async function attachPhoto(actor: AuthUser, id: string, stepId: string, stored: Awaited<ReturnType<typeof storeEvidence>>) {
+  const batch = await ownBatch(actor, id);
+  const step = findStep(batch, stepId);
   step.photos.push({ fileId: stored.fileId, filename: stored.filename, contentType: stored.contentType, size: stored.size });
   batch.markModified('steps');
   await batch.save();
@@ -85,7 +114,7 @@ export function registerBatchStepRoutes(routes: RouteTable): void {
   const ctxOf = (req: { app: { locals: Record<string, unknown> } }) => req.app.locals.ctx as HubContext;
   routes.route({
     method: 'post', path: '/batches/:id/steps', summary: 'Record a production or circulation step of a batch (date, place, responsible person)', tags: ['traceability'],
-    access: ['enterprise'], params: idParams, body: StepBody, status: 201, handler: ({ user, params, body }) => recordStep(user, params.id, body),
+    access: ['enterprise'], params: idParams, body: StepBody, status: 201, handler: ({ user, params, body, req }) => recordStep(ctxOf(req), user, params.id, body),
   });
   routes.route({
     method: 'post', path: '/batches/:id/steps/:stepId/photos', summary: "Add a photo (JPEG or PNG, ≤ 10 MB) to a batch's step", tags: ['traceability'],

@@ -103,7 +103,7 @@ export async function placeOrder(redis: Redis, prefix: string, actor: AuthUser, 
   const fingerprint = `${command.productId}:${command.quantity}:${command.sessionId ?? ''}${command.checkout ? `:${checkoutFingerprint(command.checkout)}` : ''}`;
   const product = await productForOrder(command.productId);
   if (!product) throw notFound('Product');
-  if (!product.active) throw conflict('This product is no longer on sale', undefined, 'wrong_state');
+  if (!product.active) throw conflict('This product is no longer on sale', { status: 'off_sale' }, 'wrong_state');
   const orderId = command.orderId ?? String(new Types.ObjectId());
   const amountFen = product.priceFen * command.quantity;
   const queued: QueuedOrder = {
@@ -146,7 +146,7 @@ export async function placeOrder(redis: Redis, prefix: string, actor: AuthUser, 
   if (reservation.outcome === 'session_unknown') throw notFound('Session');
   if (reservation.outcome === 'stock_unknown') throw conflict('Stock of this product is being recounted; try again', undefined, 'stock_recounting');
   if (reservation.outcome === 'session_not_live') {
-    throw conflict(`Session ${command.sessionId} is ${reservation.status}, not live: orders are attributed only to live sessions`, undefined, 'wrong_state');
+    throw conflict(`Session ${command.sessionId} is ${reservation.status}, not live: orders are attributed only to live sessions`, { status: reservation.status }, 'wrong_state');
   }
   if (reservation.outcome === 'existing') return existingOrder(redis, prefix, reservation.orderId, reservation.fingerprint, fingerprint);
   if (reservation.outcome === 'sold_out') {

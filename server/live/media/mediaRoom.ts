@@ -132,7 +132,7 @@ export class MediaRoom {
   }
 
   private async addPeerNow(peerId: string, role: PeerRole): Promise<void> {
-    if (this.closed) throw conflict('The session has ended', undefined, 'wrong_state');
+    if (this.closed) throw conflict('The session has ended', { status: 'ended' }, 'wrong_state');
     if (this.peers.has(peerId)) return;
     if (role === 'host') {
       // A reconnecting host replaces its old connection; there is one sender per session.
@@ -243,7 +243,7 @@ export class MediaRoom {
    * primary router): viewers consume it exactly like a browser host's producer.
    */
   async addExternalProducer(producer: ms.Producer): Promise<void> {
-    if (this.closed) throw conflict('The session has ended', undefined, 'wrong_state');
+    if (this.closed) throw conflict('The session has ended', { status: 'ended' }, 'wrong_state');
     this.hostProducers.set(producer.id, producer);
     producer.observer.once('close', () => {
       this.hostProducers.delete(producer.id);

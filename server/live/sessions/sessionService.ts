@@ -173,7 +173,7 @@ export interface MoveCommand {
 /** Moves or edits a scheduled session; the host (old and new, if it changed) is told. */
 export async function updateSession(ctx: HubContext, actor: AuthUser, id: string, patch: MoveCommand): Promise<SessionDto> {
   const current = await requireOwnSession(actor, id);
-  if (current.status !== 'scheduled') throw conflict(`Session ${id} is ${current.status}; only a scheduled session can be changed`, undefined, 'wrong_state');
+  if (current.status !== 'scheduled') throw conflict(`Session ${id} is ${current.status}; only a scheduled session can be changed`, { status: current.status }, 'wrong_state');
   const next = {
     studioId: patch.studioId ?? String(current.studioId),
     hostUserId: patch.hostUserId ?? String(current.hostUserId),
@@ -221,7 +221,7 @@ export async function updateSession(ctx: HubContext, actor: AuthUser, id: string
 
 export async function cancelSession(ctx: HubContext, actor: AuthUser, id: string, reason: string | undefined): Promise<SessionDto> {
   const session = await requireOwnSession(actor, id);
-  if (session.status !== 'scheduled') throw conflict(`Session ${id} is ${session.status}; only a scheduled session can be cancelled`, undefined, 'wrong_state');
+  if (session.status !== 'scheduled') throw conflict(`Session ${id} is ${session.status}; only a scheduled session can be cancelled`, { status: session.status }, 'wrong_state');
   const before = sessionDto(session.toObject());
   session.set({ status: 'cancelled', cancelledAt: new Date(), cancelReason: reason ?? null });
   const after = sessionDto(session.toObject());
@@ -244,7 +244,7 @@ async function requireHostedSession(actor: AuthUser, id: string) {
 export async function startSession(ctx: HubContext, actor: AuthUser, id: string): Promise<SessionDto> {
   const session = await requireHostedSession(actor, id);
   if (session.status === 'live') return sessionDto(session.toObject());
-  if (session.status !== 'scheduled') throw conflict(`Session ${id} is ${session.status}; it cannot go live`, undefined, 'wrong_state');
+  if (session.status !== 'scheduled') throw conflict(`Session ${id} is ${session.status}; it cannot go live`, { status: session.status }, 'wrong_state');
   const before = sessionDto(session.toObject());
   const at = new Date();
   session.set({ status: 'live', startedAt: at });
@@ -262,7 +262,7 @@ export async function startSession(ctx: HubContext, actor: AuthUser, id: string)
 /** Ends the session: totals and the viewer peak are written to the session, and every process closes its media room. */
 export async function endSession(ctx: HubContext, actor: AuthUser, id: string): Promise<SessionDto> {
   const session = await requireHostedSession(actor, id);
-  if (session.status !== 'live') throw conflict(`Session ${id} is ${session.status}; only a live session can end`, undefined, 'wrong_state');
+  if (session.status !== 'live') throw conflict(`Session ${id} is ${session.status}; only a live session can end`, { status: session.status }, 'wrong_state');
   const before = sessionDto(session.toObject());
   const at = new Date();
   const prefix = ctx.config.REDIS_PREFIX;
@@ -355,7 +355,7 @@ export async function pinnedProduct(ctx: HubContext, sessionId: string): Promise
 export async function pinProduct(ctx: HubContext, actor: AuthUser, id: string, productId: string | null) {
   const session = await requireHostedSession(actor, id);
   if (session.status !== 'live' && session.status !== 'scheduled') {
-    throw conflict(`Session ${id} is ${session.status}; products can be pinned before or during it`, undefined, 'wrong_state');
+    throw conflict(`Session ${id} is ${session.status}; products can be pinned before or during it`, { status: session.status }, 'wrong_state');
   }
   let product: PinnedProduct | null = null;
   if (productId) {

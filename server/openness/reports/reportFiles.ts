@@ -1,56 +1,76 @@
 import ExcelJS from 'exceljs';
 import type { ReportResult } from './reportService.ts';
 import { toCsv } from '../../platform/csv.ts';
-import { fenToYuanPlain } from '../../../config/money.ts';
+import { fenToYuanPlain as fenToYuan } from '../../../config/money.ts';
+import { shanghaiDateTime } from '../shanghaiTime.ts';
 
-const FIGURE_HEADERS = ['直播场次 Sessions held', '订单数 Orders', '交易额(元) GMV (yuan)', '带动贫困户 Poverty households', '批准补助(元) Approved (yuan)', '已拨付(元) Paid (yuan)'];
+/** The language of a downloaded file: Chinese by default, English with `lang=en`. */
+export type FileLang = 'zh' | 'en';
 
-type FigureRow = { sessionsHeld: number; orders: number; gmvFen: number; povertyHouseholds: number; approvedFen: number; paidFen: number };
-const figures = (r: FigureRow) => [r.sessionsHeld, r.orders, fenToYuanPlain(r.gmvFen), r.povertyHouseholds, fenToYuanPlain(r.approvedFen), fenToYuanPlain(r.paidFen)];
+/** A yuan amount: a two-decimal string in the CSV (exact), a number shown with two decimals in the workbook (so sums work). */
+class Yuan {
+  constructor(readonly fen: number) {}
+}
+type Cell = string | number | null | Yuan;
+interface Table { name: string; header: string[]; rows: Cell[][] }
+
+const pair = (lang: FileLang) => (zh: string, en: string) => (lang === 'zh' ? zh : en);
 
 /** The report's sections as plain tables, shared by the CSV and the workbook. */
-export function reportTables(report: ReportResult): { name: string; header: string[]; rows: (string | number | null)[][] }[] {
+function reportTables(report: ReportResult, lang: FileLang): Table[] {
+  const h = pair(lang);
+  const figureHeaders = [h('直播场次', 'Sessions held'), h('订单数', 'Orders'), h('交易额（元）', 'GMV (yuan)'), h('带动贫困户', 'Poverty households'), h('批准补助（元）', 'Approved (yuan)'), h('已拨付（元）', 'Paid (yuan)')];
+  type FigureRow = { sessionsHeld: number; orders: number; gmvFen: number; povertyHouseholds: number; approvedFen: number; paidFen: number };
+  const figures = (r: FigureRow): Cell[] => [r.sessionsHeld, r.orders, new Yuan(r.gmvFen), r.povertyHouseholds, new Yuan(r.approvedFen), new Yuan(r.paidFen)];
+  const programName = new Map(report.byProgram.map((p) => [p.program, lang === 'zh' ? p.nameZh : (p.nameEn ?? p.program)]));
   return [
     {
-      name: '汇总 Totals',
-      header: ['期间 Period', ...FIGURE_HEADERS, '贫困户采购额(元) Procurement (yuan)'],
-      rows: [[`${report.from} ~ ${report.to}`, ...figures(report.totals), fenToYuanPlain(report.totals.procurementFen)]],
+      name: h('汇总', 'Totals'),
+      header: [h('期间', 'Period'), ...figureHeaders, h('贫困户采购额（元）', 'Procurement from households (yuan)')],
+      rows: [[`${report.from} ~ ${report.to}`, ...figures(report.totals), new Yuan(report.totals.procurementFen)]],
     },
-    { name: '按月 By month', header: ['月份 Month', ...FIGURE_HEADERS], rows: report.byMonth.map((m) => [m.month, ...figures(m)]) },
+    { name: h('按月', 'By month'), header: [h('月份', 'Month'), ...figureHeaders], rows: report.byMonth.map((m) => [m.month, ...figures(m)]) },
     {
-      name: '按项目 By programme',
-      header: ['项目 Programme', '代码 Code', '批准笔数 Claims approved', '批准补助(元) Approved (yuan)', '已拨付(元) Paid (yuan)', '每单位上限(元) Cap per beneficiary (yuan)'],
-      rows: report.byProgram.map((p) => [p.nameZh, p.program, p.claimsApproved, fenToYuanPlain(p.approvedFen), fenToYuanPlain(p.paidFen), p.capFen === null ? '—' : fenToYuanPlain(p.capFen)]),
+      name: h('按项目', 'By programme'),
+      header: [h('项目', 'Programme'), h('批准笔数', 'Claims approved'), h('批准补助（元）', 'Approved (yuan)'), h('已拨付（元）', 'Paid (yuan)'), h('每单位上限（元）', 'Cap per beneficiary (yuan)')],
+      rows: report.byProgram.map((p) => [programName.get(p.program)!, p.claimsApproved, new Yuan(p.approvedFen), new Yuan(p.paidFen), p.capFen === null ? '—' : new Yuan(p.capFen)]),
     },
-    { name: '按乡镇 By township', header: ['乡镇 Township', ...FIGURE_HEADERS], rows: report.byTownship.map((t) => [t.township, ...figures(t)]) },
+    { name: h('按乡镇', 'By township'), header: [h('乡镇', 'Township'), ...figureHeaders], rows: report.byTownship.map((t) => [t.township, ...figures(t)]) },
     {
-      name: '资金使用 Budget use',
-      header: ['类别 Category', '代码 Code', '安排资金(元) Allocated (yuan)', '本期批准(元) Approved in period', '本期拨付(元) Paid in period', '累计批准(元) Approved to date', '累计拨付(元) Paid to date', '使用率 Used'],
-      rows: report.budget.map((b) => [b.nameZh, b.category, fenToYuanPlain(b.allocatedFen), fenToYuanPlain(b.approvedFen), fenToYuanPlain(b.paidFen), fenToYuanPlain(b.approvedToDateFen), fenToYuanPlain(b.paidToDateFen), `${(b.usedBasisPoints / 100).toFixed(2)}%`]),
+      name: h('资金使用', 'Budget use'),
+      header: [h('类别', 'Category'), h('安排资金（元）', 'Allocated (yuan)'), h('本期批准（元）', 'Approved in period (yuan)'), h('本期拨付（元）', 'Paid in period (yuan)'), h('累计批准（元）', 'Approved to date (yuan)'), h('累计拨付（元）', 'Paid to date (yuan)'), h('使用率', 'Used')],
+      rows: report.budget.map((b) => [lang === 'zh' ? b.nameZh : (b.nameEn ?? b.category), new Yuan(b.allocatedFen), new Yuan(b.approvedFen), new Yuan(b.paidFen), new Yuan(b.approvedToDateFen), new Yuan(b.paidToDateFen), `${(b.usedBasisPoints / 100).toFixed(2)}%`]),
     },
     {
-      name: '批准公示 Disclosure',
-      header: ['单位 Organisation', '项目 Programme', '批准金额(元) Approved (yuan)', '批准时间 Approved at'],
-      rows: report.disclosures.map((d) => [d.org, d.program, fenToYuanPlain(d.approvedFen), d.approvedAt]),
+      name: h('批准公示', 'Disclosure'),
+      header: [h('单位', 'Organisation'), h('项目', 'Programme'), h('批准金额（元）', 'Approved (yuan)'), h('批准时间（北京时间）', 'Approved at (Beijing time)')],
+      rows: report.disclosures.map((d) => [d.org, programName.get(d.program) ?? d.program, new Yuan(d.approvedFen), shanghaiDateTime(new Date(d.approvedAt))]),
     },
   ];
 }
 
-/** One CSV: each section under a title line, separated by blank lines. */
-export function reportCsv(report: ReportResult): string {
-  const parts = reportTables(report).map((t) => toCsv([t.name], [t.header, ...t.rows]).replace(/^\ufeff/, ''));
+/** One CSV: each section under a title line, separated by blank lines; amounts in yuan, times in Beijing time. */
+export function reportCsv(report: ReportResult, lang: FileLang = 'zh'): string {
+  const plain = (c: Cell) => (c instanceof Yuan ? fenToYuan(c.fen) : c);
+  const parts = reportTables(report, lang).map((t) => toCsv([t.name], [t.header, ...t.rows.map((r) => r.map(plain))]).replace(/^\ufeff/, ''));
   return '\ufeff' + parts.join('\r\n');
 }
 
-export async function reportXlsx(report: ReportResult): Promise<Buffer> {
+/** One sheet per section; yuan cells are numbers formatted to the fen, so a clerk can sum them. */
+export async function reportXlsx(report: ReportResult, lang: FileLang = 'zh'): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Dehua Live Hub';
   workbook.created = new Date(report.generatedAt);
-  for (const t of reportTables(report)) {
+  for (const t of reportTables(report, lang)) {
     // Sheet names: at most 31 characters, no slashes.
     const sheet = workbook.addWorksheet(t.name.slice(0, 31));
     sheet.addRow(t.header).font = { bold: true };
-    for (const row of t.rows) sheet.addRow(row);
+    for (const row of t.rows) {
+      const added = sheet.addRow(row.map((c) => (c instanceof Yuan ? c.fen / 100 : c)));
+      row.forEach((c, i) => {
+        if (c instanceof Yuan) added.getCell(i + 1).numFmt = '#,##0.00';
+      });
+    }
     sheet.columns.forEach((c) => (c.width = 22));
   }
   return Buffer.from(await workbook.xlsx.writeBuffer());

@@ -18,6 +18,8 @@ const ReportBody = z
   .openapi('ReportRequest');
 
 const JobParams = z.object({ jobId: z.string().regex(/^\d{1,20}$/, 'must be a report job id') }).strict();
+/** Files are in Chinese (headers, programme names) unless `lang=en` asks for English. */
+const FileQuery = z.object({ lang: z.enum(['zh', 'en']).default('zh') }).strict();
 
 function queueOf(req: { app: { locals: Record<string, unknown> } }): Queue {
   const queue = (req.app.locals.ctx as HubContext).services.reportsQueue;
@@ -49,13 +51,13 @@ export function registerReportRoutes(routes: RouteTable): void {
   for (const format of ['csv', 'xlsx'] as const) {
     routes.route({
       method: 'get', path: `/reports/:jobId.${format}`, summary: `A finished report as ${format.toUpperCase()}`, tags: ['reports'],
-      access: ['bureau', 'auditor'], params: JobParams, responseDescription: format === 'csv' ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      handler: async ({ params, req, res }) => {
+      access: ['bureau', 'auditor'], params: JobParams, query: FileQuery, responseDescription: format === 'csv' ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      handler: async ({ params, query, req, res }) => {
         const report = await finishedReport(queueOf(req), params.jobId);
-        const name = `dehua-report-${report.from}-${report.to}.${format}`;
+        const name = `dehua-report-${report.from}-${report.to}${query.lang === 'en' ? '-en' : ''}.${format}`;
         res.set('Content-Disposition', `attachment; filename="${name}"`);
-        if (format === 'csv') res.type('text/csv; charset=utf-8').send(reportCsv(report));
-        else res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await reportXlsx(report));
+        if (format === 'csv') res.type('text/csv; charset=utf-8').send(reportCsv(report, query.lang));
+        else res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await reportXlsx(report, query.lang));
       },
     });
   }

@@ -39,9 +39,9 @@ export interface ReportResult {
   generatedAt: string;
   totals: Figures & { procurementFen: number; claimsApproved: number };
   byMonth: (Figures & { month: string })[];
-  byProgram: { program: string; nameZh: string; claimsApproved: number; approvedFen: number; paidFen: number; capFen: number | null }[];
+  byProgram: { program: string; nameZh: string; nameEn?: string; claimsApproved: number; approvedFen: number; paidFen: number; capFen: number | null }[];
   byTownship: (Figures & { township: string })[];
-  budget: { category: string; nameZh: string; allocatedFen: number; approvedFen: number; paidFen: number; approvedToDateFen: number; paidToDateFen: number; usedBasisPoints: number }[];
+  budget: { category: string; nameZh: string; nameEn?: string; allocatedFen: number; approvedFen: number; paidFen: number; approvedToDateFen: number; paidToDateFen: number; usedBasisPoints: number }[];
   disclosures: { org: string; program: string; approvedFen: number; approvedAt: string }[];
 }
 
@@ -118,7 +118,7 @@ export async function buildReport(ctx: HubContext, request: ReportRequest, onPro
   ).lean();
   const orgs = await OrgModel.find({ _id: { $in: [...new Set(claims.map((c) => String(c.orgId)))] } }, { name: 1, township: 1 }).lean();
   const orgById = new Map(orgs.map((o) => [String(o._id), o]));
-  const byProgram = new Map(policy.programs.map((p) => [p.code as string, { program: p.code as string, nameZh: p.nameZh, claimsApproved: 0, approvedFen: 0, paidFen: 0, capFen: p.capFen }]));
+  const byProgram = new Map(policy.programs.map((p) => [p.code as string, { program: p.code as string, nameZh: p.nameZh, nameEn: p.nameEn, claimsApproved: 0, approvedFen: 0, paidFen: 0, capFen: p.capFen }]));
   const toDate = new Map<string, { approvedFen: number; paidFen: number }>();
   const disclosures: ReportResult['disclosures'] = [];
   const procurementIds: mongoose.Types.ObjectId[] = [];
@@ -174,7 +174,7 @@ export async function buildReport(ctx: HubContext, request: ReportRequest, onPro
     const sum = (pick: (p: string) => number) => programs.reduce((s, p) => s + pick(p), 0);
     const approvedToDateFen = sum((p) => toDate.get(p)?.approvedFen ?? 0);
     return {
-      category: cat.code, nameZh: cat.nameZh, allocatedFen: cat.allocatedFen,
+      category: cat.code, nameZh: cat.nameZh, nameEn: cat.nameEn, allocatedFen: cat.allocatedFen,
       approvedFen: sum((p) => byProgram.get(p)?.approvedFen ?? 0),
       paidFen: sum((p) => byProgram.get(p)?.paidFen ?? 0),
       approvedToDateFen,
