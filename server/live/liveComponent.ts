@@ -8,7 +8,8 @@ import { reminderQueue } from './sessions/reminders.ts';
 import { MediaPool } from './media/mediaPool.ts';
 import { LiveSignalling, hostRoom } from './signalling.ts';
 import { Recorder } from './media/recorder.ts';
-import { RtmpIngest } from './media/ingest.ts';
+import { PublisherClaims, RtmpIngest } from './media/ingest.ts';
+import { WhipIngest } from './media/whip.ts';
 import { mountMedia, registerMediaRoutes } from './media/mediaRoutes.ts';
 import { pruneMedia } from './media/recordingStore.ts';
 import { hubEvents } from '../platform/events.ts';
@@ -51,9 +52,13 @@ export const liveComponent: HubComponent = {
     (ctx.services.liveRecorder as Recorder | undefined)?.onNotice((notice) => signalling.nsp.to(hostRoom(notice.sessionId)).emit('recording:status', notice));
     const pool = mediaPoolOf(ctx);
     if (pool) {
-      // RTMP ingest feeds the same rooms the signalling serves; a port already taken only turns ingest off.
-      const ingest = new RtmpIngest(ctx, pool, (peerId, event, payload) => signalling.nsp.to(peerId).emit(event, payload));
+      // RTMP and WHIP ingest feed the same rooms the signalling serves, one publisher per session between them;
+      // an RTMP port already taken only turns RTMP off.
+      const notify = (peerId: string, event: string, payload: Record<string, unknown>) => signalling.nsp.to(peerId).emit(event, payload);
+      const claims = new PublisherClaims();
+      const ingest = new RtmpIngest(ctx, pool, notify, claims);
       ctx.services.liveIngest = ingest;
+      ctx.services.liveWhip = new WhipIngest(ctx, pool, notify, claims);
       ingest.start().catch((err) => log.error({ err: String(err) }, 'RTMP ingest failed to start'));
     }
     signalling.start().catch((err) => log.error({ err: String(err) }, 'live bus relay failed to start'));
@@ -63,6 +68,8 @@ export const liveComponent: HubComponent = {
     delete ctx.services.liveSignalling;
     (ctx.services.liveIngest as RtmpIngest | undefined)?.stop();
     delete ctx.services.liveIngest;
+    (ctx.services.liveWhip as WhipIngest | undefined)?.stop();
+    delete ctx.services.liveWhip;
     (ctx.services.liveRecorderOff as (() => void) | undefined)?.();
     const recorder = ctx.services.liveRecorder as Recorder | undefined;
     await recorder?.close();
