@@ -6,7 +6,7 @@ import { registerStudioRoutes } from './studios/studioRoutes.ts';
 import { registerSessionRoutes } from './sessions/sessionRoutes.ts';
 import { reminderQueue } from './sessions/reminders.ts';
 import { MediaPool } from './media/mediaPool.ts';
-import { LiveSignalling, hostRoom } from './signalling.ts';
+import { LiveSignalling, hostRoom, sessionRoom } from './signalling.ts';
 import { Recorder } from './media/recorder.ts';
 import { PublisherClaims, RtmpIngest } from './media/ingest.ts';
 import { WhipIngest } from './media/whip.ts';
@@ -49,7 +49,11 @@ export const liveComponent: HubComponent = {
     if (ctx.services.liveSignalling) return;
     const signalling = new LiveSignalling(io, ctx, mediaPoolOf(ctx));
     ctx.services.liveSignalling = signalling;
-    (ctx.services.liveRecorder as Recorder | undefined)?.onNotice((notice) => signalling.nsp.to(hostRoom(notice.sessionId)).emit('recording:status', notice));
+    (ctx.services.liveRecorder as Recorder | undefined)?.onNotice((notice) => {
+      signalling.nsp.to(hostRoom(notice.sessionId)).emit('recording:status', notice);
+      // A product's explanation clip cut while live: every viewer's product card and shelf show it.
+      if (notice.clip) signalling.nsp.to(sessionRoom(notice.sessionId)).emit('media:clip', { sessionId: notice.sessionId, ...notice.clip });
+    });
     const pool = mediaPoolOf(ctx);
     if (pool) {
       // RTMP and WHIP ingest feed the same rooms the signalling serves, one publisher per session between them;

@@ -146,7 +146,7 @@ export function mountMedia(app: Express, ctx: HubContext): void {
     setHeaders: (res, file) => {
       const live = file.split(path.sep).includes('live');
       if (file.endsWith('.m3u8')) res.setHeader('Cache-Control', live ? 'public, max-age=1' : 'public, max-age=60');
-      else if (file.endsWith('.ts') || file.endsWith('.m4s') || file.includes(`${path.sep}clips${path.sep}`)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+      else if (file.endsWith('.ts') || file.endsWith('.m4s') || file.includes(`${path.sep}clips${path.sep}`) || file.includes(`${path.sep}live-clips${path.sep}`)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
       else res.setHeader('Cache-Control', 'public, max-age=3600');
       if (file.endsWith('.m3u8')) res.setHeader('Content-Type', 'application/vnd.apple.mpegurl');
       if (file.endsWith('.ts')) res.setHeader('Content-Type', 'video/mp2t');
