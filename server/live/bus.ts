@@ -8,7 +8,9 @@ import type { Redis } from 'ioredis';
 export type LiveBusMessage =
   | { type: 'notify'; userId: string; notification: HostNotification | OrderNotification }
   | { type: 'status'; sessionId: string; status: 'live' | 'ended' | 'cancelled' | 'scheduled' }
-  | { type: 'pin'; sessionId: string; product: PinnedProduct | null };
+  | { type: 'pin'; sessionId: string; product: PinnedProduct | null }
+  /** A stream key was rotated: the web process holding the session's encoder (RTMP or WHIP) stops it. */
+  | { type: 'ingestKeyRotated'; sessionId: string };
 
 export interface HostNotification {
   kind: 'session.reminder' | 'session.moved' | 'session.cancelled' | 'session.assigned' | 'session.unassigned' | 'session.live';

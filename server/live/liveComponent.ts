@@ -5,9 +5,10 @@ import { registerStudioRoutes } from './studios/studioRoutes.ts';
 import { registerSessionRoutes } from './sessions/sessionRoutes.ts';
 import { REMINDER_QUEUE, processReminder, reminderQueue } from './sessions/reminders.ts';
 import { MediaPool } from './media/mediaPool.ts';
-import { LiveSignalling, hostRoom } from './signalling.ts';
+import { LiveSignalling, hostRoom, sessionRoom } from './signalling.ts';
 import { Recorder } from './media/recorder.ts';
-import { RtmpIngest } from './media/ingest.ts';
+import { PublisherClaims, RtmpIngest } from './media/ingest.ts';
+import { WhipIngest } from './media/whip.ts';
 import { mountMedia, registerMediaRoutes } from './media/mediaRoutes.ts';
 import { pruneMedia } from './media/recordingStore.ts';
 import { hubEvents } from '../platform/events.ts';
@@ -47,12 +48,20 @@ export const liveComponent: HubComponent = {
     if (ctx.services.liveSignalling) return;
     const signalling = new LiveSignalling(io, ctx, mediaPoolOf(ctx));
     ctx.services.liveSignalling = signalling;
-    ctx.services.liveRecorder?.onNotice((notice) => signalling.nsp.to(hostRoom(notice.sessionId)).emit('recording:status', notice));
+    ctx.services.liveRecorder?.onNotice((notice) => {
+      signalling.nsp.to(hostRoom(notice.sessionId)).emit('recording:status', notice);
+      // A product's explanation clip cut while live: every viewer's product card and shelf show it.
+      if (notice.clip) signalling.nsp.to(sessionRoom(notice.sessionId)).emit('media:clip', { sessionId: notice.sessionId, ...notice.clip });
+    });
     const pool = mediaPoolOf(ctx);
     if (pool) {
-      // RTMP ingest feeds the same rooms the signalling serves; a port already taken only turns ingest off.
-      const ingest = new RtmpIngest(ctx, pool, (peerId, event, payload) => signalling.nsp.to(peerId).emit(event, payload));
+      // RTMP and WHIP ingest feed the same rooms the signalling serves, one publisher per session between them;
+      // an RTMP port already taken only turns RTMP off.
+      const notify = (peerId: string, event: string, payload: Record<string, unknown>) => signalling.nsp.to(peerId).emit(event, payload);
+      const claims = new PublisherClaims();
+      const ingest = new RtmpIngest(ctx, pool, notify, claims);
       ctx.services.liveIngest = ingest;
+      ctx.services.liveWhip = new WhipIngest(ctx, pool, notify, claims);
       ingest.start().catch((err) => log.error({ err: String(err) }, 'RTMP ingest failed to start'));
     }
     signalling.start().catch((err) => log.error({ err: String(err) }, 'live bus relay failed to start'));
@@ -62,8 +71,9 @@ export const liveComponent: HubComponent = {
     delete ctx.services.liveSignalling;
     ctx.services.liveIngest?.stop();
     delete ctx.services.liveIngest;
+    ctx.services.liveWhip?.stop();
+    delete ctx.services.liveWhip;
     ctx.services.liveRecorderOff?.();
-    delete ctx.services.liveRecorderOff;
     await ctx.services.liveRecorder?.close();
     delete ctx.services.liveRecorder;
     await mediaPoolOf(ctx)?.close();

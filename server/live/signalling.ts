@@ -20,6 +20,7 @@ import { countChat, countViewer } from '../commerce/live/sessionAnalytics.ts';
 import type { MediaPool } from './media/mediaPool.ts';
 import { addViewer, removeViewer, viewerCountAndPeak, viewerIdentity } from './viewerCount.ts';
 import type { MediaRoom } from './media/mediaRoom.ts';
+import { stopIngestHere } from './media/ingest.ts';
 
 const log = componentLogger('live-signalling');
 
@@ -160,6 +161,9 @@ export class LiveSignalling {
       case 'pin':
         local.to(sessionRoom(message.sessionId)).emit('product:pinned', { sessionId: message.sessionId, product: message.product });
         hubEvents.emit('live.pinRelayed', { sessionId: message.sessionId, productId: message.product?.id ?? null, at: new Date() });
+        break;
+      case 'ingestKeyRotated':
+        stopIngestHere(this.ctx, message.sessionId);
         break;
     }
   }

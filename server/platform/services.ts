@@ -8,6 +8,7 @@ import type { ExpiryJob } from '../commerce/checkout/expiry.ts';
 import type { MediaPool } from '../live/media/mediaPool.ts';
 import type { Recorder } from '../live/media/recorder.ts';
 import type { RtmpIngest } from '../live/media/ingest.ts';
+import type { WhipIngest } from '../live/media/whip.ts';
 import type { LiveSignalling } from '../live/signalling.ts';
 import type { ReminderJob } from '../live/sessions/reminders.ts';
 
@@ -39,6 +40,8 @@ export interface HubServices {
   liveRecorderOff?: () => void;
   liveSignalling?: LiveSignalling;
   liveIngest?: RtmpIngest;
+  /** Live: WHIP (OBS 30+) publishers of this process. */
+  liveWhip?: WhipIngest;
   liveReminderQueue?: Queue<ReminderJob>;
   /** Platform: stops the audit outbox drainer (platform/audit/outboxComponent.ts). */
   auditOutboxStop?: () => Promise<void>;

@@ -72,6 +72,8 @@ describe('recording, replay and live HLS (mediasoup + FFmpeg + Chromium)', funct
     const room = await pool.existingRoom(session.id)!;
     while (room.hostProducerList().length < 2) await pause(20);
     const mediaStarted = Date.now();
+    // The studio shows that the session is being recorded (the recorder's recording:status reaches the host).
+    await host.waitForSelector('[data-testid=studio-recording][data-status=recording]', { timeout: 30_000 });
 
     // A viewer forced into HLS mode watches the live playlist through hls.js.
     const viewer = await pageAs();
@@ -90,7 +92,7 @@ describe('recording, replay and live HLS (mediasoup + FFmpeg + Chromium)', funct
     expect(segmentRes.status).to.equal(200);
     expect(segmentRes.headers.get('cache-control')).to.include('immutable');
     await screenshot(viewer, 'media-live-hls-viewer');
-    await viewer.context().close();
+    // The viewer stays: each pinned stretch's clip appears on its shelf and product card while still live.
 
     const pin = (productId: string | null) => timed(async () => expectStatus(
       await api('PUT', `/api/v1/sessions/${session.id}/pin`, { token: world.cast.host.token, body: { productId } }), 200));
@@ -98,7 +100,19 @@ describe('recording, replay and live HLS (mediasoup + FFmpeg + Chromium)', funct
     const cupPinned = await pin(cup.id);
     await pause(5000);
     const vasePinned = await pin(vase.id);
-    await pause(4000);
+    // The cup's stretch ended: its explanation clip is cut from the running recording and pushed to viewers.
+    await viewer.waitForSelector(`[data-testid=live-shelf-clip-${cup.id}]`, { timeout: 30_000 });
+    await pause(Math.max(0, vasePinned.at + 4000 - Date.now()));
+    const cupAgain = await pin(cup.id);
+    // Pinned again, the cup's card carries its clip; the clip plays.
+    await viewer.waitForSelector('[data-testid=live-pinned-clip]');
+    await viewer.evaluate(() => void (document.querySelector('[data-testid=live-pinned-clip]') as HTMLVideoElement).play());
+    await viewer.waitForFunction(() => (document.querySelector('[data-testid=live-pinned-clip]') as HTMLVideoElement).videoWidth > 0, null, { timeout: 20_000 });
+    const liveClip = (await media(session.id)).replay.clips.find((c: { productId: string }) => c.productId === cup.id);
+    expect(liveClip.durationS, 'the live clip of the first stretch').to.be.closeTo((vasePinned.at - cupPinned.at) / 1000, 1);
+    await screenshot(viewer, 'media-live-clip-card');
+    await viewer.context().close();
+    await pause(Math.max(0, cupAgain.at + 3000 - Date.now()));
     const unpinned = await pin(null);
     await pause(Math.max(0, mediaStarted + 20_000 - Date.now()));
     const ended = await timed(async () => expectStatus(await api('POST', `/api/v1/sessions/${session.id}/end`, { token: world.cast.host.token }), 200));
@@ -118,9 +132,13 @@ describe('recording, replay and live HLS (mediasoup + FFmpeg + Chromium)', funct
     expect(replay.durationS).to.be.closeTo(recorded!, 0.1);
     expect(replay.bytes).to.be.greaterThan(0);
 
-    expect(replay.chapters.map((c: { productId: string }) => c.productId)).to.deep.equal([cup.id, vase.id]);
-    const stretches = [(vasePinned.at - cupPinned.at) / 1000, (unpinned.at - vasePinned.at) / 1000];
-    expect(replay.clips.map((c: { productId: string }) => c.productId)).to.deep.equal([cup.id, vase.id]);
+    expect(replay.chapters.map((c: { productId: string }) => c.productId)).to.deep.equal([cup.id, vase.id, cup.id]);
+    const stretches = [(vasePinned.at - cupPinned.at) / 1000, (cupAgain.at - vasePinned.at) / 1000, (unpinned.at - cupAgain.at) / 1000];
+    expect(replay.clips.map((c: { productId: string }) => c.productId)).to.deep.equal([cup.id, vase.id, cup.id]);
+    // The studio shows the finished recording and its size.
+    await host.waitForSelector('[data-testid=studio-recording][data-status=ready]', { timeout: 30_000 });
+    expect(Number(await host.getByTestId('studio-recording').getAttribute('data-bytes'))).to.equal(replay.bytes);
+    await screenshot(host, 'media-studio-recording-ready');
     for (const [i, clip] of (replay.clips as { url: string; durationS: number }[]).entries()) {
       const file = path.join(sessionMediaDir(ctx.config, session.id), clip.url.split(`/${session.id}/`)[1]!);
       const clipSeconds = await probeDuration(ctx.config.HUB_FFPROBE_PATH, file);
@@ -139,7 +157,7 @@ describe('recording, replay and live HLS (mediasoup + FFmpeg + Chromium)', funct
     await watcher.waitForFunction(() => (document.querySelector('[data-testid=replay-video]') as HTMLVideoElement).videoWidth > 0, null, { timeout: 20_000 });
     const start = replay.chapters[1].startS as number;
     await watcher.waitForFunction((s) => (document.querySelector('[data-testid=replay-video]') as HTMLVideoElement).currentTime > s + 0.5, start, { timeout: 20_000 });
-    expect(await watcher.getByTestId(`clip-${cup.id}`).count()).to.equal(1);
+    expect(await watcher.getByTestId(`clip-${cup.id}`).count()).to.equal(2);
     expect(await watcher.getByTestId(`replay-buy-${vase.id}`).isVisible()).to.equal(true);
     await screenshot(watcher, 'media-replay-phone');
     const mp4 = await fetch(`${baseUrl}${replay.mp4}`, { method: 'HEAD' });

@@ -8,6 +8,7 @@ import { ask, connectLive, subscribe, type ChatMessage, type JoinReply, type Pin
 import { watchLiveHls, webRtcAvailable, type LiveMode } from './liveFallback.ts';
 import { checkoutPanel, type CheckoutOrder } from './buyer.ts';
 import { flashSaleCard } from './flashSale.ts';
+import { clock, type SessionMedia } from './replay.ts';
 
 registerMessages({
   'zh-CN': {
@@ -18,6 +19,7 @@ registerMessages({
     'live.mode.webrtc': '实时（WebRTC）', 'live.mode.hls': '流畅模式（HLS，延迟几秒）', 'live.mode.connecting': '连接中…', 'live.replay': '观看回放', 'live.remind': '预约开播提醒', 'live.reminded': '已预约，开播时提醒你',
     'live.quality': '画质', 'live.quality.auto': '自动', 'live.quality.2': '高清', 'live.quality.1': '标清', 'live.quality.0': '流畅',
     'live.quality.current': '当前：{q}', 'live.quality.autoNow': '自动（{q}）', 'live.quality.none': '—',
+    'live.shelf': '本场商品', 'live.clip': '讲解回放 {d}', 'live.noClip': '讲解后可回看',
   },
   en: {
     'live.title': 'Live', 'live.viewers': '{n} watching', 'live.buy': 'Buy now', 'live.bought': 'Ordered: {amount}', 'live.unmute': 'Turn sound on',
@@ -27,6 +29,7 @@ registerMessages({
     'live.mode.webrtc': 'Real time (WebRTC)', 'live.mode.hls': 'Crowd mode (HLS, a few seconds behind)', 'live.mode.connecting': 'Connecting…', 'live.replay': 'Watch the replay', 'live.remind': 'Remind me when it starts', 'live.reminded': 'We will tell you when it goes live',
     'live.quality': 'Quality', 'live.quality.auto': 'Auto', 'live.quality.2': 'HD', 'live.quality.1': 'SD', 'live.quality.0': 'Smooth',
     'live.quality.current': 'Now: {q}', 'live.quality.autoNow': 'Auto ({q})', 'live.quality.none': '—',
+    'live.shelf': 'Products in this session', 'live.clip': 'Explanation replay {d}', 'live.noClip': 'Replay after the host presents it',
   },
 });
 
@@ -89,6 +92,30 @@ registerPage({
       }
     });
     const productCard = h('div', { class: 'card product-card', 'data-testid': 'live-pinned' });
+    // Each product's explanation clips (讲解片段), cut as each pinned stretch ends: on its card and on the shelf.
+    const clips = new Map<string, { url: string; durationS: number }[]>();
+    const clipFigure = (productId: string, testId: string) => {
+      const latest = clips.get(productId)?.at(-1);
+      return latest
+        ? h('figure', { class: 'clip' },
+            h('video', { controls: true, playsInline: true, muted: true, preload: 'metadata', src: latest.url, class: 'clip-video', 'data-testid': testId, 'data-duration': String(latest.durationS) }),
+            h('figcaption', null, t('live.clip', { d: clock(latest.durationS) })))
+        : null;
+    };
+    const shelfList = h('ul', { class: 'live-shelf', 'data-testid': 'live-shelf' });
+    let shelfProducts: PinnedProduct[] = [];
+    const renderShelf = () => {
+      replace(shelfList, ...shelfProducts.map((p) => h('li', { 'data-testid': `live-shelf-${p.id}` },
+        h('strong', null, p.name), h('span', { class: 'price' }, formatFen(p.priceFen)),
+        clipFigure(p.id, `live-shelf-clip-${p.id}`) ?? h('small', { class: 'muted', style: 'display:block' }, t('live.noClip')))));
+    };
+    const addClip = (clip: { productId: string; url: string; durationS: number }) => {
+      const list = clips.get(clip.productId) ?? [];
+      if (list.some((c) => c.url === clip.url)) return;
+      clips.set(clip.productId, [...list, clip]);
+      renderShelf();
+      if (pinned?.id === clip.productId) renderProduct();
+    };
     const chatList = h('ul', { class: 'chat', 'data-testid': 'live-chat' });
     const chatStatus = h('p', { class: 'form-status', 'data-testid': 'live-chat-status' });
     const orderStatus = h('p', { class: 'form-status', role: 'status', 'data-testid': 'live-order-status' });
@@ -155,6 +182,7 @@ registerPage({
         h('h3', { 'data-testid': 'live-pinned-name' }, product.name),
         h('p', { class: 'price', 'data-testid': 'live-pinned-price' }, formatFen(product.priceFen)),
         h('p', { class: 'muted', 'data-testid': 'live-pinned-stock' }, t('live.stock', { n: product.stock })),
+        clipFigure(product.id, 'live-pinned-clip'),
         h('div', { class: 'actions' }, h('label', null, t('live.quantity'), ' ', quantity), buy), orderStatus);
     };
 
@@ -164,7 +192,11 @@ registerPage({
     });
     const joined = await ask<JoinReply>(socket, 'session:join', { sessionId, role: 'viewer' });
     pinned = joined.pinned;
+    shelfProducts = joined.shelf ?? [];
     renderProduct();
+    renderShelf();
+    socket.on('media:clip', (clip: { productId: string; url: string; durationS: number }) => addClip(clip));
+    void api.get<SessionMedia>(`/public/sessions/${sessionId}/media`).then((m) => m.replay.clips.forEach(addClip), () => undefined);
     setViewers(joined.viewers);
     joined.chat.forEach(addChat);
     const showStatus = (status: string) => {
@@ -265,6 +297,7 @@ registerPage({
       notice, remind,
       h('div', { class: 'live-layout' },
         h('div', null, video, h('div', { class: 'actions' }, unmute, mode, quality, h('label', null, t('live.quality'), ' ', qualityChoice), stats, h('a', { href: `/replay/${sessionId}`, 'data-testid': 'live-replay-link' }, t('live.replay')))),
-        h('div', null, productCard, flash.card, checkoutSlot, h('section', { class: 'card' }, chatList, chatForm, chatStatus))));
+        h('div', null, productCard, flash.card, checkoutSlot, h('section', { class: 'card' }, chatList, chatForm, chatStatus),
+          h('section', { class: 'card' }, h('h2', null, t('live.shelf')), shelfList))));
   },
 });

@@ -6,6 +6,7 @@ import { card, page } from '../lib/ui.ts';
 import { api } from '../lib/api.ts';
 import { ask, connectLive, publish, type ChatMessage, type JoinReply, type PinnedProduct } from './liveClient.ts';
 import { ingestCard } from './studioIngest.ts';
+import { recordingCard } from './studioRecording.ts';
 import { flashSaleStartForm } from './flashSale.ts';
 
 registerMessages({
@@ -157,6 +158,11 @@ registerPage({
     socket.on('chat:message', addChat);
     socket.on('chat:removed', (e: { messageId: string }) => chatList.querySelector(`[data-message-id="${CSS.escape(e.messageId)}"]`)?.remove());
     socket.on('session:status', (e: { status: string }) => setStatus(e.status));
+    // Recording status (recording → processing → ready/failed) as the hub's recorder reports it; the size grows meanwhile.
+    const recording = recordingCard(sessionId);
+    socket.on('recording:status', () => void recording.refresh());
+    const recordingTimer = setInterval(() => void recording.refresh(), 10_000);
+    ctx.onLeave(() => clearInterval(recordingTimer));
     // Session analytics (server/commerce/live/sessionAnalytics.ts), refreshed while the page is open.
     const analytics = h('dl', { class: 'figures', 'data-testid': 'studio-analytics' });
     const loadAnalytics = async () => {
@@ -194,6 +200,7 @@ registerPage({
             h('div', { class: 'figure' }, h('div', { class: 'figure-value' }, amount), h('div', { class: 'figure-label' }, t('studio.amount'))))),
           card(t('studio.shelf'), shelf),
           card(t('flash.startTitle'), flash.element),
+          recording.element,
           ingestCard(sessionId),
           card(t('studio.plusOnes'), plusOnes),
           card(t('studio.analytics'), analytics),

@@ -1,8 +1,10 @@
 /**
- * Ingest from OBS and hardware encoders: RTMP with a per-session stream key. An in-process RTMP server
- * (node-media-server) checks the key (unknown or rotated keys, sessions not live and a second publisher are
- * refused), then FFmpeg pulls the stream from it, transcodes to VP8/Opus and sends RTP into PlainTransports
- * (comedia) on the session's router: viewers consume those producers exactly like a browser host's.
+ * Ingest from OBS and hardware encoders with a per-session stream key: the keys, the rules both protocols
+ * share (one publisher per session, held by the web process that holds the session's router; a rotated key
+ * stops it in whichever process that is), and RTMP. An in-process RTMP server (node-media-server) checks the
+ * key (unknown or rotated keys, sessions not live and a second publisher are refused), then FFmpeg pulls the
+ * stream from it, transcodes to VP8/Opus and sends RTP into PlainTransports (comedia) on the session's
+ * router: viewers consume those producers exactly like a browser host's. WHIP is in whip.ts.
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -17,6 +19,8 @@ import { sessionStatus } from '../sessions/liveState.ts';
 import type { MediaPool } from './mediaPool.ts';
 import { sessionSlot, webProcessCount } from '../../webCluster.ts';
 import type { RoomNotify } from './mediaRoom.ts';
+import { publishLive } from '../bus.ts';
+import type { WhipIngest } from './whip.ts';
 
 const log = componentLogger('ingest');
 
@@ -42,7 +46,7 @@ async function requireHostOf(actor: AuthUser, sessionId: string) {
  * Behind `npm start`'s several web processes (server/webCluster.ts) web process i listens for RTMP on
  * HUB_RTMP_PORT + i, and a session's publisher is sent to the port of the process that holds its router.
  */
-function processPlace(ctx: HubContext): { index: number; count: number } {
+export function processPlace(ctx: HubContext): { index: number; count: number } {
   const index = process.env.HUB_WEB_PROCESS_INDEX;
   return index === undefined ? { index: 0, count: 1 } : { index: Number(index) || 0, count: webProcessCount(ctx.config) };
 }
@@ -52,38 +56,89 @@ function rtmpPortFor(ctx: HubContext, sessionId: string): number {
   return ctx.config.HUB_RTMP_PORT + sessionSlot(sessionId, count);
 }
 
-function ingestUrls(ctx: HubContext, host: string | undefined, streamKey: string, sessionId: string) {
+/** Whether this web process holds the session's router (where its publisher must land). */
+export function holdsSession(ctx: HubContext, sessionId: string): boolean {
+  const place = processPlace(ctx);
+  return sessionSlot(sessionId, place.count) === place.index;
+}
+
+/**
+ * The WHIP endpoint of a session. `?session=` makes the cluster's primary hand the encoder's connection to
+ * the web process that holds the session's router (server/webCluster.ts), as the live pages' sockets do.
+ */
+export const whipPath = (sessionId: string) => `/api/v1/sessions/${sessionId}/whip`;
+export const whipUrl = (origin: string, sessionId: string) => `${origin}${whipPath(sessionId)}?session=${sessionId}`;
+
+/** `origin` is the request's `protocol://host`; HUB_PUBLIC_URL, when set, wins. */
+function ingestUrls(ctx: HubContext, origin: string | undefined, streamKey: string, sessionId: string) {
   const service = ctx.services.liveIngest;
-  const hostname = ctx.config.HUB_PUBLIC_URL ? new URL(ctx.config.HUB_PUBLIC_URL).hostname : (host ?? '127.0.0.1').replace(/:\d+$/, '');
+  const publicOrigin = ctx.config.HUB_PUBLIC_URL ? new URL(ctx.config.HUB_PUBLIC_URL).origin : (origin ?? 'http://127.0.0.1');
+  const hostname = new URL(publicOrigin).hostname;
   // The test hub listens on a free port of its own (service.port); a cluster process on its slot's port.
   const port = processPlace(ctx).count > 1 ? rtmpPortFor(ctx, sessionId) : service?.port;
   return {
     rtmpUrl: service?.port && port ? `rtmp://${hostname}:${port}/live` : null,
     streamKey,
-    // WHIP (OBS 30+) is not built yet.
-    whipUrl: null,
+    whipUrl: ctx.services.liveWhip ? whipUrl(publicOrigin, sessionId) : null,
   };
 }
 
+/** The session a stream key opens, or null for an unknown (or rotated) key. */
+export async function sessionOfStreamKey(streamKey: string): Promise<string | null> {
+  const key = await IngestKeyModel.findOne({ streamKey }, { sessionId: 1 }).lean();
+  return key ? String(key.sessionId) : null;
+}
+
+/**
+ * One publisher per session, whatever it speaks (RTMP or WHIP): claimed before its media is set up, so two
+ * encoders starting together cannot both get in. Publishers land in the process that holds the session.
+ */
+export class PublisherClaims {
+  private readonly held = new Map<string, symbol>();
+
+  /** A token to release with, or null when the session already has a publisher (an ingest or a browser host). */
+  claim(sessionId: string, hostProducers: number): symbol | null {
+    if (this.held.has(sessionId) || hostProducers > 0) return null;
+    const token = Symbol(sessionId);
+    this.held.set(sessionId, token);
+    return token;
+  }
+
+  release(sessionId: string, token: symbol): void {
+    if (this.held.get(sessionId) === token) this.held.delete(sessionId);
+  }
+}
+
+/** Stops whatever publisher of the session this process holds (RTMP or WHIP). */
+export function stopIngestHere(ctx: HubContext, sessionId: string): void {
+  ctx.services.liveIngest?.stopSession(sessionId);
+  ctx.services.liveWhip?.stopSession(sessionId);
+}
+
 /** `GET /sessions/:id/ingest` (its host): the RTMP address and the session's stream key (created on first ask). */
-export async function ingestInfo(ctx: HubContext, actor: AuthUser, sessionId: string, host?: string) {
+export async function ingestInfo(ctx: HubContext, actor: AuthUser, sessionId: string, origin?: string) {
   await requireHostOf(actor, sessionId);
   const existing = await IngestKeyModel.findOne({ sessionId }).lean();
-  if (existing) return ingestUrls(ctx, host, existing.streamKey, sessionId);
+  if (existing) return ingestUrls(ctx, origin, existing.streamKey, sessionId);
   const streamKey = newKey();
   await IngestKeyModel.updateOne({ sessionId }, { $setOnInsert: { sessionId, streamKey } }, { upsert: true });
   const stored = await IngestKeyModel.findOne({ sessionId }).lean();
-  return ingestUrls(ctx, host, stored!.streamKey, sessionId);
+  return ingestUrls(ctx, origin, stored!.streamKey, sessionId);
 }
 
-/** `POST /sessions/:id/ingest/rotate`: a new key; the old one is refused from now on (a running publisher is stopped). */
-export async function rotateIngestKey(ctx: HubContext, actor: AuthUser, sessionId: string, host?: string) {
+/**
+ * `POST /sessions/:id/ingest/rotate`: a new key; the old one is refused from now on and a running publisher
+ * is stopped. The request may land on any web process: the live bus tells every one (the holder stops it);
+ * this process stops its own at once too.
+ */
+export async function rotateIngestKey(ctx: HubContext, actor: AuthUser, sessionId: string, origin?: string) {
   await requireHostOf(actor, sessionId);
   const streamKey = newKey();
   await IngestKeyModel.updateOne({ sessionId }, { $set: { streamKey, rotatedAt: new Date() }, $setOnInsert: { sessionId } }, { upsert: true });
-  ctx.services.liveIngest?.stopSession(sessionId);
+  stopIngestHere(ctx, sessionId);
+  await publishLive(ctx.redis, ctx.config.REDIS_PREFIX, { type: 'ingestKeyRotated', sessionId });
   log.info({ sessionId }, 'stream key rotated');
-  return ingestUrls(ctx, host, streamKey, sessionId);
+  return ingestUrls(ctx, origin, streamKey, sessionId);
 }
 
 interface NmsSession {
@@ -100,6 +155,7 @@ interface Publisher {
   nmsId: string;
   sessionId: string;
   streamKey: string;
+  claim: symbol;
   ffmpeg: ChildProcess | null;
   transports: ms.PlainTransport[];
 }
@@ -109,7 +165,7 @@ export class RtmpIngest {
   private readonly publishers = new Map<string, Publisher>();
   port = 0;
 
-  constructor(private readonly ctx: HubContext, private readonly pool: MediaPool, private readonly notify: RoomNotify) {}
+  constructor(private readonly ctx: HubContext, private readonly pool: MediaPool, private readonly notify: RoomNotify, private readonly claims: PublisherClaims) {}
 
   async start(): Promise<void> {
     if (!this.ctx.config.HUB_RTMP_PORT) return;
@@ -138,17 +194,22 @@ export class RtmpIngest {
     const match = /^\/live\/([A-Za-z0-9_-]{16,64})$/.exec(streamPath);
     if (!match) return refuse('bad stream path');
     const streamKey = match[1]!;
-    const key = await IngestKeyModel.findOne({ streamKey }).lean();
-    if (!key) return refuse('unknown or rotated stream key');
-    const sessionId = String(key.sessionId);
-    const place = processPlace(this.ctx);
-    if (sessionSlot(sessionId, place.count) !== place.index) return refuse('this web process does not hold the session (use the rtmpUrl the hub gave)', { sessionId });
+    const sessionId = await sessionOfStreamKey(streamKey);
+    if (!sessionId) return refuse('unknown or rotated stream key');
+    if (!holdsSession(this.ctx, sessionId)) return refuse('this web process does not hold the session (use the rtmpUrl the hub gave)', { sessionId });
     const status = await sessionStatus(this.ctx.redis, this.ctx.config.REDIS_PREFIX, sessionId);
     if (status !== 'live') return refuse('session is not live', { sessionId, status });
-    if ([...this.publishers.values()].some((p) => p.sessionId === sessionId)) return refuse('the session already has a publisher', { sessionId });
-    const publisher: Publisher = { nmsId, sessionId, streamKey, ffmpeg: null, transports: [] };
+    const room = await this.pool.existingRoom(sessionId);
+    const claim = this.claims.claim(sessionId, room?.hostProducerList().length ?? 0);
+    if (!claim) return refuse('the session already has a publisher', { sessionId });
+    const publisher: Publisher = { nmsId, sessionId, streamKey, claim, ffmpeg: null, transports: [] };
     this.publishers.set(nmsId, publisher);
-    await this.feed(publisher);
+    try {
+      await this.feed(publisher);
+    } catch (err) {
+      this.end(publisher);
+      throw err;
+    }
   }
 
   /** FFmpeg pulls the accepted stream from the local RTMP server and sends VP8/Opus RTP into the session's router. */
@@ -193,6 +254,7 @@ export class RtmpIngest {
 
   private end(publisher: Publisher): void {
     if (this.publishers.get(publisher.nmsId) === publisher) this.publishers.delete(publisher.nmsId);
+    this.claims.release(publisher.sessionId, publisher.claim);
     publisher.ffmpeg?.kill('SIGKILL');
     for (const transport of publisher.transports) if (!transport.closed) transport.close();
   }

@@ -239,8 +239,8 @@ export class MediaRoom {
   }
 
   /**
-   * A host track that comes from outside a browser (RTMP ingest through FFmpeg into a PlainTransport on the
-   * primary router): viewers consume it exactly like a browser host's producer.
+   * A host track that comes from outside a browser (RTMP ingest through FFmpeg into a PlainTransport, or WHIP
+   * into a WebRtcTransport, on the primary router): viewers consume it exactly like a browser host's producer.
    */
   async addExternalProducer(producer: ms.Producer): Promise<void> {
     if (this.closed) throw conflict('The session has ended', { status: 'ended' }, 'wrong_state');
@@ -254,6 +254,16 @@ export class MediaRoom {
       if (other.role === 'viewer') this.notify(other.id, 'media:newProducer', { producerId: producer.id, kind: producer.kind });
     }
     this.hostEvents.emit('producers');
+  }
+
+  /**
+   * A WebRtcTransport for an encoder that publishes over WHIP: on the primary router, through its worker's
+   * WebRtcServer like every browser transport. Its producers join through addExternalProducer.
+   */
+  async createIngestTransport(): Promise<ms.WebRtcTransport> {
+    if (this.closed) throw conflict('The session has ended', undefined, 'wrong_state');
+    const primary = this.routers[0]!;
+    return primary.router.createWebRtcTransport({ ...webRtcTransportOptions(primary.worker.webRtcServer), appData: { ingest: 'whip' } });
   }
 
   /** Consumers (paused until resumed) for every host track this viewer does not receive yet. */

@@ -7,15 +7,16 @@
  * that product's explanation clip (讲解片段). A failing recording is reported, never fatal to the session.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { types as ms } from 'mediasoup';
 import type { HubConfig } from '../../../config/env.ts';
 import { componentLogger } from '../../platform/logger.ts';
 import type { MediaRoom } from './mediaRoom.ts';
-import { freePortPair, sdpFor } from './ffmpeg.ts';
+import { freePortPair, probeDuration, runOrThrow, sdpFor } from './ffmpeg.ts';
 import { RecordingModel } from './recording.model.ts';
-import { finalizeRecording, sessionMediaDir, pruneMedia } from './recordingStore.ts';
+import { LIVE_CLIPS_DIR, finalizeRecording, mediaUrl, sessionMediaDir, pruneMedia } from './recordingStore.ts';
 
 const log = componentLogger('recorder');
 
@@ -24,7 +25,16 @@ export const KEYFRAME_INTERVAL_S = 0.5;
 /** Live HLS segment length (seconds); the playlist keeps the last few, so viewers are ~3–4 s behind. */
 export const LIVE_SEGMENT_S = 1;
 
-export type RecordingNotice = { sessionId: string; status: string; error?: string | null };
+/** A pinned stretch's clip, cut while the session is still live (the product card shows it at once). */
+export interface LiveClip { productId: string; url: string; durationS: number; startS: number }
+
+export type RecordingNotice = { sessionId: string; status: string; error?: string | null; clip?: LiveClip };
+
+/**
+ * How far FFmpeg's output must be past a stretch's end before the part file holds all of it: fragments close
+ * at the next keyframe (0.5 s) and the tee muxer interleaves up to 1 s.
+ */
+const CLIP_FLUSH_S = 2;
 
 /** FFmpeg's part of the job: one encode, two outputs (MP4 part and live HLS). */
 export function recordArgs(sdpFile: string, partFile: string, liveDir: string, partIndex: number, kinds: ms.MediaKind[]): string[] {
@@ -81,6 +91,8 @@ class RecordingPart {
   /** When FFmpeg's output time last moved: it lags real time on a busy machine and drains after input ends. */
   private lastAdvance = Date.now();
   private lastOutUs = 0;
+  /** `advance` as FFmpeg's output time grows, `exit` when it ends (live clips wait on both). */
+  private readonly progress = new EventEmitter();
   readonly exited: Promise<number | null>;
   private resolveExit!: (code: number | null) => void;
   stderr = '';
@@ -136,6 +148,7 @@ class RecordingPart {
         if (us > this.lastOutUs) {
           this.lastOutUs = us;
           this.lastAdvance = Date.now();
+          this.progress.emit('advance');
         }
         const candidate = Date.now() - us / 1000;
         if (!this.startedAt || candidate < this.startedAt.getTime()) this.startedAt = new Date(candidate);
@@ -146,7 +159,30 @@ class RecordingPart {
       this.clearTimers();
       for (const port of this.ports?.mine ?? []) this.ports?.taken.delete(port);
       this.resolveExit(code);
+      this.progress.emit('exit');
       if (!this.stopping) this.onUnexpectedExit(this, code);
+    });
+  }
+
+  /** Seconds of media written so far. */
+  get outTimeS(): number {
+    return this.lastOutUs / 1e6;
+  }
+
+  /** Resolves when the part has written `seconds` of media, has ended, or `timeoutMs` passed. */
+  reach(seconds: number, timeoutMs: number): Promise<void> {
+    if (this.outTimeS >= seconds || !this.alive) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.progress.off('advance', check);
+        this.progress.off('exit', done);
+        resolve();
+      };
+      const check = () => this.outTimeS >= seconds && done();
+      const timer = setTimeout(done, timeoutMs);
+      this.progress.on('advance', check);
+      this.progress.once('exit', done);
     });
   }
 
@@ -221,6 +257,9 @@ class SessionRecorder {
   private finished = false;
   /** Parts still draining in FFmpeg while the next one already records. */
   private readonly draining = new Set<Promise<void>>();
+  /** The product pinned now and since when (its stretch becomes a live clip when it ends). */
+  private openPin: { productId: string; at: Date } | null = null;
+  private readonly liveCuts = new Set<Promise<void>>();
   readonly dir: string;
 
   constructor(
@@ -340,11 +379,51 @@ class SessionRecorder {
   }
 
   async onPin(productId: string | null, at: Date): Promise<void> {
+    const ended = this.openPin;
+    this.openPin = productId ? { productId, at } : null;
+    if (ended && !this.finished) {
+      const cut = this.cutLiveClip(ended.productId, ended.at, at).catch((err) => log.warn({ sessionId: this.room.sessionId, err: String(err) }, 'live clip failed (the replay still cuts it)'));
+      this.liveCuts.add(cut);
+      void cut.finally(() => this.liveCuts.delete(cut));
+    }
     await RecordingModel.updateOne(
       { sessionId: this.room.sessionId },
       { $setOnInsert: { sessionId: this.room.sessionId, status: 'recording', parts: [], chapters: [], clips: [] }, $push: { pins: { productId, at } } },
       { upsert: true },
     );
+  }
+
+  /**
+   * The product's explanation clip while the session is still live: a keyframe-aligned stream copy out of the
+   * running part (fragmented MP4 is readable while written), once FFmpeg has written past the stretch. A
+   * stretch that crosses a part boundary (the host reconnected) waits for the replay, which cuts every clip again.
+   */
+  private async cutLiveClip(productId: string, from: Date, to: Date): Promise<void> {
+    const part = this.part;
+    if (!part?.startedAt || part.startedAt.getTime() > from.getTime()) return;
+    const startS = (from.getTime() - part.startedAt.getTime()) / 1000;
+    const endS = (to.getTime() - part.startedAt.getTime()) / 1000;
+    if (endS - startS < 0.5) return;
+    await part.reach(endS + CLIP_FLUSH_S, 30_000);
+    if (part.outTimeS < endS) return;
+    const dir = path.join(this.dir, LIVE_CLIPS_DIR);
+    mkdirSync(dir, { recursive: true });
+    // Names are never reused (immutable caching): the stretch's end time and the product.
+    const file = path.join(dir, `${to.getTime()}-${productId}.mp4`);
+    const config = this.service.config;
+    await runOrThrow(config.HUB_FFMPEG_PATH, [
+      '-hide_banner', '-loglevel', 'error', '-y', '-ss', startS.toFixed(3), '-i', part.file, '-t', (endS - startS).toFixed(3),
+      '-c', 'copy', '-movflags', '+faststart', '-avoid_negative_ts', 'make_zero', file,
+    ], `cutting the live clip of product ${productId}`, 60_000);
+    const durationS = Math.round(((await probeDuration(config.HUB_FFPROBE_PATH, file)) ?? endS - startS) * 1000) / 1000;
+    const rel = path.relative(this.dir, file);
+    const first = await RecordingModel.findOne({ sessionId: this.room.sessionId }, { parts: 1 }).lean();
+    // Seconds since the recording began (wall clock): the joined replay's time when the host never left.
+    const began = Math.min(part.startedAt.getTime(), ...(first?.parts ?? []).map((p) => p.startedAt?.getTime() ?? Infinity));
+    const clipStartS = Math.round((from.getTime() - began) / 10) / 100;
+    await RecordingModel.updateOne({ sessionId: this.room.sessionId }, { $push: { liveClips: { productId, file: rel, durationS, startS: clipStartS } } });
+    log.info({ sessionId: this.room.sessionId, productId, durationS }, 'live clip cut');
+    this.service.notify({ sessionId: this.room.sessionId, status: 'recording', clip: { productId, url: mediaUrl(config, this.room.sessionId, rel), durationS, startS: clipStartS } });
   }
 
   /** The room closed (session ended): finish FFmpeg, then join the parts and cut the clips. */
@@ -359,6 +438,8 @@ class SessionRecorder {
     this.standby = null;
     await standby?.stop();
     await Promise.allSettled([...this.draining]);
+    // Live clips still being cut finish first (their part has ended, so they no longer wait).
+    await Promise.allSettled([...this.liveCuts]);
     this.service.forget(this.room.sessionId);
     const existing = await RecordingModel.findOne({ sessionId: this.room.sessionId }, { _id: 1 }).lean();
     if (!existing) return;

@@ -21,6 +21,8 @@ const recordingSchema = new Schema(
     pins: { type: [{ _id: false, productId: { type: String, default: null }, at: Date }], default: [] },
     chapters: { type: [{ _id: false, productId: String, startS: Number, endS: Number }], default: [] },
     clips: { type: [{ _id: false, productId: String, file: String, durationS: Number, startS: Number }], default: [] },
+    /** Clips cut while live (live-clips/), shown until the replay's own clips replace them. */
+    liveClips: { type: [{ _id: false, productId: String, file: String, durationS: Number, startS: Number }], default: [] },
     durationS: { type: Number, default: null },
     bytes: { type: Number, default: 0 },
     endedAt: { type: Date, default: null },

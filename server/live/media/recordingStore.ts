@@ -11,6 +11,9 @@ import { probeDuration, runOrThrow } from './ffmpeg.ts';
 
 const log = componentLogger('recordings');
 
+/** Where clips cut during the live session go (deleted when the replay's clips are cut). */
+export const LIVE_CLIPS_DIR = 'live-clips';
+
 export function mediaRoot(config: Pick<HubConfig, 'HUB_MEDIA_DIR'>): string {
   return path.resolve(config.HUB_MEDIA_DIR);
 }
@@ -116,9 +119,10 @@ export async function finalizeRecording(config: HubConfig, sessionId: string): P
     // The joined file holds everything: the parts and the live segments are no longer needed.
     rmSync(path.join(dir, 'parts'), { recursive: true, force: true });
     rmSync(path.join(dir, 'live'), { recursive: true, force: true });
+    rmSync(path.join(dir, LIVE_CLIPS_DIR), { recursive: true, force: true });
     await RecordingModel.updateOne({ sessionId }, {
       $set: {
-        status: 'ready', durationS: round3(durationS), chapters, clips, bytes: dirBytes(dir),
+        status: 'ready', durationS: round3(durationS), chapters, clips, liveClips: [], bytes: dirBytes(dir),
         parts: parts.map((p) => ({ file: path.relative(dir, p.file), startedAt: p.startedAt, durationS: round3(p.durationS) })),
       },
     });
@@ -145,6 +149,8 @@ export async function sessionMedia(config: HubConfig, sessionId: string, session
   const liveHls = sessionStatus === 'live' && recording?.status === 'recording' && existsSync(liveFile) ? mediaUrl(config, sessionId, 'live/index.m3u8') : null;
   const status = !recording || recording.status === 'pruned' ? 'none' : recording.status;
   const ready = status === 'ready';
+  // While live (and processing), the clips cut so far; then the replay's own.
+  const clips = ready ? recording?.clips ?? [] : status === 'recording' || status === 'processing' ? recording?.liveClips ?? [] : [];
   return {
     live: { hls: liveHls },
     replay: {
@@ -152,8 +158,9 @@ export async function sessionMedia(config: HubConfig, sessionId: string, session
       ...(ready && recording?.durationS != null ? { durationS: recording.durationS } : {}),
       ...(ready ? { mp4: mediaUrl(config, sessionId, 'recording.mp4'), hls: mediaUrl(config, sessionId, 'vod/index.m3u8') } : {}),
       chapters: ready ? (recording?.chapters ?? []).map((c) => ({ productId: c.productId!, startS: c.startS!, endS: c.endS! })) : [],
-      clips: ready ? (recording?.clips ?? []).map((c) => ({ productId: c.productId!, url: mediaUrl(config, sessionId, c.file!), durationS: c.durationS!, startS: c.startS! })) : [],
-      bytes: recording?.bytes ?? 0,
+      clips: clips.map((c) => ({ productId: c.productId!, url: mediaUrl(config, sessionId, c.file!), durationS: c.durationS!, startS: c.startS! })),
+      // A recording still being written is measured now (a few files); a finished one was measured once.
+      bytes: status === 'recording' ? dirBytes(sessionMediaDir(config, sessionId)) : recording?.bytes ?? 0,
       error: recording?.error ?? null,
     },
   };
