@@ -20,7 +20,6 @@ import type { MediaPool } from './mediaPool.ts';
 import { sessionSlot, webProcessCount } from '../../webCluster.ts';
 import type { RoomNotify } from './mediaRoom.ts';
 import { publishLive } from '../bus.ts';
-import type { WhipIngest } from './whip.ts';
 
 const log = componentLogger('ingest');
 
