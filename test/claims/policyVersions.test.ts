@@ -23,7 +23,7 @@ const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 1
 
 /** A publication body that starts from a listed version and changes what `change` says. */
 function bodyFrom(latest: any, version: string, effectiveFrom: string, change: (b: any) => void = () => undefined) {
-  const d = latest.document;
+  const d = structuredClone(latest.document);
   const body = {
     version, basedOn: latest.version, effectiveFrom,
     programs: d.programs.map((p: any) => ({
@@ -92,11 +92,25 @@ describe('policy versions published by the bureau', function () {
 
   it('a publication reaches another process at once, without a restart (Redis invalidation)', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/claims/policyProcess.ts'], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
-    const lines = createInterface({ input: child.stdout! });
-    const next = () => new Promise<string>((resolve, reject) => {
-      lines.once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`the other process exited (${code})`)));
+    // Every line the child prints, in order, whether or not the test is waiting for it yet.
+    const received: string[] = [];
+    let wake: (() => void) | null = null;
+    let exitCode: number | null | undefined;
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      received.push(line);
+      wake?.();
     });
+    child.once('exit', (code) => {
+      exitCode = code;
+      wake?.();
+    });
+    const next = async () => {
+      while (!received.length) {
+        if (exitCode !== undefined) throw new Error(`the other process exited (${exitCode})`);
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+      return received.shift()!;
+    };
     try {
       expect(await next()).to.equal('ready dehua-2020');
       const latest = await latestPolicy();

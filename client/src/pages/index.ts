@@ -9,6 +9,7 @@ import './schedule.ts';
 import './studio.ts';
 import './live.ts';
 import './claims.ts';
+import './policyPublish.ts';
 import './disclosure.ts';
 import './replay.ts';
 import './buyer.ts';

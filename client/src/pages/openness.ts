@@ -4,6 +4,7 @@ import { registerPage } from '../lib/router.ts';
 import { formatDateTime, formatFen, registerMessages, t } from '../lib/i18n.ts';
 import { api } from '../lib/api.ts';
 import { card, field, form, input, page, select, table } from '../lib/ui.ts';
+import { changeList, type PolicyChange } from './policyChanges.ts';
 
 registerMessages({
   'zh-CN': {
@@ -40,7 +41,7 @@ registerMessages({
 
 interface ProgramRule { code: string; nameZh: string; section: string; rateBasisPoints: number | null; capFen: number | null; fixedAwardsFen?: { township: number; village: number }; basisCategories: string[]; preconditions: { zh: string }[] }
 interface PolicyDoc { version: string; titleZh: string; documentNo: string; programs: ProgramRule[]; negativeList: { zh: string }[]; procedure: { zh: string }[]; budgetCategories: { code: string; nameZh: string; section: string; shareBasisPoints: number }[]; phases: { nameZh: string; from: string; to: string }[] }
-interface PolicyVersion { version: string; effectiveFrom: string; effectiveTo: string | null; inForce: boolean; document: PolicyDoc }
+interface PolicyVersion { version: string; effectiveFrom: string; effectiveTo: string | null; inForce: boolean; document: PolicyDoc; changes?: PolicyChange[] }
 
 const percent = (bp: number) => `${(bp / 100).toFixed(bp % 100 ? 2 : 0)}%`;
 const day = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' }) : '—');
@@ -49,12 +50,13 @@ registerPage({
   path: '/policy', titleKey: 'policy.title', access: 'public',
   render: async () => {
     const { items } = await api.get<{ items: PolicyVersion[] }>('/public/policies');
-    const sections = [...items].reverse().map((p) => {
+    const sections = [...items].reverse().map((p, i, newestFirst) => {
       const d = p.document;
       return card(`${d.titleZh}（${p.version}）`,
         h('p', { 'data-testid': `policy-${p.version}` },
           h('span', { class: `badge ${p.inForce ? 'ok' : ''}` }, p.inForce ? t('policy.inForce') : t('policy.notInForce')), ' ',
           `${t('policy.docNo')}：${d.documentNo} · ${t('policy.effective')}：${day(p.effectiveFrom)} — ${day(p.effectiveTo)}`),
+        changeList(p.version, p.changes, i === newestFirst.length - 1),
         h('h3', null, t('policy.programs')),
         table(d.programs, [
           { label: t('policy.program'), value: (r) => r.nameZh },
