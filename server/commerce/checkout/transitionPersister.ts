@@ -7,6 +7,8 @@ import { TAKE_SCRIPT } from '../orders/orderPersister.ts';
 import { appendAudit } from '../../platform/audit/auditLog.ts';
 import { componentLogger } from '../../platform/logger.ts';
 import { transitionsKey, type HistoryEntry, type OrderStatus } from './orderState.ts';
+import { reversesGmv } from '../orders/gmv.ts';
+import { announceGmvReversal } from '../orders/gmvReversals.ts';
 
 const log = componentLogger('order-state-persister');
 
@@ -90,6 +92,16 @@ export class TransitionPersister {
       });
       const facts = JSON.parse(t.facts) as Record<string, unknown>;
       // A "+1" reservation's checkout facts become the order's own fields (station parcel lists query them).
+      if (reversesGmv(t.status)) {
+        // Before the status write, so a counter rebuild reading the order afterwards already knows (gmvReversals.ts).
+        const order = await OrderModel.findById(t.orderId, { productId: 1, sessionId: 1, amountFen: 1, createdAt: 1 }).lean();
+        if (order) {
+          await announceGmvReversal({
+            orderId: t.orderId, productId: String(order.productId), sessionId: order.sessionId ? String(order.sessionId) : null,
+            amountFen: order.amountFen, placedAt: order.createdAt, status: t.status,
+          });
+        }
+      }
       const promoted = facts.delivery ? { delivery: facts.delivery, payment: facts.payment, pickupCode: facts.pickupCode ?? null } : {};
       await OrderModel.updateOne(
         { _id: t.orderId, $or: [{ stateVersion: { $lt: t.version } }, { stateVersion: { $exists: false } }] },

@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
 import type { HubContext } from '../../platform/context.ts';
 import { OrderModel } from '../../commerce/orders/order.model.ts';
+import { gmvStatusFilter } from '../../commerce/orders/gmv.ts';
 import { LiveSessionModel } from '../../live/sessions/session.model.ts';
 import { ClaimModel } from '../../claims/claim.model.ts';
 import { ProcurementModel } from '../../claims/procurements/procurement.model.ts';
@@ -83,7 +84,7 @@ export async function buildReport(ctx: HubContext, request: ReportRequest, onPro
   let step = 0;
   for (const m of months) {
     const figures = { month: m.month, ...emptyFigures() };
-    const groups = (await groupedSums(OrderModel, { status: 'placed', createdAt: { $gte: m.start, $lt: m.end } }, '$productId', { fen: '$amountFen', orders: 1 }))
+    const groups = (await groupedSums(OrderModel, { ...gmvStatusFilter(), createdAt: { $gte: m.start, $lt: m.end } }, '$productId', { fen: '$amountFen', orders: 1 }))
       .map((g) => ({ _id: g.id as mongoose.Types.ObjectId, ...g.sums }));
     const facts = await loadProductFacts(groups.map((g) => String(g._id)));
     for (const g of groups) {
