@@ -86,7 +86,7 @@ export class TransitionPersister {
       const actor = JSON.parse(t.actor) as { id: string; username: string; role: string } | null;
       await appendAudit({
         actor: actor as never,
-        action: `order.${t.status}`,
+        action: `order.${entry.event ?? t.status}`,
         target: { type: 'order', id: t.orderId },
         after: { status: t.status, version: t.version, at: entry.at, by: entry.by, facts: JSON.parse(t.facts) as unknown, released: t.released },
       });
