@@ -10,6 +10,7 @@ import { ClaimModel } from '../claims/claim.model.ts';
 import { ProcurementModel } from '../claims/procurements/procurement.model.ts';
 import { BatchModel } from '../commerce/batches/batch.model.ts';
 import { onGmvReversal, type GmvReversal } from '../commerce/orders/gmvReversals.ts';
+import { onStationParcel } from '../commerce/fulfilment/stationMonthly.ts';
 import { DAY_KEY_TTL_SECONDS, MINUTE_KEY_TTL_SECONDS, PER_MINUTE_WINDOW, NO_BRAND, NO_TOWNSHIP, overviewKeys, type OverviewKeys } from './overviewKeys.ts';
 import { epochMinute, shanghaiDate } from './shanghaiTime.ts';
 
@@ -303,6 +304,8 @@ export function startOverviewCounters(ctx: HubContext): void {
     hubEvents.on('order.placed', (e) => guard('order.placed', () => countOrder(ctx, e))),
     // Awaited by the transition persister before it writes the status (see overviewRebuild.ts).
     onGmvReversal((r) => guard('order.reversed', () => countReversal(ctx, r))),
+    // A parcel arrived at or was picked up from a station: screens take a fresh snapshot (its station panel).
+    onStationParcel(() => guard('station.parcel', async () => publish(ctx, { kind: 'reload', version: await ctx.redis.incr(overviewKeys(ctx.config).version) }))),
     hubEvents.on('claim.approved', (e) => guard('claim.approved', () => countApproval(ctx, e))),
     hubEvents.on('claim.paid', (e) => guard('claim.paid', () => countPayment(ctx, e))),
     hubEvents.on('session.started', (e) => guard('session.started', () => countSession(ctx, 'start', e.sessionId))),

@@ -40,7 +40,7 @@ describe('after-sale: refund rejection and the pick-up code limit', function () 
     expect((await api('POST', `/api/v1/orders/${o.id}/refund-reject`, { token: buyer.token, body: { reason: '不行' } })).status).to.equal(403);
     const stockBefore = await stock(w.product.id, buyer.token);
     const socket = await connectLive(buyer.token);
-    const told = nextEvent(socket, 'notification', (n: { orderId?: string; event?: string }) => n.orderId === o.id && n.event === 'refund_rejected');
+    const told = nextEvent(socket, 'notification', (n: { orderId?: string; event?: string; messageEn?: string }) => n.orderId === o.id && n.event === 'refund_rejected');
     const back = await expectStatus(await api('POST', `/api/v1/orders/${o.id}/refund-reject`, { token: seller(), body: { reason: '商品已发出，请签收后再申请' } }), 200);
     expect(back.status).to.equal('shipped');
     const notice = await told;

@@ -9,6 +9,7 @@ import { componentLogger } from '../../platform/logger.ts';
 import { transitionsKey, type HistoryEntry, type OrderStatus } from './orderState.ts';
 import { reversesGmv } from '../orders/gmv.ts';
 import { announceGmvReversal } from '../orders/gmvReversals.ts';
+import { countStationParcel } from '../fulfilment/stationMonthly.ts';
 
 const log = componentLogger('order-state-persister');
 
@@ -107,6 +108,12 @@ export class TransitionPersister {
         { _id: t.orderId, $or: [{ stateVersion: { $lt: t.version } }, { stateVersion: { $exists: false } }] },
         { $set: { status: t.status, stateVersion: t.version, history: JSON.parse(t.history) as unknown, facts, ...promoted } },
       );
+      // Station throughput (the big screen): an arrival and a pick-up count once per order (a refund declined
+      // back to `arrived` or `delivered` is not a second parcel).
+      const station = facts.arrivedStationOrgId as string | undefined;
+      if (station && typeof facts.arrivedAt === 'string' && (t.status === 'arrived' || (t.status === 'delivered' && facts.pickedUp))) {
+        await countStationParcel(this.redis, this.prefix, t.status === 'arrived' ? 'arrived' : 'pickedUp', t.orderId, station, facts.arrivedAt);
+      }
       if (t.released > 0) {
         const stock = await this.redis.get(stockKey(this.prefix, t.productId));
         if (stock !== null) await ProductModel.updateOne({ _id: t.productId }, { $set: { stock: Number(stock) } });
