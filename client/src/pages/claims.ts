@@ -8,6 +8,7 @@ import { errorText } from '../lib/errors.ts';
 import { evidencePicker, type Picker } from '../lib/evidencePicker.ts';
 import { CATEGORY_NAMES, renderText, type TextKey } from '../../../config/claimTexts.ts';
 import { capitalYuan, fenToYuanPlain } from '../../../config/money.ts';
+import { stationThroughputCard } from './stationThroughput.ts';
 
 export const TOWNSHIPS = ['龙浔镇', '浔中镇', '盖德镇', '三班镇', '龙门滩镇', '雷峰镇', '南埕镇', '水口镇', '国宝乡', '赤水镇', '美湖镇', '大铭乡', '春美乡', '上涌镇', '汤头乡', '葛坑镇', '桂阳乡', '杨梅乡'];
 export const CATEGORIES = ['equipment', 'furniture', 'advertising', 'online_shop', 'brand_design', 'cold_chain_packaging', 'rent', 'platform_build', 'building', 'land', 'traffic_purchase', 'salary', 'work_funds', 'duplicate_funding', 'other'];
@@ -541,6 +542,8 @@ registerPage({
           c.reviewNote && c.status !== 'returned' ? h('p', { 'data-testid': 'claim-review-note' }, `${t('claims.note')}：${c.reviewNote}`) : null,
           actions, actionStatus),
         itemsCard,
+        // A service-station claim shows the station's parcels per month (commerce's throughput), so the bureau sees whom it serves.
+        c.program === 'service_station' ? await stationThroughputCard(c.orgId) : null,
         card(t('claims.trace'), h('ol', { 'data-testid': 'claim-trace' }, traceLines.map((line) => h('li', null, line)))),
         card(t('claims.history'), timeline(c))));
     };

@@ -4,6 +4,7 @@ import { registerPage } from '../lib/router.ts';
 import { formatDateTime, formatFen, registerMessages, t } from '../lib/i18n.ts';
 import { api } from '../lib/api.ts';
 import { statusLabel } from './buyer.ts';
+import { stationThroughputCard } from './stationThroughput.ts';
 
 registerMessages({
   'zh-CN': {
@@ -12,7 +13,6 @@ registerMessages({
     'desk.delivery': '配送', 'desk.payment': '付款', 'desk.packingList': '打印装箱单（PDF）',
     'desk.rejectRefund': '拒绝退款', 'desk.rejectReason': '拒绝理由（买家可见）',
     'station.title': '驿站包裹', 'station.arrive': '确认到站', 'station.pickup': '核验取件', 'station.code': '取件码', 'station.cod': '代收货款 {amount}',
-    'station.throughput': '本站每月包裹量',
     'error.pickup_code_wrong': '取件码不对，还可以再试 {triesLeft} 次',
     'error.pickup_locked': '取件码错误次数过多，此包裹已锁定，请 {retryAfterSeconds} 秒后再试',
   },
@@ -22,7 +22,6 @@ registerMessages({
     'desk.delivery': 'Delivery', 'desk.payment': 'Payment', 'desk.packingList': 'Packing list (PDF)',
     'desk.rejectRefund': 'Decline refund', 'desk.rejectReason': 'Reason (the buyer sees it)',
     'station.title': 'Station parcels', 'station.arrive': 'Arrived', 'station.pickup': 'Hand over', 'station.code': 'Pick-up code', 'station.cod': 'Collect {amount}',
-    'station.throughput': 'Parcels per month at this station',
     'error.pickup_code_wrong': 'Wrong pick-up code; {triesLeft} tries left',
     'error.pickup_locked': 'Too many wrong codes: this parcel is locked; try again in {retryAfterSeconds} s',
   },
@@ -123,8 +122,8 @@ registerPage({
             o.status === 'arrived' ? [code, h('button', { class: 'primary', 'data-testid': 'station-pickup', onclick: act(() => api.post(`/orders/${o.id}/pickup`, { pickupCode: code.value })) }, t('station.pickup'))] : null));
       }));
       if (ctx.user?.orgId) {
-        const tp = await api.get<{ months: { month: string; parcels: number }[] }>(`/stations/${ctx.user.orgId}/throughput`).catch(() => null);
-        if (tp) replace(throughput, h('h2', null, t('station.throughput')), h('ul', null, tp.months.map((m) => h('li', null, `${m.month}: ${m.parcels}`))));
+        const card = await stationThroughputCard(ctx.user.orgId);
+        if (card) replace(throughput, card);
       }
     };
     await reload();
