@@ -28,6 +28,16 @@ export function reportTables(report: ReportResult): { name: string; header: stri
       rows: report.budget.map((b) => [b.nameZh, b.category, fenToYuan(b.allocatedFen), fenToYuan(b.approvedFen), fenToYuan(b.paidFen), fenToYuan(b.approvedToDateFen), fenToYuan(b.paidToDateFen), `${(b.usedBasisPoints / 100).toFixed(2)}%`]),
     },
     {
+      name: '直播场次分析 Sessions',
+      header: ['场次 Session', '开播时间 Started', '观看人数 Viewers', '峰值 Peak', '弹幕 Chat', '+1', '订单 Orders', '下单人数 Buyers', '已付成交额(元) Paid GMV (yuan)', '转化率 Conversion'],
+      rows: report.sessions.map((s) => [s.title, s.startedAt, s.viewers, s.peakViewers, s.chatMessages, s.plusOnes, s.orders, s.buyers, fenToYuan(s.paidGmvFen), `${(s.conversionBp / 100).toFixed(2)}%`]),
+    },
+    {
+      name: '场次商品 Session products',
+      header: ['场次 Session', '商品 Product', '订单 Orders', '件数 Quantity', '已付成交额(元) Paid GMV (yuan)'],
+      rows: report.sessions.flatMap((s) => s.products.map((p) => [s.title, p.name ?? p.productId, p.orders, p.quantity, fenToYuan(p.paidGmvFen)])),
+    },
+    {
       name: '批准公示 Disclosure',
       header: ['单位 Organisation', '项目 Programme', '批准金额(元) Approved (yuan)', '批准时间 Approved at'],
       rows: report.disclosures.map((d) => [d.org, d.program, fenToYuan(d.approvedFen), d.approvedAt]),
