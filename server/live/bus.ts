@@ -8,7 +8,13 @@ import type { Redis } from 'ioredis';
 export type LiveBusMessage =
   | { type: 'notify'; userId: string; notification: HostNotification | OrderNotification }
   | { type: 'status'; sessionId: string; status: 'live' | 'ended' | 'cancelled' | 'scheduled' }
-  | { type: 'pin'; sessionId: string; product: PinnedProduct | null };
+  | { type: 'pin'; sessionId: string; product: PinnedProduct | null }
+  /** A flash sale started, sold some, sold out or ended (server/commerce/live/flashSale*.ts). */
+  | { type: 'flash'; sessionId: string; sale: FlashSaleState | null };
+
+export interface FlashSaleState {
+  id: string; status: string; productId: string; priceFen: number; quantity: number; remaining: number; perBuyerLimit: number; endsAt: string;
+}
 
 export interface HostNotification {
   kind: 'session.reminder' | 'session.moved' | 'session.cancelled' | 'session.assigned' | 'session.unassigned' | 'session.live';

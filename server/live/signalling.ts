@@ -166,6 +166,9 @@ export class LiveSignalling {
         local.to(sessionRoom(message.sessionId)).emit('product:pinned', { sessionId: message.sessionId, product: message.product });
         hubEvents.emit('live.pinRelayed', { sessionId: message.sessionId, productId: message.product?.id ?? null, at: new Date() });
         break;
+      case 'flash':
+        local.to(sessionRoom(message.sessionId)).emit('flash:sale', { sessionId: message.sessionId, sale: message.sale });
+        break;
     }
   }
 
