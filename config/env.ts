@@ -51,6 +51,9 @@ export const envSchema = z.object({
   HUB_ORDER_PAYMENT_TIMEOUT_SECONDS: integer(15 * 60, 1),
   /** A chat "+1" reservation not checked out within this many seconds expires and releases its stock. */
   HUB_PLUS_ONE_HOLD_SECONDS: integer(5 * 60, 1),
+  /** Wrong pick-up codes allowed per order before its hand-over is locked for HUB_PICKUP_LOCK_SECONDS. */
+  HUB_PICKUP_MAX_WRONG_CODES: integer(5, 1, 100),
+  HUB_PICKUP_LOCK_SECONDS: integer(15 * 60, 1),
   // mediasoup (live)
   MEDIASOUP_WORKER_BIN: z.string().optional(),
   MEDIASOUP_NUM_WORKERS: z.coerce.number().int().min(1).max(64).optional(),

@@ -10,7 +10,13 @@ export type LiveBusMessage =
   | { type: 'status'; sessionId: string; status: 'live' | 'ended' | 'cancelled' | 'scheduled' }
   | { type: 'pin'; sessionId: string; product: PinnedProduct | null }
   /** A stream key was rotated: the web process holding the session's encoder (RTMP or WHIP) stops it. */
-  | { type: 'ingestKeyRotated'; sessionId: string };
+  | { type: 'ingestKeyRotated'; sessionId: string }
+  /** A flash sale started, sold some, sold out or ended (server/commerce/live/flashSale*.ts). */
+  | { type: 'flash'; sessionId: string; sale: FlashSaleState | null };
+
+export interface FlashSaleState {
+  id: string; status: string; productId: string; priceFen: number; quantity: number; remaining: number; perBuyerLimit: number; endsAt: string;
+}
 
 export interface HostNotification {
   kind: 'session.reminder' | 'session.moved' | 'session.cancelled' | 'session.assigned' | 'session.unassigned' | 'session.live';

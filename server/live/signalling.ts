@@ -165,6 +165,9 @@ export class LiveSignalling {
       case 'ingestKeyRotated':
         stopIngestHere(this.ctx, message.sessionId);
         break;
+      case 'flash':
+        local.to(sessionRoom(message.sessionId)).emit('flash:sale', { sessionId: message.sessionId, sale: message.sale });
+        break;
     }
   }
 

@@ -9,26 +9,31 @@ import { LiveSessionModel } from '../live/sessions/session.model.ts';
 import { ClaimModel } from '../claims/claim.model.ts';
 import { ProcurementModel } from '../claims/procurements/procurement.model.ts';
 import { BatchModel } from '../commerce/batches/batch.model.ts';
-import { DAY_KEY_TTL_SECONDS, MINUTE_KEY_TTL_SECONDS, NO_BRAND, NO_TOWNSHIP, overviewKeys, type OverviewKeys } from './overviewKeys.ts';
+import { onGmvReversal, type GmvReversal } from '../commerce/orders/gmvReversals.ts';
+import { onStationParcel } from '../commerce/fulfilment/stationMonthly.ts';
+import { DAY_KEY_TTL_SECONDS, MINUTE_KEY_TTL_SECONDS, PER_MINUTE_WINDOW, NO_BRAND, NO_TOWNSHIP, overviewKeys, type OverviewKeys } from './overviewKeys.ts';
 import { epochMinute, shanghaiDate } from './shanghaiTime.ts';
 
 const log = componentLogger('overview');
 
 /**
  * Applies a list of counter operations atomically, once per event: the `seen` key (SET NX) makes a
- * redelivered event a no-op. While a rebuild runs, order ids are journalled so the rebuild can
- * re-apply orders its snapshot did not see. Returns each operation's new value, then the
- * new overview version.
- * KEYS: seen, version, rebuilding flag, journal, one key per op.
- * ARGV: seen ttl, op count, journal entry ('' = none), then (type, field, amount, ttl) per op.
+ * redelivered event a no-op. While a rebuild runs, orders (and orders leaving GMV, whose ids also go
+ * into a set the rebuild's scan consults) are journalled so the rebuild can re-apply what its snapshot
+ * did not see. Returns each operation's new value, then the new overview version.
+ * KEYS: seen, version, rebuilding flag, journal, reversed-during-rebuild set, one key per op.
+ * ARGV: seen ttl, op count, journal entry ('' = none), reversed order id ('' = none), then (type, field, amount, ttl) per op.
  */
 const APPLY_LUA = `
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', tonumber(ARGV[1])) == false then return false end
-if ARGV[3] ~= '' and redis.call('EXISTS', KEYS[3]) == 1 then redis.call('RPUSH', KEYS[4], ARGV[3]) end
+if ARGV[3] ~= '' and redis.call('EXISTS', KEYS[3]) == 1 then
+  redis.call('RPUSH', KEYS[4], ARGV[3])
+  if ARGV[4] ~= '' then redis.call('SADD', KEYS[5], ARGV[4]) end
+end
 local out = {}
-local a = 4
+local a = 5
 for i = 1, tonumber(ARGV[2]) do
-  local key = KEYS[i + 4]
+  local key = KEYS[i + 5]
   local op, field, amount, ttl = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3])
   a = a + 4
   local v
@@ -58,24 +63,28 @@ return { redis.call('SCARD', KEYS[1]), total, redis.call('INCR', KEYS[3]) }
 
 const SEEN_TTL_SECONDS = 7 * 24 * 3600;
 
-/** What the live counters journal about an order while a rebuild runs: enough to count it again. */
+/** What the live counters journal about an order while a rebuild runs: enough to count it (or take it out) again. */
 export interface JournalEntry {
   id: string;
   productId: string;
   sessionId: string | null;
   amountFen: number;
+  /** When the order was placed. */
   at: string;
+  /** The order left GMV (commerce/orders/gmv.ts) rather than entered it. */
+  reversal?: true;
 }
 
 export type Op = { type: 'h' | 'z' | 's'; key: string; field: string; amount?: number; ttl?: number };
 
 export async function applyOnce(
-  redis: Redis, keys: OverviewKeys, event: string, id: string, ops: Op[], journalId = '',
+  redis: Redis, keys: OverviewKeys, event: string, id: string, ops: Op[], journalId = '', reversedOrderId = '',
 ): Promise<{ values: string[]; version: number } | null> {
-  const argv: (string | number)[] = [SEEN_TTL_SECONDS, ops.length, journalId];
+  const argv: (string | number)[] = [SEEN_TTL_SECONDS, ops.length, journalId, reversedOrderId];
   for (const op of ops) argv.push(op.type, op.field, op.amount ?? 0, op.ttl ?? 0);
   const result = (await redis.eval(
-    APPLY_LUA, 4 + ops.length, keys.seen(event, id), keys.version, keys.rebuilding, keys.journal, ...ops.map((o) => o.key), ...argv,
+    APPLY_LUA, 5 + ops.length, keys.seen(event, id), keys.version, keys.rebuilding, keys.journal, keys.reversedDuringRebuild,
+    ...ops.map((o) => o.key), ...argv,
   )) as string[] | null;
   if (!result) return null;
   return { values: result.slice(0, -1), version: Number(result[result.length - 1]) };
@@ -186,6 +195,33 @@ export function orderOps(keys: OverviewKeys, order: { productId: string; session
   return ops;
 }
 
+/**
+ * The operations that take an order back out of GMV: its placement's, negated. Day and minute buckets only
+ * while they are still the ones the screen shows (today, the last hour) and a rebuild would recompute; an
+ * older bucket has expired or is never read. A household stays among those reached (its other sales may stand).
+ */
+export function reversalOps(keys: OverviewKeys, order: { productId: string; sessionId: string | null; amountFen: number; at: Date }, facts: ProductFacts, now = new Date()): Op[] {
+  const today = keys.day(shanghaiDate(now));
+  const firstMinute = epochMinute(now) - PER_MINUTE_WINDOW + 1;
+  const currentMinutes = new Set(Array.from({ length: PER_MINUTE_WINDOW }, (_, i) => keys.minute(firstMinute + i)));
+  return orderOps(keys, order, facts)
+    .filter((op) => op.type !== 's')
+    .filter((op) => !op.key.startsWith(`${keys.base}:day:`) || op.key === today)
+    .filter((op) => !op.key.startsWith(`${keys.base}:minute:`) || currentMinutes.has(op.key))
+    .map((op) => ({ ...op, amount: -(op.amount ?? 0) }));
+}
+
+/** An order left GMV (cancelled, expired, refunded): its amount comes off every figure it was counted in. */
+export async function countReversal(ctx: HubContext, r: GmvReversal): Promise<void> {
+  const keys = overviewKeys(ctx.config);
+  const facts = await productFacts(r.productId);
+  const order = { productId: r.productId, sessionId: r.sessionId, amountFen: r.amountFen, at: new Date(r.placedAt) };
+  const journal: JournalEntry = { id: r.orderId, productId: r.productId, sessionId: r.sessionId, amountFen: r.amountFen, at: order.at.toISOString(), reversal: true };
+  const applied = await applyOnce(ctx.redis, keys, 'order.reversed', r.orderId, reversalOps(keys, order, facts), JSON.stringify(journal), r.orderId);
+  // Rankings may reorder and the ticker's sums fall: screens take a fresh snapshot.
+  if (applied) await publish(ctx, { kind: 'reload', version: applied.version });
+}
+
 export async function countOrder(ctx: HubContext, e: HubEvents['order.placed']): Promise<void> {
   const keys = overviewKeys(ctx.config);
   const facts = await productFacts(e.productId);
@@ -266,6 +302,10 @@ export function startOverviewCounters(ctx: HubContext): void {
     work().catch((err) => log.error({ err, event: what }, 'overview counter update failed; the next rebuild corrects it'));
   const offs = [
     hubEvents.on('order.placed', (e) => guard('order.placed', () => countOrder(ctx, e))),
+    // Awaited by the transition persister before it writes the status (see overviewRebuild.ts).
+    onGmvReversal((r) => guard('order.reversed', () => countReversal(ctx, r))),
+    // A parcel arrived at or was picked up from a station: screens take a fresh snapshot (its station panel).
+    onStationParcel(() => guard('station.parcel', async () => publish(ctx, { kind: 'reload', version: await ctx.redis.incr(overviewKeys(ctx.config).version) }))),
     hubEvents.on('claim.approved', (e) => guard('claim.approved', () => countApproval(ctx, e))),
     hubEvents.on('claim.paid', (e) => guard('claim.paid', () => countPayment(ctx, e))),
     hubEvents.on('session.started', (e) => guard('session.started', () => countSession(ctx, 'start', e.sessionId))),

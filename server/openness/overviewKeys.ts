@@ -9,7 +9,7 @@ export function overviewKeys(config: Pick<HubConfig, 'REDIS_PREFIX'>) {
   const base = `${config.REDIS_PREFIX}:overview`;
   return {
     base,
-    /** hash {fen, orders}: every placed order ever. */
+    /** hash {fen, orders}: GMV (commerce/orders/gmv.ts) over all time and its orders. */
     total: `${base}:total`,
     /** hash {fen, orders} per Shanghai day. */
     day: (date: string) => `${base}:day:${date}`,
@@ -36,6 +36,8 @@ export function overviewKeys(config: Pick<HubConfig, 'REDIS_PREFIX'>) {
     /** Present while a rebuild runs; orders counted meanwhile are journalled for its catch-up. */
     rebuilding: `${base}:rebuilding`,
     journal: `${base}:journal`,
+    /** Ids of orders that left GMV while a rebuild runs (its scan checks what it read against them). */
+    reversedDuringRebuild: `${base}:journal:reversed`,
     /** Temporary keys a rebuild fills before swapping them in. */
     staging: (name: string) => `${base}:staging:${name}`,
     /** Marks an event already counted (an event delivered twice counts once). */

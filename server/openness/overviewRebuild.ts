@@ -10,7 +10,8 @@ import { ClaimModel } from '../claims/claim.model.ts';
 import { subsidyTotalsByProgram } from '../claims/budgetService.ts';
 import { ProcurementModel } from '../claims/procurements/procurement.model.ts';
 import { DAY_KEY_TTL_SECONDS, MINUTE_KEY_TTL_SECONDS, PER_MINUTE_WINDOW, overviewKeys } from './overviewKeys.ts';
-import { applyOnce, loadProductFacts, orderOps, productFacts, publish, type JournalEntry } from './overviewCounters.ts';
+import { applyOnce, loadProductFacts, orderOps, productFacts, publish, reversalOps, type JournalEntry } from './overviewCounters.ts';
+import { countsAsGmv } from '../commerce/orders/gmv.ts';
 import { unsavedOrdersKey } from '../commerce/orders/stockLedger.ts';
 import type { QueuedOrder } from '../commerce/orders/orderPersister.ts';
 import { epochMinute, shanghaiDate, shanghaiDayStart } from './shanghaiTime.ts';
@@ -42,7 +43,7 @@ export async function rebuildOverview(ctx: HubContext, onProgress: (percent: num
   const token = randomUUID();
   // One rebuild at a time, whoever starts it (the queue, a test, the bench): the flag is also the lock.
   while ((await ctx.redis.set(keys.rebuilding, token, 'EX', 3600, 'NX')) !== 'OK') await new Promise((r) => setTimeout(r, 200));
-  await ctx.redis.del(keys.journal);
+  await ctx.redis.del(keys.journal, keys.reversedDuringRebuild);
   const cutoff = new Date();
   const today = shanghaiDate(cutoff);
   const staged = new Map<string, string>();
@@ -52,7 +53,7 @@ export async function rebuildOverview(ctx: HubContext, onProgress: (percent: num
     return key;
   };
   try {
-    // 1. Every accepted order before the cutoff, in one streaming pass (the only full scan): summed by
+    // 1. Every accepted order in GMV before the cutoff, in one streaming pass (the only full scan): summed by
     // product and session, and bucketed for today (Asia/Shanghai) and the last hour. A cursor rather
     // than $group: FerretDB's $group keeps only its first accumulator and is no faster.
     // Orders are written behind (commerce's order persister): accepted orders not yet in the database
@@ -87,14 +88,38 @@ export async function rebuildOverview(ctx: HubContext, onProgress: (percent: num
         perMinute.set(minute, bucket);
       }
     };
-    const cursor = OrderModel.find({ status: 'placed', createdAt: { $lt: cutoff } }, { productId: 1, sessionId: 1, amountFen: 1, createdAt: 1 }).lean().cursor({ batchSize: 10_000 });
+    // GMV is defined once (commerce/orders/gmv.ts): orders in a reversing status are left out. An order can
+    // leave GMV while the scan runs; the live counters then note its id (before its status reaches the
+    // database), so an order read here already reversed and found in that set is known to be left out, and
+    // the catch-up does not take it out a second time. Checked per 1,000 such orders, only when the set has any.
+    const excludedReversed = new Set<string>();
+    let reversedUnread: string[] = [];
+    const checkReversed = async () => {
+      const ids = reversedUnread;
+      reversedUnread = [];
+      if (!ids.length || !(await ctx.redis.scard(keys.reversedDuringRebuild))) return;
+      const pipe = ctx.redis.pipeline();
+      for (const id of ids) pipe.sismember(keys.reversedDuringRebuild, id);
+      const found = (await pipe.exec()) ?? [];
+      found.forEach(([, member], i) => member && excludedReversed.add(ids[i]!));
+    };
+    const cursor = OrderModel.find({ createdAt: { $lt: cutoff } }, { productId: 1, sessionId: 1, amountFen: 1, createdAt: 1, status: 1 }).lean().cursor({ batchSize: 10_000 });
     for await (const o of cursor) {
+      if (!countsAsGmv(o.status)) {
+        // Final: the snapshot holds this order's last word, so a journalled placement of it is not re-applied either.
+        if (o.createdAt >= recentFrom) included.add(String(o._id));
+        reversedUnread.push(String(o._id));
+        if (reversedUnread.length >= 1000) await checkReversed();
+        continue;
+      }
       take({ id: String(o._id), productId: String(o.productId), sessionId: o.sessionId ? String(o.sessionId) : null, amountFen: o.amountFen, at: o.createdAt });
     }
+    await checkReversed();
     const unsaved = Object.values(await ctx.redis.hgetall(unsavedOrdersKey(ctx.config.REDIS_PREFIX))).map((json) => JSON.parse(json) as QueuedOrder);
     for (const o of unsaved) {
       const at = new Date(o.createdAt);
-      if (o.status !== 'placed' || at >= cutoff || included.has(o._id)) continue;
+      // A queued order is always placed (its transitions wait for it to be written).
+      if (!countsAsGmv(o.status) || at >= cutoff || included.has(o._id)) continue;
       // An old order still unsaved means a stalled persister; it may have landed meanwhile.
       if (at < recentFrom && (await OrderModel.exists({ _id: o._id }))) continue;
       take({ id: o._id, productId: o.productId, sessionId: o.sessionId, amountFen: o.amountFen, at });
@@ -179,10 +204,11 @@ export async function rebuildOverview(ctx: HubContext, onProgress: (percent: num
     swap.del(keys.rebuilding);
     swap.lrange(keys.journal, 0, -1);
     swap.del(keys.journal);
+    swap.del(keys.reversedDuringRebuild);
     const swapped = await swap.exec();
     if (!swapped) throw new Error('overview swap was aborted');
     for (const [err] of swapped) if (err) throw err;
-    const journal = swapped[swapped.length - 2]![1] as string[];
+    const journal = swapped[swapped.length - 3]![1] as string[];
     // Viewer counts live only in Redis; drop those of sessions that are no longer live.
     const viewerIds = await ctx.redis.hkeys(keys.viewers);
     const stale = viewerIds.filter((id) => !liveIds.includes(id));
@@ -192,6 +218,13 @@ export async function rebuildOverview(ctx: HubContext, onProgress: (percent: num
     let caughtUp = 0;
     for (const line of journal) {
       const entry = JSON.parse(line) as JournalEntry;
+      if (entry.reversal) {
+        // Taken out live meanwhile: unless the scan already read the order reversed, its snapshot counted it.
+        if (excludedReversed.has(entry.id)) continue;
+        const ops = reversalOps(keys, { productId: entry.productId, sessionId: entry.sessionId, amountFen: entry.amountFen, at: new Date(entry.at) }, await productFacts(entry.productId));
+        if (await applyOnce(ctx.redis, keys, `rebuild-${token}-reversed`, entry.id, ops)) caughtUp += 1;
+        continue;
+      }
       if (included.has(entry.id)) continue;
       included.add(entry.id);
       const at = new Date(entry.at);

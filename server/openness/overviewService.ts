@@ -5,6 +5,7 @@ import { BudgetCategoryModel } from '../claims/policy/policy.model.ts';
 import { PER_MINUTE_WINDOW, overviewKeys } from './overviewKeys.ts';
 import { productFacts, sessionTitle } from './overviewCounters.ts';
 import { epochMinute, shanghaiDate } from './shanghaiTime.ts';
+import { beijingMonth, stationMonth } from '../commerce/fulfilment/stationMonthly.ts';
 
 const Ranked = z.object({ key: z.string(), label: z.string(), fen: z.number().int() });
 
@@ -40,6 +41,10 @@ export const OverviewResponse = z
       householdSalesFen: z.number().int().openapi({ description: 'GMV of products that name a registered household' }),
     }),
     topProducts: z.array(Ranked).openapi({ description: 'Top 10 products by GMV, all time' }),
+    stations: z.object({
+      month: z.string().openapi({ description: 'This Beijing-time month (YYYY-MM)' }),
+      items: z.array(z.object({ stationOrgId: z.string(), name: z.string(), township: z.string().nullable(), parcels: z.number().int(), pickedUp: z.number().int() })),
+    }).openapi({ description: 'Parcels that arrived at each township/village station this month (and of those picked up), busiest first' }),
   })
   .openapi('PublicOverview');
 export type Overview = z.infer<typeof OverviewResponse>;
@@ -96,6 +101,8 @@ export async function readOverview(ctx: HubContext, now = new Date()): Promise<O
     results as [Record<string, string>, Record<string, string>, string[], string[], string[], string[], string[], string[], Record<string, string>, Record<string, string>, Record<string, string>, number, string | null, string | null];
   const minuteRows = results.slice(14) as [string | null, string | null][];
 
+  const month = beijingMonth(now);
+  const stations = await stationMonth(ctx.redis, ctx.config.REDIS_PREFIX, month);
   const policy = await getPolicy(ctx.config.HUB_POLICY_VERSION);
   const budgetRows = await budgetCategories(ctx.config.HUB_POLICY_VERSION);
   const live = new Set(liveIds);
@@ -136,5 +143,6 @@ export async function readOverview(ctx: HubContext, now = new Date()): Promise<O
     budget,
     poverty: { householdsBenefiting: households, procurementFen: int(poverty.procurementFen), householdSalesFen: int(poverty.householdSalesFen) },
     topProducts,
+    stations: { month, items: stations },
   };
 }

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
 import { api, commerceWorld, expectStatus, getLiveHub, signupBuyer, stock, allPersisted } from './commerceSupport.ts';
-import { liveSession } from '../live/liveSupport.ts';
+import { connectLive, liveSession, nextEvent, request } from '../live/liveSupport.ts';
 import { processExpiry, type ExpiryJob } from '../../server/commerce/checkout/expiry.ts';
 import { OrderModel } from '../../server/commerce/orders/order.model.ts';
 
@@ -63,5 +63,32 @@ describe('flash sale: timed price, quantity and per-buyer limit under concurrenc
     const stops = await Promise.all([1, 2].map(() => api('DELETE', `/api/v1/sessions/${session.id}/flash-sale`, { token: host })));
     expect(stops.every((s) => s.status === 200)).to.equal(true);
     expect(await stock(w.product.id, host)).to.equal(19);
+  });
+  it("pushes the sale to the session's viewers over Socket.IO: start, each sale's remaining, sold out, and the end", async () => {
+    const w = await commerceWorld(20, 9900);
+    const session = await liveSession(w);
+    const path = `/api/v1/sessions/${session.id}/flash-sale`;
+    const host = w.cast.host.token;
+    await expectStatus(await api('PUT', `/api/v1/sessions/${session.id}/pin`, { token: host, body: { productId: w.product.id } }), 200);
+    const viewer = await connectLive();
+    try {
+      expect((await request(viewer, 'session:join', { sessionId: session.id, role: 'viewer' })).error).to.equal(undefined);
+      type Pushed = { sessionId: string; sale: { id: string; status: string; remaining: number } | null };
+      const startedPush = nextEvent<Pushed>(viewer, 'flash:sale', (e) => e.sale?.status === 'running');
+      const started = await expectStatus(await api('POST', path, { token: host, body: { productId: w.product.id, priceFen: 4900, quantity: 2, perBuyerLimit: 1, durationSeconds: 600 } }), 201);
+      expect((await startedPush).sale).to.include({ id: started.sale.id, remaining: 2 });
+      const delivery = { mode: 'station', stationOrgId: w.cast.station.id };
+      for (const left of [1, 0]) {
+        const pushed = nextEvent<Pushed>(viewer, 'flash:sale', (e) => e.sale?.remaining === left);
+        const b = await signupBuyer();
+        await expectStatus(await api('POST', `${path}/orders`, { token: b.token, body: { quantity: 1, delivery, payment: 'cod' }, headers: { 'Idempotency-Key': randomUUID() } }), 201);
+        expect((await pushed).sale).to.include({ status: 'running', remaining: left }); // 0: sold out
+      }
+      const endedPush = nextEvent<Pushed>(viewer, 'flash:sale', (e) => e.sale?.status === 'ended');
+      await expectStatus(await api('DELETE', path, { token: host }), 200);
+      expect((await endedPush).sale).to.include({ id: started.sale.id, status: 'ended' });
+    } finally {
+      viewer.disconnect();
+    }
   });
 });

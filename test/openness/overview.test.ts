@@ -13,7 +13,9 @@ import { approvedClaims, bookAndStart, expectOk, ordersPersisted, placeOrder, sc
 /** The big-screen figures recomputed the slow way: every raw record read and summed here. */
 async function recompute() {
   await ordersPersisted();
-  const orders = await OrderModel.find({ status: 'placed' }, { productId: 1, sessionId: 1, amountFen: 1, createdAt: 1 }).lean();
+  // GMV as the hub defines it (server/commerce/orders/gmv.ts), decided here order by order from the raw status.
+  const orders = (await OrderModel.find({}, { productId: 1, sessionId: 1, amountFen: 1, createdAt: 1, status: 1 }).lean())
+    .filter((o) => !['cancelled', 'expired', 'refunded'].includes(o.status ?? 'placed'));
   const facts = await loadProductFacts([...new Set(orders.map((o) => String(o.productId)))]);
   const today = shanghaiDate(new Date());
   const sum = (map: Map<string, number>, key: string, fen: number) => map.set(key, (map.get(key) ?? 0) + fen);

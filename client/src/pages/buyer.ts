@@ -19,7 +19,7 @@ registerMessages({
     'buyer.payment': '支付方式', 'buyer.cod': '货到付款', 'buyer.transfer': '对公转账', 'buyer.placeOrder': '提交订单',
     'buyer.reserved': '已为你保留 1 件，请在 {time} 前确认订单', 'buyer.placed': '下单成功，订单号 {id}', 'buyer.track': '查看物流',
     'buyer.pickupCode': '取件码', 'buyer.expiresAt': '请在 {time} 前付款', 'buyer.tracking': '订单跟踪', 'buyer.stationAt': '自提点：{name}（{township}）',
-    'buyer.signupHint': '注册后即可下单', 'buyer.checkedOut': '已确认订单', 'buyer.otherVillage': '（其他村请直接填写）',
+    'buyer.signupHint': '注册后即可下单', 'buyer.checkedOut': '已确认订单', 'buyer.refundRejected': '商家未同意退款：{reason}', 'buyer.otherVillage': '（其他村请直接填写）',
     'order.status.placed': '已下单', 'order.status.paid': '已付款', 'order.status.shipped': '已发货', 'order.status.arrived': '已到站',
     'order.status.delivered': '已签收', 'order.status.completed': '已完成', 'order.status.cancelled': '已取消', 'order.status.expired': '已超时关闭',
     'order.status.refund_requested': '退款中', 'order.status.refunded': '已退款',
@@ -33,7 +33,7 @@ registerMessages({
     'buyer.payment': 'Payment', 'buyer.cod': 'Cash on delivery', 'buyer.transfer': 'Bank transfer', 'buyer.placeOrder': 'Place order',
     'buyer.reserved': 'One is held for you: confirm before {time}', 'buyer.placed': 'Ordered: order {id}', 'buyer.track': 'Track',
     'buyer.pickupCode': 'Pick-up code', 'buyer.expiresAt': 'Pay before {time}', 'buyer.tracking': 'Order tracking', 'buyer.stationAt': 'Pick-up: {name} ({township})',
-    'buyer.signupHint': 'Sign up to order', 'buyer.checkedOut': 'Order confirmed', 'buyer.otherVillage': '(other villages: type the name)',
+    'buyer.signupHint': 'Sign up to order', 'buyer.checkedOut': 'Order confirmed', 'buyer.refundRejected': 'The seller declined the refund: {reason}', 'buyer.otherVillage': '(other villages: type the name)',
     'order.status.placed': 'Placed', 'order.status.paid': 'Paid', 'order.status.shipped': 'Shipped', 'order.status.arrived': 'At the station',
     'order.status.delivered': 'Delivered', 'order.status.completed': 'Completed', 'order.status.cancelled': 'Cancelled', 'order.status.expired': 'Expired',
     'order.status.refund_requested': 'Refund requested', 'order.status.refunded': 'Refunded',
@@ -228,14 +228,14 @@ registerPage({
     const body = h('div', { 'data-testid': 'track-body' });
     const load = async () => {
       try {
-        const o = await api.get<{ id: string; status: string; amountFen: number; quantity: number; delivery: { mode: string; stationName?: string; stationTownship?: string | null }; carrier: string | null; waybillNo: string | null; history: { status: string; at: string; note?: string }[] }>(
+        const o = await api.get<{ id: string; status: string; amountFen: number; quantity: number; delivery: { mode: string; stationName?: string; stationTownship?: string | null }; carrier: string | null; waybillNo: string | null; history: { status: string; at: string; note?: string; event?: string }[] }>(
           `/public/orders/${ctx.params.orderId}/tracking?code=${encodeURIComponent(ctx.query.get('c') ?? '')}`);
         body.dataset.status = o.status;
         replace(body,
           h('p', { class: 'price' }, `× ${o.quantity} ${formatFen(o.amountFen)} · `, h('strong', { 'data-testid': 'track-status' }, statusLabel(o.status))),
           o.delivery.mode === 'station' ? h('p', { 'data-testid': 'track-station' }, t('buyer.stationAt', { name: o.delivery.stationName ?? '', township: o.delivery.stationTownship ?? '' })) : null,
           o.waybillNo ? h('p', null, `${o.carrier ?? ''} ${o.waybillNo}`) : null,
-          h('ol', { class: 'timeline', 'data-testid': 'track-timeline' }, o.history.map((s) => h('li', { 'data-status': s.status }, h('strong', null, s.note === 'checkout' ? t('buyer.checkedOut') : statusLabel(s.status)), ' ', formatDateTime(s.at)))));
+          h('ol', { class: 'timeline', 'data-testid': 'track-timeline' }, o.history.map((s) => h('li', { 'data-status': s.status }, h('strong', null, s.note === 'checkout' ? t('buyer.checkedOut') : s.event === 'refund_rejected' ? t('buyer.refundRejected', { reason: s.note ?? '' }) : statusLabel(s.status)), ' ', formatDateTime(s.at)))));
       } catch (err) {
         replace(body, h('p', { class: 'form-status bad' }, errorText(err)));
       }

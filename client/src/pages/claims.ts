@@ -9,6 +9,7 @@ import { evidencePicker, type Picker } from '../lib/evidencePicker.ts';
 import { CATEGORY_NAMES, renderText, type TextKey } from '../../../config/claimTexts.ts';
 import { capitalYuan, fenToYuanPlain } from '../../../config/money.ts';
 import { TOWNSHIPS } from '../../../config/places.ts';
+import { stationThroughputCard } from './stationThroughput.ts';
 
 export const CATEGORIES = ['equipment', 'furniture', 'advertising', 'online_shop', 'brand_design', 'cold_chain_packaging', 'rent', 'platform_build', 'building', 'land', 'traffic_purchase', 'salary', 'work_funds', 'duplicate_funding', 'other'];
 
@@ -541,6 +542,8 @@ registerPage({
           c.reviewNote && c.status !== 'returned' ? h('p', { 'data-testid': 'claim-review-note' }, `${t('claims.note')}：${c.reviewNote}`) : null,
           actions, actionStatus),
         itemsCard,
+        // A service-station claim shows the station's parcels per month (commerce's throughput), so the bureau sees whom it serves.
+        c.program === 'service_station' ? await stationThroughputCard(c.orgId) : null,
         card(t('claims.trace'), h('ol', { 'data-testid': 'claim-trace' }, traceLines.map((line) => h('li', null, line)))),
         card(t('claims.history'), timeline(c))));
     };

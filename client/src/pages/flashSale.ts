@@ -30,11 +30,18 @@ export interface FlashSale { id: string; status: string; productId: string; pric
 const secondsLeft = (sale: FlashSale) => Math.max(0, Math.ceil((Date.parse(sale.endsAt) - Date.now()) / 1000));
 const fetchSale = (sessionId: string) => api.get<{ sale: FlashSale | null }>(`/sessions/${sessionId}/flash-sale`).then((r) => r.sale);
 
+/** Where pushed sale states arrive: the session's Socket.IO connection (`flash:sale`), and its reconnects. */
+export interface SalePushes {
+  onSale: (listener: (sale: FlashSale | null) => void) => void;
+  onReconnect: (listener: () => void) => void;
+}
+
 /**
- * Keeps a flash sale's view fresh: the sale is re-read every few seconds (remaining quantity), the countdown
- * ticks every second from the hub's end time. Stop it when the page goes.
+ * Keeps a flash sale's view fresh without polling: read once, then every change (remaining, sold out,
+ * ended) is pushed by the hub; after a reconnect (pushes may have been missed) it is read again. The
+ * countdown ticks every second from the hub's end time. Stop it when the page goes.
  */
-function watchSale(sessionId: string, render: (sale: FlashSale | null) => void) {
+function watchSale(sessionId: string, pushes: SalePushes, render: (sale: FlashSale | null) => void) {
   let sale: FlashSale | null = null;
   let stopped = false;
   const load = async () => {
@@ -44,13 +51,18 @@ function watchSale(sessionId: string, render: (sale: FlashSale | null) => void) 
     render(sale);
   };
   void load();
-  const poll = setInterval(() => void load(), 3000);
+  pushes.onSale((pushed) => {
+    if (stopped) return;
+    sale = pushed;
+    render(sale);
+  });
+  pushes.onReconnect(() => void load());
   const tick = setInterval(() => render(sale), 1000);
-  return { reload: load, stop: () => { stopped = true; clearInterval(poll); clearInterval(tick); } };
+  return { reload: load, stop: () => { stopped = true; clearInterval(tick); } };
 }
 
 /** The viewer's sale card: shown only while a sale runs for the pinned product. */
-export function flashSaleCard(sessionId: string, pinnedId: () => string | null, onBuy: (quantity: number) => void) {
+export function flashSaleCard(sessionId: string, pushes: SalePushes, pinnedId: () => string | null, onBuy: (quantity: number) => void) {
   const card = h('section', { class: 'card flash-sale', 'data-testid': 'flash-sale', hidden: true });
   const countdown = h('p', { class: 'notice', 'data-testid': 'flash-countdown' });
   const price = h('p', { class: 'price', 'data-testid': 'flash-price' });
@@ -59,7 +71,7 @@ export function flashSaleCard(sessionId: string, pinnedId: () => string | null, 
   const quantity = h('input', { type: 'number', min: '1', value: '1', name: 'flashQuantity', 'data-testid': 'flash-quantity' });
   const buy = h('button', { class: 'primary', 'data-testid': 'flash-buy', onclick: () => onBuy(Math.max(1, Number(quantity.value) || 1)) }, t('flash.buy'));
   replace(card, h('h3', null, t('flash.title')), price, remaining, limit, countdown, h('div', { class: 'actions' }, h('label', null, t('live.quantity'), ' ', quantity), buy));
-  const watch = watchSale(sessionId, (sale) => {
+  const watch = watchSale(sessionId, pushes, (sale) => {
     const show = !!sale && sale.productId === pinnedId() && (sale.status === 'running' || Date.parse(sale.endsAt) > Date.now() - 60_000);
     card.hidden = !show;
     if (!sale || !show) return;
@@ -78,7 +90,7 @@ export function flashSaleCard(sessionId: string, pinnedId: () => string | null, 
 }
 
 /** The host's start form for the pinned product, and the running sale's state with an end button. */
-export function flashSaleStartForm(sessionId: string, pinnedId: () => string | null) {
+export function flashSaleStartForm(sessionId: string, pushes: SalePushes, pinnedId: () => string | null) {
   const status = h('p', { class: 'form-status', role: 'status', 'data-testid': 'flash-start-status' });
   const running = h('p', { 'data-testid': 'flash-host-running' });
   const price = yuanInput('priceYuan', { 'data-testid': 'flash-start-price', required: true });
@@ -122,7 +134,7 @@ export function flashSaleStartForm(sessionId: string, pinnedId: () => string | n
     },
   }, f(t('flash.priceYuan'), price), f(t('flash.quantity'), quantity), f(t('flash.perBuyer'), perBuyer), f(t('flash.duration'), duration),
   h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'flash-start' }, t('flash.start')), stop), status);
-  const watch = watchSale(sessionId, (sale) => {
+  const watch = watchSale(sessionId, pushes, (sale) => {
     const left = sale && sale.status === 'running' ? secondsLeft(sale) : 0;
     running.dataset.status = left > 0 ? 'running' : 'none';
     running.textContent = sale && left > 0 ? t('flash.running', { price: formatFen(sale.priceFen), n: sale.remaining, s: left }) : '';

@@ -7,7 +7,7 @@ import { currentSession } from '../lib/session.ts';
 import { ask, connectLive, subscribe, type ChatMessage, type JoinReply, type PinnedProduct } from './liveClient.ts';
 import { watchLiveHls, webRtcAvailable, type LiveMode } from './liveFallback.ts';
 import { checkoutPanel, type CheckoutOrder } from './buyer.ts';
-import { flashSaleCard } from './flashSale.ts';
+import { flashSaleCard, type FlashSale } from './flashSale.ts';
 import { clock, type SessionMedia } from './replay.ts';
 
 registerMessages({
@@ -137,7 +137,7 @@ registerPage({
     };
     let pinned: PinnedProduct | null = null;
     // 限时秒杀 for the pinned product: buyers choose delivery and payment in the same checkout panel.
-    const flash = flashSaleCard(sessionId, () => pinned?.id ?? null, (quantity) => {
+    const flash = flashSaleCard(sessionId, { onSale: (fn) => socket.on('flash:sale', (e: { sale: FlashSale | null }) => fn(e.sale)), onReconnect: (fn) => socket.io.on('reconnect', fn) }, () => pinned?.id ?? null, (quantity) => {
       if (currentSession()?.user.role !== 'buyer') return ctx.navigate(`/login?next=${encodeURIComponent(location.pathname)}`);
       void openCheckout({ flashSale: true, sessionId, quantity }).catch((err) => { orderStatus.textContent = errorText(err); });
     });

@@ -18,6 +18,8 @@ registerMessages({
     'disclosure.all': '全部项目',
     'reports.title': '绩效评价报表', 'reports.from': '起始日期', 'reports.to': '截止日期', 'reports.build': '生成报表', 'reports.progress': '生成进度',
     'reports.totals': '汇总', 'reports.byMonth': '按月', 'reports.byProgram': '按项目', 'reports.byTownship': '按乡镇', 'reports.budget': '资金使用',
+    'reports.sessionAnalytics': '直播场次分析', 'reports.session': '场次', 'reports.viewers': '观看人数', 'reports.peak': '峰值', 'reports.chat': '弹幕',
+    'reports.plusOnes': '+1', 'reports.buyers': '下单人数', 'reports.paidGmv': '已付成交额', 'reports.conversion': '转化率', 'reports.noSessions': '本期没有开播的场次',
     'reports.month': '月份', 'reports.sessions': '直播场次', 'reports.orders': '订单', 'reports.gmv': '交易额', 'reports.households': '带动贫困户',
     'reports.approved': '批准补助', 'reports.paid': '已拨付', 'reports.claims': '批准笔数', 'reports.allocated': '安排资金', 'reports.used': '累计使用率',
     'reports.csv': '下载 CSV', 'reports.xlsx': '下载 Excel', 'reports.failed': '报表生成失败：{message}', 'reports.procurement': '贫困户采购额',
@@ -33,6 +35,8 @@ registerMessages({
     'disclosure.all': 'All programmes',
     'reports.title': 'Performance reports', 'reports.from': 'From', 'reports.to': 'To', 'reports.build': 'Build report', 'reports.progress': 'Progress',
     'reports.totals': 'Totals', 'reports.byMonth': 'By month', 'reports.byProgram': 'By programme', 'reports.byTownship': 'By township', 'reports.budget': 'Budget use',
+    'reports.sessionAnalytics': 'Session analytics', 'reports.session': 'Session', 'reports.viewers': 'Viewers', 'reports.peak': 'Peak', 'reports.chat': 'Chat messages',
+    'reports.plusOnes': '+1s', 'reports.buyers': 'Buyers', 'reports.paidGmv': 'Paid GMV', 'reports.conversion': 'Conversion', 'reports.noSessions': 'No session was held in this period',
     'reports.month': 'Month', 'reports.sessions': 'Sessions', 'reports.orders': 'Orders', 'reports.gmv': 'GMV', 'reports.households': 'Poverty households',
     'reports.approved': 'Approved', 'reports.paid': 'Paid', 'reports.claims': 'Claims approved', 'reports.allocated': 'Allocated', 'reports.used': 'Used to date',
     'reports.csv': 'Download CSV', 'reports.xlsx': 'Download Excel', 'reports.failed': 'The report failed: {message}', 'reports.procurement': 'Procurement from households',
@@ -140,6 +144,7 @@ interface Report {
   byProgram: { program: string; nameZh: string; claimsApproved: number; approvedFen: number; paidFen: number }[];
   byTownship: (ReportFigures & { township: string })[];
   budget: { nameZh: string; allocatedFen: number; approvedFen: number; paidFen: number; usedBasisPoints: number }[];
+  sessions: { sessionId: string; title: string; startedAt: string; viewers: number; peakViewers: number; chatMessages: number; plusOnes: number; orders: number; buyers: number; paidGmvFen: number; conversionBp: number }[];
 }
 
 /** Files behind sign-in: fetched with the session cookie, then saved through a temporary object URL. */
@@ -190,6 +195,13 @@ registerPage({
           { label: t('reports.approved'), value: (b) => formatFen(b.approvedFen) }, { label: t('reports.paid'), value: (b) => formatFen(b.paidFen) },
           { label: t('reports.used'), value: (b) => percent(b.usedBasisPoints) },
         ], 'report-budget')),
+        card(t('reports.sessionAnalytics'), r.sessions.length ? table(r.sessions, [
+          { label: t('reports.session'), value: (x) => x.title }, { label: t('reports.viewers'), value: (x) => x.viewers },
+          { label: t('reports.peak'), value: (x) => x.peakViewers }, { label: t('reports.chat'), value: (x) => x.chatMessages },
+          { label: t('reports.plusOnes'), value: (x) => x.plusOnes }, { label: t('reports.orders'), value: (x) => x.orders },
+          { label: t('reports.buyers'), value: (x) => x.buyers }, { label: t('reports.paidGmv'), value: (x) => formatFen(x.paidGmvFen) },
+          { label: t('reports.conversion'), value: (x) => percent(x.conversionBp) },
+        ], 'report-sessions') : h('p', { class: 'muted', 'data-testid': 'report-sessions-empty' }, t('reports.noSessions'))),
       );
     };
     // The job runs in the worker process; its state and progress are read until it finishes.

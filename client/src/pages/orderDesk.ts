@@ -5,21 +5,28 @@ import { formatDateTime, formatFen, registerMessages, t } from '../lib/i18n.ts';
 import { api } from '../lib/api.ts';
 import { statusLabel } from './buyer.ts';
 import { errorText } from '../lib/errors.ts';
+import { stationThroughputCard } from './stationThroughput.ts';
 
 registerMessages({
   'zh-CN': {
     'desk.title': '订单台', 'desk.all': '全部', 'desk.ship': '发货', 'desk.shipViaStation': '交县物流中心共同配送到站', 'desk.carrier': '快递公司',
     'desk.waybill': '运单号', 'desk.confirmPay': '确认到账', 'desk.reference': '转账流水号', 'desk.deliver': '确认送达', 'desk.refund': '退款',
     'desk.delivery': '配送', 'desk.payment': '付款', 'desk.packingList': '打印装箱单（PDF）',
+    'desk.rejectRefund': '拒绝退款', 'desk.rejectReason': '拒绝理由（买家可见）',
     'station.title': '驿站包裹', 'station.arrive': '确认到站', 'station.pickup': '核验取件', 'station.code': '取件码', 'station.cod': '代收货款 {amount}',
     'station.throughput': '本站每月包裹量', 'desk.empty': '暂无订单', 'station.empty': '暂无到站包裹',
+    'error.pickup_code_wrong': '取件码不对，还可以再试 {triesLeft} 次',
+    'error.pickup_locked': '取件码错误次数过多，此包裹已锁定，请 {retryAfterSeconds} 秒后再试',
   },
   en: {
     'desk.title': 'Order desk', 'desk.all': 'All', 'desk.ship': 'Ship', 'desk.shipViaStation': 'Hand to the county centre for the station', 'desk.carrier': 'Carrier',
     'desk.waybill': 'Waybill no.', 'desk.confirmPay': 'Confirm payment', 'desk.reference': 'Transfer reference', 'desk.deliver': 'Delivered', 'desk.refund': 'Refund',
     'desk.delivery': 'Delivery', 'desk.payment': 'Payment', 'desk.packingList': 'Packing list (PDF)',
+    'desk.rejectRefund': 'Decline refund', 'desk.rejectReason': 'Reason (the buyer sees it)',
     'station.title': 'Station parcels', 'station.arrive': 'Arrived', 'station.pickup': 'Hand over', 'station.code': 'Pick-up code', 'station.cod': 'Collect {amount}',
     'station.throughput': 'Parcels per month at this station', 'desk.empty': 'No orders yet', 'station.empty': 'No parcels for this station yet',
+    'error.pickup_code_wrong': 'Wrong pick-up code; {triesLeft} tries left',
+    'error.pickup_locked': 'Too many wrong codes: this parcel is locked; try again in {retryAfterSeconds} s',
   },
 });
 
@@ -63,7 +70,9 @@ function actionRow(o: DeskOrder, reload: () => Promise<void>, status: HTMLElemen
   if (o.status === 'shipped' && o.delivery?.mode === 'courier') buttons.push(h('button', { onclick: run(() => api.post(`/orders/${o.id}/deliver`)) }, t('desk.deliver')));
   if (o.status === 'refund_requested') {
     const ref = h('input', { placeholder: t('desk.reference'), size: 12 });
-    buttons.push(ref, h('button', { onclick: run(() => api.post(`/orders/${o.id}/refund`, { reference: ref.value })) }, t('desk.refund')));
+    buttons.push(ref, h('button', { 'data-testid': 'desk-refund', onclick: run(() => api.post(`/orders/${o.id}/refund`, { reference: ref.value })) }, t('desk.refund')));
+    const reason = h('input', { placeholder: t('desk.rejectReason'), size: 14, 'data-testid': 'desk-reject-reason' });
+    buttons.push(reason, h('button', { 'data-testid': 'desk-refund-reject', onclick: run(() => api.post(`/orders/${o.id}/refund-reject`, { reason: reason.value })) }, t('desk.rejectRefund')));
   }
   return buttons;
 }
@@ -118,8 +127,8 @@ registerPage({
             o.status === 'arrived' ? [code, h('button', { class: 'primary', 'data-testid': 'station-pickup', onclick: act(() => api.post(`/orders/${o.id}/pickup`, { pickupCode: code.value })) }, t('station.pickup'))] : null));
       }));
       if (ctx.user?.orgId) {
-        const tp = await api.get<{ months: { month: string; parcels: number }[] }>(`/stations/${ctx.user.orgId}/throughput`).catch(() => null);
-        if (tp) replace(throughput, h('h2', null, t('station.throughput')), h('ul', null, tp.months.map((m) => h('li', null, `${m.month}: ${m.parcels}`))));
+        const card = await stationThroughputCard(ctx.user.orgId);
+        if (card) replace(throughput, card);
       }
     };
     await reload();

@@ -13,7 +13,7 @@ import type * as RendererTypes from 'echarts/types/dist/renderers';
 import { io, type Socket } from 'socket.io-client';
 import './openness.css';
 import { fenToWanYuan } from '../../../config/money.ts';
-import { h } from '../lib/dom.ts';
+import { h, replace } from '../lib/dom.ts';
 import { registerPage } from '../lib/router.ts';
 import { registerMessages, t } from '../lib/i18n.ts';
 import { api } from '../lib/api.ts';
@@ -41,6 +41,7 @@ registerMessages({
     'screen.cap': '每单位上限',
     'screen.empty.sales': '暂无成交数据', 'screen.empty.sessions': '暂无直播场次成交', 'screen.empty.perMinute': '近60分钟暂无订单',
     'screen.empty.subsidies': '暂无补助批准或拨付', 'screen.empty.budget': '暂无资金安排',
+    'screen.stations': '本月驿站包裹（到站 / 已取）', 'screen.empty.stations': '本月暂无包裹到站', 'screen.stationFigure': '{parcels} 件 / {pickedUp} 已取',
   },
   en: {
     'screen.title': 'Dehua rural e-commerce demonstration county · live figures',
@@ -53,6 +54,7 @@ registerMessages({
     'screen.cap': 'cap per beneficiary',
     'screen.empty.sales': 'No sales yet', 'screen.empty.sessions': 'No live-session sales yet', 'screen.empty.perMinute': 'No orders in the last hour',
     'screen.empty.subsidies': 'No subsidies approved or paid yet', 'screen.empty.budget': 'No funds allocated yet',
+    'screen.stations': 'Station parcels this month (arrived / picked up)', 'screen.empty.stations': 'No parcels at the stations this month', 'screen.stationFigure': '{parcels} / {pickedUp} picked up',
   },
 });
 
@@ -66,6 +68,7 @@ interface Overview {
   budget: { category: string; nameZh: string; allocatedFen: number; approvedFen: number; paidFen: number; programs: string[] }[];
   poverty: { householdsBenefiting: number; procurementFen: number; householdSalesFen: number };
   topProducts: Ranked[];
+  stations: { month: string; items: { stationOrgId: string; name: string; township: string | null; parcels: number; pickedUp: number }[] };
 }
 type Push =
   | { kind: 'order'; version: number; day: string; totalFen: number; ordersTotal: number; todayFen: number; ordersToday: number;
@@ -135,10 +138,14 @@ registerPage({
       budget: panel('budget', 'screen.budget', 'bu'),
       products: panel('products', 'screen.topProducts', 'tp'),
     };
+    // Stations: a plain list (counts, not money), busiest first, so the bureau sees which stations serve people.
+    const stationList = h('ul', { class: 'station-rows', 'data-testid': 'screen-stations' });
+    const stationEmpty = h('div', { class: 'panel-note', 'data-testid': 'note-stations', hidden: true }, h('div', { class: 'note-empty' }, t('screen.empty.stations')));
+    const stationPanel = h('section', { class: 'panel', style: 'grid-area:st' }, h('h2', null, t('screen.stations')), stationList, stationEmpty);
     const stage = h('div', { class: 'screen-stage', 'data-testid': 'screen-page' },
       h('header', { class: 'screen-header' }, h('h1', null, t('screen.title')), h('div', { class: 'screen-right' }, status, clock)),
       h('div', { class: 'kpis' }, Object.values(kpis).map((k) => k.el)),
-      h('div', { class: 'panels' }, Object.values(panels).map((p) => p.el)),
+      h('div', { class: 'panels' }, Object.values(panels).map((p) => p.el), stationPanel),
     );
     const root = h('div', { class: 'screen-root' }, stage);
 
@@ -225,6 +232,12 @@ registerPage({
         legend: { bottom: 0, textStyle: { color: TEXT, fontSize: 16 } },
         series: [{ type: 'pie', radius: ['35%', '65%'], center: ['50%', '45%'], data: s.gmv.byBrand.map((b) => ({ name: b.label, value: b.fen })), label: { position: 'inside', color: '#0b1324', fontSize: 18, fontWeight: 'bold', formatter: (p: { percent?: number }) => `${Math.round(p.percent ?? 0)}%` } }],
       });
+      const served = s.stations.items.filter((st) => st.parcels > 0).slice(0, 8);
+      replace(stationList, served.map((st) => h('li', { 'data-station-id': st.stationOrgId },
+        h('span', null, st.township ? `${st.name}（${st.township}）` : st.name),
+        h('span', { class: 'station-figure' }, t('screen.stationFigure', { parcels: st.parcels, pickedUp: st.pickedUp })))));
+      stationEmpty.hidden = served.length > 0;
+      stationPanel.classList.toggle('has-note', !served.length);
       hbar('township', s.gmv.byTownship.slice(0, 8));
       hbar('session', s.gmv.bySession.slice(0, 6));
       hbar('products', s.topProducts.slice(0, 6));

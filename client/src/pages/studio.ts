@@ -7,7 +7,7 @@ import { api } from '../lib/api.ts';
 import { ask, connectLive, publish, type ChatMessage, type JoinReply, type PinnedProduct } from './liveClient.ts';
 import { ingestCard } from './studioIngest.ts';
 import { recordingCard } from './studioRecording.ts';
-import { flashSaleStartForm } from './flashSale.ts';
+import { flashSaleStartForm, type FlashSale } from './flashSale.ts';
 
 registerMessages({
   'zh-CN': {
@@ -183,7 +183,7 @@ registerPage({
       while (plusOnes.children.length > 50) plusOnes.lastElementChild?.remove();
     });
 
-    const flash = flashSaleStartForm(sessionId, () => pinnedId);
+    const flash = flashSaleStartForm(sessionId, { onSale: (fn) => socket.on('flash:sale', (e: { sale: FlashSale | null }) => fn(e.sale)), onReconnect: (fn) => socket.io.on('reconnect', fn) }, () => pinnedId);
     ctx.onLeave(() => flash.stop());
 
     const viewerUrl = `${location.origin}/live/${sessionId}`;

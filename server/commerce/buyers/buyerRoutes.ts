@@ -65,7 +65,10 @@ export function registerBuyerRoutes(routes: RouteTable): void {
           : { mode: 'courier', township: order.delivery?.mode === 'courier' ? order.delivery.address.township : null },
         payment: order.payment?.method ?? null,
         carrier: (f.carrier as string | undefined) ?? null, waybillNo: (f.waybillNo as string | undefined) ?? null,
-        history: order.state.history.map(({ status, at, note }) => ({ status, at, ...(note === 'checkout' ? { note } : {}) })),
+        // The seller's reason for declining a refund is meant for the buyer; other notes stay private.
+        history: order.state.history.map(({ status, at, note, event }) => ({
+          status, at, ...(note === 'checkout' ? { note } : {}), ...(event === 'refund_rejected' ? { event, note } : {}),
+        })),
       };
     },
   });

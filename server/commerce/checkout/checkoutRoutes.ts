@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RouteTable } from '../../platform/http/routeTable.ts';
 import type { HubContext } from '../../platform/context.ts';
 import { idParams } from '../../platform/http/schemas.ts';
-import { cancelOrder, completeOrder, confirmPayment, refundOrder, requestRefund, RefundRequestBody } from './checkoutService.ts';
+import { cancelOrder, completeOrder, confirmPayment, refundOrder, rejectRefund, RefundRejectBody, requestRefund, RefundRequestBody } from './checkoutService.ts';
 import { OrderResponse } from '../orders/orderRoutes.ts';
 import { DeliveryInput, PaymentInput } from './checkoutFields.ts';
 import { checkoutReservation, plusOneQueue } from '../live/plusOne.ts';
@@ -98,6 +98,11 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     method: 'post', path: '/orders/:id/refund', summary: 'The seller refunds once the goods are back; the stock comes back', tags: ['orders'],
     access: ['enterprise'], params: idParams, body: Reference, response: OrderResponse,
     handler: ({ req, user, params, body }) => refundOrder(ctxOf(req), user, params.id, body),
+  });
+  routes.route({
+    method: 'post', path: '/orders/:id/refund-reject', summary: 'The seller declines a refund request {reason}: the order returns to the status it had before it', tags: ['orders'],
+    access: ['enterprise'], params: idParams, body: RefundRejectBody, response: OrderResponse,
+    handler: ({ req, user, params, body }) => rejectRefund(ctxOf(req), user, params.id, body.reason),
   });
   routes.route({
     method: 'post', path: '/orders/:id/complete', summary: 'The buyer confirms receipt: delivered → completed', tags: ['orders'],

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { HubContext } from '../../platform/context.ts';
 import type { AuthUser } from '../../platform/auth/roles.ts';
-import { badRequest, forbidden } from '../../platform/errors.ts';
+import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import { paymentProviders } from './paymentProviders.ts';
 import { applyTransition } from './orderTransitions.ts';
-import type { OrderRecord } from './orderRecord.ts';
+import { loadOrder, mayRead, type OrderRecord } from './orderRecord.ts';
+import type { OrderStatus } from './orderState.ts';
 
 const ownBuyer = (order: OrderRecord, actor: AuthUser) => {
   if (order.buyerUserId !== actor.id) throw forbidden('Only the buyer of this order may do this');
@@ -66,6 +67,29 @@ export function refundOrder(ctx: HubContext, actor: AuthUser, orderId: string, i
       const facts = paymentProviders[payment.method].refund(payable(order), actor, input);
       // Only what was paid is refunded (cash on delivery refunded before hand-over had nothing paid).
       return { ...facts, refundedFen: Number(order.state.facts.paidFen ?? 0) };
+    },
+  });
+}
+
+export const RefundRejectBody = z.object({ reason: z.string().trim().min(2, 'must be at least 2 characters').max(200, 'must be at most 200 characters') }).strict();
+
+/**
+ * The seller declines a refund request (with its reason, shown to the buyer): the order goes back to the status
+ * it had when the refund was requested. Decided on the order's version as read, so a refund, a second rejection
+ * or anything else in between makes this one 409 wrong_state; stock and payment are untouched.
+ */
+export async function rejectRefund(ctx: HubContext, actor: AuthUser, orderId: string, reason: string) {
+  const order = await loadOrder(ctx.redis, ctx.config.REDIS_PREFIX, orderId);
+  if (!order || !mayRead(order, actor)) throw notFound('Order');
+  const back = order.state.facts.refundRequestedFrom as OrderStatus | undefined;
+  if (order.state.status !== 'refund_requested' || !back) {
+    throw conflict(`The order is ${order.state.status}: there is no refund request to decline`, { status: order.state.status, to: 'refund_rejected' }, 'wrong_state');
+  }
+  return applyTransition(ctx, actor, orderId, {
+    from: ['refund_requested'], to: back, note: reason, event: 'refund_rejected', expectVersion: order.state.version,
+    check: (current) => {
+      seller(current, actor);
+      return { refundRejectedAt: new Date().toISOString(), refundRejectReason: reason, refundRequestedFrom: null };
     },
   });
 }

@@ -17,6 +17,8 @@ export interface HistoryEntry {
   /** User id, or `system` (expiry). */
   by: string;
   note?: string;
+  /** What happened when the status alone does not say it (e.g. `refund_rejected`: back to the status before the request). */
+  event?: string;
 }
 
 /** The part of an order that changes after placement: held in Redis, written behind to the order document. */
@@ -37,7 +39,8 @@ export const transitionsKey = (prefix: string) => `${prefix}:orders:transitions`
 // The single writer of an order's status. KEYS: state hash, the product's stock counter, transitions queue.
 // ARGV: allowed current statuses (",a,b,"), new status, history entry JSON, '1' when the new status returns the
 // held stock, facts JSON to merge, state JSON to start from when Redis has none yet (from the database or the
-// write-behind queue), order id, product id, the actor (JSON, for the audit event), the deadline an expiry enforces.
+// write-behind queue), order id, product id, the actor (JSON, for the audit event), the deadline an expiry enforces,
+// the version the order must still have ('' = any).
 // Expiry, payment, shipping, refunds and pick-up all pass through here, so when two race exactly one wins and
 // stock comes back at most once (held drops to 0 when released).
 const TRANSITION_SCRIPT = `
@@ -51,6 +54,8 @@ if not string.find(ARGV[1], ',' .. status .. ',', 1, true) then return {'wrong_s
 local facts = cjson.decode(redis.call('HGET', KEYS[1], 'facts'))
 -- An expiry names the deadline it enforces; a checkout that set a new deadline makes the old one stale.
 if ARGV[10] ~= '' and facts.deadline ~= nil and facts.deadline ~= ARGV[10] then return {'stale_deadline', status} end
+-- A transition decided from what the order looked like (a refund rejection returns to the status read) names its version.
+if ARGV[11] ~= '' and redis.call('HGET', KEYS[1], 'version') ~= ARGV[11] then return {'wrong_state', status} end
 local history = cjson.decode(redis.call('HGET', KEYS[1], 'history'))
 history[#history + 1] = cjson.decode(ARGV[3])
 for k, v in pairs(cjson.decode(ARGV[5])) do facts[k] = v end
@@ -85,6 +90,9 @@ export interface TransitionRequest {
   actor?: { id: string; username: string; role: string } | null;
   /** For expiries: the deadline token the job enforces (facts.deadline, when set, must equal it). */
   deadline?: string;
+  /** The order's state version this transition was decided on; another transition meanwhile makes it wrong_state. */
+  expectVersion?: number;
+  event?: string;
 }
 
 export type TransitionResult =
@@ -92,12 +100,13 @@ export type TransitionResult =
   | { ok: false; status: OrderStatus; staleDeadline?: boolean };
 
 export async function transition(redis: Redis, prefix: string, t: TransitionRequest): Promise<TransitionResult> {
-  const entry: HistoryEntry = { status: t.to, at: (t.at ?? new Date()).toISOString(), by: t.by, ...(t.note ? { note: t.note } : {}) };
+  const entry: HistoryEntry = { status: t.to, at: (t.at ?? new Date()).toISOString(), by: t.by, ...(t.note ? { note: t.note } : {}), ...(t.event ? { event: t.event } : {}) };
   const keys = [orderStateKey(prefix, t.orderId), stockKey(prefix, t.productId), transitionsKey(prefix)];
   const init = { status: t.initial.status, version: t.initial.version, held: t.initial.held, history: t.initial.history, factsJson: JSON.stringify(t.initial.facts) };
   const args = [
     `,${t.from.join(',')},`, t.to, JSON.stringify(entry), STOCK_RELEASED.includes(t.to) ? '1' : '0',
     JSON.stringify(t.facts ?? {}), JSON.stringify(init), t.orderId, t.productId, JSON.stringify(t.actor ?? null), t.deadline ?? '',
+    t.expectVersion === undefined ? '' : String(t.expectVersion),
   ];
   let result: [string, string, string?, string?];
   try {

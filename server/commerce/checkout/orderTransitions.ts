@@ -16,7 +16,16 @@ export interface TransitionSpec {
   note?: string;
   /** Expiries: the deadline token enforced (see orderState.ts). */
   deadline?: string;
+  /** Decided on the order as read: any transition in between makes this one wrong_state (see orderState.ts). */
+  expectVersion?: number;
+  /** A named event (audit `order.<event>`, its own notification) when the status alone does not say what happened. */
+  event?: keyof typeof EVENT_TEXT;
 }
+
+/** zh-CN and en lines for events the status does not name; `{note}` is the transition's note. */
+const EVENT_TEXT = {
+  refund_rejected: ['商家未同意退款：{note}', 'The seller declined the refund: {note}'],
+} as const;
 
 /** zh-CN and en lines for the buyer's in-app notification of each status. */
 const STATUS_TEXT: Record<OrderStatus, [string, string]> = {
@@ -32,12 +41,12 @@ const STATUS_TEXT: Record<OrderStatus, [string, string]> = {
   refunded: ['已退款', 'Refunded'],
 };
 
-export async function notifyBuyer(ctx: HubContext, order: OrderRecord, status: OrderStatus): Promise<void> {
-  const [zh, en] = STATUS_TEXT[status];
+export async function notifyBuyer(ctx: HubContext, order: OrderRecord, status: OrderStatus, event?: { name: keyof typeof EVENT_TEXT; note: string }): Promise<void> {
+  const [zh, en] = event ? EVENT_TEXT[event.name].map((line) => line.replace('{note}', event.note)) as [string, string] : STATUS_TEXT[status];
   await publishLive(ctx.redis, ctx.config.REDIS_PREFIX, {
     type: 'notify',
     userId: order.buyerUserId,
-    notification: { kind: 'order.status', orderId: order.id, status, message: zh, messageEn: en, at: new Date().toISOString() },
+    notification: { kind: 'order.status', orderId: order.id, status, ...(event ? { event: event.name } : {}), message: zh, messageEn: en, at: new Date().toISOString() },
   }).catch((err: unknown) => log.warn({ orderId: order.id, err: String(err) }, 'buyer notification not published'));
 }
 
@@ -54,12 +63,12 @@ export async function applyTransition(ctx: HubContext, actor: AuthUser | null, o
   const facts = spec.check(order) ?? {};
   const result = await transition(ctx.redis, prefix, {
     orderId, productId: order.productId, from: spec.from, to: spec.to, by: actor?.id ?? 'system', note: spec.note, facts,
-    initial: order.state, deadline: spec.deadline, actor: actor ? { id: actor.id, username: actor.username, role: actor.role } : null,
+    initial: order.state, deadline: spec.deadline, expectVersion: spec.expectVersion, event: spec.event, actor: actor ? { id: actor.id, username: actor.username, role: actor.role } : null,
   });
   if (!result.ok && result.staleDeadline) throw conflict('A newer deadline applies to this order', { status: result.status }, 'stale_deadline');
   if (!result.ok) throw wrongState(result.status, spec.to);
   const after = await loadOrder(ctx.redis, prefix, orderId);
-  await notifyBuyer(ctx, order, spec.to);
+  await notifyBuyer(ctx, order, spec.to, spec.event ? { name: spec.event, note: spec.note ?? '' } : undefined);
   return orderView(after ?? order, actor);
 }
 

@@ -7,6 +7,9 @@ import { TAKE_SCRIPT } from '../orders/orderPersister.ts';
 import { appendAudit } from '../../platform/audit/auditLog.ts';
 import { componentLogger } from '../../platform/logger.ts';
 import { transitionsKey, type HistoryEntry, type OrderStatus } from './orderState.ts';
+import { reversesGmv } from '../orders/gmv.ts';
+import { announceGmvReversal } from '../orders/gmvReversals.ts';
+import { countStationParcel } from '../fulfilment/stationMonthly.ts';
 
 const log = componentLogger('order-state-persister');
 
@@ -86,17 +89,33 @@ export class TransitionPersister {
       await appendAudit({
         source: `order-transition:${t.orderId}:${t.version}`,
         actor: actor as never,
-        action: `order.${t.status}`,
+        action: `order.${entry.event ?? t.status}`,
         target: { type: 'order', id: t.orderId },
         after: { status: t.status, version: t.version, at: entry.at, by: entry.by, facts: JSON.parse(t.facts) as unknown, released: t.released },
       });
       const facts = JSON.parse(t.facts) as Record<string, unknown>;
       // A "+1" reservation's checkout facts become the order's own fields (station parcel lists query them).
+      if (reversesGmv(t.status)) {
+        // Before the status write, so a counter rebuild reading the order afterwards already knows (gmvReversals.ts).
+        const order = await OrderModel.findById(t.orderId, { productId: 1, sessionId: 1, amountFen: 1, createdAt: 1 }).lean();
+        if (order) {
+          await announceGmvReversal({
+            orderId: t.orderId, productId: String(order.productId), sessionId: order.sessionId ? String(order.sessionId) : null,
+            amountFen: order.amountFen, placedAt: order.createdAt, status: t.status,
+          });
+        }
+      }
       const promoted = facts.delivery ? { delivery: facts.delivery, payment: facts.payment, pickupCode: facts.pickupCode ?? null } : {};
       await OrderModel.updateOne(
         { _id: t.orderId, $or: [{ stateVersion: { $lt: t.version } }, { stateVersion: { $exists: false } }] },
         { $set: { status: t.status, stateVersion: t.version, history: JSON.parse(t.history) as unknown, facts, ...promoted } },
       );
+      // Station throughput (the big screen): an arrival and a pick-up count once per order (a refund declined
+      // back to `arrived` or `delivered` is not a second parcel).
+      const station = facts.arrivedStationOrgId as string | undefined;
+      if (station && typeof facts.arrivedAt === 'string' && (t.status === 'arrived' || (t.status === 'delivered' && facts.pickedUp))) {
+        await countStationParcel(this.redis, this.prefix, t.status === 'arrived' ? 'arrived' : 'pickedUp', t.orderId, station, facts.arrivedAt);
+      }
       if (t.released > 0) {
         const stock = await this.redis.get(stockKey(this.prefix, t.productId));
         if (stock !== null) await ProductModel.updateOne({ _id: t.productId }, { $set: { stock: Number(stock) } });

@@ -4,7 +4,8 @@ import type { AuthUser } from '../../platform/auth/roles.ts';
 import { badRequest, forbidden, HttpError } from '../../platform/errors.ts';
 import { applyTransition } from '../checkout/orderTransitions.ts';
 import { paymentProviders } from '../checkout/paymentProviders.ts';
-import type { OrderRecord } from '../checkout/orderRecord.ts';
+import { loadOrder, mayRead, type OrderRecord } from '../checkout/orderRecord.ts';
+import { checkPickupCode } from './pickupCodeGuard.ts';
 
 export const ShipBody = z.union([
   z.object({
@@ -54,8 +55,18 @@ export function confirmArrival(ctx: HubContext, actor: AuthUser, orderId: string
   });
 }
 
-/** The station hands the parcel over against the buyer's code, collecting cash on delivery. */
-export function confirmPickup(ctx: HubContext, actor: AuthUser, orderId: string, pickupCode: string) {
+/**
+ * The station hands the parcel over against the buyer's code, collecting cash on delivery. Wrong codes are
+ * limited per order (pickupCodeGuard.ts); only the destination station's guesses at an arrived parcel count.
+ */
+export async function confirmPickup(ctx: HubContext, actor: AuthUser, orderId: string, pickupCode: string) {
+  const order = await loadOrder(ctx.redis, ctx.config.REDIS_PREFIX, orderId);
+  if (order && mayRead(order, actor) && order.state.status === 'arrived') {
+    destinationStation(order, actor);
+    await checkPickupCode(ctx.redis, ctx.config.REDIS_PREFIX, orderId, pickupCode, order.pickupCode, {
+      maxWrong: ctx.config.HUB_PICKUP_MAX_WRONG_CODES, lockSeconds: ctx.config.HUB_PICKUP_LOCK_SECONDS,
+    });
+  }
   return applyTransition(ctx, actor, orderId, {
     from: ['arrived'], to: 'delivered',
     check: (order) => {

@@ -17,7 +17,7 @@ import type { PaymentMethod } from '../checkout/paymentProviders.ts';
 import { getOrderView } from '../checkout/checkoutPlacement.ts';
 import { expiryQueue } from '../checkout/expiry.ts';
 import { hubEvents } from '../../platform/events.ts';
-import { endFlashSale, flashKey } from './flashSaleEnd.ts';
+import { endFlashSale, flashKey, flashSaleView, pushFlashSale } from './flashSaleEnd.ts';
 
 export const StartFlashSaleBody = z.object({
   productId: z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id'),
@@ -87,11 +87,7 @@ async function hostSession(actor: AuthUser, sessionId: string) {
   if (session.status !== 'live') throw conflict(`Session ${sessionId} is ${session.status}, not live`, { status: session.status }, 'wrong_state');
 }
 
-export async function flashSaleView(redis: Redis, prefix: string, sessionId: string) {
-  const h = await redis.hgetall(flashKey(prefix, sessionId));
-  if (!h.id) return { sale: null };
-  return { sale: { id: h.id, status: h.status, productId: h.productId, priceFen: Number(h.priceFen), quantity: Number(h.quantity), remaining: Number(h.remaining), perBuyerLimit: Number(h.limit), endsAt: new Date(Number(h.endsAt)).toISOString() } };
-}
+export { flashSaleView };
 
 /** The host starts a timed price for the pinned product; an end job returns what is unsold to stock. */
 export async function startFlashSale(ctx: HubContext, actor: AuthUser, sessionId: string, body: z.infer<typeof StartFlashSaleBody>) {
@@ -109,6 +105,7 @@ export async function startFlashSale(ctx: HubContext, actor: AuthUser, sessionId
   if (result[0] === 'short') throw conflict(`Only ${result[1]} in stock for a sale of ${body.quantity}`, { stock: Number(result[1]) }, 'sold_out');
   await expiryQueue(ctx).add('flash-end', { orderId: '', flash: { sessionId, saleId: id } } as never, { jobId: `flash-end-${id}`, delay: body.durationSeconds * 1000 });
   const view = await flashSaleView(ctx.redis, prefix, sessionId);
+  await pushFlashSale(ctx, sessionId, view.sale);
   return view;
 }
 
@@ -150,5 +147,7 @@ export async function buyFlashSale(ctx: HubContext, actor: AuthUser, sessionId: 
   if (result[0] === 'limit') throw conflict(`At most ${h.limit} per buyer in this sale; ${result[1]} left for you`, { perBuyerLimit: Number(h.limit), left: Number(result[1]) }, 'flash_sale_limit');
   if (result[0] === 'sold_out') throw conflict(`Only ${result[1]} left in the flash sale`, { remaining: Number(result[1]) }, 'sold_out');
   hubEvents.emit('order.placed', { orderId, productId: h.productId!, enterpriseId: String(product.enterpriseId), sessionId, quantity: body.quantity, amountFen, at: new Date(queued.createdAt) });
+  // Every viewer's card learns the new remaining quantity (or that it sold out) at once.
+  await pushFlashSale(ctx, sessionId, (await flashSaleView(ctx.redis, ctx.config.REDIS_PREFIX, sessionId)).sale);
   return { order: await getOrderView(ctx, actor, orderId), replayed: false, remaining: Number(result[1]) };
 }

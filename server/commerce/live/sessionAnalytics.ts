@@ -37,6 +37,14 @@ export async function sessionAnalytics(ctx: HubContext, actor: AuthUser, session
   const mayRead = READ_ALL_ROLES.includes(actor.role) || String(session.hostUserId) === actor.id
     || (actor.role === 'association' && actor.orgId === String(session.associationId));
   if (!mayRead) throw forbidden("Only the session's host, its association, the bureau and the auditor see its analytics");
+  return sessionFigures(ctx, { _id: sessionId, title: session.title, peakViewers: session.peakViewers ?? 0 });
+}
+
+export type SessionFigures = Awaited<ReturnType<typeof sessionFigures>>;
+
+/** The figures themselves, for a session already known to the caller (the analytics route, the bureau's reports). */
+export async function sessionFigures(ctx: HubContext, session: { _id: unknown; title: string; peakViewers?: number | null }) {
+  const sessionId = String(session._id);
   const prefix = ctx.config.REDIS_PREFIX;
   const [stats, viewers, peak] = await Promise.all([
     ctx.redis.hgetall(statsKey(prefix, sessionId)), ctx.redis.pfcount(visitorsKey(prefix, sessionId)), ctx.redis.get(`${prefix}:live:peak:${sessionId}`),

@@ -42,6 +42,16 @@ function reportTables(report: ReportResult, lang: FileLang): Table[] {
       rows: report.budget.map((b) => [lang === 'zh' ? b.nameZh : (b.nameEn ?? b.category), new Yuan(b.allocatedFen), new Yuan(b.approvedFen), new Yuan(b.paidFen), new Yuan(b.approvedToDateFen), new Yuan(b.paidToDateFen), `${(b.usedBasisPoints / 100).toFixed(2)}%`]),
     },
     {
+      name: h('直播场次分析', 'Sessions'),
+      header: [h('场次', 'Session'), h('开播时间（北京时间）', 'Started (Beijing time)'), h('观看人数', 'Viewers'), h('峰值', 'Peak'), h('弹幕', 'Chat messages'), '+1', h('订单', 'Orders'), h('下单人数', 'Buyers'), h('已付成交额（元）', 'Paid GMV (yuan)'), h('转化率', 'Conversion')],
+      rows: report.sessions.map((s) => [s.title, s.startedAt ? shanghaiDateTime(new Date(s.startedAt)) : null, s.viewers, s.peakViewers, s.chatMessages, s.plusOnes, s.orders, s.buyers, new Yuan(s.paidGmvFen), `${(s.conversionBp / 100).toFixed(2)}%`]),
+    },
+    {
+      name: h('场次商品', 'Session products'),
+      header: [h('场次', 'Session'), h('商品', 'Product'), h('订单', 'Orders'), h('件数', 'Quantity'), h('已付成交额（元）', 'Paid GMV (yuan)')],
+      rows: report.sessions.flatMap((s) => s.products.map((p) => [s.title, p.name ?? p.productId, p.orders, p.quantity, new Yuan(p.paidGmvFen)])),
+    },
+    {
       name: h('批准公示', 'Disclosure'),
       header: [h('单位', 'Organisation'), h('项目', 'Programme'), h('批准金额（元）', 'Approved (yuan)'), h('批准时间（北京时间）', 'Approved at (Beijing time)')],
       rows: report.disclosures.map((d) => [d.org, programName.get(d.program) ?? d.program, new Yuan(d.approvedFen), shanghaiDateTime(new Date(d.approvedAt))]),

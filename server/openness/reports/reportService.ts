@@ -1,6 +1,8 @@
 import mongoose from 'mongoose';
 import type { HubContext } from '../../platform/context.ts';
 import { OrderModel } from '../../commerce/orders/order.model.ts';
+import { gmvStatusFilter } from '../../commerce/orders/gmv.ts';
+import { sessionFigures, type SessionFigures } from '../../commerce/live/sessionAnalytics.ts';
 import { LiveSessionModel } from '../../live/sessions/session.model.ts';
 import { ClaimModel } from '../../claims/claim.model.ts';
 import { ProcurementModel } from '../../claims/procurements/procurement.model.ts';
@@ -43,6 +45,8 @@ export interface ReportResult {
   byTownship: (Figures & { township: string })[];
   budget: { category: string; nameZh: string; nameEn?: string; allocatedFen: number; approvedFen: number; paidFen: number; approvedToDateFen: number; paidToDateFen: number; usedBasisPoints: number }[];
   disclosures: { org: string; program: string; approvedFen: number; approvedAt: string }[];
+  /** Every session held in the period with its analytics (as on the session page: commerce/live/sessionAnalytics.ts). */
+  sessions: (SessionFigures & { startedAt: string })[];
 }
 
 function approvedAt(claim: { history?: { status: string; at: Date }[]; reviewedAt?: Date | null; updatedAt?: Date }): Date {
@@ -74,7 +78,7 @@ export async function buildReport(ctx: HubContext, request: ReportRequest, onPro
   const sessions = await LiveSessionModel.find(
     // A session starts within two days of its scheduled start; the exact start (startedAt) decides the month.
     { status: { $in: ['live', 'ended'] }, startsAt: { $gte: new Date(periodStart.getTime() - 2 * 86_400_000), $lt: new Date(periodEnd.getTime() + 2 * 86_400_000) } },
-    { startsAt: 1, startedAt: 1, associationId: 1 },
+    { startsAt: 1, startedAt: 1, associationId: 1, title: 1, peakViewers: 1 },
   ).lean();
   const associations = await OrgModel.find({ _id: { $in: [...new Set(sessions.map((s) => String(s.associationId)))] } }, { township: 1 }).lean();
   const associationTownship = new Map(associations.map((o) => [String(o._id), o.township ?? null]));
@@ -84,7 +88,7 @@ export async function buildReport(ctx: HubContext, request: ReportRequest, onPro
   let step = 0;
   for (const m of months) {
     const figures = { month: m.month, ...emptyFigures() };
-    const groups = (await groupedSums(OrderModel, { status: 'placed', createdAt: { $gte: m.start, $lt: m.end } }, '$productId', { fen: '$amountFen', orders: 1 }))
+    const groups = (await groupedSums(OrderModel, { ...gmvStatusFilter(), createdAt: { $gte: m.start, $lt: m.end } }, '$productId', { fen: '$amountFen', orders: 1 }))
       .map((g) => ({ _id: g.id as mongoose.Types.ObjectId, ...g.sums }));
     const facts = await loadProductFacts(groups.map((g) => String(g._id)));
     for (const g of groups) {
@@ -168,6 +172,15 @@ export async function buildReport(ctx: HubContext, request: ReportRequest, onPro
     : [];
   for (const h of householdRows) townshipOf(h.township).povertyHouseholds += 1;
 
+  // Session analytics for the sessions held in the period, oldest first.
+  const heldSessions = sessions
+    .map((s) => ({ s, at: s.startedAt ?? s.startsAt }))
+    .filter(({ at }) => at >= periodStart && at < periodEnd)
+    .sort((a, b) => a.at.getTime() - b.at.getTime());
+  const sessionRows: ReportResult['sessions'] = [];
+  for (const { s, at } of heldSessions) sessionRows.push({ ...(await sessionFigures(ctx, s)), startedAt: at.toISOString() });
+  await onProgress(90);
+
   const categories = await BudgetCategoryModel.find({ policyVersion: policy.version }).sort({ shareBasisPoints: -1 }).lean();
   const budget = categories.map((cat) => {
     const programs = policy.programs.filter((p) => p.budgetCategory === cat.code).map((p) => p.code as string);
@@ -207,5 +220,6 @@ export async function buildReport(ctx: HubContext, request: ReportRequest, onPro
     byTownship: [...township].map(([name, f]) => ({ township: name, ...f })).filter((t) => TOWNSHIPS.includes(t.township as never) || t.gmvFen || t.sessionsHeld || t.approvedFen),
     budget,
     disclosures: disclosures.sort((a, b) => a.approvedAt.localeCompare(b.approvedAt)),
+    sessions: sessionRows,
   };
 }
