@@ -1,3 +1,6 @@
+// First: extends zod with .openapi(), which the route modules below call as they load (the worker process loads
+// this list without server/app.ts).
+import './platform/http/openapi.ts';
 import type { HubComponent, ProcessorRegistration } from './platform/component.ts';
 import { registerHealthRoutes } from './health/healthRoutes.ts';
 import { registerAuthRoutes } from './auth/authRoutes.ts';
