@@ -16,7 +16,7 @@ registerMessages({
     'live.chatPlaceholder': '说点什么…', 'live.send': '发送', 'live.signInToChat': '登录后可以发弹幕和购买', 'live.signIn': '登录',
     'live.waiting': '主播还没有开播，请稍候…', 'live.ended': '本场直播已结束', 'live.noPinned': '主播讲解的商品会显示在这里',
     'live.quantity': '数量', 'live.stock': '剩余 {n}', 'live.soldOut': '已售罄', 'live.muted': '你已被主播禁言',
-    'live.mode.webrtc': '实时（WebRTC）', 'live.mode.hls': '流畅模式（HLS，延迟几秒）', 'live.mode.connecting': '连接中…', 'live.replay': '观看回放', 'live.remind': '预约开播提醒', 'live.reminded': '已预约，开播时提醒你',
+    'live.mode.webrtc': '实时画面', 'live.mode.hls': '流畅模式（延迟几秒）', 'live.mode.connecting': '连接中…', 'live.replay': '观看回放', 'live.remind': '预约开播提醒', 'live.reminded': '已预约，开播时提醒你',
     'live.quality': '画质', 'live.quality.auto': '自动', 'live.quality.2': '高清', 'live.quality.1': '标清', 'live.quality.0': '流畅',
     'live.quality.current': '当前：{q}', 'live.quality.autoNow': '自动（{q}）', 'live.quality.none': '—',
     'live.shelf': '本场商品', 'live.clip': '讲解回放 {d}', 'live.noClip': '讲解后可回看',
