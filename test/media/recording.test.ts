@@ -101,7 +101,7 @@ describe('recording, replay and live HLS (mediasoup + FFmpeg + Chromium)', funct
     await pause(5000);
     const vasePinned = await pin(vase.id);
     // The cup's stretch ended: its explanation clip is cut from the running recording and pushed to viewers.
-    await viewer.waitForSelector(`[data-testid=live-shelf-clip-${cup.id}]`, { timeout: 30_000 });
+    await viewer.waitForSelector(`[data-testid=live-shelf-clip-${cup.id}]`, { timeout: 90_000 });
     await pause(Math.max(0, vasePinned.at + 4000 - Date.now()));
     const cupAgain = await pin(cup.id);
     // Pinned again, the cup's card carries its clip; the clip plays.
