@@ -141,7 +141,9 @@ async function main(): Promise<void> {
       return performance.now() - t0;
     };
     const ok = async (method: string, route: string, token: string | null, body?: unknown, status = 200) => {
-      const res = await call(method, route, token, body);
+      const res = await call(method, route, token, body).catch((err: Error) => {
+        throw new Error(`${method} ${route}: ${err.message}`); // e.g. the 30 s timeout: name the call
+      });
       if (res.status !== status) throw new Error(`${method} ${route} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
       return res.body;
     };
@@ -230,6 +232,8 @@ async function main(): Promise<void> {
       await loadTo(level);
       say(`level ${level * 100} %: measuring ${SAMPLES} samples per call over HTTP…`);
       await measure(level);
+      // Each level's figures as soon as they exist: a later level that fails keeps them.
+      for (const [name, byLevel] of results) say(`  ${name.padEnd(30)} p50 ${byLevel.get(level)?.p50.toFixed(1) ?? '–'} ms   p99 ${byLevel.get(level)?.p99.toFixed(1) ?? '–'} ms`);
     }
 
     const first = LEVELS[0]!;
