@@ -51,7 +51,7 @@ export const notFound = (what: string) => withParams(new HttpError(404, 'not_fou
 export const NOT_FOUND_RESOURCES = [
   'evidence file', 'chat message', 'trace code', 'session', 'product', 'claim', 'base', 'park', 'procurement', 'user', 'organisation',
   'household', 'report', 'batch', 'step', 'photo', 'studio', 'transport', 'consumer', 'item', 'policy', 'programme', 'job', 'order',
-  'address', 'station', 'clip', 'recording', 'flash sale',
+  'address', 'station', 'clip', 'recording', 'flash sale', 'whip resource',
 ] as const;
 
 function resourceOf(what: string): string {

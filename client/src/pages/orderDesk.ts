@@ -15,8 +15,6 @@ registerMessages({
     'desk.rejectRefund': '拒绝退款', 'desk.rejectReason': '拒绝理由（买家可见）',
     'station.title': '驿站包裹', 'station.arrive': '确认到站', 'station.pickup': '核验取件', 'station.code': '取件码', 'station.cod': '代收货款 {amount}',
     'station.throughput': '本站每月包裹量', 'desk.empty': '暂无订单', 'station.empty': '暂无到站包裹',
-    'error.pickup_code_wrong': '取件码不对，还可以再试 {triesLeft} 次',
-    'error.pickup_locked': '取件码错误次数过多，此包裹已锁定，请 {retryAfterSeconds} 秒后再试',
   },
   en: {
     'desk.title': 'Order desk', 'desk.all': 'All', 'desk.ship': 'Ship', 'desk.shipViaStation': 'Hand to the county centre for the station', 'desk.carrier': 'Carrier',
@@ -25,8 +23,6 @@ registerMessages({
     'desk.rejectRefund': 'Decline refund', 'desk.rejectReason': 'Reason (the buyer sees it)',
     'station.title': 'Station parcels', 'station.arrive': 'Arrived', 'station.pickup': 'Hand over', 'station.code': 'Pick-up code', 'station.cod': 'Collect {amount}',
     'station.throughput': 'Parcels per month at this station', 'desk.empty': 'No orders yet', 'station.empty': 'No parcels for this station yet',
-    'error.pickup_code_wrong': 'Wrong pick-up code; {triesLeft} tries left',
-    'error.pickup_locked': 'Too many wrong codes: this parcel is locked; try again in {retryAfterSeconds} s',
   },
 });
 
