@@ -35,8 +35,13 @@ async function main(): Promise<void> {
   const redisService = await ensureRedis(redisUrl, path.join(dataDir, 'redis'));
   const prefix = `bench${process.pid}`;
   Object.assign(process.env, {
-    NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', MONGODB_URI: `mongodb://127.0.0.1:${port}/hub_bench`,
-    REDIS_URL: redisUrl, REDIS_PREFIX: prefix, HUB_BCRYPT_ROUNDS: '4', HUB_UPLOAD_DIR: path.join(dataDir, 'uploads'),
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    MONGODB_URI: `mongodb://127.0.0.1:${port}/hub_bench`,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    HUB_BCRYPT_ROUNDS: '4',
+    HUB_UPLOAD_DIR: path.join(dataDir, 'uploads'),
   });
   // Imported after the environment is set: the logger and config read it at load time.
   const { bootstrap } = await import('../server/platform/bootstrap.ts');
@@ -55,21 +60,30 @@ async function main(): Promise<void> {
     const rawDocs = CLAIMS;
     let next = 0;
     const rawStart = performance.now();
-    await Promise.all(Array.from({ length: 16 }, async () => {
-      while (next < rawDocs) {
-        const i = (next += 1);
-        await raw.insertOne({ i, orgId: new mongoose.Types.ObjectId(), status: 'submitted', items: Array.from({ length: ITEMS }, (_, k) => ({ k, amountFen: 1000 })) });
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < rawDocs) {
+          const i = (next += 1);
+          await raw.insertOne({
+            i,
+            orgId: new mongoose.Types.ObjectId(),
+            status: 'submitted',
+            items: Array.from({ length: ITEMS }, (_, k) => ({ k, amountFen: 1000 })),
+          });
+        }
+      }),
+    );
     const rawMs = performance.now() - rawStart;
     // The same database's update-by-_id rate on that collection: FerretDB 1.24/SQLite scans the collection
     // on every update (find by _id is pushed down, update is not), which bounds the tally's claim writes.
     const rawIds = (await raw.find({}, { projection: { _id: 1 }, limit: 200 }).toArray()).map((d) => d._id);
     const updStart = performance.now();
     let u = 0;
-    await Promise.all(Array.from({ length: 16 }, async () => {
-      while (u < rawIds.length) await raw.updateOne({ _id: rawIds[u++]! }, { $set: { status: 'assessed' } });
-    }));
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (u < rawIds.length) await raw.updateOne({ _id: rawIds[u++]! }, { $set: { status: 'assessed' } });
+      }),
+    );
     const updMs = performance.now() - updStart;
 
     // 2. Fixture: organisations and 10,000 submitted claims (written in bulk; submission = status + job).
@@ -77,11 +91,29 @@ async function main(): Promise<void> {
     const filer = new mongoose.Types.ObjectId();
     const now = new Date();
     const docs = Array.from({ length: CLAIMS }, (_, i) => ({
-      program: 'brand_building', policyVersion: 'dehua-2020', orgId: orgs[i % ORGS]!._id, filerUserId: filer, status: 'submitted', revision: 1, submittedAt: now,
+      program: 'brand_building',
+      policyVersion: 'dehua-2020',
+      orgId: orgs[i % ORGS]!._id,
+      filerUserId: filer,
+      status: 'submitted',
+      revision: 1,
+      submittedAt: now,
       claimedFen: ITEMS * 200_000,
       items: Array.from({ length: ITEMS }, (_, k) => ({
-        category: k === 4 ? 'salary' : 'online_shop', description: `item ${k}`, amountFen: 200_000, invoiceCode: `B${i}`, invoiceNo: `${k}`,
-        evidence: [{ fileId: `bench-${i}-${k}`, sha256: createHash('sha256').update(randomBytes(16)).digest('hex'), filename: 'x.png', contentType: 'image/png', size: 100 }],
+        category: k === 4 ? 'salary' : 'online_shop',
+        description: `item ${k}`,
+        amountFen: 200_000,
+        invoiceCode: `B${i}`,
+        invoiceNo: `${k}`,
+        evidence: [
+          {
+            fileId: `bench-${i}-${k}`,
+            sha256: createHash('sha256').update(randomBytes(16)).digest('hex'),
+            filename: 'x.png',
+            contentType: 'image/png',
+            size: 100,
+          },
+        ],
       })),
       history: [{ status: 'submitted', at: now, by: 'bench' }],
     }));
@@ -93,7 +125,13 @@ async function main(): Promise<void> {
     workers = await startWorkers(ctx);
     const assessStart = performance.now();
     for (let i = 0; i < ids.length; i += 1000) {
-      await assess.addBulk(ids.slice(i, i + 1000).map((claimId) => ({ name: 'assess', data: { claimId, revision: 1, reason: 'submit' as const }, opts: { jobId: assessJobId(claimId, 1, 'submit') } })));
+      await assess.addBulk(
+        ids.slice(i, i + 1000).map((claimId) => ({
+          name: 'assess',
+          data: { claimId, revision: 1, reason: 'submit' as const },
+          opts: { jobId: assessJobId(claimId, 1, 'submit') },
+        })),
+      );
     }
     // Every job is enqueued before this point, so the run is over when none waits, runs or awaits a retry
     // (the queue keeps only the last 1,000 completed jobs, so completed counts cannot tell).
@@ -119,18 +157,20 @@ async function main(): Promise<void> {
     let capRefusals = 0;
     let cursor = 0;
     const approveStart = performance.now();
-    await Promise.all(Array.from({ length: APPROVAL_CONCURRENCY }, async () => {
-      while (cursor < ids.length) {
-        const id = ids[cursor++]!;
-        try {
-          await reviewClaim(ctx, reviewer, { claimId: id, decision: 'approve', note: 'bench' });
-          approved += 1;
-        } catch (err) {
-          if ((err as { code?: string }).code === 'cap_exhausted') capRefusals += 1;
-          else throw err;
+    await Promise.all(
+      Array.from({ length: APPROVAL_CONCURRENCY }, async () => {
+        while (cursor < ids.length) {
+          const id = ids[cursor++]!;
+          try {
+            await reviewClaim(ctx, reviewer, { claimId: id, decision: 'approve', note: 'bench' });
+            approved += 1;
+          } catch (err) {
+            if ((err as { code?: string }).code === 'cap_exhausted') capRefusals += 1;
+            else throw err;
+          }
         }
-      }
-    }));
+      }),
+    );
     const approveMs = performance.now() - approveStart;
 
     // 5. The invariant: per organisation, approved ≤ cap and equal to the sum of the approvals.
@@ -138,7 +178,10 @@ async function main(): Promise<void> {
     for (const org of orgs) {
       const orgId = String(org._id);
       const e = await entitlement(ctx, orgId, 'brand_building');
-      const sum = (await ClaimModel.find({ orgId, status: 'approved' }, { approvedFen: 1 }).lean()).reduce((s, c) => s + (c.approvedFen ?? 0), 0);
+      const sum = (await ClaimModel.find({ orgId, status: 'approved' }, { approvedFen: 1 }).lean()).reduce(
+        (s, c) => s + (c.approvedFen ?? 0),
+        0,
+      );
       const ledgerTotal = await claimQueues(ctx).ledger.approvedTotal(orgId, 'brand_building');
       if (e.approvedFen > (e.capFen ?? Infinity) || e.approvedFen !== sum || ledgerTotal !== sum) violations += 1;
     }

@@ -26,7 +26,10 @@ export async function startClusterBenchHub(options: ClusterHubOptions) {
   const redisPort = await freePort();
   const webPort = await freePort();
   let ferret: StartedService = await startFerretDb(path.join(dataDir, 'ferretdb'), mongoPort, path.join(dataDir, 'ferretdb.log'));
-  let redisServer: StartedService = await startRedis(path.join(dataDir, 'redis'), redisPort, { persistent: true, logFile: path.join(dataDir, 'redis.log') });
+  let redisServer: StartedService = await startRedis(path.join(dataDir, 'redis'), redisPort, {
+    persistent: true,
+    logFile: path.join(dataDir, 'redis.log'),
+  });
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     NODE_ENV: 'development',
@@ -95,7 +98,10 @@ export async function startClusterBenchHub(options: ClusterHubOptions) {
     },
     async restartRedis(signal: NodeJS.Signals = 'SIGKILL') {
       await kill(redisServer.child, signal);
-      redisServer = await startRedis(path.join(dataDir, 'redis'), redisPort, { persistent: true, logFile: path.join(dataDir, 'redis.log') });
+      redisServer = await startRedis(path.join(dataDir, 'redis'), redisPort, {
+        persistent: true,
+        logFile: path.join(dataDir, 'redis.log'),
+      });
     },
     async stop() {
       await kill(web, 'SIGTERM');
@@ -112,7 +118,11 @@ export function httpClient(baseUrl: string, adminPassword = 'bench-admin-passwor
   const call = async (method: string, route: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(baseUrl + route, {
       method,
-      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      headers: {
+        ...(body ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
       body: body ? JSON.stringify(body) : undefined,
       // A request a killed process never answers is given up (counted as unanswered), never awaited forever.
       signal: AbortSignal.timeout(30_000),
@@ -147,11 +157,20 @@ export function httpClient(baseUrl: string, adminPassword = 'bench-admin-passwor
     const seller = await user('enterprise', enterprise.id);
     const base = await must('POST', '/api/v1/bases', assoc.token, { name: `基地${stamp}` });
     const studio = await must('POST', '/api/v1/studios', assoc.token, { baseId: base.id, name: `直播间${stamp}` });
-    const product = await must('POST', '/api/v1/products', seller.token, { name: '德化白瓷盖碗', category: 'ceramic', priceFen: 9900, stock });
+    const product = await must('POST', '/api/v1/products', seller.token, {
+      name: '德化白瓷盖碗',
+      category: 'ceramic',
+      priceFen: 9900,
+      stock,
+    });
     const startsAt = new Date(Date.now() + 60_000);
     const session = await must('POST', '/api/v1/sessions', assoc.token, {
-      studioId: studio.id, hostUserId: host.id, title: '基准测试专场', startsAt: startsAt.toISOString(),
-      endsAt: new Date(startsAt.getTime() + 3600_000).toISOString(), productIds: [product.id],
+      studioId: studio.id,
+      hostUserId: host.id,
+      title: '基准测试专场',
+      startsAt: startsAt.toISOString(),
+      endsAt: new Date(startsAt.getTime() + 3600_000).toISOString(),
+      productIds: [product.id],
     });
     await must('POST', `/api/v1/sessions/${session.id}/start`, host.token);
     return { admin, assoc, host, seller, association, enterprise, product, session, user };

@@ -18,8 +18,21 @@ const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 2000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const TARGET_P99_MS = 200;
 
-interface Plan { baseUrl: string; hostToken: string; sessionId: string; productId: string; viewers: number; rounds: number }
-interface Result { connected: number; joinMs: number; chat: number[]; pin: number[]; expected: number }
+interface Plan {
+  baseUrl: string;
+  hostToken: string;
+  sessionId: string;
+  productId: string;
+  viewers: number;
+  rounds: number;
+}
+interface Result {
+  connected: number;
+  joinMs: number;
+  chat: number[];
+  pin: number[];
+  expected: number;
+}
 
 const ask = (socket: Socket, event: string, payload: unknown) =>
   socket.timeout(30_000).emitWithAck(event, payload) as Promise<{ data?: unknown; error?: { code: string; message: string } }>;
@@ -27,7 +40,12 @@ const ask = (socket: Socket, event: string, payload: unknown) =>
 async function runViewers(plan: Plan): Promise<Result> {
   const open = (token?: string) =>
     new Promise<Socket>((resolve, reject) => {
-      const s = connect(`${plan.baseUrl}/live`, { transports: ['websocket'], auth: token ? { token } : {}, reconnection: false, forceNew: true });
+      const s = connect(`${plan.baseUrl}/live`, {
+        transports: ['websocket'],
+        auth: token ? { token } : {},
+        reconnection: false,
+        forceNew: true,
+      });
       s.once('connect', () => resolve(s));
       s.once('connect_error', reject);
     });
@@ -38,10 +56,12 @@ async function runViewers(plan: Plan): Promise<Result> {
   const viewers: Socket[] = [];
   for (let i = 0; i < plan.viewers; i += 100) {
     const batch = await Promise.all(Array.from({ length: Math.min(100, plan.viewers - i) }, () => open()));
-    await Promise.all(batch.map(async (s) => {
-      const reply = await ask(s, 'session:join', { sessionId: plan.sessionId });
-      if (reply.error) throw new Error(`join failed: ${reply.error.message}`);
-    }));
+    await Promise.all(
+      batch.map(async (s) => {
+        const reply = await ask(s, 'session:join', { sessionId: plan.sessionId });
+        if (reply.error) throw new Error(`join failed: ${reply.error.message}`);
+      }),
+    );
     viewers.push(...batch);
   }
   const joinMs = performance.now() - joinStart;
@@ -91,18 +111,27 @@ async function main(): Promise<void> {
   try {
     const world = await hub.liveWorld(1000);
     const result = await viewersFromChild({
-      baseUrl: hub.baseUrl, hostToken: world.host.token, sessionId: world.session.id, productId: world.product.id, viewers: VIEWERS, rounds: ROUNDS,
+      baseUrl: hub.baseUrl,
+      hostToken: world.host.token,
+      sessionId: world.session.id,
+      productId: world.product.id,
+      viewers: VIEWERS,
+      rounds: ROUNDS,
     });
     const report = (label: string, samples: number[]) => {
       const sorted = [...samples].sort((a, b) => a - b);
       const p99 = percentile(sorted, 99);
-      say(`${label.padEnd(6)} delivered ${samples.length}/${result.expected}  p50 ${percentile(sorted, 50).toFixed(1)} ms  p99 ${p99.toFixed(1)} ms  max ${sorted[sorted.length - 1]?.toFixed(1)} ms  (target p99 < ${TARGET_P99_MS} ms: ${p99 < TARGET_P99_MS ? 'met' : 'NOT met'})`);
+      say(
+        `${label.padEnd(6)} delivered ${samples.length}/${result.expected}  p50 ${percentile(sorted, 50).toFixed(1)} ms  p99 ${p99.toFixed(1)} ms  max ${sorted[sorted.length - 1]?.toFixed(1)} ms  (target p99 < ${TARGET_P99_MS} ms: ${p99 < TARGET_P99_MS ? 'met' : 'NOT met'})`,
+      );
     };
     say('');
     say(`joined: ${result.connected} viewers in ${(result.joinMs / 1000).toFixed(1)} s`);
     report('chat', result.chat);
     report('pin', result.pin);
-    say('latency = host emit → viewer handler, one clock; includes the hub (validation, Redis rate limit, Redis adapter) and the viewer process draining 2,000 sockets.');
+    say(
+      'latency = host emit → viewer handler, one clock; includes the hub (validation, Redis rate limit, Redis adapter) and the viewer process draining 2,000 sockets.',
+    );
   } finally {
     await hub.stop();
   }

@@ -52,7 +52,10 @@ async function measure(build: Build, root: string): Promise<Figures> {
     figures['insertMany per document'] = (performance.now() - loadStart) / DOCS;
 
     // REPS + 1 late documents: one for the warm-up call (i = -1), one per timed call.
-    const late = await items.find({ seq: { $gte: DOCS - REPS[build] - 1 } }).sort({ seq: 1 }).toArray();
+    const late = await items
+      .find({ seq: { $gte: DOCS - REPS[build] - 1 } })
+      .sort({ seq: 1 })
+      .toArray();
     const time = async (label: string, op: (i: number) => Promise<unknown>) => {
       await op(-1); // warm the statement and page caches
       const samples: number[] = [];
@@ -79,7 +82,9 @@ async function measure(build: Build, root: string): Promise<Figures> {
 async function main(): Promise<void> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'hub-bench-ferretdb-'));
   try {
-    say(`FerretDB v1.24.2 (SQLite), ${DOCS} documents, ${ORGS} orgIds, median of ${REPS.patched} (patched) / ${REPS.unpatched} (unpatched) calls`);
+    say(
+      `FerretDB v1.24.2 (SQLite), ${DOCS} documents, ${ORGS} orgIds, median of ${REPS.patched} (patched) / ${REPS.unpatched} (unpatched) calls`,
+    );
     const unpatched = await measure('unpatched', root);
     const patched = await measure('patched', root);
     say('');

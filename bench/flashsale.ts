@@ -22,8 +22,22 @@ const TRIES = 3;
 const LIMIT = 2;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 256);
 
-interface Plan { baseUrl: string; tokens: string[]; sessionId: string; stationOrgId: string; concurrency: number; mode: 'buy' | 'read' }
-interface Result { sent: number; created: number; codes: Record<string, number>; latencies: number[]; elapsedMs: number; perBuyer: number[] }
+interface Plan {
+  baseUrl: string;
+  tokens: string[];
+  sessionId: string;
+  stationOrgId: string;
+  concurrency: number;
+  mode: 'buy' | 'read';
+}
+interface Result {
+  sent: number;
+  created: number;
+  codes: Record<string, number>;
+  latencies: number[];
+  elapsedMs: number;
+  perBuyer: number[];
+}
 
 async function runLoad(plan: Plan): Promise<Result> {
   const result: Result = { sent: 0, created: 0, codes: {}, latencies: [], elapsedMs: 0, perBuyer: plan.tokens.map(() => 0) };
@@ -36,17 +50,22 @@ async function runLoad(plan: Plan): Promise<Result> {
     while (next < work.length) {
       const buyer = work[next++]!;
       const t0 = performance.now();
-      const res = plan.mode === 'buy'
-        ? await fetch(`${plan.baseUrl}/api/v1/sessions/${plan.sessionId}/flash-sale/orders`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${plan.tokens[buyer]}`, 'idempotency-key': randomUUID() },
-            body: JSON.stringify({ quantity: 1, delivery: { mode: 'station', stationOrgId: plan.stationOrgId }, payment: 'cod' }),
-          })
-        : await fetch(`${plan.baseUrl}/api/v1/sessions/${plan.sessionId}/flash-sale`);
+      const res =
+        plan.mode === 'buy'
+          ? await fetch(`${plan.baseUrl}/api/v1/sessions/${plan.sessionId}/flash-sale/orders`, {
+              method: 'POST',
+              headers: {
+                'content-type': 'application/json',
+                authorization: `Bearer ${plan.tokens[buyer]}`,
+                'idempotency-key': randomUUID(),
+              },
+              body: JSON.stringify({ quantity: 1, delivery: { mode: 'station', stationOrgId: plan.stationOrgId }, payment: 'cod' }),
+            })
+          : await fetch(`${plan.baseUrl}/api/v1/sessions/${plan.sessionId}/flash-sale`);
       const body = (await res.json()) as { error?: { code: string } };
       result.latencies.push(performance.now() - t0);
       result.sent += 1;
-      const code = res.status === 201 || res.status === 200 ? String(res.status) : body.error?.code ?? String(res.status);
+      const code = res.status === 201 || res.status === 200 ? String(res.status) : (body.error?.code ?? String(res.status));
       result.codes[code] = (result.codes[code] ?? 0) + 1;
       if (res.status === 201) {
         result.created += 1;
@@ -70,26 +89,59 @@ function loadFromChild(plan: Plan): Promise<Result> {
 }
 
 async function main(): Promise<void> {
-  say(`flash-sale bench: ${BUYERS} buyers × ${TRIES} tries, ${UNITS} units, limit ${LIMIT} per buyer, ${CONCURRENCY} concurrent HTTP clients`);
+  say(
+    `flash-sale bench: ${BUYERS} buyers × ${TRIES} tries, ${UNITS} units, limit ${LIMIT} per buyer, ${CONCURRENCY} concurrent HTTP clients`,
+  );
   const hub = await startLiveBenchHub({ HUB_SIGNUP_MAX_PER_ADDRESS: '1000000' });
   try {
     const { ctx } = hub;
     const world = await hub.liveWorld(UNITS * 2);
-    const station = await hub.must('POST', '/api/v1/orgs', world.admin, { type: 'station', name: `服务站${Date.now().toString(36)}`, township: '赤水镇' });
+    const station = await hub.must('POST', '/api/v1/orgs', world.admin, {
+      type: 'station',
+      name: `服务站${Date.now().toString(36)}`,
+      township: '赤水镇',
+    });
     await hub.must('PUT', `/api/v1/sessions/${world.session.id}/pin`, world.host.token, { productId: world.product.id });
-    await hub.must('POST', `/api/v1/sessions/${world.session.id}/flash-sale`, world.host.token, { productId: world.product.id, priceFen: 4900, quantity: UNITS, perBuyerLimit: LIMIT, durationSeconds: 3600 });
+    await hub.must('POST', `/api/v1/sessions/${world.session.id}/flash-sale`, world.host.token, {
+      productId: world.product.id,
+      priceFen: 4900,
+      quantity: UNITS,
+      perBuyerLimit: LIMIT,
+      durationSeconds: 3600,
+    });
 
     const { UserModel } = await import('../server/registry/users/user.model.ts');
     const { issueToken } = await import('../server/platform/auth/tokens.ts');
     const stamp = Date.now() % 1e6;
     // Mobile numbers 17xxxxxxxxx, unique in this run; the password is never used (tokens are minted).
-    const inserted = await UserModel.insertMany(Array.from({ length: BUYERS }, (_, i) => ({
-      username: `17${String(stamp % 100).padStart(2, '0')}${String(i).padStart(7, '0')}`, passwordHash: 'unused', role: 'buyer', orgId: null,
-    })));
-    const tokens = inserted.map((u) => issueToken({ id: String(u._id), username: u.username, role: 'buyer', orgId: null }, ctx.config.HUB_JWT_SECRET, 3600));
+    const inserted = await UserModel.insertMany(
+      Array.from({ length: BUYERS }, (_, i) => ({
+        username: `17${String(stamp % 100).padStart(2, '0')}${String(i).padStart(7, '0')}`,
+        passwordHash: 'unused',
+        role: 'buyer',
+        orgId: null,
+      })),
+    );
+    const tokens = inserted.map((u) =>
+      issueToken({ id: String(u._id), username: u.username, role: 'buyer', orgId: null }, ctx.config.HUB_JWT_SECRET, 3600),
+    );
 
-    const baseline = await loadFromChild({ baseUrl: hub.baseUrl, tokens: tokens.slice(0, Math.ceil(BUYERS / 3)), sessionId: world.session.id, stationOrgId: station.id, concurrency: CONCURRENCY, mode: 'read' });
-    const load = await loadFromChild({ baseUrl: hub.baseUrl, tokens, sessionId: world.session.id, stationOrgId: station.id, concurrency: CONCURRENCY, mode: 'buy' });
+    const baseline = await loadFromChild({
+      baseUrl: hub.baseUrl,
+      tokens: tokens.slice(0, Math.ceil(BUYERS / 3)),
+      sessionId: world.session.id,
+      stationOrgId: station.id,
+      concurrency: CONCURRENCY,
+      mode: 'read',
+    });
+    const load = await loadFromChild({
+      baseUrl: hub.baseUrl,
+      tokens,
+      sessionId: world.session.id,
+      stationOrgId: station.id,
+      concurrency: CONCURRENCY,
+      mode: 'buy',
+    });
     const sorted = [...load.latencies].sort((a, b) => a - b);
     const baseSorted = [...baseline.latencies].sort((a, b) => a - b);
     const seconds = load.elapsedMs / 1000;
@@ -102,10 +154,18 @@ async function main(): Promise<void> {
     const over = load.perBuyer.filter((n) => n > LIMIT).length;
 
     say('');
-    say(`flash-sale orders: ${load.created} created, ${load.sent} requests in ${seconds.toFixed(1)} s = ${(load.sent / seconds).toFixed(0)} requests/s; the ${load.created} sales at ${(load.created / seconds).toFixed(0)} orders/s`);
-    say(`                   latency p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms; answers ${JSON.stringify(load.codes)}`);
-    say(`baseline (GET the sale, same stack): ${(baseline.sent / (baseline.elapsedMs / 1000)).toFixed(0)} requests/s, p50 ${percentile(baseSorted, 50).toFixed(1)} ms, p99 ${percentile(baseSorted, 99).toFixed(1)} ms`);
-    say(`sold exactly ${UNITS}: ${load.created === UNITS && persisted === UNITS && sale.remaining === 0 ? 'yes' : 'NO'} (${load.created} answered 201, ${persisted} persisted, ${sale.remaining} left)`);
+    say(
+      `flash-sale orders: ${load.created} created, ${load.sent} requests in ${seconds.toFixed(1)} s = ${(load.sent / seconds).toFixed(0)} requests/s; the ${load.created} sales at ${(load.created / seconds).toFixed(0)} orders/s`,
+    );
+    say(
+      `                   latency p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms; answers ${JSON.stringify(load.codes)}`,
+    );
+    say(
+      `baseline (GET the sale, same stack): ${(baseline.sent / (baseline.elapsedMs / 1000)).toFixed(0)} requests/s, p50 ${percentile(baseSorted, 50).toFixed(1)} ms, p99 ${percentile(baseSorted, 99).toFixed(1)} ms`,
+    );
+    say(
+      `sold exactly ${UNITS}: ${load.created === UNITS && persisted === UNITS && sale.remaining === 0 ? 'yes' : 'NO'} (${load.created} answered 201, ${persisted} persisted, ${sale.remaining} left)`,
+    );
     say(`per-buyer limit ${LIMIT}: ${over === 0 ? 'never broken' : `BROKEN for ${over} buyers`} (most by one buyer: ${maxPerBuyer})`);
     if (load.created !== UNITS || persisted !== UNITS || over > 0) process.exitCode = 1;
   } finally {

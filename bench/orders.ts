@@ -24,8 +24,24 @@ const TARGET = 2000;
 /** Web processes behind the one port, as `npm start` runs (HUB_WEB_PROCESSES). */
 const WEB_PROCESSES = Number(process.env.BENCH_WEB_PROCESSES ?? os.availableParallelism());
 
-interface LoadPlan { baseUrl: string; tokens: string[]; productId: string; sessionId: string; seconds: number; concurrency: number }
-interface LoadResult { sent: number; created: number; replays: number; replayMismatches: number; errors: Record<string, number>; latencies: number[]; elapsedMs: number; quantity: number }
+interface LoadPlan {
+  baseUrl: string;
+  tokens: string[];
+  productId: string;
+  sessionId: string;
+  seconds: number;
+  concurrency: number;
+}
+interface LoadResult {
+  sent: number;
+  created: number;
+  replays: number;
+  replayMismatches: number;
+  errors: Record<string, number>;
+  latencies: number[];
+  elapsedMs: number;
+  quantity: number;
+}
 
 /** The child: closed-loop clients, each waiting for its answer before sending the next order. */
 async function runLoad(plan: LoadPlan): Promise<LoadResult> {
@@ -76,7 +92,9 @@ function loadFromChild(plan: LoadPlan): Promise<LoadResult> {
 }
 
 async function main(): Promise<void> {
-  say(`orders bench: ${SECONDS} s, ${CONCURRENCY} concurrent HTTP clients, ${BUYERS} buyers, 1 live session, ${WEB_PROCESSES} web processes (as npm start), append-only Redis (appendfsync always)`);
+  say(
+    `orders bench: ${SECONDS} s, ${CONCURRENCY} concurrent HTTP clients, ${BUYERS} buyers, 1 live session, ${WEB_PROCESSES} web processes (as npm start), append-only Redis (appendfsync always)`,
+  );
   const hub = await startClusterBenchHub({ webProcesses: WEB_PROCESSES, quiet: true });
   const mongoose = (await import('mongoose')).default;
   try {
@@ -90,22 +108,39 @@ async function main(): Promise<void> {
     const stockBefore = Number(await redis.get(stockKey(prefix, world.product.id)));
 
     // Warm-up: connections, JIT, caches.
-    await loadFromChild({ baseUrl: hub.baseUrl, tokens, productId: world.product.id, sessionId: world.session.id, seconds: 1, concurrency: 8 });
+    await loadFromChild({
+      baseUrl: hub.baseUrl,
+      tokens,
+      productId: world.product.id,
+      sessionId: world.session.id,
+      seconds: 1,
+      concurrency: 8,
+    });
     const warmSold = stockBefore - Number(await redis.get(stockKey(prefix, world.product.id)));
 
-    const load = await loadFromChild({ baseUrl: hub.baseUrl, tokens, productId: world.product.id, sessionId: world.session.id, seconds: SECONDS, concurrency: CONCURRENCY });
+    const load = await loadFromChild({
+      baseUrl: hub.baseUrl,
+      tokens,
+      productId: world.product.id,
+      sessionId: world.session.id,
+      seconds: SECONDS,
+      concurrency: CONCURRENCY,
+    });
     const seconds = load.elapsedMs / 1000;
     const sorted = [...load.latencies].sort((a, b) => a - b);
 
     // Consistency once the write-behind queue is empty: Redis stock, persisted orders and the session's sales agree.
     const drainStart = performance.now();
-    while ((await redis.llen(pendingOrdersKey(prefix))) + (await redis.hlen(unsavedOrdersKey(prefix))) > 0) await new Promise((r) => setTimeout(r, 50));
+    while ((await redis.llen(pendingOrdersKey(prefix))) + (await redis.hlen(unsavedOrdersKey(prefix))) > 0)
+      await new Promise((r) => setTimeout(r, 50));
     const drainMs = performance.now() - drainStart;
     await mongoose.connect(hub.env.MONGODB_URI!);
     const orders = mongoose.connection.collection('orders');
     const stockAfter = Number(await redis.get(stockKey(prefix, world.product.id)));
     const persistedOrders = await orders.countDocuments({ productId: new mongoose.Types.ObjectId(world.product.id) });
-    const persistedStock = (await mongoose.connection.collection('products').findOne({ _id: new mongoose.Types.ObjectId(world.product.id) }))!.stock;
+    const persistedStock = (await mongoose.connection
+      .collection('products')
+      .findOne({ _id: new mongoose.Types.ObjectId(world.product.id) }))!.stock;
     const sales = await client.must('GET', `/api/v1/sessions/${world.session.id}/sales`, world.admin);
 
     // Raw Redis: the same reservation script, no HTTP, no database, against the same Redis.
@@ -119,9 +154,21 @@ async function main(): Promise<void> {
         while (performance.now() < rawDeadline) {
           const orderId = randomUUID();
           await reserveStock(redis, rawPrefix, {
-            productId: 'raw-bench', buyerUserId: 'raw', key: randomUUID(), orderId, quantity: 1, amountFen: 9900,
-            sessionId: 'raw-session', fingerprint: 'raw',
-            orderJson: JSON.stringify({ _id: orderId, productId: 'raw-bench', quantity: 1, amountFen: 9900, createdAt: new Date().toISOString() }),
+            productId: 'raw-bench',
+            buyerUserId: 'raw',
+            key: randomUUID(),
+            orderId,
+            quantity: 1,
+            amountFen: 9900,
+            sessionId: 'raw-session',
+            fingerprint: 'raw',
+            orderJson: JSON.stringify({
+              _id: orderId,
+              productId: 'raw-bench',
+              quantity: 1,
+              amountFen: 9900,
+              createdAt: new Date().toISOString(),
+            }),
           });
           rawOps += 1;
         }
@@ -132,14 +179,23 @@ async function main(): Promise<void> {
     const rate = load.created / seconds;
     const sold = stockBefore - stockAfter;
     say('');
-    say(`HTTP orders:      ${load.created} created in ${seconds.toFixed(1)} s = ${rate.toFixed(0)} orders/s (target ≥ ${TARGET}/s: ${rate >= TARGET ? 'met' : 'NOT met'})`);
-    say(`                  all requests ${(load.sent / seconds).toFixed(0)}/s incl. ${load.replays} idempotent replays (${load.replayMismatches} returned a different order)`);
-    say(`                  latency p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms; non-201 answers: ${JSON.stringify(load.errors)}`);
+    say(
+      `HTTP orders:      ${load.created} created in ${seconds.toFixed(1)} s = ${rate.toFixed(0)} orders/s (target ≥ ${TARGET}/s: ${rate >= TARGET ? 'met' : 'NOT met'})`,
+    );
+    say(
+      `                  all requests ${(load.sent / seconds).toFixed(0)}/s incl. ${load.replays} idempotent replays (${load.replayMismatches} returned a different order)`,
+    );
+    say(
+      `                  latency p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms; non-201 answers: ${JSON.stringify(load.errors)}`,
+    );
     say(`raw Redis script: ${rawRate.toFixed(0)} reservations/s (${CONCURRENCY} in flight, one connection, same Redis)`);
     say(`HTTP / raw:       ${((rate / rawRate) * 100).toFixed(1)} %`);
     say(`write-behind:     queue drained ${drainMs.toFixed(0)} ms after the load stopped`);
-    say(`consistency:      sold ${sold} by Redis (${warmSold} in the warm-up), ${persistedOrders} orders persisted, product stock persisted ${persistedStock} vs Redis ${stockAfter}, session sales ${sales.orders} orders`);
-    const consistent = sold === persistedOrders && persistedStock === stockAfter && sales.orders === persistedOrders && load.replayMismatches === 0;
+    say(
+      `consistency:      sold ${sold} by Redis (${warmSold} in the warm-up), ${persistedOrders} orders persisted, product stock persisted ${persistedStock} vs Redis ${stockAfter}, session sales ${sales.orders} orders`,
+    );
+    const consistent =
+      sold === persistedOrders && persistedStock === stockAfter && sales.orders === persistedOrders && load.replayMismatches === 0;
     say(`                  ${consistent ? 'consistent' : 'INCONSISTENT'}`);
   } finally {
     await mongoose.disconnect();

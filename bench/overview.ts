@@ -63,18 +63,44 @@ async function main(): Promise<void> {
   try {
     // Reference data: enterprises, products (brands and townships), sessions.
     const oid = () => new mongoose.Types.ObjectId();
-    const orgs = TOWNSHIPS.map((township, i) => ({ _id: oid(), type: 'enterprise', name: `企业${i}`, township, createdAt: new Date(), updatedAt: new Date() }));
+    const orgs = TOWNSHIPS.map((township, i) => ({
+      _id: oid(),
+      type: 'enterprise',
+      name: `企业${i}`,
+      township,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    }));
     await OrgModel.collection.insertMany(orgs);
     const products = Array.from({ length: 200 }, (_, i) => ({
-      _id: oid(), enterpriseId: orgs[i % orgs.length]!._id, name: `产品${i}`, category: i % 2 ? 'ceramic' : 'farm', priceFen: 1000 + i * 37, stock: 1e6,
-      householdRegistryNo: i % 10 === 0 ? `HH-${i}` : null, brand: PUBLIC_BRANDS[i % PUBLIC_BRANDS.length], township: TOWNSHIPS[i % TOWNSHIPS.length], active: true,
-      createdAt: new Date(), updatedAt: new Date(),
+      _id: oid(),
+      enterpriseId: orgs[i % orgs.length]!._id,
+      name: `产品${i}`,
+      category: i % 2 ? 'ceramic' : 'farm',
+      priceFen: 1000 + i * 37,
+      stock: 1e6,
+      householdRegistryNo: i % 10 === 0 ? `HH-${i}` : null,
+      brand: PUBLIC_BRANDS[i % PUBLIC_BRANDS.length],
+      township: TOWNSHIPS[i % TOWNSHIPS.length],
+      active: true,
+      createdAt: new Date(),
+      updatedAt: new Date(),
     }));
     await ProductModel.collection.insertMany(products);
     const sessions = Array.from({ length: 500 }, (_, i) => ({
-      _id: oid(), studioId: oid(), baseId: oid(), associationId: orgs[0]!._id, hostUserId: oid(), title: `专场${i}`,
-      startsAt: new Date(Date.now() - i * 3600_000), endsAt: new Date(Date.now() - i * 3600_000 + 1800_000), productIds: [],
-      status: i < 5 ? 'live' : 'ended', createdBy: oid(), createdAt: new Date(), updatedAt: new Date(),
+      _id: oid(),
+      studioId: oid(),
+      baseId: oid(),
+      associationId: orgs[0]!._id,
+      hostUserId: oid(),
+      title: `专场${i}`,
+      startsAt: new Date(Date.now() - i * 3600_000),
+      endsAt: new Date(Date.now() - i * 3600_000 + 1800_000),
+      productIds: [],
+      status: i < 5 ? 'live' : 'ended',
+      createdBy: oid(),
+      createdAt: new Date(),
+      updatedAt: new Date(),
     }));
     await LiveSessionModel.collection.insertMany(sessions);
 
@@ -91,9 +117,17 @@ async function main(): Promise<void> {
         const quantity = 1 + (i % 3);
         const createdAt = new Date(Date.now() - ((i * 104729) % (30 * 24 * 3600_000)));
         return {
-          productId: product._id, enterpriseId: product.enterpriseId, buyerUserId: buyer, quantity, unitPriceFen: product.priceFen,
-          amountFen: product.priceFen * quantity, sessionId: i % 4 === 0 ? null : sessions[i % sessions.length]!._id,
-          idempotencyKey: `bench-${i}`, status: 'placed', createdAt, updatedAt: createdAt,
+          productId: product._id,
+          enterpriseId: product.enterpriseId,
+          buyerUserId: buyer,
+          quantity,
+          unitPriceFen: product.priceFen,
+          amountFen: product.priceFen * quantity,
+          sessionId: i % 4 === 0 ? null : sessions[i % sessions.length]!._id,
+          idempotencyKey: `bench-${i}`,
+          status: 'placed',
+          createdAt,
+          updatedAt: createdAt,
         };
       });
       await OrderModel.collection.insertMany(docs, { ordered: false });
@@ -102,7 +136,9 @@ async function main(): Promise<void> {
       const rate = loaded / seconds;
       if (loaded === 50_000 && target > loaded && target / rate > MAX_LOAD_SECONDS) {
         target = Math.max(loaded, Math.floor((rate * MAX_LOAD_SECONDS) / BATCH) * BATCH);
-        say(`loading at ${Math.round(rate)} orders/s: ${ORDERS} would take ${Math.round(ORDERS / rate)} s; scaling down to ${target} orders`);
+        say(
+          `loading at ${Math.round(rate)} orders/s: ${ORDERS} would take ${Math.round(ORDERS / rate)} s; scaling down to ${target} orders`,
+        );
       }
       if (loaded % 100_000 === 0 || loaded === target) say(`  orders loaded: ${loaded}/${target} (${Math.round(rate)} orders/s)`);
     }
@@ -112,9 +148,21 @@ async function main(): Promise<void> {
       const approvedFen = 10_000 + (i % 1000) * 100;
       const at = new Date(Date.now() - i * 60_000);
       return {
-        program: PROGRAMS[i % PROGRAMS.length], policyVersion: 'dehua-2020', orgId: orgs[i % orgs.length]!._id, filerUserId: buyer,
-        status: paid ? 'paid' : 'approved', approvedFen, paidFen: paid ? approvedFen : null, claimedFen: approvedFen, reviewedAt: at,
-        history: [{ status: 'approved', at, by: 'bench' }], items: [], trace: [], procurementIds: [], createdAt: at, updatedAt: at,
+        program: PROGRAMS[i % PROGRAMS.length],
+        policyVersion: 'dehua-2020',
+        orgId: orgs[i % orgs.length]!._id,
+        filerUserId: buyer,
+        status: paid ? 'paid' : 'approved',
+        approvedFen,
+        paidFen: paid ? approvedFen : null,
+        claimedFen: approvedFen,
+        reviewedAt: at,
+        history: [{ status: 'approved', at, by: 'bench' }],
+        items: [],
+        trace: [],
+        procurementIds: [],
+        createdAt: at,
+        updatedAt: at,
       };
     });
     for (let i = 0; i < claimDocs.length; i += BATCH) await ClaimModel.collection.insertMany(claimDocs.slice(i, i + BATCH));
@@ -141,7 +189,10 @@ async function main(): Promise<void> {
     for (let i = 0; i < NAIVE_RUNS; i += 1) {
       const t0 = performance.now();
       // One $group per figure (FerretDB keeps only a stage's first accumulator): GMV by product, then order counts.
-      const gmv = await OrderModel.aggregate<{ _id: mongoose.Types.ObjectId; v: number }>([{ $match: { status: 'placed' } }, { $group: { _id: '$productId', v: { $sum: '$amountFen' } } }]);
+      const gmv = await OrderModel.aggregate<{ _id: mongoose.Types.ObjectId; v: number }>([
+        { $match: { status: 'placed' } },
+        { $group: { _id: '$productId', v: { $sum: '$amountFen' } } },
+      ]);
       const facts = await loadProductFacts(gmv.map((g) => String(g._id)));
       let totalFen = 0;
       const byBrand = new Map<string, number>();
@@ -150,17 +201,25 @@ async function main(): Promise<void> {
         const brand = facts.get(String(g._id))!.brand;
         byBrand.set(brand, (byBrand.get(brand) ?? 0) + g.v);
       }
-      await groupedSums(ClaimModel, { status: { $in: [...APPROVED_STATUSES] } }, '$program', { approvedFen: '$approvedFen', paidFen: '$paidFen' });
+      await groupedSums(ClaimModel, { status: { $in: [...APPROVED_STATUSES] } }, '$program', {
+        approvedFen: '$approvedFen',
+        paidFen: '$paidFen',
+      });
       naive.push(performance.now() - t0);
-      if (totalFen !== lastBody.gmv.totalFen) throw new Error(`naive total ${totalFen} differs from the overview's ${lastBody.gmv.totalFen}`);
+      if (totalFen !== lastBody.gmv.totalFen)
+        throw new Error(`naive total ${totalFen} differs from the overview's ${lastBody.gmv.totalFen}`);
       say(`  naive full aggregation run ${i + 1}/${NAIVE_RUNS}: ${ms(naive[naive.length - 1]!)}`);
     }
 
     const fast = summary(samples);
     const slow = summary(naive);
     say('');
-    say(`scale: ${loaded} orders${loaded < ORDERS ? ` (scaled down from ${ORDERS})` : ''}, ${CLAIMS} claims, FerretDB 1.24 (SQLite) + Redis, ${os.cpus().length} cores`);
-    say(`GET /public/overview  n=${fast.n}  p50 ${ms(fast.p50)}  p95 ${ms(fast.p95)}  p99 ${ms(fast.p99)}  max ${ms(fast.max)}  (target p99 < 50 ms: ${fast.p99 < 50 ? 'met' : 'NOT met'})`);
+    say(
+      `scale: ${loaded} orders${loaded < ORDERS ? ` (scaled down from ${ORDERS})` : ''}, ${CLAIMS} claims, FerretDB 1.24 (SQLite) + Redis, ${os.cpus().length} cores`,
+    );
+    say(
+      `GET /public/overview  n=${fast.n}  p50 ${ms(fast.p50)}  p95 ${ms(fast.p95)}  p99 ${ms(fast.p99)}  max ${ms(fast.max)}  (target p99 < 50 ms: ${fast.p99 < 50 ? 'met' : 'NOT met'})`,
+    );
     say(`naive aggregation     n=${slow.n}  p50 ${ms(slow.p50)}  max ${ms(slow.max)}`);
     say(`ratio (naive p50 / overview p50): ${Math.round(slow.p50 / fast.p50)}×`);
   } finally {

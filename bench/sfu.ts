@@ -66,7 +66,16 @@ function vp8Packet(seq: number, timestamp: number, first: boolean, last: boolean
  * A simulcast VP8 packet: the payload descriptor carries a 15-bit PictureID and TL0PICIDX (mediasoup rewrites
  * them when a consumer switches layers), then the frame tag; key frames carry the layer's size.
  */
-function vp8SimulcastPacket(ssrc: number, seq: number, timestamp: number, picture: number, first: boolean, last: boolean, keyFrame: boolean, width: number): Buffer {
+function vp8SimulcastPacket(
+  ssrc: number,
+  seq: number,
+  timestamp: number,
+  picture: number,
+  first: boolean,
+  last: boolean,
+  keyFrame: boolean,
+  width: number,
+): Buffer {
   const packet = Buffer.alloc(12 + PAYLOAD_BYTES);
   packet[0] = 0x80;
   packet[1] = (last ? 0x80 : 0) | PT;
@@ -123,7 +132,10 @@ async function main(): Promise<void> {
   const ingest = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: true });
   const producer = await ingest.produce({
     kind: 'video',
-    rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: PT, clockRate: 90000, rtcpFeedback: [] }], encodings: [{ ssrc: SSRC }] },
+    rtpParameters: {
+      codecs: [{ mimeType: 'video/VP8', payloadType: PT, clockRate: 90000, rtcpFeedback: [] }],
+      encodings: [{ ssrc: SSRC }],
+    },
   });
   const sender = dgram.createSocket('udp4');
   let seq = 0;
@@ -157,7 +169,11 @@ async function main(): Promise<void> {
   const consumers: Awaited<ReturnType<typeof router.createPlainTransport>>[] = [];
   const addConsumers = async (count: number) => {
     for (let i = 0; i < count; i += 1) {
-      const transport = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false });
+      const transport = await router.createPlainTransport({
+        listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+        rtcpMux: true,
+        comedia: false,
+      });
       await transport.connect({ ip: '127.0.0.1', port: sinkPort });
       await transport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities });
       consumers.push(transport);
@@ -169,8 +185,12 @@ async function main(): Promise<void> {
   };
 
   const inputPps = FPS * PACKETS_PER_FRAME;
-  say(`sfu bench: 1 worker, 1 VP8 publisher at ${inputPps} packets/s (${((inputPps * (12 + PAYLOAD_BYTES) * 8) / 1e6).toFixed(2)} Mbit/s), consumers on PlainTransports`);
-  say(`${'consumers'.padStart(9)} ${'worker CPU'.padStart(10)} ${'forwarded pkt/s'.padStart(16)} ${'Mbit/s out'.padStart(11)} ${'delivered'.padStart(9)}`);
+  say(
+    `sfu bench: 1 worker, 1 VP8 publisher at ${inputPps} packets/s (${((inputPps * (12 + PAYLOAD_BYTES) * 8) / 1e6).toFixed(2)} Mbit/s), consumers on PlainTransports`,
+  );
+  say(
+    `${'consumers'.padStart(9)} ${'worker CPU'.padStart(10)} ${'forwarded pkt/s'.padStart(16)} ${'Mbit/s out'.padStart(11)} ${'delivered'.padStart(9)}`,
+  );
   const results: { n: number; cpu: number; pps: number; mbps: number }[] = [];
   for (const n of STEPS) {
     await addConsumers(n - consumers.length);
@@ -185,7 +205,9 @@ async function main(): Promise<void> {
     const pps = (sinkPackets - p0) / seconds;
     const mbps = ((sinkBytes - b0) * 8) / seconds / 1e6;
     results.push({ n, cpu, pps, mbps });
-    say(`${String(n).padStart(9)} ${`${(cpu * 100).toFixed(1)} %`.padStart(10)} ${pps.toFixed(0).padStart(16)} ${mbps.toFixed(1).padStart(11)} ${`${((pps / (n * inputPps)) * 100).toFixed(1)} %`.padStart(9)}`);
+    say(
+      `${String(n).padStart(9)} ${`${(cpu * 100).toFixed(1)} %`.padStart(10)} ${pps.toFixed(0).padStart(16)} ${mbps.toFixed(1).padStart(11)} ${`${((pps / (n * inputPps)) * 100).toFixed(1)} %`.padStart(9)}`,
+    );
     if (cpu >= 0.8) break;
   }
   // Simulcast: a second producer with three layers on the same router, consumers at preferred layers 0/1/2.
@@ -195,7 +217,9 @@ async function main(): Promise<void> {
   const simProducer = await simIngest.produce({
     kind: 'video',
     rtpParameters: {
-      codecs: [{ mimeType: 'video/VP8', payloadType: PT, clockRate: 90000, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] }],
+      codecs: [
+        { mimeType: 'video/VP8', payloadType: PT, clockRate: 90000, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] },
+      ],
       encodings: SIMULCAST_SSRCS.map((ssrc) => ({ ssrc })),
     },
   });
@@ -208,7 +232,11 @@ async function main(): Promise<void> {
     SIMULCAST_SSRCS.forEach((ssrc, layer) => {
       const count = SIMULCAST_PACKETS[layer]!;
       for (let i = 0; i < count; i += 1) {
-        sender.send(vp8SimulcastPacket(ssrc, simSeq[layer]!++, timestamp, simFrame & 0x7fff, i === 0, i === count - 1, keyFrame, 160 << layer), simIngest.tuple.localPort, '127.0.0.1');
+        sender.send(
+          vp8SimulcastPacket(ssrc, simSeq[layer]!++, timestamp, simFrame & 0x7fff, i === 0, i === count - 1, keyFrame, 160 << layer),
+          simIngest.tuple.localPort,
+          '127.0.0.1',
+        );
       }
     });
     simFrame += 1;
@@ -222,13 +250,25 @@ async function main(): Promise<void> {
   const simSteps = STEPS.filter((n) => n <= Math.min(SIMULCAST_MAX, results[results.length - 1]!.n));
   const simResults: { n: number; cpu: number; pps: number; expected: number }[] = [];
   say('');
-  say(`simulcast: 1 VP8 producer with 3 layers (${SIMULCAST_PACKETS.join('/')} packets a frame, ${simInputPps} packets/s in), consumers at preferred spatial layers 0, 1, 2 in turn`);
-  say(`${'consumers'.padStart(9)} ${'worker CPU'.padStart(10)} ${'forwarded pkt/s'.padStart(16)} ${'expected'.padStart(9)} ${'delivered'.padStart(9)}`);
+  say(
+    `simulcast: 1 VP8 producer with 3 layers (${SIMULCAST_PACKETS.join('/')} packets a frame, ${simInputPps} packets/s in), consumers at preferred spatial layers 0, 1, 2 in turn`,
+  );
+  say(
+    `${'consumers'.padStart(9)} ${'worker CPU'.padStart(10)} ${'forwarded pkt/s'.padStart(16)} ${'expected'.padStart(9)} ${'delivered'.padStart(9)}`,
+  );
   for (const n of simSteps) {
     while (consumers.length < n) {
-      const transport = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false });
+      const transport = await router.createPlainTransport({
+        listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+        rtcpMux: true,
+        comedia: false,
+      });
       await transport.connect({ ip: '127.0.0.1', port: sinkPort });
-      const consumer = await transport.consume({ producerId: simProducer.id, rtpCapabilities: router.rtpCapabilities, preferredLayers: { spatialLayer: consumers.length % 3 } });
+      const consumer = await transport.consume({
+        producerId: simProducer.id,
+        rtpCapabilities: router.rtpCapabilities,
+        preferredLayers: { spatialLayer: consumers.length % 3 },
+      });
       void consumer;
       consumers.push(transport);
     }
@@ -243,7 +283,9 @@ async function main(): Promise<void> {
     // Each consumer forwards only its layer: n/3 consumers at each of 1, 2 and 4 packets a frame.
     const expected = consumers.reduce((sum, _t, i) => sum + FPS * SIMULCAST_PACKETS[i % 3]!, 0);
     simResults.push({ n, cpu, pps, expected });
-    say(`${String(n).padStart(9)} ${`${(cpu * 100).toFixed(1)} %`.padStart(10)} ${pps.toFixed(0).padStart(16)} ${expected.toFixed(0).padStart(9)} ${`${((pps / expected) * 100).toFixed(1)} %`.padStart(9)}`);
+    say(
+      `${String(n).padStart(9)} ${`${(cpu * 100).toFixed(1)} %`.padStart(10)} ${pps.toFixed(0).padStart(16)} ${expected.toFixed(0).padStart(9)} ${`${((pps / expected) * 100).toFixed(1)} %`.padStart(9)}`,
+    );
     if (cpu >= 0.8) break;
   }
   clearInterval(simPump);
@@ -258,14 +300,21 @@ async function main(): Promise<void> {
     const due = Math.floor(((performance.now() - relayStarted) / 1000) * FPS);
     while (relayFrame < due) {
       const timestamp = relayFrame * (90000 / FPS);
-      for (let i = 0; i < PACKETS_PER_FRAME; i += 1) sender.send(vp8Packet(relaySeq++, timestamp, i === 0, i === PACKETS_PER_FRAME - 1, relayFrame % FPS === 0), relay.port, '127.0.0.1');
+      for (let i = 0; i < PACKETS_PER_FRAME; i += 1)
+        sender.send(
+          vp8Packet(relaySeq++, timestamp, i === 0, i === PACKETS_PER_FRAME - 1, relayFrame % FPS === 0),
+          relay.port,
+          '127.0.0.1',
+        );
       relayFrame += 1;
     }
   }, 5);
   const baseline: { n: number; cpu: number; pps: number }[] = [];
   say('');
   say('baseline without a worker: a plain UDP relay (one Node process) copying the same stream to the sink N times');
-  say(`${'copies'.padStart(9)} ${'relay CPU'.padStart(10)} ${'forwarded pkt/s'.padStart(16)} ${'delivered'.padStart(9)} ${'worker/relay CPU'.padStart(17)}`);
+  say(
+    `${'copies'.padStart(9)} ${'relay CPU'.padStart(10)} ${'forwarded pkt/s'.padStart(16)} ${'delivered'.padStart(9)} ${'worker/relay CPU'.padStart(17)}`,
+  );
   for (const r of results) {
     relay.setCopies(r.n);
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -277,7 +326,9 @@ async function main(): Promise<void> {
     const cpu = (procCpuSeconds(relay.child.pid!) - c0) / seconds;
     const pps = (sinkPackets - p0) / seconds;
     baseline.push({ n: r.n, cpu, pps });
-    say(`${String(r.n).padStart(9)} ${`${(cpu * 100).toFixed(1)} %`.padStart(10)} ${pps.toFixed(0).padStart(16)} ${`${((pps / (r.n * inputPps)) * 100).toFixed(1)} %`.padStart(9)} ${(r.cpu / Math.max(cpu, 1e-3)).toFixed(2).padStart(17)}`);
+    say(
+      `${String(r.n).padStart(9)} ${`${(cpu * 100).toFixed(1)} %`.padStart(10)} ${pps.toFixed(0).padStart(16)} ${`${((pps / (r.n * inputPps)) * 100).toFixed(1)} %`.padStart(9)} ${(r.cpu / Math.max(cpu, 1e-3)).toFixed(2).padStart(17)}`,
+    );
     if (cpu >= 0.95) break;
   }
   clearInterval(relayPump);
@@ -304,7 +355,9 @@ async function main(): Promise<void> {
     const last = rows[rows.length - 1];
     return last ? (last.cpu / last.n) * 1e4 : NaN; // share of a core per 100 consumers, in %
   };
-  say(`per 100 consumers: worker ${perConsumer(results).toFixed(1)} % of a core, plain relay ${perConsumer(baseline.filter((b) => results.some((r) => r.n === b.n))).toFixed(1)} %, simulcast consumers ${perConsumer(simResults).toFixed(1)} % (at the largest step each reached)`);
+  say(
+    `per 100 consumers: worker ${perConsumer(results).toFixed(1)} % of a core, plain relay ${perConsumer(baseline.filter((b) => results.some((r) => r.n === b.n))).toFixed(1)} %, simulcast consumers ${perConsumer(simResults).toFixed(1)} % (at the largest step each reached)`,
+  );
   say('note: the sink, the sender and this process share the machine with the worker; figures are for this host.');
 
   sender.close();

@@ -10,6 +10,10 @@ export default defineConfig({
   build: { outDir: path.join(root, 'dist'), emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 2000 },
   server: {
     port: 5173,
-    proxy: { '/api': 'http://localhost:3000', '/socket.io': { target: 'http://localhost:3000', ws: true }, '/admin': 'http://localhost:3000' },
+    proxy: {
+      '/api': 'http://localhost:3000',
+      '/socket.io': { target: 'http://localhost:3000', ws: true },
+      '/admin': 'http://localhost:3000',
+    },
   },
 });

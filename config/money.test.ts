@@ -47,10 +47,25 @@ describe('money: yuan ↔ fen, exactly', () => {
 
   it('refuses more than two decimals, negatives, junk and amounts over the limit', () => {
     for (const [typed, error] of [
-      ['1.234', 'too_many_decimals'], ['0.001', 'too_many_decimals'], ['-5', 'negative'], ['−5', 'negative'],
-      ['', 'empty'], ['  ', 'empty'], ['¥', 'empty'], ['abc', 'format'], ['1e5', 'format'], ['12,34', 'format'], ['1,2345', 'format'],
-      ['1.2.3', 'format'], ['.', 'format'], ['0x10', 'format'], ['1 000', 'format'], ['Infinity', 'format'], ['NaN', 'format'],
-      ['10000000000.01', 'too_large'], ['99999999999999999999', 'too_large'],
+      ['1.234', 'too_many_decimals'],
+      ['0.001', 'too_many_decimals'],
+      ['-5', 'negative'],
+      ['−5', 'negative'],
+      ['', 'empty'],
+      ['  ', 'empty'],
+      ['¥', 'empty'],
+      ['abc', 'format'],
+      ['1e5', 'format'],
+      ['12,34', 'format'],
+      ['1,2345', 'format'],
+      ['1.2.3', 'format'],
+      ['.', 'format'],
+      ['0x10', 'format'],
+      ['1 000', 'format'],
+      ['Infinity', 'format'],
+      ['NaN', 'format'],
+      ['10000000000.01', 'too_large'],
+      ['99999999999999999999', 'too_large'],
     ] as const) {
       expect(parseYuan(typed), JSON.stringify(typed)).to.deep.equal({ ok: false, error });
     }

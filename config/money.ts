@@ -15,7 +15,11 @@ export type YuanParse = { ok: true; fen: number } | { ok: false; error: YuanErro
  * thousands separators must be well placed; no sign, no exponent, nothing else.
  */
 export function parseYuan(typed: string): YuanParse {
-  let s = typed.trim().replace(/^[¥￥]\s*/, '').replace(/，/g, ',').replace(/．/g, '.');
+  let s = typed
+    .trim()
+    .replace(/^[¥￥]\s*/, '')
+    .replace(/，/g, ',')
+    .replace(/．/g, '.');
   if (!s) return { ok: false, error: 'empty' };
   if (/^[-−]/.test(s)) return { ok: false, error: 'negative' };
   s = s.replace(/^\+/, '');

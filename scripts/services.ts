@@ -82,7 +82,12 @@ export interface FerretDbOptions {
 }
 
 /** Starts FerretDB with SQLite data under `dataDir`, listening on 127.0.0.1:`port`. */
-export async function startFerretDb(dataDir: string, port: number, logFile?: string, options: FerretDbOptions = {}): Promise<StartedService> {
+export async function startFerretDb(
+  dataDir: string,
+  port: number,
+  logFile?: string,
+  options: FerretDbOptions = {},
+): Promise<StartedService> {
   const bin = options.bin ?? ferretDbBinary();
   mkdirSync(dataDir, { recursive: true });
   const out = logFile ? openSync(logFile, 'a') : 'ignore';
@@ -123,7 +128,8 @@ export async function ensureRedis(url: string, dataDir: string): Promise<Started
     throw new Error('redis-server is not installed: run `apt-get install redis-server` or set REDIS_URL to a running Redis');
   }
   await new Promise((r) => setTimeout(r, 50));
-  if (child.exitCode !== null) throw new Error('redis-server could not start: install it (`apt-get install redis-server`) or set REDIS_URL');
+  if (child.exitCode !== null)
+    throw new Error('redis-server could not start: install it (`apt-get install redis-server`) or set REDIS_URL');
   await waitForPort(host, port, 'redis-server', 15_000, child);
   return { name: 'redis', child, stop: () => stopChild(child, 'redis') };
 }
@@ -136,15 +142,23 @@ export async function ensureRedis(url: string, dataDir: string): Promise<Started
  * machine or redis-server dies between write and fsync (or when a slow disk postpones the write by up to
  * 2 s). `always` costs one fsync per event-loop turn, shared by every command of that turn.
  */
-export async function startRedis(dataDir: string, port: number, options: { persistent: boolean; logFile?: string }): Promise<StartedService> {
+export async function startRedis(
+  dataDir: string,
+  port: number,
+  options: { persistent: boolean; logFile?: string },
+): Promise<StartedService> {
   mkdirSync(dataDir, { recursive: true });
   const persistence = options.persistent
     ? ['--appendonly', 'yes', '--appendfsync', 'always', '--appenddirname', 'appendonly', '--save', '']
     : ['--appendonly', 'no', '--save', ''];
   const out = options.logFile ? openSync(options.logFile, 'a') : 'ignore';
-  const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--dir', dataDir, '--daemonize', 'no', ...persistence], {
-    stdio: ['ignore', out, out],
-  });
+  const child = spawn(
+    'redis-server',
+    ['--bind', '127.0.0.1', '--port', String(port), '--dir', dataDir, '--daemonize', 'no', ...persistence],
+    {
+      stdio: ['ignore', out, out],
+    },
+  );
   const spawned = await new Promise<boolean>((resolve) => {
     child.once('error', () => resolve(false));
     child.once('spawn', () => resolve(true));

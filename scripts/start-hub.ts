@@ -46,7 +46,7 @@ async function main(): Promise<void> {
       // Loud on purpose: whatever answers on 27017 (another project's MongoDB, an old FerretDB) gets the hub's data.
       process.stdout.write(
         '\n*** WARNING: something already listens on 127.0.0.1:27017; the hub will use it, database "dehua_hub". ***\n' +
-        '*** Stop it, or set MONGODB_URI to the database you mean, if that is not your hub\'s database.      ***\n\n',
+          "*** Stop it, or set MONGODB_URI to the database you mean, if that is not your hub's database.      ***\n\n",
       );
     } else {
       process.stdout.write('Starting FerretDB (SQLite data in ./data/ferretdb)...\n');
@@ -60,7 +60,9 @@ async function main(): Promise<void> {
     const redisDir = path.join(dataDir, 'redis');
     if (await canConnect('127.0.0.1', port)) {
       if (!(await isOurRedis(port, redisDir))) {
-        throw new Error(`port ${port} is taken by another server; set HUB_LOCAL_REDIS_PORT to a free port, or REDIS_URL to a persistent Redis`);
+        throw new Error(
+          `port ${port} is taken by another server; set HUB_LOCAL_REDIS_PORT to a free port, or REDIS_URL to a persistent Redis`,
+        );
       }
       process.stdout.write(`Using the hub's redis-server already running on 127.0.0.1:${port} (./data/redis)\n`);
     } else {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: every suite (unit, integration against real FerretDB and Redis, browser) after a type check.
+# `npm test`: every suite (unit, integration against real FerretDB and Redis, browser) after the lint and a type check.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -11,6 +11,8 @@ if [ -z "${MEDIASOUP_WORKER_BIN:-}" ] && [ -f scripts/build-mediasoup-worker.sh 
   MEDIASOUP_WORKER_BIN="$(bash scripts/build-mediasoup-worker.sh | tail -n 1)"
   export MEDIASOUP_WORKER_BIN
 fi
+echo "Linting (Biome: lint rules and formatting)..." >&2
+node_modules/.bin/biome check . --diagnostic-level=error
 echo "Type-checking..." >&2
 node_modules/.bin/tsc --noEmit -p tsconfig.json
 echo "Building the client..." >&2

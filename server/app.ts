@@ -48,12 +48,14 @@ export function createApp(ctx: HubContext, options: { logger?: Logger } = {}): E
   app.set('query parser', 'simple');
 
   // Requests are logged without headers, cookies, query objects or secret query values (platform/logger.ts).
-  app.use(pinoHttp({
-    logger,
-    serializers: { req: requestSerializer, res: responseSerializer },
-    wrapSerializers: false,
-    autoLogging: { ignore: (req) => req.url === '/api/v1/health' },
-  }));
+  app.use(
+    pinoHttp({
+      logger,
+      serializers: { req: requestSerializer, res: responseSerializer },
+      wrapSerializers: false,
+      autoLogging: { ignore: (req) => req.url === '/api/v1/health' },
+    }),
+  );
   app.use((req, res, next) => {
     res.set({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin', 'X-Frame-Options': 'SAMEORIGIN' });
     // The job board (bureau only, its own bundled UI with inline boot scripts) is left out of the policy.
@@ -71,7 +73,9 @@ export function createApp(ctx: HubContext, options: { logger?: Logger } = {}): E
   app.use('/api/v1', routes.router);
   for (const component of components) component.mount?.(app, ctx);
 
-  app.use('/api', (req, _res, next) => next(new HttpError(404, 'not_found', `No route ${req.method} ${req.originalUrl}; see /api/v1/openapi.json`)));
+  app.use('/api', (req, _res, next) =>
+    next(new HttpError(404, 'not_found', `No route ${req.method} ${req.originalUrl}; see /api/v1/openapi.json`)),
+  );
 
   // The single-page client, when built: every non-API path falls back to index.html for the client router.
   const clientDir = path.resolve(ctx.config.HUB_CLIENT_DIR);

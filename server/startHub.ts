@@ -79,7 +79,8 @@ export async function startHub(options: StartHubOptions = {}): Promise<RunningHu
     } else {
       // Stop accepting and answer what is in flight (issue 11.8): connections close after their answer.
       const { unfinished, openConnections } = await requests.drain({ timeoutMs: drainTimeoutMs });
-      if (unfinished || openConnections) log.warn({ unfinished, openConnections }, `requests or connections still open after ${drainTimeoutMs} ms; closed`);
+      if (unfinished || openConnections)
+        log.warn({ unfinished, openConnections }, `requests or connections still open after ${drainTimeoutMs} ms; closed`);
     }
     // Live sockets next (this closes the HTTP server too), so nothing new arrives while the components flush.
     await sockets.close();

@@ -44,7 +44,11 @@ interface Slot {
 }
 
 /** The primary: listens, routes connections, restarts web processes, stops them on SIGTERM/SIGINT. */
-export async function runPrimary(config: HubConfig, count: number, log: { info: (o: object, m: string) => void; warn: (o: object, m: string) => void }): Promise<void> {
+export async function runPrimary(
+  config: HubConfig,
+  count: number,
+  log: { info: (o: object, m: string) => void; warn: (o: object, m: string) => void },
+): Promise<void> {
   const slots: Slot[] = Array.from({ length: count }, () => ({ worker: null, ready: false }));
   let stopping = false;
   let turn = 0;
@@ -93,8 +97,12 @@ export async function runPrimary(config: HubConfig, count: number, log: { info: 
           void reject;
           process.exit(code || 1);
         }
-        log.warn({ index, code, signal }, wasReady ? 'web process exited; starting it again' : 'web process failed to restart; trying again');
-        const again = () => void fork(index).catch((err) => log.warn({ index, err: (err as Error).message }, 'web process could not restart'));
+        log.warn(
+          { index, code, signal },
+          wasReady ? 'web process exited; starting it again' : 'web process failed to restart; trying again',
+        );
+        const again = () =>
+          void fork(index).catch((err) => log.warn({ index, err: (err as Error).message }, 'web process could not restart'));
         if (wasReady) again();
         else setTimeout(again, 1000);
       });
@@ -139,7 +147,9 @@ export async function runPrimary(config: HubConfig, count: number, log: { info: 
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   log.info({ port, webProcesses: count }, 'listening');
-  process.stdout.write(`Dehua Live Hub is up: http://localhost:${port}/  (API: http://localhost:${port}/api/v1/openapi.json; ${count} web processes)\n`);
+  process.stdout.write(
+    `Dehua Live Hub is up: http://localhost:${port}/  (API: http://localhost:${port}/api/v1/openapi.json; ${count} web processes)\n`,
+  );
 
   const stop = async (signal: string) => {
     if (stopping) return;

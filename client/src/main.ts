@@ -20,7 +20,7 @@ async function render(): Promise<void> {
   cleanups = [];
   const session = currentSession();
   const user = session?.user ?? null;
-  if (location.pathname === '/' ) {
+  if (location.pathname === '/') {
     history.replaceState(null, '', user ? '/home' : '/login');
   }
   const found = matchPage(location.pathname);

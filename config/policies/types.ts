@@ -3,10 +3,20 @@ export const PROGRAMS = ['livestream_base', 'poverty_procurement', 'brand_buildi
 export type ProgramCode = (typeof PROGRAMS)[number];
 
 export const ITEM_CATEGORIES = [
-  'equipment', 'furniture', 'advertising',
-  'online_shop', 'brand_design', 'cold_chain_packaging',
+  'equipment',
+  'furniture',
+  'advertising',
+  'online_shop',
+  'brand_design',
+  'cold_chain_packaging',
   'rent',
-  'platform_build', 'building', 'land', 'traffic_purchase', 'salary', 'work_funds', 'duplicate_funding',
+  'platform_build',
+  'building',
+  'land',
+  'traffic_purchase',
+  'salary',
+  'work_funds',
+  'duplicate_funding',
   'other',
 ] as const;
 export type ItemCategory = (typeof ITEM_CATEGORIES)[number];

@@ -36,15 +36,27 @@ export async function changeOwnPassword(ctx: HubContext, actor: AuthUser, curren
   const user = await UserModel.findById(actor.id).lean();
   if (!user) throw notFound('User');
   if (!(await verifyPassword(currentPassword, user.passwordHash))) {
-    throw new HttpError(400, 'wrong_password', 'Invalid field "currentPassword": it is not your current password', { fields: ['currentPassword'] });
+    throw new HttpError(400, 'wrong_password', 'Invalid field "currentPassword": it is not your current password', {
+      fields: ['currentPassword'],
+    });
   }
   await limiter.recordSuccess(actor.username, address);
   if (currentPassword === newPassword) {
-    throw new HttpError(400, 'validation_failed', 'Invalid field "newPassword": it must differ from the current password', { fields: ['newPassword'] });
+    throw new HttpError(400, 'validation_failed', 'Invalid field "newPassword": it must differ from the current password', {
+      fields: ['newPassword'],
+    });
   }
-  const updated = await changeAccount(ctx, actor.id, { passwordHash: await hashPassword(newPassword) }, {
-    actor, action: 'auth.password', target: { type: 'user', id: actor.id }, after: { passwordChanged: true },
-  });
+  const updated = await changeAccount(
+    ctx,
+    actor.id,
+    { passwordHash: await hashPassword(newPassword) },
+    {
+      actor,
+      action: 'auth.password',
+      target: { type: 'user', id: actor.id },
+      after: { passwordChanged: true },
+    },
+  );
   if (updated.active === false) throw unauthenticated('This account is deactivated', 'deactivated');
   return (await issueSession(ctx, updated)).result;
 }

@@ -8,12 +8,21 @@ import { registerSignupRoutes } from './signupRoutes.ts';
 import { getUser } from '../registry/users/userService.ts';
 import { UserResponse, passwordField } from '../registry/users/userRoutes.ts';
 
-const LoginBody = z.object({ username: z.string().min(1, 'must not be empty').max(64), password: z.string().min(1, 'must not be empty').max(128) }).strict().openapi('Login');
+const LoginBody = z
+  .object({ username: z.string().min(1, 'must not be empty').max(64), password: z.string().min(1, 'must not be empty').max(128) })
+  .strict()
+  .openapi('Login');
 const LoginResponse = z
   .object({
     token: z.string(),
     expiresIn: z.number().int().openapi({ description: 'Seconds until the token expires' }),
-    user: z.object({ id: z.string(), username: z.string(), role: z.enum(ROLES), orgId: z.string().nullable(), displayName: z.string().nullable() }),
+    user: z.object({
+      id: z.string(),
+      username: z.string(),
+      role: z.enum(ROLES),
+      orgId: z.string().nullable(),
+      displayName: z.string().nullable(),
+    }),
   })
   .openapi('LoginResult');
 const PasswordBody = z
@@ -24,9 +33,13 @@ const PasswordBody = z
 export function registerAuthRoutes(routes: RouteTable): void {
   registerSignupRoutes(routes);
   routes.route({
-    method: 'post', path: '/auth/login',
+    method: 'post',
+    path: '/auth/login',
     summary: 'Sign in; attempts are limited per user and per address (429 + Retry-After). Also sets the browser session cookie (HttpOnly)',
-    tags: ['auth'], access: 'public', body: LoginBody, response: LoginResponse,
+    tags: ['auth'],
+    access: 'public',
+    body: LoginBody,
+    response: LoginResponse,
     handler: async ({ body, req, res }) => {
       const ctx = req.app.locals.ctx as HubContext;
       const result = await login(ctx, body.username, body.password, req.ip ?? 'unknown');
@@ -35,21 +48,34 @@ export function registerAuthRoutes(routes: RouteTable): void {
     },
   });
   routes.route({
-    method: 'get', path: '/auth/me', summary: 'The signed-in user', tags: ['auth'], access: 'signed-in', response: UserResponse,
+    method: 'get',
+    path: '/auth/me',
+    summary: 'The signed-in user',
+    tags: ['auth'],
+    access: 'signed-in',
+    response: UserResponse,
     handler: ({ user }) => getUser(user, user.id),
   });
   routes.route({
-    method: 'post', path: '/auth/logout', summary: 'Sign out: this token stops working at once (its live sockets close too)',
-    tags: ['auth'], access: 'signed-in', status: 204,
+    method: 'post',
+    path: '/auth/logout',
+    summary: 'Sign out: this token stops working at once (its live sockets close too)',
+    tags: ['auth'],
+    access: 'signed-in',
+    status: 204,
     handler: async ({ user, req, res }) => {
       await logout(req.app.locals.ctx as HubContext, user, req, res);
       res.status(204).end();
     },
   });
   routes.route({
-    method: 'post', path: '/auth/password',
-    summary: "Change your own password: every other token of yours stops working; the answer carries a new token",
-    tags: ['auth'], access: 'signed-in', body: PasswordBody, response: LoginResponse,
+    method: 'post',
+    path: '/auth/password',
+    summary: 'Change your own password: every other token of yours stops working; the answer carries a new token',
+    tags: ['auth'],
+    access: 'signed-in',
+    body: PasswordBody,
+    response: LoginResponse,
     handler: async ({ user, body, req, res }) => {
       const ctx = req.app.locals.ctx as HubContext;
       const result = await changeOwnPassword(ctx, user, body.currentPassword, body.newPassword, req.ip ?? 'unknown');

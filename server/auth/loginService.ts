@@ -22,7 +22,19 @@ export function loginLimiter(ctx: HubContext): LoginRateLimiter {
 }
 
 /** The token and user a sign-in (or a password change) answers with. */
-export async function issueSession(ctx: HubContext, user: { _id: unknown; username: string; role: string; orgId?: unknown; displayName?: string | null; active?: boolean; tokenVersion?: number | null; createdAt?: Date }) {
+export async function issueSession(
+  ctx: HubContext,
+  user: {
+    _id: unknown;
+    username: string;
+    role: string;
+    orgId?: unknown;
+    displayName?: string | null;
+    active?: boolean;
+    tokenVersion?: number | null;
+    createdAt?: Date;
+  },
+) {
   const { config } = ctx;
   const dto = userDto(user as never);
   const authUser = { id: dto.id, username: dto.username, role: dto.role as Role, orgId: dto.orgId };

@@ -41,7 +41,14 @@ export function solveChallenge(challenge: string, bits: number): string {
 const refused = (message: string) => new HttpError(400, 'signup_proof_invalid', message, { field: 'Signup-Proof' });
 
 /** Checks a `Signup-Proof` header and spends its challenge; throws 400 `signup_proof_invalid` naming the problem. */
-export async function spendProof(redis: Redis, prefix: string, secret: string, minBits: number, header: string | undefined, now = Date.now()): Promise<void> {
+export async function spendProof(
+  redis: Redis,
+  prefix: string,
+  secret: string,
+  minBits: number,
+  header: string | undefined,
+  now = Date.now(),
+): Promise<void> {
   if (!header) throw refused('Header "Signup-Proof" is required: GET /api/v1/auth/signup/challenge and solve it');
   const cut = header.lastIndexOf(':');
   const challenge = cut > 0 ? header.slice(0, cut) : '';
@@ -51,7 +58,8 @@ export async function spendProof(redis: Redis, prefix: string, secret: string, m
   const [nonce, expires, bitsText, mac] = parts as [string, string, string, string];
   const expected = Buffer.from(sign(secret, `${nonce}.${expires}.${bitsText}`));
   const given = Buffer.from(mac);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw refused('Header "Signup-Proof": the challenge was not issued by this hub');
+  if (expected.length !== given.length || !timingSafeEqual(expected, given))
+    throw refused('Header "Signup-Proof": the challenge was not issued by this hub');
   if (Number(expires) < now) throw refused('Header "Signup-Proof": the challenge expired; fetch a new one');
   const bits = Number(bitsText);
   if (bits < minBits) throw refused('Header "Signup-Proof": the challenge is too easy; fetch a new one');

@@ -21,18 +21,30 @@ return {'ok', 0}
 
 /** Sign-up attempts per client address and per mobile number, shared by every web process (Redis). */
 export class SignupRateLimiter {
-  constructor(private readonly redis: Redis, private readonly limits: SignupLimits) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly limits: SignupLimits,
+  ) {}
 
   async attempt(phone: string, address: string): Promise<void> {
     const { prefix, maxPerAddress, maxPerPhone, windowSeconds } = this.limits;
     const [who, ttl] = (await this.redis.eval(
-      ATTEMPT_SCRIPT, 2, `${prefix}:signup:addr:${address}`, `${prefix}:signup:phone:${phone}`, maxPerAddress, maxPerPhone, windowSeconds,
+      ATTEMPT_SCRIPT,
+      2,
+      `${prefix}:signup:addr:${address}`,
+      `${prefix}:signup:phone:${phone}`,
+      maxPerAddress,
+      maxPerPhone,
+      windowSeconds,
     )) as [string, number];
     if (who === 'ok') return;
     const wait = Math.max(1, Number(ttl));
     throw new HttpError(
-      429, 'too_many_requests', `Too many sign-ups ${who === 'address' ? 'from this address' : 'for this number'}; try again in ${wait} s`,
-      { retryAfterSeconds: wait, limit: who }, { 'Retry-After': String(wait) },
+      429,
+      'too_many_requests',
+      `Too many sign-ups ${who === 'address' ? 'from this address' : 'for this number'}; try again in ${wait} s`,
+      { retryAfterSeconds: wait, limit: who },
+      { 'Retry-After': String(wait) },
     );
   }
 }

@@ -28,13 +28,27 @@ export async function signup(ctx: HubContext, phone: string, password: string, a
   try {
     user = new UserModel({ username: phone, passwordHash: await hashPassword(password), role: 'buyer', orgId: null });
     const id = String(user._id);
-    await saveAudited(user, { actor: { id, username: phone, role: 'buyer' }, action: 'auth.signup', target: { type: 'user', id }, after: { role: 'buyer', address } }, ctx);
+    await saveAudited(
+      user,
+      {
+        actor: { id, username: phone, role: 'buyer' },
+        action: 'auth.signup',
+        target: { type: 'user', id },
+        after: { role: 'buyer', address },
+      },
+      ctx,
+    );
   } catch (err) {
-    if (isDuplicateKeyError(err)) throw conflict('This mobile number already has an account: sign in instead', { fields: ['phone'] }, 'phone_taken');
+    if (isDuplicateKeyError(err))
+      throw conflict('This mobile number already has an account: sign in instead', { fields: ['phone'] }, 'phone_taken');
     throw err;
   }
   const authUser: AuthUser = { id: String(user._id), username: phone, role: 'buyer', orgId: null };
   // Through issueSession, so the new token carries the user's token version (sign-out and deactivation end it).
   const { result } = await issueSession(ctx, user);
-  return { token: result.token, expiresIn: result.expiresIn, user: { id: authUser.id, username: phone, phone, role: 'buyer' as const, orgId: null, displayName: null } };
+  return {
+    token: result.token,
+    expiresIn: result.expiresIn,
+    user: { id: authUser.id, username: phone, phone, role: 'buyer' as const, orgId: null, displayName: null },
+  };
 }

@@ -10,7 +10,11 @@ import type { BudgetCategoryCode, ProgramCode } from '../../config/policies/type
  */
 export async function subsidyTotalsByProgram(policyVersion = process.env.HUB_POLICY_VERSION ?? 'dehua-2020') {
   const policy = await getPolicy(policyVersion);
-  const byProgram = await sumsBy(ClaimModel, { status: { $in: ['approved', 'paid'] } }, 'program', { approvedFen: '$approvedFen', paidFen: '$paidFen', approvedClaims: 1 });
+  const byProgram = await sumsBy(ClaimModel, { status: { $in: ['approved', 'paid'] } }, 'program', {
+    approvedFen: '$approvedFen',
+    paidFen: '$paidFen',
+    approvedClaims: 1,
+  });
   return {
     policyVersion: policy.version,
     items: policy.programs.map((p) => ({
@@ -41,8 +45,15 @@ export async function budgetUse(policyVersion = process.env.HUB_POLICY_VERSION ?
     const allocatedFen = stored.get(c.code)?.allocatedFen ?? 0;
     const u = used.get(c.code) ?? { approvedFen: 0, paidFen: 0 };
     return {
-      code: c.code, nameZh: c.nameZh, nameEn: c.nameEn, section: c.section, shareBasisPoints: c.shareBasisPoints,
-      allocatedFen, approvedFen: u.approvedFen, paidFen: u.paidFen, remainingFen: allocatedFen - u.approvedFen,
+      code: c.code,
+      nameZh: c.nameZh,
+      nameEn: c.nameEn,
+      section: c.section,
+      shareBasisPoints: c.shareBasisPoints,
+      allocatedFen,
+      approvedFen: u.approvedFen,
+      paidFen: u.paidFen,
+      remainingFen: allocatedFen - u.approvedFen,
     };
   });
   return { policyVersion: policy.version, totalFundFen: categories.reduce((s, c) => s + c.allocatedFen, 0), categories };

@@ -30,9 +30,12 @@ export async function issueBoardCode(ctx: HubContext, userId: string) {
 
 export function registerBoardRoutes(routes: RouteTable): void {
   routes.route({
-    method: 'post', path: '/admin/queues/code',
+    method: 'post',
+    path: '/admin/queues/code',
     summary: 'A one-time code (60 s, single use) to open the job dashboard: open the returned url in the browser',
-    tags: ['claims'], access: ['bureau'], status: 201,
+    tags: ['claims'],
+    access: ['bureau'],
+    status: 201,
     response: z.object({ code: z.string(), url: z.string(), expiresIn: z.number().int() }).openapi('BoardCode'),
     handler: ({ user, req }) => issueBoardCode(req.app.locals.ctx as HubContext, user.id),
   });
@@ -45,9 +48,15 @@ async function boardSessionUser(ctx: HubContext, id: string): Promise<boolean> {
   const [userId, version] = raw.split(':');
   const user = await UserModel.findById(userId).lean();
   if (!user || user.role !== 'bureau') return false;
-  const state = await checkSession(ctx, { id: String(user._id), username: user.username, role: 'bureau', orgId: null }, {
-    jti: null, tokenVersion: Number(version), exp: 0,
-  });
+  const state = await checkSession(
+    ctx,
+    { id: String(user._id), username: user.username, role: 'bureau', orgId: null },
+    {
+      jti: null,
+      tokenVersion: Number(version),
+      exp: 0,
+    },
+  );
   return state === 'ok';
 }
 
@@ -59,7 +68,8 @@ async function boardSessionUser(ctx: HubContext, id: string): Promise<boolean> {
  */
 export function bullBoardAuth(ctx: HubContext): RequestHandler {
   return (req, res, next) => {
-    const deny = (status: number, message: string) => res.status(status).json({ error: { code: status === 401 ? 'unauthenticated' : 'forbidden', message, params: {} } });
+    const deny = (status: number, message: string) =>
+      res.status(status).json({ error: { code: status === 401 ? 'unauthenticated' : 'forbidden', message, params: {} } });
     const run = async () => {
       const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
       if (bearer) {
@@ -76,7 +86,13 @@ export function bullBoardAuth(ctx: HubContext): RequestHandler {
         if (!user || user.role !== 'bureau' || user.active === false) return deny(403, 'The job dashboard is for bureau users only');
         const id = randomId();
         await ctx.redis.set(sessionKey(ctx, id), `${userId}:${user.tokenVersion ?? 0}`, 'EX', BOARD_SESSION_TTL_SECONDS);
-        res.cookie(BOARD_COOKIE, id, { httpOnly: true, sameSite: 'strict', path: BULL_BOARD_PATH, secure: req.secure, maxAge: BOARD_SESSION_TTL_SECONDS * 1000 });
+        res.cookie(BOARD_COOKIE, id, {
+          httpOnly: true,
+          sameSite: 'strict',
+          path: BULL_BOARD_PATH,
+          secure: req.secure,
+          maxAge: BOARD_SESSION_TTL_SECONDS * 1000,
+        });
         const url = new URL(req.originalUrl, 'http://hub.local');
         url.searchParams.delete('code');
         return res.redirect(303, url.pathname + url.search);
@@ -85,7 +101,10 @@ export function bullBoardAuth(ctx: HubContext): RequestHandler {
       if (boardSession && (await boardSessionUser(ctx, boardSession))) return next();
       // A person opening the board in a browser gets a sign-in page, not JSON.
       if (req.accepts(['json', 'html']) === 'html') return res.status(401).type('html').send(signInPage());
-      return deny(401, 'Sign in as a bureau user and open the job dashboard from the hub (a one-time link), or send Authorization: Bearer <token>');
+      return deny(
+        401,
+        'Sign in as a bureau user and open the job dashboard from the hub (a one-time link), or send Authorization: Bearer <token>',
+      );
     };
     run().catch(next);
   };

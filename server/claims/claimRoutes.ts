@@ -36,7 +36,12 @@ const ctxOf = (req: { app: { locals: Record<string, unknown> } }) => req.app.loc
 
 const ProcurementBody = z
   .object({
-    householdRegistryNo: z.string().trim().min(1, 'must not be empty').max(64).regex(/^[A-Za-z0-9-]+$/, 'letters, digits and - only'),
+    householdRegistryNo: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(64)
+      .regex(/^[A-Za-z0-9-]+$/, 'letters, digits and - only'),
     description: text(500),
     amountFen: fen,
     purchasedAt: isoDateTime,
@@ -46,7 +51,9 @@ const ProcurementBody = z
   .openapi('RecordProcurement');
 
 const ItemParams = z.object({ id: objectId(), itemId: objectId('itemId') }).strict();
-const FileParams = z.object({ id: objectId(), itemId: objectId('itemId'), fileId: z.string().regex(/^[0-9a-f-]{36}$/, 'must be an evidence file id') }).strict();
+const FileParams = z
+  .object({ id: objectId(), itemId: objectId('itemId'), fileId: z.string().regex(/^[0-9a-f-]{36}$/, 'must be an evidence file id') })
+  .strict();
 const ExportQuery = z.object({ format: z.enum(['csv', 'xlsx']).default('csv'), lang: z.enum(['zh', 'en']).default('zh') }).strict();
 
 const FILERS = ['association', 'enterprise'] as const;
@@ -55,109 +62,236 @@ const READERS = ['bureau', 'auditor', 'association', 'enterprise'] as const;
 export function registerClaimRoutes(routes: RouteTable): void {
   // Procurements (enterprise)
   routes.route({
-    method: 'post', path: '/procurements', summary: 'Record a purchase from a registered poverty household', tags: ['claims'],
-    access: ['enterprise'], body: ProcurementBody, status: 201, handler: ({ user, body }) => recordProcurement(user, body),
+    method: 'post',
+    path: '/procurements',
+    summary: 'Record a purchase from a registered poverty household',
+    tags: ['claims'],
+    access: ['enterprise'],
+    body: ProcurementBody,
+    status: 201,
+    handler: ({ user, body }) => recordProcurement(user, body),
   });
   routes.route({
-    method: 'get', path: '/procurements', summary: "Procurement records (an enterprise sees its own)", tags: ['claims'], access: ['bureau', 'auditor', 'enterprise'],
-    query: z.object({ enterpriseId: objectId('enterpriseId').optional(), ...paging }).strict(), handler: ({ user, query }) => listProcurements(user, query),
+    method: 'get',
+    path: '/procurements',
+    summary: 'Procurement records (an enterprise sees its own)',
+    tags: ['claims'],
+    access: ['bureau', 'auditor', 'enterprise'],
+    query: z.object({ enterpriseId: objectId('enterpriseId').optional(), ...paging }).strict(),
+    handler: ({ user, query }) => listProcurements(user, query),
   });
 
   // Claims
   routes.route({
-    method: 'post', path: '/claims', summary: 'File a claim (draft), discriminated on program', tags: ['claims'], access: [...FILERS],
-    body: CreateClaimBody, status: 201, response: ClaimResponse, handler: ({ user, body, req }) => createClaim(ctxOf(req), user, body),
+    method: 'post',
+    path: '/claims',
+    summary: 'File a claim (draft), discriminated on program',
+    tags: ['claims'],
+    access: [...FILERS],
+    body: CreateClaimBody,
+    status: 201,
+    response: ClaimResponse,
+    handler: ({ user, body, req }) => createClaim(ctxOf(req), user, body),
   });
   routes.route({
-    method: 'get', path: '/claims', summary: 'Claims (filers see their own; bureau and auditor all). status=assessed is the review queue', tags: ['claims'],
-    access: [...READERS], response: z.object({ items: z.array(ClaimSummaryResponse), total: z.number().int(), nextCursor: z.string().nullable() }),
+    method: 'get',
+    path: '/claims',
+    summary: 'Claims (filers see their own; bureau and auditor all). status=assessed is the review queue',
+    tags: ['claims'],
+    access: [...READERS],
+    response: z.object({ items: z.array(ClaimSummaryResponse), total: z.number().int(), nextCursor: z.string().nullable() }),
     query: ListClaimsQuery,
     handler: ({ user, query }) => listClaims(user, query),
   });
   routes.route({
-    method: 'post', path: '/claims/reassess', summary: 'Re-assess every pending claim (after a policy change)', tags: ['claims'], access: ['bureau'],
-    status: 202, body: z.object({ version: z.string().regex(/^[a-z0-9-]{1,64}$/).optional() }).strict(),
+    method: 'post',
+    path: '/claims/reassess',
+    summary: 'Re-assess every pending claim (after a policy change)',
+    tags: ['claims'],
+    access: ['bureau'],
+    status: 202,
+    body: z
+      .object({
+        version: z
+          .string()
+          .regex(/^[a-z0-9-]{1,64}$/)
+          .optional(),
+      })
+      .strict(),
     handler: async ({ req, body }) => {
       const ctx = ctxOf(req);
-      const job = await claimQueues(ctx).maintenance.add('policy', { kind: 'policy', version: body.version ?? ctx.config.HUB_POLICY_VERSION });
+      const job = await claimQueues(ctx).maintenance.add('policy', {
+        kind: 'policy',
+        version: body.version ?? ctx.config.HUB_POLICY_VERSION,
+      });
       return { jobId: job.id, queued: true };
     },
   });
   routes.route({
-    method: 'get', path: '/claims/:id', summary: 'One claim with items, trace and history', tags: ['claims'], access: [...READERS],
-    params: idParams, response: ClaimResponse, handler: ({ user, params }) => getClaim(user, { claimId: params.id }),
+    method: 'get',
+    path: '/claims/:id',
+    summary: 'One claim with items, trace and history',
+    tags: ['claims'],
+    access: [...READERS],
+    params: idParams,
+    response: ClaimResponse,
+    handler: ({ user, params }) => getClaim(user, { claimId: params.id }),
   });
   routes.route({
-    method: 'put', path: '/claims/:id', summary: 'Edit a draft or returned claim (items with an id keep their evidence)', tags: ['claims'],
-    access: [...FILERS], params: idParams, body: UpdateClaimBody, response: ClaimResponse,
+    method: 'put',
+    path: '/claims/:id',
+    summary: 'Edit a draft or returned claim (items with an id keep their evidence)',
+    tags: ['claims'],
+    access: [...FILERS],
+    params: idParams,
+    body: UpdateClaimBody,
+    response: ClaimResponse,
     handler: ({ user, params, body, req }) => editClaim(ctxOf(req), user, { claimId: params.id, claim: body }),
   });
   routes.route({
-    method: 'post', path: '/claims/:id/submit', summary: 'Submit (or resubmit) a claim; the tally worker assesses it', tags: ['claims'],
-    access: [...FILERS], params: idParams, status: 202, response: SubmittedResponse, handler: ({ user, params, req }) => submitClaim(ctxOf(req), user, { claimId: params.id }),
+    method: 'post',
+    path: '/claims/:id/submit',
+    summary: 'Submit (or resubmit) a claim; the tally worker assesses it',
+    tags: ['claims'],
+    access: [...FILERS],
+    params: idParams,
+    status: 202,
+    response: SubmittedResponse,
+    handler: ({ user, params, req }) => submitClaim(ctxOf(req), user, { claimId: params.id }),
   });
   routes.route({
-    method: 'post', path: '/claims/:id/review', summary: 'Bureau review: approve (≤ proposed, ≤ remaining cap), return or reject', tags: ['claims'],
-    access: ['bureau'], params: idParams, body: ReviewBody, response: ClaimResponse,
+    method: 'post',
+    path: '/claims/:id/review',
+    summary: 'Bureau review: approve (≤ proposed, ≤ remaining cap), return or reject',
+    tags: ['claims'],
+    access: ['bureau'],
+    params: idParams,
+    body: ReviewBody,
+    response: ClaimResponse,
     handler: ({ user, params, body, req }) => reviewClaim(ctxOf(req), user, { ...body, claimId: params.id }),
   });
   routes.route({
-    method: 'post', path: '/claims/:id/payments', summary: 'Record the payment of an approved claim', tags: ['claims'],
-    access: ['bureau'], params: idParams, body: PaymentBody, response: ClaimResponse,
+    method: 'post',
+    path: '/claims/:id/payments',
+    summary: 'Record the payment of an approved claim',
+    tags: ['claims'],
+    access: ['bureau'],
+    params: idParams,
+    body: PaymentBody,
+    response: ClaimResponse,
     handler: ({ user, params, body, req }) => payClaim(ctxOf(req), user, { ...body, claimId: params.id }),
   });
   routes.route({
-    method: 'post', path: '/claims/:id/items/:itemId/evidence', summary: 'Upload an evidence file (PDF, JPEG or PNG, ≤ 10 MB) for an item', tags: ['claims'],
-    access: [...FILERS], params: ItemParams, status: 201, before: [parseEvidenceUpload], response: ClaimResponse,
-    requestContent: { body: { content: { 'multipart/form-data': { schema: z.object({ file: z.string().openapi({ type: 'string', format: 'binary' }) }) } } } },
+    method: 'post',
+    path: '/claims/:id/items/:itemId/evidence',
+    summary: 'Upload an evidence file (PDF, JPEG or PNG, ≤ 10 MB) for an item',
+    tags: ['claims'],
+    access: [...FILERS],
+    params: ItemParams,
+    status: 201,
+    before: [parseEvidenceUpload],
+    response: ClaimResponse,
+    requestContent: {
+      body: {
+        content: { 'multipart/form-data': { schema: z.object({ file: z.string().openapi({ type: 'string', format: 'binary' }) }) } },
+      },
+    },
     handler: ({ user, params, req }) => addEvidence(ctxOf(req), user, { claimId: params.id, itemId: params.itemId, file: req.file }),
   });
   routes.route({
-    method: 'get', path: '/claims/:id/items/:itemId/evidence/:fileId', summary: 'Download an evidence file (for preview)', tags: ['claims'],
-    access: [...READERS], params: FileParams, handler: ({ user, params, req, res }) => sendEvidence(ctxOf(req), user, { claimId: params.id, itemId: params.itemId, fileId: params.fileId }, res),
+    method: 'get',
+    path: '/claims/:id/items/:itemId/evidence/:fileId',
+    summary: 'Download an evidence file (for preview)',
+    tags: ['claims'],
+    access: [...READERS],
+    params: FileParams,
+    handler: ({ user, params, req, res }) =>
+      sendEvidence(ctxOf(req), user, { claimId: params.id, itemId: params.itemId, fileId: params.fileId }, res),
   });
   routes.route({
-    method: 'delete', path: '/claims/:id/items/:itemId/evidence/:fileId', summary: 'Remove an evidence file from a draft or returned claim', tags: ['claims'],
-    access: [...FILERS], params: FileParams, response: ClaimResponse,
-    handler: ({ user, params, req }) => removeEvidence(ctxOf(req), user, { claimId: params.id, itemId: params.itemId, fileId: params.fileId }),
+    method: 'delete',
+    path: '/claims/:id/items/:itemId/evidence/:fileId',
+    summary: 'Remove an evidence file from a draft or returned claim',
+    tags: ['claims'],
+    access: [...FILERS],
+    params: FileParams,
+    response: ClaimResponse,
+    handler: ({ user, params, req }) =>
+      removeEvidence(ctxOf(req), user, { claimId: params.id, itemId: params.itemId, fileId: params.fileId }),
   });
 
   // Entitlements and openness
   routes.route({
-    method: 'get', path: '/entitlements', summary: 'Cap, approved, paid and remaining for one organisation and programme', tags: ['claims'],
-    access: [...READERS], query: z.object({ orgId: objectId('orgId').optional(), program }).strict(), response: EntitlementResponse,
+    method: 'get',
+    path: '/entitlements',
+    summary: 'Cap, approved, paid and remaining for one organisation and programme',
+    tags: ['claims'],
+    access: [...READERS],
+    query: z.object({ orgId: objectId('orgId').optional(), program }).strict(),
+    response: EntitlementResponse,
     handler: ({ user, query, req }) => entitlement(ctxOf(req), entitlementScope(user, query.orgId), query.program),
   });
   routes.route({
-    method: 'get', path: '/budget', summary: 'Budget use per fund category (70/15/13.5/1.5) and subsidies by programme', tags: ['claims'],
-    access: 'signed-in', handler: async ({ req }) => {
+    method: 'get',
+    path: '/budget',
+    summary: 'Budget use per fund category (70/15/13.5/1.5) and subsidies by programme',
+    tags: ['claims'],
+    access: 'signed-in',
+    handler: async ({ req }) => {
       const version = ctxOf(req).config.HUB_POLICY_VERSION;
       const [use, programs] = await Promise.all([budgetUse(version), subsidyTotalsByProgram(version)]);
       return { ...use, programs: programs.items };
     },
   });
   routes.route({
-    method: 'get', path: '/public/disclosures', summary: 'Published awards: organisation, programme, amount, date (no household data)', tags: ['public'],
-    access: 'public', query: z.object(paging).strict(),
-    response: z.object({ items: z.array(z.object({ org: z.string(), program: z.string(), approvedFen: z.number().int(), approvedAt: z.string().nullable() }).passthrough()), total: z.number().int() }),
+    method: 'get',
+    path: '/public/disclosures',
+    summary: 'Published awards: organisation, programme, amount, date (no household data)',
+    tags: ['public'],
+    access: 'public',
+    query: z.object(paging).strict(),
+    response: z.object({
+      items: z.array(
+        z.object({ org: z.string(), program: z.string(), approvedFen: z.number().int(), approvedAt: z.string().nullable() }).passthrough(),
+      ),
+      total: z.number().int(),
+    }),
     handler: ({ req, query }) => publicDisclosures(ctxOf(req).config.HUB_POLICY_VERSION, query),
   });
   routes.route({
-    method: 'get', path: '/exports/claims', summary: 'Every claim as CSV or XLSX: amounts in yuan, Beijing time, Chinese headers (lang=en for English)', tags: ['claims'], access: ['bureau', 'auditor'],
-    query: ExportQuery, handler: ({ query, res }) => exportClaims(res, query.format, query.lang),
+    method: 'get',
+    path: '/exports/claims',
+    summary: 'Every claim as CSV or XLSX: amounts in yuan, Beijing time, Chinese headers (lang=en for English)',
+    tags: ['claims'],
+    access: ['bureau', 'auditor'],
+    query: ExportQuery,
+    handler: ({ query, res }) => exportClaims(res, query.format, query.lang),
   });
   routes.route({
-    method: 'get', path: '/exports/disbursements', summary: 'Every disbursement as CSV or XLSX: amounts in yuan, Beijing time, Chinese headers (lang=en for English)', tags: ['claims'], access: ['bureau', 'auditor'],
-    query: ExportQuery, handler: ({ query, res }) => exportDisbursements(res, query.format, query.lang),
+    method: 'get',
+    path: '/exports/disbursements',
+    summary: 'Every disbursement as CSV or XLSX: amounts in yuan, Beijing time, Chinese headers (lang=en for English)',
+    tags: ['claims'],
+    access: ['bureau', 'auditor'],
+    query: ExportQuery,
+    handler: ({ query, res }) => exportDisbursements(res, query.format, query.lang),
   });
 
   // Jobs the bureau can see and retry (also on Bull Board at /admin/queues)
   routes.route({
-    method: 'get', path: '/claim-jobs/failed', summary: 'Failed claims jobs (after their retries)', tags: ['claims'], access: ['bureau', 'auditor'],
+    method: 'get',
+    path: '/claim-jobs/failed',
+    summary: 'Failed claims jobs (after their retries)',
+    tags: ['claims'],
+    access: ['bureau', 'auditor'],
     handler: ({ req }) => failedJobs(ctxOf(req)),
   });
   routes.route({
-    method: 'post', path: '/claim-jobs/:queue/:jobId/retry', summary: 'Retry a failed claims job', tags: ['claims'], access: ['bureau'],
+    method: 'post',
+    path: '/claim-jobs/:queue/:jobId/retry',
+    summary: 'Retry a failed claims job',
+    tags: ['claims'],
+    access: ['bureau'],
     params: z.object({ queue: z.enum(['claims-assess', 'claims-maintenance']), jobId: z.string().min(1).max(200) }).strict(),
     handler: ({ req, params, user }) => retryFailedJob(ctxOf(req), user, params.queue, params.jobId),
   });

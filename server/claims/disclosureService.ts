@@ -18,8 +18,11 @@ export async function publicDisclosures(policyVersion: string, filter: { limit: 
   const query = { status: { $in: ['approved', 'paid'] } };
   const [rows, total] = await Promise.all([
     ClaimModel.find(query, { orgId: 1, program: 1, approvedFen: 1, reviewedAt: 1, status: 1, payment: 1 })
-      .sort({ reviewedAt: -1 }).skip(filter.offset).limit(filter.limit)
-      .populate<{ orgId: { name: string } | null }>('orgId', 'name').lean(),
+      .sort({ reviewedAt: -1 })
+      .skip(filter.offset)
+      .limit(filter.limit)
+      .populate<{ orgId: { name: string } | null }>('orgId', 'name')
+      .lean(),
     ClaimModel.countDocuments(query),
   ]);
   return {
@@ -38,20 +41,41 @@ export async function publicDisclosures(policyVersion: string, filter: { limit: 
 
 type Row = Record<string, string | number | null>;
 
-async function sendTable(res: Response, format: 'csv' | 'xlsx', name: string, columns: { key: string; header: string; money?: boolean }[], rows: Row[]) {
+async function sendTable(
+  res: Response,
+  format: 'csv' | 'xlsx',
+  name: string,
+  columns: { key: string; header: string; money?: boolean }[],
+  rows: Row[],
+) {
   const stamp = new Date().toISOString().slice(0, 10);
   if (format === 'csv') {
-    const lines = [columns.map((c) => csvCell(c.header)).join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c.key] ?? null)).join(','))];
-    res.status(200).set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}-${stamp}.csv"` });
+    const lines = [
+      columns.map((c) => csvCell(c.header)).join(','),
+      ...rows.map((r) => columns.map((c) => csvCell(r[c.key] ?? null)).join(',')),
+    ];
+    res
+      .status(200)
+      .set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}-${stamp}.csv"` });
     // The BOM makes Excel read the Chinese names as UTF-8.
     res.send(`\uFEFF${lines.join('\r\n')}\r\n`);
     return;
   }
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet(name);
-  sheet.columns = columns.map((c) => ({ header: c.header, key: c.key, width: Math.max(12, c.header.length * 2 + 4), ...(c.money ? { style: { numFmt: '#,##0.00' } } : {}) }));
+  sheet.columns = columns.map((c) => ({
+    header: c.header,
+    key: c.key,
+    width: Math.max(12, c.header.length * 2 + 4),
+    ...(c.money ? { style: { numFmt: '#,##0.00' } } : {}),
+  }));
   // Yuan strings become numbers in the sheet so sums work; the 0.00 format shows them to the fen.
-  for (const r of rows) sheet.addRow(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, columns.find((c) => c.key === k)?.money && typeof v === 'string' ? Number(v) : v])));
+  for (const r of rows)
+    sheet.addRow(
+      Object.fromEntries(
+        Object.entries(r).map(([k, v]) => [k, columns.find((c) => c.key === k)?.money && typeof v === 'string' ? Number(v) : v]),
+      ),
+    );
   sheet.getRow(1).font = { bold: true };
   const buffer = Buffer.from(await workbook.xlsx.writeBuffer());
   res.status(200).set({
@@ -64,8 +88,13 @@ async function sendTable(res: Response, format: 'csv' | 'xlsx', name: string, co
 export type ExportLang = 'zh' | 'en';
 
 const STATUS_NAMES: Record<string, [string, string]> = {
-  draft: ['草稿', 'Draft'], submitted: ['已提交', 'Submitted'], assessed: ['已核算', 'Assessed'], approved: ['已核准', 'Approved'],
-  returned: ['已退回', 'Returned'], rejected: ['不予支持', 'Rejected'], paid: ['已拨付', 'Paid'],
+  draft: ['草稿', 'Draft'],
+  submitted: ['已提交', 'Submitted'],
+  assessed: ['已核算', 'Assessed'],
+  approved: ['已核准', 'Approved'],
+  returned: ['已退回', 'Returned'],
+  rejected: ['不予支持', 'Rejected'],
+  paid: ['已拨付', 'Paid'],
 };
 
 /** Beijing wall-clock time, as the county reads it: "2020-08-01 08:00:00" (no zone suffix in the Chinese file). */
@@ -83,35 +112,79 @@ function pick(lang: ExportLang, names: [string, string] | undefined, fallback: s
 }
 
 export async function exportClaims(res: Response, format: 'csv' | 'xlsx', lang: ExportLang = 'zh') {
-  const claims = await ClaimModel.find({}, { trace: 0, traceKeys: 0, items: 0, history: 0 }).sort({ createdAt: 1 }).populate<{ orgId: { _id: unknown; name: string } | null }>('orgId', 'name').lean();
+  const claims = await ClaimModel.find({}, { trace: 0, traceKeys: 0, items: 0, history: 0 })
+    .sort({ createdAt: 1 })
+    .populate<{ orgId: { _id: unknown; name: string } | null }>('orgId', 'name')
+    .lean();
   const rows: Row[] = claims.map((c) => ({
-    id: String(c._id), org: c.orgId?.name ?? '', orgId: c.orgId ? String(c.orgId._id) : '', program: pick(lang, PROGRAM_NAMES[c.program], c.program),
+    id: String(c._id),
+    org: c.orgId?.name ?? '',
+    orgId: c.orgId ? String(c.orgId._id) : '',
+    program: pick(lang, PROGRAM_NAMES[c.program], c.program),
     status: pick(lang, STATUS_NAMES[c.status], c.status),
-    claimed: yuan(c.claimedFen ?? 0), eligible: yuan(c.eligibleFen), proposed: yuan(c.proposedFen), approved: yuan(c.approvedFen), paid: yuan(c.paidFen),
-    submittedAt: beijing(c.submittedAt, lang), reviewedAt: beijing(c.reviewedAt, lang), voucherNo: c.payment?.voucherNo ?? null, policyVersion: c.policyVersion,
+    claimed: yuan(c.claimedFen ?? 0),
+    eligible: yuan(c.eligibleFen),
+    proposed: yuan(c.proposedFen),
+    approved: yuan(c.approvedFen),
+    paid: yuan(c.paidFen),
+    submittedAt: beijing(c.submittedAt, lang),
+    reviewedAt: beijing(c.reviewedAt, lang),
+    voucherNo: c.payment?.voucherNo ?? null,
+    policyVersion: c.policyVersion,
   }));
   const h = (zh: string, en: string) => (lang === 'zh' ? zh : en);
-  await sendTable(res, format, 'claims', [
-    { key: 'id', header: h('申报编号', 'Claim id') }, { key: 'org', header: h('申报单位', 'Organisation') }, { key: 'orgId', header: h('单位编号', 'Organisation id') },
-    { key: 'program', header: h('补助项目', 'Programme') }, { key: 'status', header: h('状态', 'Status') },
-    { key: 'claimed', header: h('申报金额（元）', 'Claimed (yuan)'), money: true }, { key: 'eligible', header: h('合规金额（元）', 'Eligible (yuan)'), money: true },
-    { key: 'proposed', header: h('建议补助（元）', 'Proposed (yuan)'), money: true }, { key: 'approved', header: h('核准金额（元）', 'Approved (yuan)'), money: true },
-    { key: 'paid', header: h('已拨付（元）', 'Paid (yuan)'), money: true },
-    { key: 'submittedAt', header: h('提交时间（北京时间）', 'Submitted (Beijing time)') }, { key: 'reviewedAt', header: h('审核时间（北京时间）', 'Reviewed (Beijing time)') },
-    { key: 'voucherNo', header: h('拨付凭证号', 'Voucher no.') }, { key: 'policyVersion', header: h('政策版本', 'Policy version') },
-  ], rows);
+  await sendTable(
+    res,
+    format,
+    'claims',
+    [
+      { key: 'id', header: h('申报编号', 'Claim id') },
+      { key: 'org', header: h('申报单位', 'Organisation') },
+      { key: 'orgId', header: h('单位编号', 'Organisation id') },
+      { key: 'program', header: h('补助项目', 'Programme') },
+      { key: 'status', header: h('状态', 'Status') },
+      { key: 'claimed', header: h('申报金额（元）', 'Claimed (yuan)'), money: true },
+      { key: 'eligible', header: h('合规金额（元）', 'Eligible (yuan)'), money: true },
+      { key: 'proposed', header: h('建议补助（元）', 'Proposed (yuan)'), money: true },
+      { key: 'approved', header: h('核准金额（元）', 'Approved (yuan)'), money: true },
+      { key: 'paid', header: h('已拨付（元）', 'Paid (yuan)'), money: true },
+      { key: 'submittedAt', header: h('提交时间（北京时间）', 'Submitted (Beijing time)') },
+      { key: 'reviewedAt', header: h('审核时间（北京时间）', 'Reviewed (Beijing time)') },
+      { key: 'voucherNo', header: h('拨付凭证号', 'Voucher no.') },
+      { key: 'policyVersion', header: h('政策版本', 'Policy version') },
+    ],
+    rows,
+  );
 }
 
 export async function exportDisbursements(res: Response, format: 'csv' | 'xlsx', lang: ExportLang = 'zh') {
   const rows = await DisbursementModel.find().sort({ paidAt: 1 }).lean();
-  const orgs = new Map((await OrgModel.find({ _id: { $in: [...new Set(rows.map((r) => String(r.orgId)))] } }, { name: 1 }).lean()).map((o) => [String(o._id), o.name]));
+  const orgs = new Map(
+    (await OrgModel.find({ _id: { $in: [...new Set(rows.map((r) => String(r.orgId)))] } }, { name: 1 }).lean()).map((o) => [
+      String(o._id),
+      o.name,
+    ]),
+  );
   const h = (zh: string, en: string) => (lang === 'zh' ? zh : en);
-  await sendTable(res, format, 'disbursements', [
-    { key: 'claimId', header: h('申报编号', 'Claim id') }, { key: 'org', header: h('获补单位', 'Organisation') }, { key: 'program', header: h('补助项目', 'Programme') },
-    { key: 'amount', header: h('拨付金额（元）', 'Amount (yuan)'), money: true }, { key: 'voucherNo', header: h('拨付凭证号', 'Voucher no.') },
-    { key: 'paidAt', header: h('拨付日期（北京时间）', 'Paid on (Beijing time)') },
-  ], rows.map((r) => ({
-    claimId: String(r.claimId), org: orgs.get(String(r.orgId)) ?? '', program: pick(lang, PROGRAM_NAMES[r.program], r.program),
-    amount: yuan(r.amountFen), voucherNo: r.voucherNo, paidAt: beijing(r.paidAt, lang)?.slice(0, lang === 'zh' ? 10 : undefined) ?? null,
-  })));
+  await sendTable(
+    res,
+    format,
+    'disbursements',
+    [
+      { key: 'claimId', header: h('申报编号', 'Claim id') },
+      { key: 'org', header: h('获补单位', 'Organisation') },
+      { key: 'program', header: h('补助项目', 'Programme') },
+      { key: 'amount', header: h('拨付金额（元）', 'Amount (yuan)'), money: true },
+      { key: 'voucherNo', header: h('拨付凭证号', 'Voucher no.') },
+      { key: 'paidAt', header: h('拨付日期（北京时间）', 'Paid on (Beijing time)') },
+    ],
+    rows.map((r) => ({
+      claimId: String(r.claimId),
+      org: orgs.get(String(r.orgId)) ?? '',
+      program: pick(lang, PROGRAM_NAMES[r.program], r.program),
+      amount: yuan(r.amountFen),
+      voucherNo: r.voucherNo,
+      paidAt: beijing(r.paidAt, lang)?.slice(0, lang === 'zh' ? 10 : undefined) ?? null,
+    })),
+  );
 }

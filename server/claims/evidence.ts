@@ -28,8 +28,12 @@ export const parseEvidenceUpload: RequestHandler = (req, res, next) => {
   upload.single('file')(req, res, (err: unknown) => {
     if (!err) return next();
     const code = (err as { code?: string }).code;
-    if (code === 'LIMIT_FILE_SIZE') return next(new HttpError(413, 'payload_too_large', `Invalid field "file": larger than the 10 MB limit (${MAX_EVIDENCE_BYTES} bytes)`));
-    if (code === 'LIMIT_UNEXPECTED_FILE' || code === 'LIMIT_FILE_COUNT') return next(badRequest('Invalid field "file": send exactly one file in the multipart field named "file"'));
+    if (code === 'LIMIT_FILE_SIZE')
+      return next(
+        new HttpError(413, 'payload_too_large', `Invalid field "file": larger than the 10 MB limit (${MAX_EVIDENCE_BYTES} bytes)`),
+      );
+    if (code === 'LIMIT_UNEXPECTED_FILE' || code === 'LIMIT_FILE_COUNT')
+      return next(badRequest('Invalid field "file": send exactly one file in the multipart field named "file"'));
     next(badRequest(`Invalid multipart upload: ${(err as Error).message}`));
   });
 };
@@ -47,7 +51,12 @@ export async function storeEvidence(uploadDir: string, file: Express.Multer.File
   if (!file) throw badRequest('Invalid field "file": attach a PDF, JPEG or PNG in the multipart field named "file"');
   if (file.size === 0) throw badRequest('Invalid field "file": the file is empty');
   const contentType = sniffContentType(file.buffer);
-  if (!contentType) throw new HttpError(415, 'unsupported_media_type', 'Invalid field "file": only PDF, JPEG or PNG files are accepted (checked by their content, not their name)');
+  if (!contentType)
+    throw new HttpError(
+      415,
+      'unsupported_media_type',
+      'Invalid field "file": only PDF, JPEG or PNG files are accepted (checked by their content, not their name)',
+    );
   const sha256 = createHash('sha256').update(file.buffer).digest('hex');
   const fileId = randomUUID();
   const target = evidencePath(uploadDir, fileId);
@@ -55,7 +64,11 @@ export async function storeEvidence(uploadDir: string, file: Express.Multer.File
   // Write then rename, so a reader never sees half a file.
   await writeFile(`${target}.part`, file.buffer);
   await rename(`${target}.part`, target);
-  const filename = path.basename(multipartFilename(file.originalname || 'evidence')).replace(/[^\p{L}\p{N}._ -]/gu, '_').slice(0, 120) || 'evidence';
+  const filename =
+    path
+      .basename(multipartFilename(file.originalname || 'evidence'))
+      .replace(/[^\p{L}\p{N}._ -]/gu, '_')
+      .slice(0, 120) || 'evidence';
   return { fileId, sha256, filename, contentType, size: file.size };
 }
 

@@ -10,7 +10,12 @@ export async function failedJobs(ctx: HubContext) {
   for (const queue of [assess, maintenance]) {
     for (const job of await queue.getFailed(0, 199)) {
       items.push({
-        queue: queue.name, id: job.id, name: job.name, data: job.data, failedReason: job.failedReason, attemptsMade: job.attemptsMade,
+        queue: queue.name,
+        id: job.id,
+        name: job.name,
+        data: job.data,
+        failedReason: job.failedReason,
+        attemptsMade: job.attemptsMade,
         finishedOn: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
       });
     }

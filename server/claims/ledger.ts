@@ -62,7 +62,10 @@ export interface LedgerRedis extends Redis {
 export class ApprovalLedger {
   private readonly redis: LedgerRedis;
 
-  constructor(redis: Redis, private readonly prefix: string) {
+  constructor(
+    redis: Redis,
+    private readonly prefix: string,
+  ) {
     this.redis = redis as LedgerRedis;
     // defineCommand is idempotent per name; EVALSHA with a fallback to EVAL after a script flush.
     if (!(this.redis as unknown as { hubLedgerGrant?: unknown }).hubLedgerGrant) {

@@ -26,7 +26,9 @@ export async function ensureLedger(ctx: HubContext, orgId: string, program: stri
   const key = `${orgId}:${program}`;
   let pending = initialising.get(key);
   if (!pending) {
-    pending = (async () => ledger.initialise(orgId, program, await approvedClaimsFromDb(orgId, program)))().finally(() => initialising.delete(key));
+    pending = (async () => ledger.initialise(orgId, program, await approvedClaimsFromDb(orgId, program)))().finally(() =>
+      initialising.delete(key),
+    );
     initialising.set(key, pending);
   }
   await pending;
@@ -53,12 +55,20 @@ export async function stationLevelsClaimed(orgId: string): Promise<StationLevel[
 export async function entitlement(ctx: HubContext, orgId: string, program: ProgramCode) {
   const org = new mongoose.Types.ObjectId(orgId);
   const [sums, policy, levels] = await Promise.all([
-    sumsBy(ClaimModel, { orgId: org, program, status: { $in: [...APPROVED_STATUSES] } }, null, { approvedFen: '$approvedFen', paidFen: '$paidFen' }),
+    sumsBy(ClaimModel, { orgId: org, program, status: { $in: [...APPROVED_STATUSES] } }, null, {
+      approvedFen: '$approvedFen',
+      paidFen: '$paidFen',
+    }),
     policyInForce(ctx),
     program === 'service_station' ? stationLevelsClaimed(orgId) : Promise.resolve([]),
   ]);
   const approvedFen = sums.get('null')?.approvedFen ?? 0;
   const paidFen = sums.get('null')?.paidFen ?? 0;
-  const { capFen, remainingBeforeFen } = capAndTotal({ rule: programRule(policy, program), items: [], stationLevelsClaimed: levels, approvedFen });
+  const { capFen, remainingBeforeFen } = capAndTotal({
+    rule: programRule(policy, program),
+    items: [],
+    stationLevelsClaimed: levels,
+    approvedFen,
+  });
   return { program, orgId, capFen, approvedFen, paidFen, remainingFen: remainingBeforeFen };
 }

@@ -5,8 +5,10 @@ export { formatYuan } from '../../config/money.ts';
 
 /** rate × amount, rounded DOWN to the fen (POLICY.md: the county never pays more than the rate allows). */
 export function applyRateDown(amountFen: number, rateBasisPoints: number): number {
-  if (!Number.isSafeInteger(amountFen) || amountFen < 0) throw new RangeError(`amount must be a non-negative safe integer of fen, got ${amountFen}`);
-  if (!Number.isSafeInteger(rateBasisPoints) || rateBasisPoints < 0) throw new RangeError(`rate must be whole basis points, got ${rateBasisPoints}`);
+  if (!Number.isSafeInteger(amountFen) || amountFen < 0)
+    throw new RangeError(`amount must be a non-negative safe integer of fen, got ${amountFen}`);
+  if (!Number.isSafeInteger(rateBasisPoints) || rateBasisPoints < 0)
+    throw new RangeError(`rate must be whole basis points, got ${rateBasisPoints}`);
   // eligible (≤ ~10^14) × 10000 can pass 2^53; BigInt keeps the product exact before the floor division.
   return Number((BigInt(amountFen) * BigInt(rateBasisPoints)) / 10000n);
 }

@@ -11,8 +11,12 @@ const HealthResponse = z
 
 export function registerHealthRoutes(routes: RouteTable): void {
   routes.route({
-    method: 'get', path: '/health', summary: 'Liveness of the hub and its services (503 when one is down)', tags: ['health'],
-    access: 'public', response: HealthResponse,
+    method: 'get',
+    path: '/health',
+    summary: 'Liveness of the hub and its services (503 when one is down)',
+    tags: ['health'],
+    access: 'public',
+    response: HealthResponse,
     handler: async ({ req, res }) => {
       const ctx = req.app.locals.ctx as HubContext;
       const [mongoUp, redisUp] = await Promise.all([pingMongo(), pingRedis(ctx.redis)]);

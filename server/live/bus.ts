@@ -15,7 +15,14 @@ export type LiveBusMessage =
   | { type: 'flash'; sessionId: string; sale: FlashSaleState | null };
 
 export interface FlashSaleState {
-  id: string; status: string; productId: string; priceFen: number; quantity: number; remaining: number; perBuyerLimit: number; endsAt: string;
+  id: string;
+  status: string;
+  productId: string;
+  priceFen: number;
+  quantity: number;
+  remaining: number;
+  perBuyerLimit: number;
+  endsAt: string;
 }
 
 export interface HostNotification {

@@ -50,21 +50,40 @@ const schemas = {
         .object({
           role: z.enum(['auto', 'client', 'server']).optional(),
           fingerprints: z
-            .array(z.object({ algorithm: z.string().min(1).max(16), value: z.string().regex(/^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){15,63}$/, 'must be a hex fingerprint') }).passthrough())
+            .array(
+              z
+                .object({
+                  algorithm: z.string().min(1).max(16),
+                  value: z.string().regex(/^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){15,63}$/, 'must be a hex fingerprint'),
+                })
+                .passthrough(),
+            )
             .min(1, 'needs at least one fingerprint')
             .max(8),
         })
         .passthrough(),
     })
     .strict(),
-  produce: z.object({ transportId: z.string().uuid('transportId must be a transport id'), kind: z.enum(['audio', 'video']), rtpParameters: anyObject, appData: anyObject.optional() }).strict(),
+  produce: z
+    .object({
+      transportId: z.string().uuid('transportId must be a transport id'),
+      kind: z.enum(['audio', 'video']),
+      rtpParameters: anyObject,
+      appData: anyObject.optional(),
+    })
+    .strict(),
   consume: z.object({ transportId: z.string().uuid('transportId must be a transport id'), rtpCapabilities: anyObject }).strict(),
   resumeConsumer: z.object({ consumerId: z.string().uuid('consumerId must be a consumer id') }).strict(),
   // 0 流畅 … 2 高清; null lets the bandwidth decide.
   setPreferredLayers: z
     .object({
       consumerId: z.string().uuid('consumerId must be a consumer id'),
-      spatialLayer: z.number({ invalid_type_error: 'spatialLayer must be 0, 1, 2 or null' }).int('spatialLayer must be 0, 1, 2 or null').min(0, 'spatialLayer must be 0, 1, 2 or null').max(2, 'spatialLayer must be 0, 1, 2 or null').nullable(),
+      spatialLayer: z
+        .number({ invalid_type_error: 'spatialLayer must be 0, 1, 2 or null' })
+        .int('spatialLayer must be 0, 1, 2 or null')
+        .min(0, 'spatialLayer must be 0, 1, 2 or null')
+        .max(2, 'spatialLayer must be 0, 1, 2 or null')
+        .nullable(),
     })
     .strict(),
   // Chat text is cleaned rather than refused: cleanChatText strips controls, NUL and bidi overrides.
@@ -91,7 +110,11 @@ export class LiveSignalling {
   private subscriber: Redis | null = null;
   private readonly unsubscribers: (() => void)[] = [];
 
-  constructor(io: SocketServer, private readonly ctx: HubContext, private readonly media: MediaPool | null) {
+  constructor(
+    io: SocketServer,
+    private readonly ctx: HubContext,
+    private readonly media: MediaPool | null,
+  ) {
     this.nsp = io.of(LIVE_NAMESPACE);
     // Anonymous viewers may watch; a valid token identifies hosts and chatting or buying viewers, and a
     // deactivated or signed-out user's sockets are disconnected at once (tokenState.ts).
@@ -124,7 +147,10 @@ export class LiveSignalling {
         }
         // A busy session sells many times a second: the ticker and stock go out at most every 200 ms.
         const sessionId = order.sessionId;
-        const timer = setTimeout(() => void this.flushSales(sessionId).catch((err) => log.warn({ err: String(err) }, 'sales push failed')), 200);
+        const timer = setTimeout(
+          () => void this.flushSales(sessionId).catch((err) => log.warn({ err: String(err) }, 'sales push failed')),
+          200,
+        );
         this.pendingSales.set(sessionId, { products: new Set([order.productId]), timer });
       }),
     );
@@ -141,7 +167,10 @@ export class LiveSignalling {
     const [[, sales], ...stocks] = (await multi.exec()) as [[null, Record<string, string>], ...[null, string | null][]];
     // Emitted from the process that took the orders; the Redis adapter carries them to every process.
     this.nsp.to(hostRoom(sessionId)).emit('sales', {
-      sessionId, orders: Number(sales.orders ?? 0), quantity: Number(sales.quantity ?? 0), amountFen: Number(sales.amountFen ?? 0),
+      sessionId,
+      orders: Number(sales.orders ?? 0),
+      quantity: Number(sales.quantity ?? 0),
+      amountFen: Number(sales.amountFen ?? 0),
     });
     products.forEach((productId, i) => {
       this.nsp.to(sessionRoom(sessionId)).emit('product:stock', { sessionId, productId, stock: Number(stocks[i]?.[1] ?? 0) });
@@ -214,24 +243,34 @@ export class LiveSignalling {
       if (!this.media) throw new HttpError(503, 'media_unavailable', 'Live video is not available on this server (no mediasoup worker)');
       const { sessionId, role } = joined();
       const status = await sessionStatus(this.ctx.redis, this.prefix, sessionId);
-      if (status === 'ended' || status === 'cancelled') throw conflict(`Session ${sessionId} is ${status}`, { status: status }, 'wrong_state');
+      if (status === 'ended' || status === 'cancelled')
+        throw conflict(`Session ${sessionId} is ${status}`, { status: status }, 'wrong_state');
       const r = await this.media.room(sessionId, (peerId, event, payload) => this.nsp.to(peerId).emit(event, payload));
       if (asPeer && !r.hasPeer(socket.id)) await r.addPeer(socket.id, role);
       return r;
     };
 
     on('session:join', schemas.join, async ({ sessionId, role }) => {
-      if (data.sessionId) throw conflict(`This connection already joined session ${data.sessionId}; open a new one`, undefined, 'already_joined');
+      if (data.sessionId)
+        throw conflict(`This connection already joined session ${data.sessionId}; open a new one`, undefined, 'already_joined');
       const session = await LiveSessionModel.findById(sessionId).lean();
       if (!session) throw notFound('Session');
-      if (role === 'host' && (!data.user || String(session.hostUserId) !== data.user.id)) throw forbidden('Only the host of this session may join as host');
-      if (session.status === 'ended' || session.status === 'cancelled') throw conflict(`Session ${sessionId} is ${session.status}`, { status: session.status }, 'wrong_state');
+      if (role === 'host' && (!data.user || String(session.hostUserId) !== data.user.id))
+        throw forbidden('Only the host of this session may join as host');
+      if (session.status === 'ended' || session.status === 'cancelled')
+        throw conflict(`Session ${sessionId} is ${session.status}`, { status: session.status }, 'wrong_state');
       data.sessionId = sessionId;
       data.role = role;
       await socket.join(sessionRoom(sessionId));
       if (role === 'host') await socket.join(hostRoom(sessionId));
       else {
-        await addViewer(this.ctx.redis, this.prefix, sessionId, socket.id, viewerIdentity(socket, data.user?.id, this.ctx.config.HUB_TRUST_PROXY));
+        await addViewer(
+          this.ctx.redis,
+          this.prefix,
+          sessionId,
+          socket.id,
+          viewerIdentity(socket, data.user?.id, this.ctx.config.HUB_TRUST_PROXY),
+        );
         await countViewer(this.ctx, sessionId, data.user?.id ?? socket.id);
         this.scheduleViewerFlush(sessionId);
       }
@@ -244,7 +283,15 @@ export class LiveSignalling {
         role === 'host' ? sessionSalesTotals(this.ctx.redis, this.prefix, sessionId) : Promise.resolve(null),
       ]);
       return {
-        session: { id: dto.id, title: dto.title, status: dto.status, hostUserId: dto.hostUserId, startsAt: dto.startsAt, endsAt: dto.endsAt, productIds: dto.productIds },
+        session: {
+          id: dto.id,
+          title: dto.title,
+          status: dto.status,
+          hostUserId: dto.hostUserId,
+          startsAt: dto.startsAt,
+          endsAt: dto.endsAt,
+          productIds: dto.productIds,
+        },
         role,
         shelf,
         pinned,
@@ -306,7 +353,12 @@ export class LiveSignalling {
       await countChat(this.ctx, sessionId, reservation !== null);
       if (reservation) {
         this.nsp.to(userRoom(signedIn().id)).emit('checkout:open', reservation);
-        this.nsp.to(hostRoom(sessionId)).emit('plusone:queued', { orderId: reservation.order.id, buyerTail: reservation.buyerTail, productId: reservation.product.id, at: new Date().toISOString() });
+        this.nsp.to(hostRoom(sessionId)).emit('plusone:queued', {
+          orderId: reservation.order.id,
+          buyerTail: reservation.buyerTail,
+          productId: reservation.product.id,
+          at: new Date().toISOString(),
+        });
       }
       return { message, ...(reservation ? { reservation: reservation.order } : {}) };
     });
@@ -330,7 +382,10 @@ export class LiveSignalling {
     socket.on('disconnect', () => {
       const { sessionId, role } = data;
       if (!sessionId) return;
-      void this.media?.existingRoom(sessionId)?.then((r) => r.removePeer(socket.id)).catch(() => undefined);
+      void this.media
+        ?.existingRoom(sessionId)
+        ?.then((r) => r.removePeer(socket.id))
+        .catch(() => undefined);
       if (role === 'viewer') {
         void removeViewer(this.ctx.redis, this.prefix, sessionId, socket.id).then(() => this.scheduleViewerFlush(sessionId));
       }

@@ -12,14 +12,24 @@ export interface SocketErrorReply {
  * 503: `service_unavailable` with `retryAfter` (seconds), so the client retries instead of reporting a bug.
  */
 export function errorReply(err: unknown): SocketErrorReply {
-  if (err instanceof HttpError) return { error: { code: err.code, message: err.message, params: errorParams(err), ...(err.details !== undefined ? { details: err.details } : {}) } };
+  if (err instanceof HttpError)
+    return {
+      error: {
+        code: err.code,
+        message: err.message,
+        params: errorParams(err),
+        ...(err.details !== undefined ? { details: err.details } : {}),
+      },
+    };
   if (isDatabaseUnavailable(err)) {
     const e = err as { name?: string; message?: string };
     log.warn({ err: { name: e.name, message: e.message } }, 'database unavailable (socket request)');
     return {
       error: {
-        code: 'service_unavailable', message: 'The database is unavailable for a moment; try again shortly',
-        params: { retryAfterSeconds: DATABASE_RETRY_AFTER_S }, retryAfter: DATABASE_RETRY_AFTER_S,
+        code: 'service_unavailable',
+        message: 'The database is unavailable for a moment; try again shortly',
+        params: { retryAfterSeconds: DATABASE_RETRY_AFTER_S },
+        retryAfter: DATABASE_RETRY_AFTER_S,
       },
     };
   }

@@ -9,12 +9,19 @@ import type { Socket } from 'socket.io';
  */
 export const ANONYMOUS_PER_ADDRESS = 3;
 
-const keys = (prefix: string, sessionId: string) => [`${prefix}:live:audience-sockets:${sessionId}`, `${prefix}:live:audience:${sessionId}`];
+const keys = (prefix: string, sessionId: string) => [
+  `${prefix}:live:audience-sockets:${sessionId}`,
+  `${prefix}:live:audience:${sessionId}`,
+];
 
 /** The identity a viewer socket counts as. */
 export function viewerIdentity(socket: Socket, userId: string | undefined, trustProxy: boolean): string {
   if (userId) return `u:${userId}`;
-  const forwarded = trustProxy ? String(socket.handshake.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
+  const forwarded = trustProxy
+    ? String(socket.handshake.headers['x-forwarded-for'] ?? '')
+        .split(',')[0]
+        ?.trim()
+    : '';
   return `a:${forwarded || socket.handshake.address}`;
 }
 
@@ -68,5 +75,8 @@ export async function removeViewer(redis: Redis, prefix: string, sessionId: stri
 }
 
 export async function viewerCountAndPeak(redis: Redis, prefix: string, sessionId: string): Promise<[number, number]> {
-  return (await redis.eval(PEAK, 3, ...keys(prefix, sessionId), `${prefix}:live:peak:${sessionId}`, ANONYMOUS_PER_ADDRESS)) as [number, number];
+  return (await redis.eval(PEAK, 3, ...keys(prefix, sessionId), `${prefix}:live:peak:${sessionId}`, ANONYMOUS_PER_ADDRESS)) as [
+    number,
+    number,
+  ];
 }

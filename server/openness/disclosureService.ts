@@ -34,13 +34,16 @@ function approvedAt(claim: { history?: { status: string; at: Date }[]; reviewedA
 async function disclosureQuery(policyVersion: string, filter: DisclosureFilter): Promise<Record<string, unknown>> {
   const query: Record<string, unknown> = { status: { $in: [...APPROVED_STATUSES] } };
   if (filter.program) query.program = filter.program;
-  if (filter.from || filter.to) query.reviewedAt = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
+  if (filter.from || filter.to)
+    query.reviewedAt = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
   const needle = filter.q?.trim().toLowerCase();
   if (needle) {
     const policy = await getPolicy(policyVersion);
     const programs = policy.programs.filter((p) => p.nameZh.includes(needle) || p.code.includes(needle)).map((p) => p.code);
     const pattern = new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
-    const orgs = await OrgModel.find({ name: { $regex: pattern } }, { _id: 1 }).limit(1000).lean();
+    const orgs = await OrgModel.find({ name: { $regex: pattern } }, { _id: 1 })
+      .limit(1000)
+      .lean();
     query.$or = [{ orgId: { $in: orgs.map((o) => o._id) } }, { program: { $in: programs } }];
   }
   return query;
@@ -56,8 +59,20 @@ export const DISCLOSURE_SEARCH_ROWS = 500;
  */
 export async function disclosureRows(policyVersion: string, filter: DisclosureFilter = {}, limit = 0): Promise<DisclosureRow[]> {
   const query = await disclosureQuery(policyVersion, filter);
-  const claims = await ClaimModel.find(query, { orgId: 1, program: 1, approvedFen: 1, paidFen: 1, history: 1, reviewedAt: 1, updatedAt: 1, status: 1, payment: 1 })
-    .sort({ reviewedAt: -1 }).limit(limit).lean();
+  const claims = await ClaimModel.find(query, {
+    orgId: 1,
+    program: 1,
+    approvedFen: 1,
+    paidFen: 1,
+    history: 1,
+    reviewedAt: 1,
+    updatedAt: 1,
+    status: 1,
+    payment: 1,
+  })
+    .sort({ reviewedAt: -1 })
+    .limit(limit)
+    .lean();
   const orgs = await OrgModel.find({ _id: { $in: [...new Set(claims.map((c) => String(c.orgId)))] } }, { name: 1 }).lean();
   const orgName = new Map(orgs.map((o) => [String(o._id), o.name]));
   const policy = await getPolicy(policyVersion);
@@ -77,9 +92,15 @@ export async function disclosureRows(policyVersion: string, filter: DisclosureFi
 }
 
 /** The approved total of every claim a search matches (not only the rows shown), summed by the database. */
-export async function disclosureTotal(policyVersion: string, filter: DisclosureFilter = {}): Promise<{ count: number; totalApprovedFen: number }> {
+export async function disclosureTotal(
+  policyVersion: string,
+  filter: DisclosureFilter = {},
+): Promise<{ count: number; totalApprovedFen: number }> {
   const query = await disclosureQuery(policyVersion, filter);
-  const [sum] = await ClaimModel.aggregate<{ total: number }>([{ $match: query }, { $group: { _id: null, total: { $sum: '$approvedFen' } } }]);
+  const [sum] = await ClaimModel.aggregate<{ total: number }>([
+    { $match: query },
+    { $group: { _id: null, total: { $sum: '$approvedFen' } } },
+  ]);
   const count = await ClaimModel.countDocuments(query);
   return { count, totalApprovedFen: sum?.total ?? 0 };
 }

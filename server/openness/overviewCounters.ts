@@ -11,7 +11,15 @@ import { ProcurementModel } from '../claims/procurements/procurement.model.ts';
 import { BatchModel } from '../commerce/batches/batch.model.ts';
 import { onGmvReversal, type GmvReversal } from '../commerce/orders/gmvReversals.ts';
 import { onStationParcel } from '../commerce/fulfilment/stationMonthly.ts';
-import { DAY_KEY_TTL_SECONDS, MINUTE_KEY_TTL_SECONDS, PER_MINUTE_WINDOW, NO_BRAND, NO_TOWNSHIP, overviewKeys, type OverviewKeys } from './overviewKeys.ts';
+import {
+  DAY_KEY_TTL_SECONDS,
+  MINUTE_KEY_TTL_SECONDS,
+  PER_MINUTE_WINDOW,
+  NO_BRAND,
+  NO_TOWNSHIP,
+  overviewKeys,
+  type OverviewKeys,
+} from './overviewKeys.ts';
 import { epochMinute, shanghaiDate } from './shanghaiTime.ts';
 
 const log = componentLogger('overview');
@@ -78,13 +86,26 @@ export interface JournalEntry {
 export type Op = { type: 'h' | 'z' | 's'; key: string; field: string; amount?: number; ttl?: number };
 
 export async function applyOnce(
-  redis: Redis, keys: OverviewKeys, event: string, id: string, ops: Op[], journalId = '', reversedOrderId = '',
+  redis: Redis,
+  keys: OverviewKeys,
+  event: string,
+  id: string,
+  ops: Op[],
+  journalId = '',
+  reversedOrderId = '',
 ): Promise<{ values: string[]; version: number } | null> {
   const argv: (string | number)[] = [SEEN_TTL_SECONDS, ops.length, journalId, reversedOrderId];
   for (const op of ops) argv.push(op.type, op.field, op.amount ?? 0, op.ttl ?? 0);
   const result = (await redis.eval(
-    APPLY_LUA, 5 + ops.length, keys.seen(event, id), keys.version, keys.rebuilding, keys.journal, keys.reversedDuringRebuild,
-    ...ops.map((o) => o.key), ...argv,
+    APPLY_LUA,
+    5 + ops.length,
+    keys.seen(event, id),
+    keys.version,
+    keys.rebuilding,
+    keys.journal,
+    keys.reversedDuringRebuild,
+    ...ops.map((o) => o.key),
+    ...argv,
   )) as string[] | null;
   if (!result) return null;
   return { values: result.slice(0, -1), version: Number(result[result.length - 1]) };
@@ -119,10 +140,15 @@ export async function loadProductFacts(productIds: string[]): Promise<Map<string
   const valid = productIds.filter((id) => mongoose.isValidObjectId(id));
   for (let i = 0; i < valid.length; i += 1000) {
     const chunk = valid.slice(i, i + 1000);
-    const products = await ProductModel.find({ _id: { $in: chunk } }, { name: 1, brand: 1, township: 1, householdRegistryNo: 1, enterpriseId: 1 }).lean();
+    const products = await ProductModel.find(
+      { _id: { $in: chunk } },
+      { name: 1, brand: 1, township: 1, householdRegistryNo: 1, enterpriseId: 1 },
+    ).lean();
     const needBatch = products.filter((p) => !p.brand || !p.township).map((p) => p._id);
     const batches = needBatch.length
-      ? await BatchModel.find({ productId: { $in: needBatch } }, { productId: 1, ceramic: 1, farm: 1, createdAt: 1 }).sort({ createdAt: 1 }).lean()
+      ? await BatchModel.find({ productId: { $in: needBatch } }, { productId: 1, ceramic: 1, farm: 1, createdAt: 1 })
+          .sort({ createdAt: 1 })
+          .lean()
       : [];
     const latestBatch = new Map(batches.map((b) => [String(b.productId), b]));
     const orgIds = [...new Set(products.map((p) => String(p.enterpriseId)))];
@@ -138,7 +164,8 @@ export async function loadProductFacts(productIds: string[]): Promise<Map<string
       });
     }
   }
-  for (const id of productIds) if (!facts.has(id)) facts.set(id, { name: id, brand: NO_BRAND, township: NO_TOWNSHIP, householdRegistryNo: null });
+  for (const id of productIds)
+    if (!facts.has(id)) facts.set(id, { name: id, brand: NO_BRAND, township: NO_TOWNSHIP, householdRegistryNo: null });
   return facts;
 }
 
@@ -153,8 +180,14 @@ export async function sessionTitle(sessionId: string): Promise<string> {
 /** A push to every screen: the new absolute values of the figures an event touched. */
 export type OverviewPush =
   | {
-      kind: 'order'; version: number; at: string; day: string;
-      totalFen: number; ordersTotal: number; todayFen: number; ordersToday: number;
+      kind: 'order';
+      version: number;
+      at: string;
+      day: string;
+      totalFen: number;
+      ordersTotal: number;
+      todayFen: number;
+      ordersToday: number;
       minute: { t: number; fen: number; orders: number };
       session: { id: string; title: string; fen: number } | null;
       brand: { name: string; fen: number };
@@ -162,7 +195,14 @@ export type OverviewPush =
       product: { id: string; name: string; fen: number };
       poverty: { householdsBenefiting: number; householdSalesFen: number } | null;
     }
-  | { kind: 'subsidy'; version: number; program: string; approvedFen: number; paidFen: number; poverty: { householdsBenefiting: number; procurementFen: number } | null }
+  | {
+      kind: 'subsidy';
+      version: number;
+      program: string;
+      approvedFen: number;
+      paidFen: number;
+      poverty: { householdsBenefiting: number; procurementFen: number } | null;
+    }
   | { kind: 'sessions'; version: number; liveNow: number; viewers: number }
   /** The counters were rebuilt: screens fetch a new snapshot. */
   | { kind: 'reload'; version: number };
@@ -172,7 +212,11 @@ export async function publish(ctx: HubContext, push: OverviewPush): Promise<void
 }
 
 /** The counter operations of one order; shared by live counting and the rebuild's catch-up. */
-export function orderOps(keys: OverviewKeys, order: { productId: string; sessionId: string | null; amountFen: number; at: Date }, facts: ProductFacts): Op[] {
+export function orderOps(
+  keys: OverviewKeys,
+  order: { productId: string; sessionId: string | null; amountFen: number; at: Date },
+  facts: ProductFacts,
+): Op[] {
   const e = order;
   const day = shanghaiDate(e.at);
   const minute = epochMinute(e.at);
@@ -200,7 +244,12 @@ export function orderOps(keys: OverviewKeys, order: { productId: string; session
  * while they are still the ones the screen shows (today, the last hour) and a rebuild would recompute; an
  * older bucket has expired or is never read. A household stays among those reached (its other sales may stand).
  */
-export function reversalOps(keys: OverviewKeys, order: { productId: string; sessionId: string | null; amountFen: number; at: Date }, facts: ProductFacts, now = new Date()): Op[] {
+export function reversalOps(
+  keys: OverviewKeys,
+  order: { productId: string; sessionId: string | null; amountFen: number; at: Date },
+  facts: ProductFacts,
+  now = new Date(),
+): Op[] {
   const today = keys.day(shanghaiDate(now));
   const firstMinute = epochMinute(now) - PER_MINUTE_WINDOW + 1;
   const currentMinutes = new Set(Array.from({ length: PER_MINUTE_WINDOW }, (_, i) => keys.minute(firstMinute + i)));
@@ -216,8 +265,23 @@ export async function countReversal(ctx: HubContext, r: GmvReversal): Promise<vo
   const keys = overviewKeys(ctx.config);
   const facts = await productFacts(r.productId);
   const order = { productId: r.productId, sessionId: r.sessionId, amountFen: r.amountFen, at: new Date(r.placedAt) };
-  const journal: JournalEntry = { id: r.orderId, productId: r.productId, sessionId: r.sessionId, amountFen: r.amountFen, at: order.at.toISOString(), reversal: true };
-  const applied = await applyOnce(ctx.redis, keys, 'order.reversed', r.orderId, reversalOps(keys, order, facts), JSON.stringify(journal), r.orderId);
+  const journal: JournalEntry = {
+    id: r.orderId,
+    productId: r.productId,
+    sessionId: r.sessionId,
+    amountFen: r.amountFen,
+    at: order.at.toISOString(),
+    reversal: true,
+  };
+  const applied = await applyOnce(
+    ctx.redis,
+    keys,
+    'order.reversed',
+    r.orderId,
+    reversalOps(keys, order, facts),
+    JSON.stringify(journal),
+    r.orderId,
+  );
   // Rankings may reorder and the ticker's sums fall: screens take a fresh snapshot.
   if (applied) await publish(ctx, { kind: 'reload', version: applied.version });
 }
@@ -229,19 +293,33 @@ export async function countOrder(ctx: HubContext, e: HubEvents['order.placed']):
   const day = shanghaiDate(at);
   const minute = epochMinute(at);
   const ops = orderOps(keys, { productId: e.productId, sessionId: e.sessionId, amountFen: e.amountFen, at }, facts);
-  const journal: JournalEntry = { id: e.orderId, productId: e.productId, sessionId: e.sessionId, amountFen: e.amountFen, at: at.toISOString() };
+  const journal: JournalEntry = {
+    id: e.orderId,
+    productId: e.productId,
+    sessionId: e.sessionId,
+    amountFen: e.amountFen,
+    at: at.toISOString(),
+  };
   const applied = await applyOnce(ctx.redis, keys, 'order', e.orderId, ops, JSON.stringify(journal));
   if (!applied) return;
   const v = applied.values.map(Number);
   await publish(ctx, {
-    kind: 'order', version: applied.version, at: at.toISOString(), day,
-    totalFen: v[0]!, ordersTotal: v[1]!, todayFen: v[2]!, ordersToday: v[3]!,
+    kind: 'order',
+    version: applied.version,
+    at: at.toISOString(),
+    day,
+    totalFen: v[0]!,
+    ordersTotal: v[1]!,
+    todayFen: v[2]!,
+    ordersToday: v[3]!,
     minute: { t: minute, fen: v[4]!, orders: v[5]! },
     brand: { name: facts.brand, fen: v[6]! },
     township: { name: facts.township, fen: v[7]! },
     product: { id: e.productId, name: facts.name, fen: v[8]! },
     session: e.sessionId ? { id: e.sessionId, title: await sessionTitle(e.sessionId), fen: v[9]! } : null,
-    poverty: facts.householdRegistryNo ? { householdSalesFen: v[e.sessionId ? 10 : 9]!, householdsBenefiting: v[e.sessionId ? 11 : 10]! } : null,
+    poverty: facts.householdRegistryNo
+      ? { householdSalesFen: v[e.sessionId ? 10 : 9]!, householdsBenefiting: v[e.sessionId ? 11 : 10]! }
+      : null,
   });
 }
 
@@ -270,22 +348,44 @@ export async function countApproval(ctx: HubContext, e: HubEvents['claim.approve
   const paidFen = Number((await ctx.redis.hget(keys.subsidyPaid, e.program)) ?? 0);
   const householdsBenefiting = procurement ? await ctx.redis.scard(keys.povertyHouseholds) : 0;
   await publish(ctx, {
-    kind: 'subsidy', version: applied.version, program: e.program, approvedFen: Number(applied.values[0]), paidFen,
+    kind: 'subsidy',
+    version: applied.version,
+    program: e.program,
+    approvedFen: Number(applied.values[0]),
+    paidFen,
     poverty: procurement ? { procurementFen: Number(applied.values[1]), householdsBenefiting } : null,
   });
 }
 
 export async function countPayment(ctx: HubContext, e: HubEvents['claim.paid']): Promise<void> {
   const keys = overviewKeys(ctx.config);
-  const applied = await applyOnce(ctx.redis, keys, 'claim.paid', e.claimId, [{ type: 'h', key: keys.subsidyPaid, field: e.program, amount: e.amountFen }]);
+  const applied = await applyOnce(ctx.redis, keys, 'claim.paid', e.claimId, [
+    { type: 'h', key: keys.subsidyPaid, field: e.program, amount: e.amountFen },
+  ]);
   if (!applied) return;
   const approvedFen = Number((await ctx.redis.hget(keys.subsidyApproved, e.program)) ?? 0);
-  await publish(ctx, { kind: 'subsidy', version: applied.version, program: e.program, approvedFen, paidFen: Number(applied.values[0]), poverty: null });
+  await publish(ctx, {
+    kind: 'subsidy',
+    version: applied.version,
+    program: e.program,
+    approvedFen,
+    paidFen: Number(applied.values[0]),
+    poverty: null,
+  });
 }
 
 export async function countSession(ctx: HubContext, action: 'start' | 'end' | 'viewers', sessionId: string, viewers = 0): Promise<void> {
   const keys = overviewKeys(ctx.config);
-  const [liveNow, totalViewers, version] = (await ctx.redis.eval(SESSION_LUA, 3, keys.live, keys.viewers, keys.version, action, sessionId, viewers)) as number[];
+  const [liveNow, totalViewers, version] = (await ctx.redis.eval(
+    SESSION_LUA,
+    3,
+    keys.live,
+    keys.viewers,
+    keys.version,
+    action,
+    sessionId,
+    viewers,
+  )) as number[];
   await publish(ctx, { kind: 'sessions', version: version!, liveNow: liveNow!, viewers: totalViewers! });
 }
 
@@ -305,7 +405,11 @@ export function startOverviewCounters(ctx: HubContext): void {
     // Awaited by the transition persister before it writes the status (see overviewRebuild.ts).
     onGmvReversal((r) => guard('order.reversed', () => countReversal(ctx, r))),
     // A parcel arrived at or was picked up from a station: screens take a fresh snapshot (its station panel).
-    onStationParcel(() => guard('station.parcel', async () => publish(ctx, { kind: 'reload', version: await ctx.redis.incr(overviewKeys(ctx.config).version) }))),
+    onStationParcel(() =>
+      guard('station.parcel', async () =>
+        publish(ctx, { kind: 'reload', version: await ctx.redis.incr(overviewKeys(ctx.config).version) }),
+      ),
+    ),
     hubEvents.on('claim.approved', (e) => guard('claim.approved', () => countApproval(ctx, e))),
     hubEvents.on('claim.paid', (e) => guard('claim.paid', () => countPayment(ctx, e))),
     hubEvents.on('session.started', (e) => guard('session.started', () => countSession(ctx, 'start', e.sessionId))),

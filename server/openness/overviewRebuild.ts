@@ -37,7 +37,10 @@ export interface RebuildResult {
  * Orders placed while it runs are journalled by the live counters; those after the snapshot's
  * cutoff are re-applied to the new counters, so none is lost or counted twice.
  */
-export async function rebuildOverview(ctx: HubContext, onProgress: (percent: number) => Promise<void> | void = () => {}): Promise<RebuildResult> {
+export async function rebuildOverview(
+  ctx: HubContext,
+  onProgress: (percent: number) => Promise<void> | void = () => {},
+): Promise<RebuildResult> {
   const started = Date.now();
   const keys = overviewKeys(ctx.config);
   const token = randomUUID();
@@ -103,7 +106,9 @@ export async function rebuildOverview(ctx: HubContext, onProgress: (percent: num
       const found = (await pipe.exec()) ?? [];
       found.forEach(([, member], i) => member && excludedReversed.add(ids[i]!));
     };
-    const cursor = OrderModel.find({ createdAt: { $lt: cutoff } }, { productId: 1, sessionId: 1, amountFen: 1, createdAt: 1, status: 1 }).lean().cursor({ batchSize: 10_000 });
+    const cursor = OrderModel.find({ createdAt: { $lt: cutoff } }, { productId: 1, sessionId: 1, amountFen: 1, createdAt: 1, status: 1 })
+      .lean()
+      .cursor({ batchSize: 10_000 });
     for await (const o of cursor) {
       if (!countsAsGmv(o.status)) {
         // Final: the snapshot holds this order's last word, so a journalled placement of it is not re-applied either.
@@ -112,10 +117,18 @@ export async function rebuildOverview(ctx: HubContext, onProgress: (percent: num
         if (reversedUnread.length >= 1000) await checkReversed();
         continue;
       }
-      take({ id: String(o._id), productId: String(o.productId), sessionId: o.sessionId ? String(o.sessionId) : null, amountFen: o.amountFen, at: o.createdAt });
+      take({
+        id: String(o._id),
+        productId: String(o.productId),
+        sessionId: o.sessionId ? String(o.sessionId) : null,
+        amountFen: o.amountFen,
+        at: o.createdAt,
+      });
     }
     await checkReversed();
-    const unsaved = Object.values(await ctx.redis.hgetall(unsavedOrdersKey(ctx.config.REDIS_PREFIX))).map((json) => JSON.parse(json) as QueuedOrder);
+    const unsaved = Object.values(await ctx.redis.hgetall(unsavedOrdersKey(ctx.config.REDIS_PREFIX))).map(
+      (json) => JSON.parse(json) as QueuedOrder,
+    );
     for (const o of unsaved) {
       const at = new Date(o.createdAt);
       // A queued order is always placed (its transitions wait for it to be written).
@@ -152,7 +165,12 @@ export async function rebuildOverview(ctx: HubContext, onProgress: (percent: num
       }
     }
     pipeline.hset(stage(keys.total), { fen: totalFen, orders });
-    for (const [liveKey, map] of [[keys.bySession, bySession], [keys.byBrand, byBrand], [keys.byTownship, byTownship], [keys.byProduct, byProduct]] as const) {
+    for (const [liveKey, map] of [
+      [keys.bySession, bySession],
+      [keys.byBrand, byBrand],
+      [keys.byTownship, byTownship],
+      [keys.byProduct, byProduct],
+    ] as const) {
       if (map.size) pipeline.zadd(stage(liveKey), ...[...map].flatMap(([member, fen]) => [fen, member]));
     }
     pipeline.hset(stage(keys.day(today)), todaySums);
@@ -169,11 +187,17 @@ export async function rebuildOverview(ctx: HubContext, onProgress: (percent: num
     const approved = new Map(subsidies.items.filter((i) => i.approvedFen).map((i) => [i.program as string, i.approvedFen]));
     const paid = new Map(subsidies.items.filter((i) => i.paidFen).map((i) => [i.program as string, i.paidFen]));
     const procurementIds: mongoose.Types.ObjectId[] = [];
-    const procurementClaims = await ClaimModel.find({ program: 'poverty_procurement', status: { $in: [...APPROVED_STATUSES] } }, { procurementIds: 1 }).lean();
+    const procurementClaims = await ClaimModel.find(
+      { program: 'poverty_procurement', status: { $in: [...APPROVED_STATUSES] } },
+      { procurementIds: 1 },
+    ).lean();
     for (const c of procurementClaims) procurementIds.push(...(c.procurementIds ?? []));
     let procurementFen = 0;
     for (let i = 0; i < procurementIds.length; i += 1000) {
-      for (const p of await ProcurementModel.find({ _id: { $in: procurementIds.slice(i, i + 1000) } }, { amountFen: 1, householdRegistryNo: 1 }).lean()) {
+      for (const p of await ProcurementModel.find(
+        { _id: { $in: procurementIds.slice(i, i + 1000) } },
+        { amountFen: 1, householdRegistryNo: 1 },
+      ).lean()) {
         procurementFen += p.amountFen;
         households.add(p.householdRegistryNo);
       }
@@ -185,7 +209,15 @@ export async function rebuildOverview(ctx: HubContext, onProgress: (percent: num
     const liveIds = (await LiveSessionModel.find({ status: 'live' }, { _id: 1 }).lean()).map((s) => String(s._id));
     if (liveIds.length) pipeline.sadd(stage(keys.live), ...liveIds);
     else staged.set(keys.live, '');
-    for (const liveKey of [keys.bySession, keys.byBrand, keys.byTownship, keys.byProduct, keys.subsidyApproved, keys.subsidyPaid, keys.povertyHouseholds]) {
+    for (const liveKey of [
+      keys.bySession,
+      keys.byBrand,
+      keys.byTownship,
+      keys.byProduct,
+      keys.subsidyApproved,
+      keys.subsidyPaid,
+      keys.povertyHouseholds,
+    ]) {
       if (!staged.has(liveKey)) staged.set(liveKey, '');
     }
     const wrote = await pipeline.exec();
@@ -221,7 +253,11 @@ export async function rebuildOverview(ctx: HubContext, onProgress: (percent: num
       if (entry.reversal) {
         // Taken out live meanwhile: unless the scan already read the order reversed, its snapshot counted it.
         if (excludedReversed.has(entry.id)) continue;
-        const ops = reversalOps(keys, { productId: entry.productId, sessionId: entry.sessionId, amountFen: entry.amountFen, at: new Date(entry.at) }, await productFacts(entry.productId));
+        const ops = reversalOps(
+          keys,
+          { productId: entry.productId, sessionId: entry.sessionId, amountFen: entry.amountFen, at: new Date(entry.at) },
+          await productFacts(entry.productId),
+        );
         if (await applyOnce(ctx.redis, keys, `rebuild-${token}-reversed`, entry.id, ops)) caughtUp += 1;
         continue;
       }
@@ -229,7 +265,11 @@ export async function rebuildOverview(ctx: HubContext, onProgress: (percent: num
       included.add(entry.id);
       const at = new Date(entry.at);
       if (at < cutoff && at < recentFrom) continue; // counted by the snapshot (older than any journalled order can be)
-      const ops = orderOps(keys, { productId: entry.productId, sessionId: entry.sessionId, amountFen: entry.amountFen, at }, await productFacts(entry.productId));
+      const ops = orderOps(
+        keys,
+        { productId: entry.productId, sessionId: entry.sessionId, amountFen: entry.amountFen, at },
+        await productFacts(entry.productId),
+      );
       if (await applyOnce(ctx.redis, keys, `rebuild-${token}`, entry.id, ops)) caughtUp += 1;
     }
     const version = await ctx.redis.incr(keys.version);
@@ -256,6 +296,7 @@ export const overviewRebuildProcessor: ProcessorRegistration = {
 export async function scheduleOverviewRebuilds(ctx: HubContext): Promise<Queue> {
   const queue = new Queue(OVERVIEW_REBUILD_QUEUE, queueOptions(ctx.config));
   await queue.upsertJobScheduler('nightly', { pattern: '10 0 * * *', tz: 'Asia/Shanghai' }, { name: 'rebuild' });
-  if (!(await ctx.redis.exists(overviewKeys(ctx.config).builtAt))) await queue.add('rebuild', {}, { jobId: 'initial-rebuild', removeOnComplete: true });
+  if (!(await ctx.redis.exists(overviewKeys(ctx.config).builtAt)))
+    await queue.add('rebuild', {}, { jobId: 'initial-rebuild', removeOnComplete: true });
   return queue;
 }

@@ -12,7 +12,10 @@ const Ranked = z.object({ key: z.string(), label: z.string(), fen: z.number().in
 export const OverviewResponse = z
   .object({
     generatedAt: z.string(),
-    version: z.number().int().openapi({ description: 'Counter version; pushes on /screen with a lower version are older than this snapshot' }),
+    version: z
+      .number()
+      .int()
+      .openapi({ description: 'Counter version; pushes on /screen with a lower version are older than this snapshot' }),
     builtAt: z.string().nullable().openapi({ description: 'When the counters were last rebuilt from the database' }),
     today: z.string().openapi({ description: 'Today in Asia/Shanghai (YYYY-MM-DD)' }),
     sessions: z.object({ liveNow: z.number().int(), viewers: z.number().int(), liveIds: z.array(z.string()) }),
@@ -24,37 +27,70 @@ export const OverviewResponse = z
       bySession: z.array(Ranked.extend({ live: z.boolean() })).openapi({ description: 'Top 10 sessions by GMV, all time' }),
       byBrand: z.array(Ranked),
       byTownship: z.array(Ranked),
-      perMinute: z.array(z.object({ t: z.number().int(), at: z.string(), orders: z.number().int(), fen: z.number().int() }))
+      perMinute: z
+        .array(z.object({ t: z.number().int(), at: z.string(), orders: z.number().int(), fen: z.number().int() }))
         .openapi({ description: 'The last 60 minutes, oldest first; t = minutes since the epoch' }),
     }),
-    subsidies: z.array(z.object({
-      program: z.string(), nameZh: z.string(), approvedFen: z.number().int(), paidFen: z.number().int(),
-      capFen: z.number().int().nullable().openapi({ description: 'The cumulative cap per beneficiary (null = none stated)' }),
-    })),
-    budget: z.array(z.object({
-      category: z.string(), nameZh: z.string(), shareBasisPoints: z.number().int(), allocatedFen: z.number().int(),
-      approvedFen: z.number().int(), paidFen: z.number().int(), programs: z.array(z.string()),
-    })),
+    subsidies: z.array(
+      z.object({
+        program: z.string(),
+        nameZh: z.string(),
+        approvedFen: z.number().int(),
+        paidFen: z.number().int(),
+        capFen: z.number().int().nullable().openapi({ description: 'The cumulative cap per beneficiary (null = none stated)' }),
+      }),
+    ),
+    budget: z.array(
+      z.object({
+        category: z.string(),
+        nameZh: z.string(),
+        shareBasisPoints: z.number().int(),
+        allocatedFen: z.number().int(),
+        approvedFen: z.number().int(),
+        paidFen: z.number().int(),
+        programs: z.array(z.string()),
+      }),
+    ),
     poverty: z.object({
-      householdsBenefiting: z.number().int().openapi({ description: 'Distinct registered households in approved procurement claims or selling through their products' }),
+      householdsBenefiting: z
+        .number()
+        .int()
+        .openapi({ description: 'Distinct registered households in approved procurement claims or selling through their products' }),
       procurementFen: z.number().int().openapi({ description: 'Purchases from households behind approved poverty-procurement claims' }),
       householdSalesFen: z.number().int().openapi({ description: 'GMV of products that name a registered household' }),
     }),
     topProducts: z.array(Ranked).openapi({ description: 'Top 10 products by GMV, all time' }),
-    stations: z.object({
-      month: z.string().openapi({ description: 'This Beijing-time month (YYYY-MM)' }),
-      items: z.array(z.object({ stationOrgId: z.string(), name: z.string(), township: z.string().nullable(), parcels: z.number().int(), pickedUp: z.number().int() })),
-    }).openapi({ description: 'Parcels that arrived at each township/village station this month (and of those picked up), busiest first' }),
+    stations: z
+      .object({
+        month: z.string().openapi({ description: 'This Beijing-time month (YYYY-MM)' }),
+        items: z.array(
+          z.object({
+            stationOrgId: z.string(),
+            name: z.string(),
+            township: z.string().nullable(),
+            parcels: z.number().int(),
+            pickedUp: z.number().int(),
+          }),
+        ),
+      })
+      .openapi({ description: 'Parcels that arrived at each township/village station this month (and of those picked up), busiest first' }),
   })
   .openapi('PublicOverview');
 export type Overview = z.infer<typeof OverviewResponse>;
 
-let budgetCache: { version: string; rows: { code: string; nameZh: string; shareBasisPoints: number; allocatedFen: number }[]; until: number } | null = null;
+let budgetCache: {
+  version: string;
+  rows: { code: string; nameZh: string; shareBasisPoints: number; allocatedFen: number }[];
+  until: number;
+} | null = null;
 
 async function budgetCategories(version: string) {
   if (budgetCache && budgetCache.version === version && budgetCache.until > Date.now()) return budgetCache.rows;
   const rows = (await BudgetCategoryModel.find({ policyVersion: version }).sort({ shareBasisPoints: -1 }).lean()).map((r) => ({
-    code: r.code, nameZh: r.nameZh, shareBasisPoints: r.shareBasisPoints, allocatedFen: r.allocatedFen,
+    code: r.code,
+    nameZh: r.nameZh,
+    shareBasisPoints: r.shareBasisPoints,
+    allocatedFen: r.allocatedFen,
   }));
   budgetCache = { version, rows, until: Date.now() + 60_000 };
   return rows;
@@ -97,8 +133,37 @@ export async function readOverview(ctx: HubContext, now = new Date()): Promise<O
     if (err) throw err;
     return value;
   });
-  const [total, day, sessionsZ, brandsZ, townshipsZ, productsZ, liveIds, viewerCounts, approved, paid, poverty, households, version, builtAt] =
-    results as [Record<string, string>, Record<string, string>, string[], string[], string[], string[], string[], string[], Record<string, string>, Record<string, string>, Record<string, string>, number, string | null, string | null];
+  const [
+    total,
+    day,
+    sessionsZ,
+    brandsZ,
+    townshipsZ,
+    productsZ,
+    liveIds,
+    viewerCounts,
+    approved,
+    paid,
+    poverty,
+    households,
+    version,
+    builtAt,
+  ] = results as [
+    Record<string, string>,
+    Record<string, string>,
+    string[],
+    string[],
+    string[],
+    string[],
+    string[],
+    string[],
+    Record<string, string>,
+    Record<string, string>,
+    Record<string, string>,
+    number,
+    string | null,
+    string | null,
+  ];
   const minuteRows = results.slice(14) as [string | null, string | null][];
 
   const month = beijingMonth(now);
@@ -107,16 +172,27 @@ export async function readOverview(ctx: HubContext, now = new Date()): Promise<O
   const budgetRows = await budgetCategories(ctx.config.HUB_POLICY_VERSION);
   const live = new Set(liveIds);
 
-  const bySession = await Promise.all(pairs(sessionsZ).map(async ([id, fen]) => ({ key: id, label: await sessionTitle(id), fen, live: live.has(id) })));
-  const topProducts = await Promise.all(pairs(productsZ).map(async ([id, fen]) => ({ key: id, label: (await productFacts(id)).name, fen })));
+  const bySession = await Promise.all(
+    pairs(sessionsZ).map(async ([id, fen]) => ({ key: id, label: await sessionTitle(id), fen, live: live.has(id) })),
+  );
+  const topProducts = await Promise.all(
+    pairs(productsZ).map(async ([id, fen]) => ({ key: id, label: (await productFacts(id)).name, fen })),
+  );
 
   const subsidies = policy.programs.map((rule) => ({
-    program: rule.code, nameZh: rule.nameZh, approvedFen: int(approved[rule.code]), paidFen: int(paid[rule.code]), capFen: rule.capFen,
+    program: rule.code,
+    nameZh: rule.nameZh,
+    approvedFen: int(approved[rule.code]),
+    paidFen: int(paid[rule.code]),
+    capFen: rule.capFen,
   }));
   const budget = budgetRows.map((row) => {
     const programs = policy.programs.filter((p) => p.budgetCategory === row.code).map((p) => p.code);
     return {
-      category: row.code, nameZh: row.nameZh, shareBasisPoints: row.shareBasisPoints, allocatedFen: row.allocatedFen,
+      category: row.code,
+      nameZh: row.nameZh,
+      shareBasisPoints: row.shareBasisPoints,
+      allocatedFen: row.allocatedFen,
       approvedFen: programs.reduce((s, p) => s + int(approved[p]), 0),
       paidFen: programs.reduce((s, p) => s + int(paid[p]), 0),
       programs,
@@ -137,11 +213,20 @@ export async function readOverview(ctx: HubContext, now = new Date()): Promise<O
       bySession,
       byBrand: pairs(brandsZ).map(([name, fen]) => ({ key: name, label: name, fen })),
       byTownship: pairs(townshipsZ).map(([name, fen]) => ({ key: name, label: name, fen })),
-      perMinute: minutes.map((t, i) => ({ t, at: new Date(t * 60_000).toISOString(), orders: int(minuteRows[i]![0]), fen: int(minuteRows[i]![1]) })),
+      perMinute: minutes.map((t, i) => ({
+        t,
+        at: new Date(t * 60_000).toISOString(),
+        orders: int(minuteRows[i]![0]),
+        fen: int(minuteRows[i]![1]),
+      })),
     },
     subsidies,
     budget,
-    poverty: { householdsBenefiting: households, procurementFen: int(poverty.procurementFen), householdSalesFen: int(poverty.householdSalesFen) },
+    poverty: {
+      householdsBenefiting: households,
+      procurementFen: int(poverty.procurementFen),
+      householdSalesFen: int(poverty.householdSalesFen),
+    },
     topProducts,
     stations: { month, items: stations },
   };

@@ -11,7 +11,10 @@ export async function publicSessions(from: Date, to: Date) {
   const sessions = await LiveSessionModel.find(
     { startsAt: { $lt: to }, endsAt: { $gt: from }, status: { $in: ['scheduled', 'live', 'ended'] } },
     { title: 1, startsAt: 1, endsAt: 1, status: 1, studioId: 1, associationId: 1, productIds: 1 },
-  ).sort({ startsAt: 1 }).limit(500).lean();
+  )
+    .sort({ startsAt: 1 })
+    .limit(500)
+    .lean();
   const ids = <T extends { toString(): string }>(list: T[]) => [...new Set(list.map(String))];
   const [studios, orgs, products] = await Promise.all([
     StudioModel.find({ _id: { $in: ids(sessions.map((s) => s.studioId)) } }, { name: 1 }).lean(),

@@ -16,7 +16,8 @@ export async function groupedSums<F extends string>(
 ): Promise<{ id: any; sums: Record<F, number> }[]> {
   const merged = new Map<string, { id: any; sums: Record<F, number> }>();
   const entries = Object.entries(fields) as [F, string | 1][];
-  const run = (source: string | 1) => model.aggregate<{ _id: unknown; v: number }>([{ $match: match }, { $group: { _id: groupId, v: { $sum: source } } }]);
+  const run = (source: string | 1) =>
+    model.aggregate<{ _id: unknown; v: number }>([{ $match: match }, { $group: { _id: groupId, v: { $sum: source } } }]);
   // One pipeline after the other by default (the reports' scans of every order); side by side when asked.
   const results = concurrent ? await Promise.all(entries.map(([, source]) => run(source))) : [];
   for (const [i, [name, source]] of entries.entries()) {
@@ -39,7 +40,10 @@ export async function groupedSums<F extends string>(
  * run side by side (claims' entitlement and budget figures are read on request).
  */
 export async function sumsBy<K extends string>(
-  model: Model<any>, match: Record<string, unknown>, groupBy: string | null, sums: Record<K, string | 1>,
+  model: Model<any>,
+  match: Record<string, unknown>,
+  groupBy: string | null,
+  sums: Record<K, string | 1>,
 ): Promise<Map<string, Record<K, number>>> {
   const rows = await groupedSums(model, match, groupBy ? `$${groupBy}` : null, sums, { concurrent: true });
   return new Map(rows.map((row) => [String(row.id), row.sums]));

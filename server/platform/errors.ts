@@ -3,9 +3,17 @@ import { ZodError } from 'zod';
 import { logger } from './logger.ts';
 
 export type ErrorCode =
-  | 'bad_request' | 'validation_failed' | 'malformed_json' | 'payload_too_large'
-  | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'too_many_requests'
-  | 'service_unavailable' | 'internal';
+  | 'bad_request'
+  | 'validation_failed'
+  | 'malformed_json'
+  | 'payload_too_large'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'too_many_requests'
+  | 'service_unavailable'
+  | 'internal';
 
 /** Values a client needs to say an error in its own language (field names, amounts in fen, ISO times, ids). */
 export type ErrorParams = Record<string, string | number | boolean | null>;
@@ -49,9 +57,36 @@ export const notFound = (what: string) => withParams(new HttpError(404, 'not_fou
 
 /** Kinds of record a 404 can name; the client has a label for each (client/src/lib/errors.ts). */
 export const NOT_FOUND_RESOURCES = [
-  'evidence file', 'chat message', 'trace code', 'session', 'product', 'claim', 'base', 'park', 'procurement', 'user', 'organisation',
-  'household', 'report', 'batch', 'step', 'photo', 'studio', 'transport', 'consumer', 'item', 'policy', 'programme', 'job', 'order',
-  'address', 'station', 'clip', 'recording', 'flash sale', 'whip resource',
+  'evidence file',
+  'chat message',
+  'trace code',
+  'session',
+  'product',
+  'claim',
+  'base',
+  'park',
+  'procurement',
+  'user',
+  'organisation',
+  'household',
+  'report',
+  'batch',
+  'step',
+  'photo',
+  'studio',
+  'transport',
+  'consumer',
+  'item',
+  'policy',
+  'programme',
+  'job',
+  'order',
+  'address',
+  'station',
+  'clip',
+  'recording',
+  'flash sale',
+  'whip resource',
 ] as const;
 
 function resourceOf(what: string): string {
@@ -75,18 +110,26 @@ export function validationError(error: ZodError, where: 'body' | 'query' | 'para
   const fieldName = unknownKey ?? (first ? first.field.replace(/^(body|query|params|header)\./, '') || first.field : where);
   const message = first ? `Invalid ${where === 'body' ? 'field' : where} "${fieldName}": ${first.message}` : `Invalid ${where}`;
   return withParams(new HttpError(400, 'validation_failed', message, { issues }), {
-    field: fieldName, where, rule: firstIssue?.code ?? 'invalid', ...(firstIssue ? issueParams(firstIssue) : {}),
+    field: fieldName,
+    where,
+    rule: firstIssue?.code ?? 'invalid',
+    ...(firstIssue ? issueParams(firstIssue) : {}),
   });
 }
 
 /** The numbers a client needs to explain a zod issue ("at most 200 characters"). */
 function issueParams(issue: ZodError['issues'][number]): ErrorParams {
   switch (issue.code) {
-    case 'too_small': return { minimum: Number(issue.minimum), type: issue.type };
-    case 'too_big': return { maximum: Number(issue.maximum), type: issue.type };
-    case 'invalid_type': return { expected: String(issue.expected), received: String(issue.received) };
-    case 'invalid_string': return { validation: typeof issue.validation === 'string' ? issue.validation : 'format' };
-    default: return {};
+    case 'too_small':
+      return { minimum: Number(issue.minimum), type: issue.type };
+    case 'too_big':
+      return { maximum: Number(issue.maximum), type: issue.type };
+    case 'invalid_type':
+      return { expected: String(issue.expected), received: String(issue.received) };
+    case 'invalid_string':
+      return { validation: typeof issue.validation === 'string' ? issue.validation : 'format' };
+    default:
+      return {};
   }
 }
 
@@ -117,13 +160,21 @@ export function duplicateKeyToConflict(err: { keyValue?: Record<string, unknown>
   const named = fields.length ? fields.join(', ') : (/index: (\S+)/.exec(err.message)?.[1] ?? 'a unique field');
   const value = fields[0] !== undefined ? err.keyValue?.[fields[0]] : undefined;
   return withParams(conflict(`A ${what} with the same ${named} already exists`, { fields }), {
-    reason: 'duplicate', ...(fields[0] ? { field: fields[0] } : {}), ...(typeof value === 'string' || typeof value === 'number' ? { value } : {}),
+    reason: 'duplicate',
+    ...(fields[0] ? { field: fields[0] } : {}),
+    ...(typeof value === 'string' || typeof value === 'number' ? { value } : {}),
   });
 }
 
 const DATABASE_UNAVAILABLE = new Set([
-  'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoServerSelectionError', 'MongooseServerSelectionError',
-  'MongoPoolClearedError', 'MongoNotConnectedError', 'MongoTopologyClosedError', 'MongoServerClosedError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoPoolClearedError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoServerClosedError',
 ]);
 
 /**
@@ -132,7 +183,14 @@ const DATABASE_UNAVAILABLE = new Set([
  */
 export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   if (!err || typeof err !== 'object' || depth > 4) return false;
-  const e = err as { name?: string; message?: string; cause?: unknown; reason?: unknown; errorLabels?: unknown; errorLabelSet?: Set<string> };
+  const e = err as {
+    name?: string;
+    message?: string;
+    cause?: unknown;
+    reason?: unknown;
+    errorLabels?: unknown;
+    errorLabelSet?: Set<string>;
+  };
   if (e.name && DATABASE_UNAVAILABLE.has(e.name)) return true;
   // mongoose buffers commands while disconnected and gives up with this message.
   if (e.name === 'MongooseError' && /buffering timed out/.test(e.message ?? '')) return true;
@@ -148,14 +206,22 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (err instanceof HttpError) httpError = err;
   else if (isDatabaseUnavailable(err)) {
     (req.log ?? logger).warn({ err: { name: err?.name, message: err?.message } }, 'database unavailable');
-    httpError = new HttpError(503, 'service_unavailable', 'The database is unavailable for a moment; try again shortly', { retryAfterSeconds: DATABASE_RETRY_AFTER_S }, { 'Retry-After': String(DATABASE_RETRY_AFTER_S) });
-  }
-  else if (err instanceof ZodError) httpError = validationError(err, 'body');
+    httpError = new HttpError(
+      503,
+      'service_unavailable',
+      'The database is unavailable for a moment; try again shortly',
+      { retryAfterSeconds: DATABASE_RETRY_AFTER_S },
+      { 'Retry-After': String(DATABASE_RETRY_AFTER_S) },
+    );
+  } else if (err instanceof ZodError) httpError = validationError(err, 'body');
   else if (isDuplicateKeyError(err)) httpError = duplicateKeyToConflict(err);
-  else if (err?.type === 'entity.too.large') httpError = new HttpError(413, 'payload_too_large', `Request body is larger than the ${err.limit ?? ''} byte limit; send less`);
+  else if (err?.type === 'entity.too.large')
+    httpError = new HttpError(413, 'payload_too_large', `Request body is larger than the ${err.limit ?? ''} byte limit; send less`);
   else if (err?.type === 'entity.parse.failed') httpError = new HttpError(400, 'malformed_json', 'Malformed JSON body: check the syntax');
-  else if (err?.type === 'charset.unsupported' || err?.type === 'encoding.unsupported') httpError = new HttpError(415, 'bad_request', String(err.message));
-  else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) httpError = new HttpError(err.status, 'bad_request', String(err.message));
+  else if (err?.type === 'charset.unsupported' || err?.type === 'encoding.unsupported')
+    httpError = new HttpError(415, 'bad_request', String(err.message));
+  else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500)
+    httpError = new HttpError(err.status, 'bad_request', String(err.message));
   else {
     (req.log ?? logger).error({ err }, 'unhandled error');
     httpError = new HttpError(500, 'internal', 'Internal error; the hub logged it. Try again or tell the operator.');

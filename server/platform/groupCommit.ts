@@ -10,7 +10,10 @@ export class GroupCommit<T, R> {
   private flushing = false;
 
   /** `flush` returns one outcome per item, in order; a thrown error fails the whole batch. */
-  constructor(private readonly flush: (items: T[]) => Promise<ItemOutcome<R>[]>, private readonly maxBatch = 500) {}
+  constructor(
+    private readonly flush: (items: T[]) => Promise<ItemOutcome<R>[]>,
+    private readonly maxBatch = 500,
+  ) {}
 
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
@@ -46,7 +49,12 @@ export class GroupCommit<T, R> {
 /** The per-index write errors of a driver bulk error (insertMany/bulkWrite with ordered: false). */
 export function writeErrorsOf(err: unknown): { index: number; code?: number; errmsg?: string }[] | null {
   const raw = (err as { writeErrors?: unknown }).writeErrors;
-  const list = (Array.isArray(raw) ? raw : raw ? [raw] : []) as { index?: number; code?: number; errmsg?: string; err?: { index?: number; code?: number; errmsg?: string } }[];
+  const list = (Array.isArray(raw) ? raw : raw ? [raw] : []) as {
+    index?: number;
+    code?: number;
+    errmsg?: string;
+    err?: { index?: number; code?: number; errmsg?: string };
+  }[];
   if (!list.length) return null;
   const out = list.map((e) => ({ index: e.index ?? e.err?.index ?? -1, code: e.code ?? e.err?.code, errmsg: e.errmsg ?? e.err?.errmsg }));
   return out.every((e) => e.index >= 0) ? out : null;

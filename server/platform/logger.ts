@@ -14,9 +14,14 @@ function terminalStream(): DestinationStream | undefined {
       try {
         const o = JSON.parse(line) as Record<string, unknown>;
         const time = new Date(Number(o.time)).toTimeString().slice(0, 8);
-        const extra = Object.entries(o).filter(([k]) => !skip.has(k)).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ');
+        const extra = Object.entries(o)
+          .filter(([k]) => !skip.has(k))
+          .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+          .join(' ');
         const where = o.component ? `[${String(o.component)}] ` : o.service && o.service !== 'hub' ? `[${String(o.service)}] ` : '';
-        process.stdout.write(`${time} ${(LEVELS[Number(o.level)] ?? '').padEnd(5)} ${where}${String(o.msg ?? '')}${extra ? ` ${extra.slice(0, 300)}` : ''}\n`);
+        process.stdout.write(
+          `${time} ${(LEVELS[Number(o.level)] ?? '').padEnd(5)} ${where}${String(o.msg ?? '')}${extra ? ` ${extra.slice(0, 300)}` : ''}\n`,
+        );
       } catch {
         process.stdout.write(line);
       }
@@ -29,12 +34,31 @@ function terminalStream(): DestinationStream | undefined {
  * censored wherever they appear in a logged object, and request URLs lose their `token`/`code` query values.
  */
 export const REDACT_PATHS = [
-  'password', '*.password', 'passwordHash', '*.passwordHash', 'currentPassword', '*.currentPassword', 'newPassword', '*.newPassword',
-  'token', '*.token', 'streamKey', '*.streamKey',
-  'authorization', '*.authorization', 'cookie', '*.cookie',
-  'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]',
-  'res.headers["set-cookie"]', '*.headers["set-cookie"]', 'headers.authorization', 'headers.cookie',
-  'req.query', 'req.body',
+  'password',
+  '*.password',
+  'passwordHash',
+  '*.passwordHash',
+  'currentPassword',
+  '*.currentPassword',
+  'newPassword',
+  '*.newPassword',
+  'token',
+  '*.token',
+  'streamKey',
+  '*.streamKey',
+  'authorization',
+  '*.authorization',
+  'cookie',
+  '*.cookie',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  '*.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+  'req.query',
+  'req.body',
 ];
 
 const SECRET_QUERY = /([?&](?:token|code|access_token|streamKey)=)[^&#]*/gi;

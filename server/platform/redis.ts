@@ -8,10 +8,7 @@ export async function connectRedis(url: string, options: RedisOptions = {}): Pro
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null, enableReadyCheck: true, ...options });
   client.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   try {
-    await Promise.race([
-      client.connect(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 5 s')), 5000)),
-    ]);
+    await Promise.race([client.connect(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 5 s')), 5000))]);
     await client.ping();
     return client;
   } catch (err) {

@@ -22,11 +22,15 @@ export async function checkRedisPersistence(redis: Redis): Promise<RedisPersiste
     // Managed Redis often disables CONFIG: it cannot be checked here, only by its operator.
     return {
       durable: false,
-      problems: [`could not read the Redis persistence settings (${(err as Error).message}); make sure the server runs with \`appendonly yes\` and \`appendfsync always\``],
+      problems: [
+        `could not read the Redis persistence settings (${(err as Error).message}); make sure the server runs with \`appendonly yes\` and \`appendfsync always\``,
+      ],
     };
   }
   if (settings.appendonly !== 'yes') {
-    const what = settings.save ? `only RDB snapshots (save "${settings.save}"), which lose every write since the last one` : 'nothing on disk';
+    const what = settings.save
+      ? `only RDB snapshots (save "${settings.save}"), which lose every write since the last one`
+      : 'nothing on disk';
     return {
       durable: false,
       problems: [

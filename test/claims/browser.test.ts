@@ -30,7 +30,10 @@ describe('claims in the browser: file → assess → review → pay → disclosu
     await filerPage.getByTestId('claim-program').selectOption('livestream_base');
     await filerPage.getByTestId('claim-baseId').selectOption(baseId);
     // Items are typed in yuan, one row each, categories chosen by their Chinese names.
-    const rows: [string, string, string][] = [['equipment', '直播设备', '1,234.56'], ['salary', '主播工资', '50']];
+    const rows: [string, string, string][] = [
+      ['equipment', '直播设备', '1,234.56'],
+      ['salary', '主播工资', '50'],
+    ];
     for (const [i, [category, description, yuan]] of rows.entries()) {
       if (i > 0) await filerPage.getByTestId('item-add').click();
       await filerPage.getByTestId(`item-category-${i}`).selectOption(category);

@@ -6,7 +6,6 @@ import { api, getTestHub } from '../support/testHub.ts';
 import { bureauToken, unique } from '../support/factories.ts';
 import { startWorkers } from '../../workers/main.ts';
 
-
 /** A small valid PNG whose pixels differ on every call, so each file has its own SHA-256. */
 export function uniquePng(): Buffer {
   const png = new PNG({ width: 4, height: 4 });
@@ -22,14 +21,21 @@ export async function upload(token: string, claimId: string, itemId: string, byt
   const { baseUrl } = await getTestHub();
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(bytes)], { type }), filename);
-  const res = await fetch(`${baseUrl}/api/v1/claims/${claimId}/items/${itemId}/evidence`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  const res = await fetch(`${baseUrl}/api/v1/claims/${claimId}/items/${itemId}/evidence`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
   return { status: res.status, body: (await res.json()) as any };
 }
 
 let invoiceCounter = 0;
 export function invoice() {
   invoiceCounter += 1;
-  return { invoiceCode: `3500${Date.now().toString().slice(-6)}`, invoiceNo: `${process.pid}${invoiceCounter}${Math.floor(Math.random() * 1e6)}` };
+  return {
+    invoiceCode: `3500${Date.now().toString().slice(-6)}`,
+    invoiceNo: `${process.pid}${invoiceCounter}${Math.floor(Math.random() * 1e6)}`,
+  };
 }
 
 export function item(category: string, amountFen: number, description = '直播设备') {
@@ -65,7 +71,10 @@ export async function waitForStatus(token: string, claimId: string, statuses: st
 export async function filedBase(associationToken: string) {
   const base = await api('POST', '/api/v1/bases', { token: associationToken, body: { name: unique('基地') } });
   if (base.status !== 201) throw new Error(`base: ${JSON.stringify(base.body)}`);
-  const filed = await api('POST', `/api/v1/bases/${base.body.id}/filing`, { token: await bureauToken(), body: { filingNo: unique('BA-'), filedAt: '2020-03-01T00:00:00+08:00' } });
+  const filed = await api('POST', `/api/v1/bases/${base.body.id}/filing`, {
+    token: await bureauToken(),
+    body: { filingNo: unique('BA-'), filedAt: '2020-03-01T00:00:00+08:00' },
+  });
   if (filed.status !== 200) throw new Error(`filing: ${JSON.stringify(filed.body)}`);
   return base.body.id as string;
 }

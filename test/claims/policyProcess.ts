@@ -6,7 +6,12 @@
  */
 import { bootstrap } from '../../server/platform/bootstrap.ts';
 import { disconnectMongo } from '../../server/platform/db.ts';
-import { onPolicyPublished, stopWatchingPolicyPublications, versionInForce, watchPolicyPublications } from '../../server/claims/policy/policyService.ts';
+import {
+  onPolicyPublished,
+  stopWatchingPolicyPublications,
+  versionInForce,
+  watchPolicyPublications,
+} from '../../server/claims/policy/policyService.ts';
 
 const ctx = await bootstrap();
 await watchPolicyPublications(ctx);

@@ -42,7 +42,10 @@ describe('policy publication page (browser, 390 px)', function () {
     const result = page.getByTestId('publish-result');
     await result.getByText(`已发布 ${version}`).waitFor();
     const changes = await page.getByTestId(`policy-changes-${version}`).textContent();
-    expect(changes).to.contain('品牌建设 补助比例：30% → 35%').and.contain('品牌建设 累计上限：¥50,000.00 → ¥55,000.00').and.contain('负面清单移除：提取工作经费');
+    expect(changes)
+      .to.contain('品牌建设 补助比例：30% → 35%')
+      .and.contain('品牌建设 累计上限：¥50,000.00 → ¥55,000.00')
+      .and.contain('负面清单移除：提取工作经费');
     await screenshot(page, 'policy-publish-390');
     await page.goto(`${baseUrl}/policy`);
     const publicChanges = page.getByTestId(`policy-changes-${version}`);

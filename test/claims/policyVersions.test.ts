@@ -25,9 +25,14 @@ const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 1
 function bodyFrom(latest: any, version: string, effectiveFrom: string, change: (b: any) => void = () => undefined) {
   const d = structuredClone(latest.document);
   const body = {
-    version, basedOn: latest.version, effectiveFrom,
+    version,
+    basedOn: latest.version,
+    effectiveFrom,
     programs: d.programs.map((p: any) => ({
-      code: p.code, rateBasisPoints: p.rateBasisPoints, capFen: p.capFen, basisCategories: p.basisCategories,
+      code: p.code,
+      rateBasisPoints: p.rateBasisPoints,
+      capFen: p.capFen,
+      basisCategories: p.basisCategories,
       ...(p.fixedAwardsFen ? { fixedAwardsFen: p.fixedAwardsFen } : {}),
     })),
     categoryLabels: d.categoryLabels,
@@ -68,17 +73,72 @@ describe('policy versions published by the bureau', function () {
     }
     expect((await api('POST', '/api/v1/policies', { body: good })).status).to.equal(401);
     const bad: [string, (b: any) => void][] = [
-      ['programs.2.rateBasisPoints', (b) => { b.programs[2].rateBasisPoints = 10001; }],
-      ['programs.2.capFen', (b) => { b.programs[2].capFen = '5000000'; }],
-      ['programs.2.capFen', (b) => { b.programs[2].capFen = 0; }],
-      ['effectiveFrom', (b) => { b.effectiveFrom = '2020-01-01'; }],
-      ['effectiveFrom', (b) => { b.effectiveFrom = '2030-02-30'; }],
-      ['categoryLabels.0.code', (b) => { b.categoryLabels[0].code = 'yachts'; }],
-      ['negativeList.0.category', (b) => { b.negativeList[0].category = 'rockets'; }],
-      ['programs.2.basisCategories.0', (b) => { brand(b).basisCategories = ['salary']; }],
-      ['programs.3.rateBasisPoints', (b) => { b.programs[3].rateBasisPoints = 5000; }],
-      ['version', (b) => { b.version = 'Bad Version!'; }],
-      ['programs', (b) => { b.programs = b.programs.slice(1); }],
+      [
+        'programs.2.rateBasisPoints',
+        (b) => {
+          b.programs[2].rateBasisPoints = 10001;
+        },
+      ],
+      [
+        'programs.2.capFen',
+        (b) => {
+          b.programs[2].capFen = '5000000';
+        },
+      ],
+      [
+        'programs.2.capFen',
+        (b) => {
+          b.programs[2].capFen = 0;
+        },
+      ],
+      [
+        'effectiveFrom',
+        (b) => {
+          b.effectiveFrom = '2020-01-01';
+        },
+      ],
+      [
+        'effectiveFrom',
+        (b) => {
+          b.effectiveFrom = '2030-02-30';
+        },
+      ],
+      [
+        'categoryLabels.0.code',
+        (b) => {
+          b.categoryLabels[0].code = 'yachts';
+        },
+      ],
+      [
+        'negativeList.0.category',
+        (b) => {
+          b.negativeList[0].category = 'rockets';
+        },
+      ],
+      [
+        'programs.2.basisCategories.0',
+        (b) => {
+          brand(b).basisCategories = ['salary'];
+        },
+      ],
+      [
+        'programs.3.rateBasisPoints',
+        (b) => {
+          b.programs[3].rateBasisPoints = 5000;
+        },
+      ],
+      [
+        'version',
+        (b) => {
+          b.version = 'Bad Version!';
+        },
+      ],
+      [
+        'programs',
+        (b) => {
+          b.programs = b.programs.slice(1);
+        },
+      ],
     ];
     for (const [field, change] of bad) {
       const r = await api('POST', '/api/v1/policies', { token: await bureauToken(), body: bodyFrom(latest, v2, today(), change) });
@@ -91,7 +151,11 @@ describe('policy versions published by the bureau', function () {
   });
 
   it('a publication reaches another process at once, without a restart (Redis invalidation)', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/claims/policyProcess.ts'], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/claims/policyProcess.ts'], {
+      cwd: ROOT,
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     // Every line the child prints, in order, whether or not the test is waiting for it yet.
     const received: string[] = [];
     let wake: (() => void) | null = null;
@@ -128,13 +192,19 @@ describe('policy versions published by the bureau', function () {
       child.kill();
     }
     // Publishing again from the old version is refused: someone else published meanwhile.
-    const stale = await api('POST', '/api/v1/policies', { token: await bureauToken(), body: bodyFrom({ version: 'dehua-2020', document: (await latestPolicy()).document }, v3, today()) });
+    const stale = await api('POST', '/api/v1/policies', {
+      token: await bureauToken(),
+      body: bodyFrom({ version: 'dehua-2020', document: (await latestPolicy()).document }, v3, today()),
+    });
     expect(stale.status).to.equal(409);
     expect(stale.body.error.code).to.equal('stale_policy');
   });
 
   it('a claim submitted on or after the effective date is assessed under the new rates, and its trace names the version', async () => {
-    const claim = await fileAndSubmit(cast.enterpriseUser.token, { program: 'brand_building', items: [item('online_shop', 10_001, '网店装修')] });
+    const claim = await fileAndSubmit(cast.enterpriseUser.token, {
+      program: 'brand_building',
+      items: [item('online_shop', 10_001, '网店装修')],
+    });
     expect(claim.policyVersion).to.equal(v2);
     expect(claim.proposedFen).to.equal(4000); // 40% × ¥100.01 = ¥40.004 → ¥40.00
     expect(claim.trace[0]).to.contain(`适用政策 ${v2}`);
@@ -155,7 +225,10 @@ describe('policy versions published by the bureau', function () {
     });
     expect(r.status, JSON.stringify(r.body)).to.equal(201);
     expect(r.body.inForce).to.equal(false);
-    const claim = await fileAndSubmit(cast.enterpriseUser.token, { program: 'brand_building', items: [item('brand_design', 10_000, '品牌设计')] });
+    const claim = await fileAndSubmit(cast.enterpriseUser.token, {
+      program: 'brand_building',
+      items: [item('brand_design', 10_000, '品牌设计')],
+    });
     expect(claim.policyVersion).to.equal(v2);
     expect(claim.proposedFen).to.equal(4000);
     expect(claim.trace[0]).to.contain(`适用政策 ${v2}`);

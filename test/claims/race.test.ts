@@ -20,15 +20,24 @@ describe('racing approvals for one cap (HTTP)', function () {
     const reviewers = await Promise.all([1, 2, 3, 4, 5].map(() => createUser('bureau')));
     const ids: string[] = [];
     for (let i = 0; i < 50; i += 1) {
-      const created = await api('POST', '/api/v1/claims', { token: filer.token, body: { program: 'brand_building', items: [item('online_shop', 1_000_000, '网店')] } });
+      const created = await api('POST', '/api/v1/claims', {
+        token: filer.token,
+        body: { program: 'brand_building', items: [item('online_shop', 1_000_000, '网店')] },
+      });
       await upload(filer.token, created.body.id, created.body.items[0].id, uniquePng());
       await api('POST', `/api/v1/claims/${created.body.id}/submit`, { token: filer.token });
       ids.push(created.body.id);
     }
     for (const id of ids) expect((await waitForStatus(filer.token, id, ['assessed'], 60_000)).proposedFen).to.equal(300_000);
 
-    const results = await Promise.all(ids.map((id, i) =>
-      api('POST', `/api/v1/claims/${id}/review`, { token: reviewers[i % reviewers.length]!.token, body: { decision: 'approve', note: '同意' } })));
+    const results = await Promise.all(
+      ids.map((id, i) =>
+        api('POST', `/api/v1/claims/${id}/review`, {
+          token: reviewers[i % reviewers.length]!.token,
+          body: { decision: 'approve', note: '同意' },
+        }),
+      ),
+    );
     const ok = results.filter((r) => r.status === 200);
     const refused = results.filter((r) => r.status === 409);
     expect(ok.length + refused.length).to.equal(50);

@@ -19,7 +19,9 @@ import { item, startTestWorkers, stopTestWorkers } from './helpers.ts';
 /** The real worker process (workers/main.ts), as `npm start` runs it. */
 function startWorkerProcess(): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'workers/main.ts')], {
-    cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent', HUB_PROCESS_NAME: 'test-worker' }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'silent', HUB_PROCESS_NAME: 'test-worker' },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {
     let err = '';
@@ -36,7 +38,10 @@ function exited(child: ChildProcess): Promise<number | null> {
 async function submitMany(filer: UserFixture, n: number): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < n; i += 1) {
-    const c = await api('POST', '/api/v1/claims', { token: filer.token, body: { program: 'brand_building', items: [item('online_shop', 1000 + i), item('brand_design', 500)] } });
+    const c = await api('POST', '/api/v1/claims', {
+      token: filer.token,
+      body: { program: 'brand_building', items: [item('online_shop', 1000 + i), item('brand_design', 500)] },
+    });
     ids.push(c.body.id);
   }
   await Promise.all(ids.map((id) => api('POST', `/api/v1/claims/${id}/submit`, { token: filer.token })));
@@ -57,7 +62,10 @@ async function expectAssessedOnce(ids: string[]): Promise<void> {
   expect(claims).to.have.length(ids.length);
   for (const c of claims) {
     expect(c.status).to.equal('assessed');
-    expect(c.history.filter((h) => h.status === 'assessed'), `claim ${String(c._id)}`).to.have.length(1);
+    expect(
+      c.history.filter((h) => h.status === 'assessed'),
+      `claim ${String(c._id)}`,
+    ).to.have.length(1);
     expect(c.proposedFen).to.equal(0); // no evidence uploaded: every item ineligible
   }
   const audits = await AuditEventModel.find({ action: 'claim.assess', 'target.id': { $in: ids } }, { 'target.id': 1 }).lean();
@@ -101,7 +109,11 @@ describe('tally worker: idempotency, retries and crashes (real Redis and worker 
     const { ctx } = await getTestHub();
     const missing = new mongoose.Types.ObjectId().toString();
     const queue = claimQueues(ctx).assess;
-    await queue.add('assess', { claimId: missing, revision: 1, reason: 'submit' }, { jobId: `${missing}.r1`, attempts: 3, backoff: { type: 'exponential', delay: 50 } });
+    await queue.add(
+      'assess',
+      { claimId: missing, revision: 1, reason: 'submit' },
+      { jobId: `${missing}.r1`, attempts: 3, backoff: { type: 'exponential', delay: 50 } },
+    );
     await startTestWorkers();
     try {
       await waitUntil('job in failed set', async () => (await queue.getJob(`${missing}.r1`))?.finishedOn !== undefined, 15_000);
@@ -126,7 +138,11 @@ describe('tally worker: idempotency, retries and crashes (real Redis and worker 
   it('SIGTERM lets active jobs finish: nothing is lost or half-done', async () => {
     const ids = await submitMany(filer, 120);
     const child = await startWorkerProcess();
-    await waitUntil('some assessed', async () => (await ClaimModel.countDocuments({ _id: { $in: ids }, status: 'assessed' })) >= 10, 60_000);
+    await waitUntil(
+      'some assessed',
+      async () => (await ClaimModel.countDocuments({ _id: { $in: ids }, status: 'assessed' })) >= 10,
+      60_000,
+    );
     child.kill('SIGTERM');
     expect(await exited(child)).to.equal(0);
     const { ctx } = await getTestHub();
@@ -134,7 +150,11 @@ describe('tally worker: idempotency, retries and crashes (real Redis and worker 
     expect(await probe.getActiveCount()).to.equal(0); // closed cleanly: no job left active for the stalled checker
     await probe.close();
     const again = await startWorkerProcess();
-    await waitUntil('all assessed', async () => (await ClaimModel.countDocuments({ _id: { $in: ids }, status: 'assessed' })) === ids.length, 60_000);
+    await waitUntil(
+      'all assessed',
+      async () => (await ClaimModel.countDocuments({ _id: { $in: ids }, status: 'assessed' })) === ids.length,
+      60_000,
+    );
     again.kill('SIGTERM');
     await exited(again);
     await expectAssessedOnce(ids);
@@ -143,17 +163,29 @@ describe('tally worker: idempotency, retries and crashes (real Redis and worker 
   it('a worker killed mid-job (SIGKILL) and restarted leaves no double effect', async () => {
     const ids = await submitMany(filer, 150);
     const child = await startWorkerProcess();
-    await waitUntil('some assessed', async () => (await ClaimModel.countDocuments({ _id: { $in: ids }, status: 'assessed' })) >= 20, 60_000);
+    await waitUntil(
+      'some assessed',
+      async () => (await ClaimModel.countDocuments({ _id: { $in: ids }, status: 'assessed' })) >= 20,
+      60_000,
+    );
     child.kill('SIGKILL');
     await exited(child);
     const doneAtKill = await ClaimModel.countDocuments({ _id: { $in: ids }, status: 'assessed' });
     expect(doneAtKill).to.be.lessThan(ids.length);
     // The restarted worker picks up the waiting jobs at once and the stalled ones once their locks expire (~30 s).
     const again = await startWorkerProcess();
-    await waitUntil('all assessed', async () => (await ClaimModel.countDocuments({ _id: { $in: ids }, status: 'assessed' })) === ids.length, 150_000);
+    await waitUntil(
+      'all assessed',
+      async () => (await ClaimModel.countDocuments({ _id: { $in: ids }, status: 'assessed' })) === ids.length,
+      150_000,
+    );
     // A claim the killed worker wrote before its audit append is appended by a drainer once its outbox entry is
     // 15 s old (the web process drains every 5 s): wait for that, not for a lucky moment.
-    await waitUntil('every assessment audited', async () => (await AuditEventModel.countDocuments({ action: 'claim.assess', 'target.id': { $in: ids } })) >= ids.length, 60_000);
+    await waitUntil(
+      'every assessment audited',
+      async () => (await AuditEventModel.countDocuments({ action: 'claim.assess', 'target.id': { $in: ids } })) >= ids.length,
+      60_000,
+    );
     again.kill('SIGTERM');
     await exited(again);
     await expectAssessedOnce(ids);
@@ -168,7 +200,11 @@ describe('tally worker: idempotency, retries and crashes (real Redis and worker 
     let child: ChildProcess | null = null;
     try {
       child = await startWorkerProcess();
-      await waitUntil('all claims written as assessed', async () => (await ClaimModel.countDocuments({ _id: { $in: ids }, status: 'assessed' })) === ids.length, 60_000);
+      await waitUntil(
+        'all claims written as assessed',
+        async () => (await ClaimModel.countDocuments({ _id: { $in: ids }, status: 'assessed' })) === ids.length,
+        60_000,
+      );
       expect(await AuditEventModel.countDocuments({ action: 'claim.assess', 'target.id': { $in: ids } })).to.equal(0);
       child.kill('SIGKILL');
       await exited(child);
@@ -178,7 +214,11 @@ describe('tally worker: idempotency, retries and crashes (real Redis and worker 
     // The restarted worker drains the outbox at start-up, and the web process's drainer every few seconds: still once.
     const again = await startWorkerProcess();
     try {
-      await waitUntil('every assessment audited', async () => (await AuditEventModel.countDocuments({ action: 'claim.assess', 'target.id': { $in: ids } })) === ids.length, 60_000);
+      await waitUntil(
+        'every assessment audited',
+        async () => (await AuditEventModel.countDocuments({ action: 'claim.assess', 'target.id': { $in: ids } })) === ids.length,
+        60_000,
+      );
       await drainAuditOutbox(ctx, { graceMs: 0 });
     } finally {
       again.kill('SIGTERM');

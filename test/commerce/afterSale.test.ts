@@ -15,9 +15,21 @@ describe('after-sale: refund rejection and the pick-up code limit', function () 
 
   /** A paid (bank transfer) order routed to the station, moved on to `upTo`. */
   async function stationOrder(upTo: 'paid' | 'shipped' | 'arrived') {
-    const o = await expectStatus(await placeOrder(buyer.token, { productId: w.product.id, quantity: 1, delivery: { mode: 'station', stationOrgId: w.cast.station.id }, payment: 'transfer' }), 201);
-    await expectStatus(await api('POST', `/api/v1/orders/${o.id}/payment`, { token: seller(), body: { reference: `BANK-${o.id.slice(-6)}` } }), 200);
-    if (upTo !== 'paid') await expectStatus(await api('POST', `/api/v1/orders/${o.id}/ship`, { token: seller(), body: { viaStation: true } }), 200);
+    const o = await expectStatus(
+      await placeOrder(buyer.token, {
+        productId: w.product.id,
+        quantity: 1,
+        delivery: { mode: 'station', stationOrgId: w.cast.station.id },
+        payment: 'transfer',
+      }),
+      201,
+    );
+    await expectStatus(
+      await api('POST', `/api/v1/orders/${o.id}/payment`, { token: seller(), body: { reference: `BANK-${o.id.slice(-6)}` } }),
+      200,
+    );
+    if (upTo !== 'paid')
+      await expectStatus(await api('POST', `/api/v1/orders/${o.id}/ship`, { token: seller(), body: { viaStation: true } }), 200);
     if (upTo === 'arrived') await expectStatus(await api('POST', `/api/v1/orders/${o.id}/arrive`, { token: station() }), 200);
     return o as { id: string; pickupCode: string; trackingCode: string };
   }
@@ -31,17 +43,31 @@ describe('after-sale: refund rejection and the pick-up code limit', function () 
 
   it('the seller declines a refund with a reason: back to the status before the request, audited, the buyer told, stock untouched', async () => {
     const o = await stationOrder('shipped');
-    await expectStatus(await api('POST', `/api/v1/orders/${o.id}/refund-request`, { token: buyer.token, body: { reason: '不想要了' } }), 200);
+    await expectStatus(
+      await api('POST', `/api/v1/orders/${o.id}/refund-request`, { token: buyer.token, body: { reason: '不想要了' } }),
+      200,
+    );
     // Bad input and the wrong people change nothing.
     const noReason = await api('POST', `/api/v1/orders/${o.id}/refund-reject`, { token: seller(), body: {} });
     expect(noReason.status).to.equal(400);
     expect(noReason.body.error.message).to.include('"reason"');
-    expect((await api('POST', `/api/v1/orders/${o.id}/refund-reject`, { token: station(), body: { reason: '不行' } })).status).to.equal(403);
-    expect((await api('POST', `/api/v1/orders/${o.id}/refund-reject`, { token: buyer.token, body: { reason: '不行' } })).status).to.equal(403);
+    expect((await api('POST', `/api/v1/orders/${o.id}/refund-reject`, { token: station(), body: { reason: '不行' } })).status).to.equal(
+      403,
+    );
+    expect((await api('POST', `/api/v1/orders/${o.id}/refund-reject`, { token: buyer.token, body: { reason: '不行' } })).status).to.equal(
+      403,
+    );
     const stockBefore = await stock(w.product.id, buyer.token);
     const socket = await connectLive(buyer.token);
-    const told = nextEvent(socket, 'notification', (n: { orderId?: string; event?: string; messageEn?: string }) => n.orderId === o.id && n.event === 'refund_rejected');
-    const back = await expectStatus(await api('POST', `/api/v1/orders/${o.id}/refund-reject`, { token: seller(), body: { reason: '商品已发出，请签收后再申请' } }), 200);
+    const told = nextEvent(
+      socket,
+      'notification',
+      (n: { orderId?: string; event?: string; messageEn?: string }) => n.orderId === o.id && n.event === 'refund_rejected',
+    );
+    const back = await expectStatus(
+      await api('POST', `/api/v1/orders/${o.id}/refund-reject`, { token: seller(), body: { reason: '商品已发出，请签收后再申请' } }),
+      200,
+    );
     expect(back.status).to.equal('shipped');
     const notice = await told;
     expect(notice).to.include({ status: 'shipped', message: '商家未同意退款：商品已发出，请签收后再申请' });
@@ -56,7 +82,10 @@ describe('after-sale: refund rejection and the pick-up code limit', function () 
     // The order carries on: arrival, and the tracking page shows the declined request with its reason.
     await expectStatus(await api('POST', `/api/v1/orders/${o.id}/arrive`, { token: station() }), 200);
     const tracking = await expectStatus(await api('GET', `/api/v1/public/orders/${o.id}/tracking?code=${o.trackingCode}`), 200);
-    expect(tracking.history.find((h: { event?: string }) => h.event === 'refund_rejected')).to.include({ status: 'shipped', note: '商品已发出，请签收后再申请' });
+    expect(tracking.history.find((h: { event?: string }) => h.event === 'refund_rejected')).to.include({
+      status: 'shipped',
+      note: '商品已发出，请签收后再申请',
+    });
     await allPersisted();
     const audit = await AuditEventModel.find({ 'target.id': o.id }).lean();
     expect(audit.map((e) => e.action)).to.include.members(['order.refund_requested', 'order.refund_rejected', 'order.arrived']);
@@ -65,7 +94,10 @@ describe('after-sale: refund rejection and the pick-up code limit', function () 
   it('a paid order whose refund is declined is paid again; a refund and a rejection at once: exactly one wins', async () => {
     for (let i = 0; i < 3; i += 1) {
       const o = await stationOrder('paid');
-      await expectStatus(await api('POST', `/api/v1/orders/${o.id}/refund-request`, { token: buyer.token, body: { reason: '拍多了' } }), 200);
+      await expectStatus(
+        await api('POST', `/api/v1/orders/${o.id}/refund-request`, { token: buyer.token, body: { reason: '拍多了' } }),
+        200,
+      );
       const before = await stock(w.product.id, buyer.token);
       const [refund, reject] = await Promise.all([
         api('POST', `/api/v1/orders/${o.id}/refund`, { token: seller(), body: { reference: `RF-${i}-XYZ` } }),
@@ -86,19 +118,27 @@ describe('after-sale: refund rejection and the pick-up code limit', function () 
   it('rejection racing the station hand-over: a parcel is never handed over while its refund is pending, and ends in one consistent state', async () => {
     for (let i = 0; i < 4; i += 1) {
       const o = await stationOrder('arrived');
-      await expectStatus(await api('POST', `/api/v1/orders/${o.id}/refund-request`, { token: buyer.token, body: { reason: '到站太慢' } }), 200);
+      await expectStatus(
+        await api('POST', `/api/v1/orders/${o.id}/refund-request`, { token: buyer.token, body: { reason: '到站太慢' } }),
+        200,
+      );
       const [reject, pickup] = await Promise.all([
         api('POST', `/api/v1/orders/${o.id}/refund-reject`, { token: seller(), body: { reason: '包裹已到站' } }),
         api('POST', `/api/v1/orders/${o.id}/pickup`, { token: station(), body: { pickupCode: o.pickupCode } }),
       ]);
       expect(reject.status).to.equal(200);
-      const statuses = (await expectStatus(await api('GET', `/api/v1/orders/${o.id}`, { token: buyer.token }), 200)).history.map((h: { status: string }) => h.status);
+      const statuses = (await expectStatus(await api('GET', `/api/v1/orders/${o.id}`, { token: buyer.token }), 200)).history.map(
+        (h: { status: string }) => h.status,
+      );
       if (pickup.status === 200) expect(statuses.slice(-3)).to.deep.equal(['refund_requested', 'arrived', 'delivered']);
       else {
         // The hand-over came while the request was pending: refused, the parcel waits at the station.
         expect(pickup.status).to.equal(409);
         expect(statuses.slice(-2)).to.deep.equal(['refund_requested', 'arrived']);
-        await expectStatus(await api('POST', `/api/v1/orders/${o.id}/pickup`, { token: station(), body: { pickupCode: o.pickupCode } }), 200);
+        await expectStatus(
+          await api('POST', `/api/v1/orders/${o.id}/pickup`, { token: station(), body: { pickupCode: o.pickupCode } }),
+          200,
+        );
       }
     }
   });
@@ -113,7 +153,11 @@ describe('after-sale: refund rejection and the pick-up code limit', function () 
     expect(first.body.error).to.deep.include({ code: 'pickup_code_wrong' });
     expect(first.body.error.params).to.include({ field: 'pickupCode', triesLeft: max - 1 });
     // The rest of the allowance and more, all at once: exactly the allowance is answered "wrong", the rest "locked".
-    const burst = await Promise.all(Array.from({ length: max + 3 }, () => api('POST', `/api/v1/orders/${o.id}/pickup`, { token: station(), body: { pickupCode: wrongCode(o.pickupCode) } })));
+    const burst = await Promise.all(
+      Array.from({ length: max + 3 }, () =>
+        api('POST', `/api/v1/orders/${o.id}/pickup`, { token: station(), body: { pickupCode: wrongCode(o.pickupCode) } }),
+      ),
+    );
     expect(burst.filter((r) => r.status === 400)).to.have.length(max - 2);
     const locked = burst.filter((r) => r.status === 429);
     expect(locked).to.have.length(5);
@@ -124,10 +168,24 @@ describe('after-sale: refund rejection and the pick-up code limit', function () 
     expect(right.status).to.equal(429);
     expect((await expectStatus(await api('GET', `/api/v1/orders/${o.id}`, { token: buyer.token }), 200)).status).to.equal('arrived');
     // Another order is not affected.
-    expect((await expectStatus(await api('POST', `/api/v1/orders/${other.id}/pickup`, { token: station(), body: { pickupCode: other.pickupCode } }), 200)).status).to.equal('delivered');
+    expect(
+      (
+        await expectStatus(
+          await api('POST', `/api/v1/orders/${other.id}/pickup`, { token: station(), body: { pickupCode: other.pickupCode } }),
+          200,
+        )
+      ).status,
+    ).to.equal('delivered');
     // Once the lock lapses (ended here rather than waited for), the right code hands over.
     await ctx.redis.del(pickupLockKey(ctx.config.REDIS_PREFIX, o.id));
-    expect((await expectStatus(await api('POST', `/api/v1/orders/${o.id}/pickup`, { token: station(), body: { pickupCode: o.pickupCode } }), 200)).status).to.equal('delivered');
+    expect(
+      (
+        await expectStatus(
+          await api('POST', `/api/v1/orders/${o.id}/pickup`, { token: station(), body: { pickupCode: o.pickupCode } }),
+          200,
+        )
+      ).status,
+    ).to.equal('delivered');
   });
 
   it('a right code clears the wrong-code count; guesses by others or at a parcel not yet arrived count nothing', async () => {
@@ -135,11 +193,15 @@ describe('after-sale: refund rejection and the pick-up code limit', function () 
     const max = ctx.config.HUB_PICKUP_MAX_WRONG_CODES;
     const o = await stationOrder('shipped');
     for (let i = 0; i < max + 1; i += 1) {
-      expect((await api('POST', `/api/v1/orders/${o.id}/pickup`, { token: station(), body: { pickupCode: wrongCode(o.pickupCode) } })).status).to.equal(409);
+      expect(
+        (await api('POST', `/api/v1/orders/${o.id}/pickup`, { token: station(), body: { pickupCode: wrongCode(o.pickupCode) } })).status,
+      ).to.equal(409);
     }
     await expectStatus(await api('POST', `/api/v1/orders/${o.id}/arrive`, { token: station() }), 200);
     for (let i = 0; i < max + 1; i += 1) {
-      expect((await api('POST', `/api/v1/orders/${o.id}/pickup`, { token: seller(), body: { pickupCode: wrongCode(o.pickupCode) } })).status).to.equal(403);
+      expect(
+        (await api('POST', `/api/v1/orders/${o.id}/pickup`, { token: seller(), body: { pickupCode: wrongCode(o.pickupCode) } })).status,
+      ).to.equal(403);
     }
     const wrong = await api('POST', `/api/v1/orders/${o.id}/pickup`, { token: station(), body: { pickupCode: wrongCode(o.pickupCode) } });
     expect(wrong.body.error.params.triesLeft).to.equal(max - 1);
@@ -147,10 +209,14 @@ describe('after-sale: refund rejection and the pick-up code limit', function () 
     const limits = { maxWrong: max, lockSeconds: 60 };
     const id = `guard-${o.id}`;
     for (let i = 0; i < max - 1; i += 1) {
-      await checkPickupCode(ctx.redis, ctx.config.REDIS_PREFIX, id, '000001', '123456', limits).catch((err: { code: string }) => expect(err.code).to.equal('pickup_code_wrong'));
+      await checkPickupCode(ctx.redis, ctx.config.REDIS_PREFIX, id, '000001', '123456', limits).catch((err: { code: string }) =>
+        expect(err.code).to.equal('pickup_code_wrong'),
+      );
     }
     await checkPickupCode(ctx.redis, ctx.config.REDIS_PREFIX, id, '123456', '123456', limits);
-    const after = await checkPickupCode(ctx.redis, ctx.config.REDIS_PREFIX, id, '000001', '123456', limits).catch((err: { details: { triesLeft: number } }) => err.details.triesLeft);
+    const after = await checkPickupCode(ctx.redis, ctx.config.REDIS_PREFIX, id, '000001', '123456', limits).catch(
+      (err: { details: { triesLeft: number } }) => err.details.triesLeft,
+    );
     expect(after).to.equal(max - 1);
   });
 });

@@ -33,7 +33,10 @@ describe('buyer journey in the browser (phone viewport): sign-up, "+1", station 
   it('goes from sign-up to pick-up, each step visible on the tracking page', async () => {
     const w = await commerceWorld(8, 6600);
     const session = await liveSession(w);
-    await expectStatus(await api('PUT', `/api/v1/sessions/${session.id}/pin`, { token: w.cast.host.token, body: { productId: w.product.id } }), 200);
+    await expectStatus(
+      await api('PUT', `/api/v1/sessions/${session.id}/pin`, { token: w.cast.host.token, body: { productId: w.product.id } }),
+      200,
+    );
 
     const buyer = await phonePage();
     await buyer.goto(`${baseUrl}/live/${session.id}`);
@@ -42,7 +45,11 @@ describe('buyer journey in the browser (phone viewport): sign-up, "+1", station 
 
     await buyer.getByTestId('live-chat-input').fill('+1');
     await buyer.getByTestId('live-chat-send').click();
-    const { orderId, pickupCode: code } = await checkOutAtStation(buyer, w.cast.station.id, async () => void (await screenshot(buyer, 'buyer-checkout-phone')));
+    const { orderId, pickupCode: code } = await checkOutAtStation(
+      buyer,
+      w.cast.station.id,
+      async () => void (await screenshot(buyer, 'buyer-checkout-phone')),
+    );
     expect(code).to.match(/^\d{6}$/);
     await buyer.getByTestId('checkout-track').click();
     await buyer.waitForSelector('[data-testid=track-body][data-status=placed]');

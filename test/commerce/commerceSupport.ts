@@ -18,7 +18,10 @@ export async function signupProof(): Promise<string> {
 }
 
 export async function signupBuyer(phone = newPhone()) {
-  const res = await api('POST', '/api/v1/auth/signup', { body: { phone, password: 'buyer-pass-1' }, headers: { 'Signup-Proof': await signupProof() } });
+  const res = await api('POST', '/api/v1/auth/signup', {
+    body: { phone, password: 'buyer-pass-1' },
+    headers: { 'Signup-Proof': await signupProof() },
+  });
   const body = await expectStatus(res, 201);
   return { id: body.user.id as string, phone, token: body.token as string };
 }

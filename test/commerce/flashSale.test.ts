@@ -19,7 +19,9 @@ describe('flash sale: timed price, quantity and per-buyer limit under concurrenc
     expect((await api('POST', path, { token: host, body: sale })).status).to.equal(400); // not pinned
     await expectStatus(await api('PUT', `/api/v1/sessions/${session.id}/pin`, { token: host, body: { productId: w.product.id } }), 200);
     expect((await api('POST', path, { token: w.cast.enterpriseUser.token, body: sale })).status).to.equal(403);
-    expect((await api('POST', path, { token: host, body: { ...sale, perBuyerLimit: 0 } })).body.error.message).to.include('"perBuyerLimit"');
+    expect((await api('POST', path, { token: host, body: { ...sale, perBuyerLimit: 0 } })).body.error.message).to.include(
+      '"perBuyerLimit"',
+    );
     const started = await expectStatus(await api('POST', path, { token: host, body: sale }), 201);
     expect(started.sale).to.include({ status: 'running', remaining: 30, priceFen: 4900 });
     expect(await stock(w.product.id, host)).to.equal(70);
@@ -28,8 +30,15 @@ describe('flash sale: timed price, quantity and per-buyer limit under concurrenc
     const buyers = await Promise.all(Array.from({ length: 24 }, () => signupBuyer()));
     const delivery = { mode: 'station', stationOrgId: w.cast.station.id };
     const tries = buyers.flatMap((b) => [1, 2, 3].map(() => ({ b, q: 1 })));
-    const results = await Promise.all(tries.map(({ b, q }) =>
-      api('POST', `${path}/orders`, { token: b.token, body: { quantity: q, delivery, payment: 'cod' }, headers: { 'Idempotency-Key': randomUUID() } })));
+    const results = await Promise.all(
+      tries.map(({ b, q }) =>
+        api('POST', `${path}/orders`, {
+          token: b.token,
+          body: { quantity: q, delivery, payment: 'cod' },
+          headers: { 'Idempotency-Key': randomUUID() },
+        }),
+      ),
+    );
     const ok = results.filter((r) => r.status === 201);
     expect(ok).to.have.length(30);
     expect(ok.every((r) => r.body.unitPriceFen === 4900 && r.body.amountFen === 4900)).to.equal(true);
@@ -41,7 +50,11 @@ describe('flash sale: timed price, quantity and per-buyer limit under concurrenc
     expect((await api('GET', path)).body.sale.remaining).to.equal(0);
 
     // A buyer's order still needs delivery and payment; the end job returns nothing twice.
-    const late = await api('POST', `${path}/orders`, { token: buyers[0]!.token, body: { quantity: 1 }, headers: { 'Idempotency-Key': randomUUID() } });
+    const late = await api('POST', `${path}/orders`, {
+      token: buyers[0]!.token,
+      body: { quantity: 1 },
+      headers: { 'Idempotency-Key': randomUUID() },
+    });
     expect(late.status).to.equal(400);
     const job = { data: { orderId: '', flash: { sessionId: session.id, saleId: started.sale.id } } } as Job<ExpiryJob>;
     expect(await processExpiry(job, ctx)).to.equal('flash-ended:0');
@@ -56,10 +69,23 @@ describe('flash sale: timed price, quantity and per-buyer limit under concurrenc
     const session = await liveSession(w);
     const host = w.cast.host.token;
     await expectStatus(await api('PUT', `/api/v1/sessions/${session.id}/pin`, { token: host, body: { productId: w.product.id } }), 200);
-    await expectStatus(await api('POST', `/api/v1/sessions/${session.id}/flash-sale`, { token: host, body: { productId: w.product.id, priceFen: 500, quantity: 10, perBuyerLimit: 1, durationSeconds: 60 } }), 201);
+    await expectStatus(
+      await api('POST', `/api/v1/sessions/${session.id}/flash-sale`, {
+        token: host,
+        body: { productId: w.product.id, priceFen: 500, quantity: 10, perBuyerLimit: 1, durationSeconds: 60 },
+      }),
+      201,
+    );
     expect(await stock(w.product.id, host)).to.equal(10);
     const buyer = await signupBuyer();
-    await expectStatus(await api('POST', `/api/v1/sessions/${session.id}/flash-sale/orders`, { token: buyer.token, body: { quantity: 1, delivery: { mode: 'station', stationOrgId: w.cast.station.id }, payment: 'cod' }, headers: { 'Idempotency-Key': randomUUID() } }), 201);
+    await expectStatus(
+      await api('POST', `/api/v1/sessions/${session.id}/flash-sale/orders`, {
+        token: buyer.token,
+        body: { quantity: 1, delivery: { mode: 'station', stationOrgId: w.cast.station.id }, payment: 'cod' },
+        headers: { 'Idempotency-Key': randomUUID() },
+      }),
+      201,
+    );
     const stops = await Promise.all([1, 2].map(() => api('DELETE', `/api/v1/sessions/${session.id}/flash-sale`, { token: host })));
     expect(stops.every((s) => s.status === 200)).to.equal(true);
     expect(await stock(w.product.id, host)).to.equal(19);
@@ -75,13 +101,26 @@ describe('flash sale: timed price, quantity and per-buyer limit under concurrenc
       expect((await request(viewer, 'session:join', { sessionId: session.id, role: 'viewer' })).error).to.equal(undefined);
       type Pushed = { sessionId: string; sale: { id: string; status: string; remaining: number } | null };
       const startedPush = nextEvent<Pushed>(viewer, 'flash:sale', (e) => e.sale?.status === 'running');
-      const started = await expectStatus(await api('POST', path, { token: host, body: { productId: w.product.id, priceFen: 4900, quantity: 2, perBuyerLimit: 1, durationSeconds: 600 } }), 201);
+      const started = await expectStatus(
+        await api('POST', path, {
+          token: host,
+          body: { productId: w.product.id, priceFen: 4900, quantity: 2, perBuyerLimit: 1, durationSeconds: 600 },
+        }),
+        201,
+      );
       expect((await startedPush).sale).to.include({ id: started.sale.id, remaining: 2 });
       const delivery = { mode: 'station', stationOrgId: w.cast.station.id };
       for (const left of [1, 0]) {
         const pushed = nextEvent<Pushed>(viewer, 'flash:sale', (e) => e.sale?.remaining === left);
         const b = await signupBuyer();
-        await expectStatus(await api('POST', `${path}/orders`, { token: b.token, body: { quantity: 1, delivery, payment: 'cod' }, headers: { 'Idempotency-Key': randomUUID() } }), 201);
+        await expectStatus(
+          await api('POST', `${path}/orders`, {
+            token: b.token,
+            body: { quantity: 1, delivery, payment: 'cod' },
+            headers: { 'Idempotency-Key': randomUUID() },
+          }),
+          201,
+        );
         expect((await pushed).sale).to.include({ status: 'running', remaining: left }); // 0: sold out
       }
       const endedPush = nextEvent<Pushed>(viewer, 'flash:sale', (e) => e.sale?.status === 'ended');

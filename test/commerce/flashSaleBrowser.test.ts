@@ -24,7 +24,12 @@ describe('flash sale in the browser (phone viewport): host starts it, a buyer se
   });
 
   async function phonePage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+    });
     const page = await context.newPage();
     page.on('pageerror', (err) => errors.push(err.message));
     return page;
@@ -33,7 +38,10 @@ describe('flash sale in the browser (phone viewport): host starts it, a buyer se
   it('shows price, remaining, limit and countdown; the buy places a flash-sale order', async () => {
     const w = await commerceWorld(20, 8800);
     const session = await liveSession(w);
-    await expectStatus(await api('PUT', `/api/v1/sessions/${session.id}/pin`, { token: w.cast.host.token, body: { productId: w.product.id } }), 200);
+    await expectStatus(
+      await api('PUT', `/api/v1/sessions/${session.id}/pin`, { token: w.cast.host.token, body: { productId: w.product.id } }),
+      200,
+    );
 
     const host = await phonePage();
     await signIn(host, baseUrl, w.cast.host.username, w.cast.host.password);
@@ -66,7 +74,10 @@ describe('flash sale in the browser (phone viewport): host starts it, a buyer se
     // The countdown ticks: wait for it to show a smaller number of seconds than first seen.
     const first = Number(await buyer.getByTestId('flash-sale').getAttribute('data-seconds-left'));
     expect(first).to.be.within(1, 120);
-    await buyer.waitForFunction((s) => Number(document.querySelector('[data-testid=flash-sale]')?.getAttribute('data-seconds-left')) < s, first);
+    await buyer.waitForFunction(
+      (s) => Number(document.querySelector('[data-testid=flash-sale]')?.getAttribute('data-seconds-left')) < s,
+      first,
+    );
     expect(await buyer.getByTestId('flash-countdown').textContent()).to.match(/\d+/);
 
     await buyer.getByTestId('flash-buy').click();

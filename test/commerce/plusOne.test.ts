@@ -12,12 +12,16 @@ describe('live "+1" ordering: reserve from chat, check out, or the reservation e
     const { ctx } = await getLiveHub();
     const w = await commerceWorld(5, 3900);
     const session = await liveSession(w);
-    await expectStatus(await api('PUT', `/api/v1/sessions/${session.id}/pin`, { token: w.cast.host.token, body: { productId: w.product.id } }), 200);
+    await expectStatus(
+      await api('PUT', `/api/v1/sessions/${session.id}/pin`, { token: w.cast.host.token, body: { productId: w.product.id } }),
+      200,
+    );
     const host = await connectLive(w.cast.host.token);
     expect((await request(host, 'session:join', { sessionId: session.id, role: 'host' })).error).to.equal(undefined);
     const [a, b] = [await signupBuyer(), await signupBuyer()];
     const [sa, sb] = [await connectLive(a.token), await connectLive(b.token)];
-    for (const s of [sa, sb]) expect((await request(s, 'session:join', { sessionId: session.id, role: 'viewer' })).error).to.equal(undefined);
+    for (const s of [sa, sb])
+      expect((await request(s, 'session:join', { sessionId: session.id, role: 'viewer' })).error).to.equal(undefined);
 
     const opened = nextEvent(sa, 'checkout:open');
     const queued = nextEvent(host, 'plusone:queued');
@@ -38,8 +42,21 @@ describe('live "+1" ordering: reserve from chat, check out, or the reservation e
     expect(q.items.map((i: { orderId: string }) => i.orderId)).to.have.members([order.id, bOrder.id]);
 
     // A checks out with pick-up at the station; the hold's expiry then finds a newer deadline and does nothing.
-    expect((await api('POST', `/api/v1/orders/${order.id}/checkout`, { token: b.token, body: { delivery: { mode: 'station', stationOrgId: w.cast.station.id }, payment: 'cod' } })).status).to.equal(404);
-    const done = await expectStatus(await api('POST', `/api/v1/orders/${order.id}/checkout`, { token: a.token, body: { delivery: { mode: 'station', stationOrgId: w.cast.station.id }, payment: 'cod' } }), 200);
+    expect(
+      (
+        await api('POST', `/api/v1/orders/${order.id}/checkout`, {
+          token: b.token,
+          body: { delivery: { mode: 'station', stationOrgId: w.cast.station.id }, payment: 'cod' },
+        })
+      ).status,
+    ).to.equal(404);
+    const done = await expectStatus(
+      await api('POST', `/api/v1/orders/${order.id}/checkout`, {
+        token: a.token,
+        body: { delivery: { mode: 'station', stationOrgId: w.cast.station.id }, payment: 'cod' },
+      }),
+      200,
+    );
     expect(done.delivery).to.include({ mode: 'station', stationOrgId: w.cast.station.id });
     expect(done.pickupCode).to.match(/^\d{6}$/);
     expect(await processExpiry({ data: { orderId: order.id } } as Job<ExpiryJob>, ctx)).to.equal('already-moved');
@@ -47,10 +64,20 @@ describe('live "+1" ordering: reserve from chat, check out, or the reservation e
     expect(await processExpiry({ data: { orderId: bOrder.id } } as Job<ExpiryJob>, ctx)).to.equal('expired');
     expect(await processExpiry({ data: { orderId: bOrder.id } } as Job<ExpiryJob>, ctx)).to.equal('already-moved');
     expect(await stock(w.product.id, a.token)).to.equal(4);
-    expect((await api('POST', `/api/v1/orders/${bOrder.id}/checkout`, { token: b.token, body: { delivery: { mode: 'station', stationOrgId: w.cast.station.id }, payment: 'cod' } })).status).to.equal(409);
+    expect(
+      (
+        await api('POST', `/api/v1/orders/${bOrder.id}/checkout`, {
+          token: b.token,
+          body: { delivery: { mode: 'station', stationOrgId: w.cast.station.id }, payment: 'cod' },
+        })
+      ).status,
+    ).to.equal(409);
 
     // The checked-out reservation ships through the station like any order.
-    await expectStatus(await api('POST', `/api/v1/orders/${order.id}/ship`, { token: w.cast.enterpriseUser.token, body: { viaStation: true } }), 200);
+    await expectStatus(
+      await api('POST', `/api/v1/orders/${order.id}/ship`, { token: w.cast.enterpriseUser.token, body: { viaStation: true } }),
+      200,
+    );
     await allPersisted();
     expect((await OrderModel.findById(order.id).lean())!.delivery).to.include({ stationOrgId: w.cast.station.id });
     const parcels = await api('GET', '/api/v1/orders?station=1', { token: w.cast.stationUser.token });
@@ -70,8 +97,14 @@ describe('reminders (预约): a viewer subscribed to a scheduled session hears w
     const booked = await expectStatus(await bookSession(w), 201);
     const viewer = await signupBuyer();
     const socket = await connectLive(viewer.token);
-    expect((await expectStatus(await api('POST', `/api/v1/sessions/${booked.id}/reminder`, { token: viewer.token }), 200)).subscribed).to.equal(true);
-    const heard = nextEvent(socket, 'notification', (n: { kind?: string; sessionId?: string; title?: string }) => n.kind === 'session.live' && n.sessionId === booked.id);
+    expect(
+      (await expectStatus(await api('POST', `/api/v1/sessions/${booked.id}/reminder`, { token: viewer.token }), 200)).subscribed,
+    ).to.equal(true);
+    const heard = nextEvent(
+      socket,
+      'notification',
+      (n: { kind?: string; sessionId?: string; title?: string }) => n.kind === 'session.live' && n.sessionId === booked.id,
+    );
     await expectStatus(await api('POST', `/api/v1/sessions/${booked.id}/start`, { token: w.cast.host.token }), 200);
     expect((await heard).title).to.equal(booked.title);
     expect((await api('POST', `/api/v1/sessions/${booked.id}/reminder`, { token: viewer.token })).status).to.equal(409);

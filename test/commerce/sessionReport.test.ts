@@ -14,7 +14,16 @@ describe("session analytics in the association's and bureau's reports", function
     const session = await liveSession(w);
     const buyer = await signupBuyer();
     for (const payment of ['transfer', 'cod'] as const) {
-      await expectStatus(await placeOrder(buyer.token, { productId: w.product.id, quantity: 1, sessionId: session.id, delivery: { mode: 'station', stationOrgId: w.cast.station.id }, payment }), 201);
+      await expectStatus(
+        await placeOrder(buyer.token, {
+          productId: w.product.id,
+          quantity: 1,
+          sessionId: session.id,
+          delivery: { mode: 'station', stationOrgId: w.cast.station.id },
+          payment,
+        }),
+        201,
+      );
     }
     await allPersisted();
     const page = await expectStatus(await api('GET', `/api/v1/sessions/${session.id}/analytics`, { token: w.cast.host.token }), 200);

@@ -15,7 +15,10 @@ describe('buyers: sign-up, sign-in, addresses', function () {
     expect(me.body).to.include({ role: 'buyer', username: buyer.phone, orgId: null });
     const login = await api('POST', '/api/v1/auth/login', { body: { username: buyer.phone, password: 'buyer-pass-1' } });
     expect(login.status).to.equal(200);
-    const again = await api('POST', '/api/v1/auth/signup', { body: { phone: buyer.phone, password: 'another-pass' }, headers: { 'Signup-Proof': await signupProof() } });
+    const again = await api('POST', '/api/v1/auth/signup', {
+      body: { phone: buyer.phone, password: 'another-pass' },
+      headers: { 'Signup-Proof': await signupProof() },
+    });
     expect(again.status).to.equal(409);
     expect(again.body.error.code).to.equal('phone_taken');
   });
@@ -36,7 +39,10 @@ describe('buyers: sign-up, sign-in, addresses', function () {
     const reused = await api('POST', '/api/v1/auth/signup', { body: { ...body, phone: newPhone() }, headers: { 'Signup-Proof': proof } });
     expect(reused.status).to.equal(400);
     expect(reused.body.error.message).to.include('already used');
-    for (const [bad, field] of [[{ phone: '12345', password: 'buyer-pass-1' }, 'phone'], [{ phone: newPhone(), password: 'short' }, 'password']] as const) {
+    for (const [bad, field] of [
+      [{ phone: '12345', password: 'buyer-pass-1' }, 'phone'],
+      [{ phone: newPhone(), password: 'short' }, 'password'],
+    ] as const) {
       const res = await api('POST', '/api/v1/auth/signup', { body: bad, headers: { 'Signup-Proof': await signupProof() } });
       expect(res.status).to.equal(400);
       expect(res.body.error.message).to.include(`"${field}"`);
@@ -51,9 +57,17 @@ describe('buyers: sign-up, sign-in, addresses', function () {
     }
     expect(last).to.equal(429);
     const { ctx } = await getLiveHub();
-    const limiter = new SignupRateLimiter(ctx.redis, { prefix: `${ctx.config.REDIS_PREFIX}:t${Date.now()}`, maxPerAddress: 3, maxPerPhone: 100, windowSeconds: 60 });
+    const limiter = new SignupRateLimiter(ctx.redis, {
+      prefix: `${ctx.config.REDIS_PREFIX}:t${Date.now()}`,
+      maxPerAddress: 3,
+      maxPerPhone: 100,
+      windowSeconds: 60,
+    });
     for (let i = 0; i < 3; i += 1) await limiter.attempt(newPhone(), '10.0.0.9');
-    const err = await limiter.attempt(newPhone(), '10.0.0.9').then(() => null, (e: unknown) => e as { status: number; details: { limit: string } });
+    const err = await limiter.attempt(newPhone(), '10.0.0.9').then(
+      () => null,
+      (e: unknown) => e as { status: number; details: { limit: string } },
+    );
     expect(err?.status).to.equal(429);
     expect(err?.details.limit).to.equal('address');
   });
@@ -62,7 +76,10 @@ describe('buyers: sign-up, sign-in, addresses', function () {
     const [a, b] = [await signupBuyer(), await signupBuyer()];
     const places = await api('GET', '/api/v1/places');
     expect(places.body.townships).to.have.length(18);
-    const saved = await api('POST', '/api/v1/me/addresses', { token: a.token, body: { name: '林', phone: '13800000002', township: '赤水镇', village: '铭爱村', detail: '12号' } });
+    const saved = await api('POST', '/api/v1/me/addresses', {
+      token: a.token,
+      body: { name: '林', phone: '13800000002', township: '赤水镇', village: '铭爱村', detail: '12号' },
+    });
     expect(saved.status).to.equal(201);
     expect(saved.body).to.include({ province: '福建省', county: '德化县', township: '赤水镇', village: '铭爱村' });
     const bad: [Record<string, unknown>, string][] = [
@@ -83,8 +100,21 @@ describe('buyers: sign-up, sign-in, addresses', function () {
   it('a buyer gets none of the staff routes; staff keep theirs', async () => {
     const buyer = await signupBuyer();
     const cast = await createCast();
-    for (const [method, path] of [['GET', '/api/v1/households'], ['POST', '/api/v1/products'], ['GET', '/api/v1/claims'], ['GET', '/api/v1/users']]) {
-      expect((await api(method!, path!, { token: buyer.token, body: method === 'POST' ? { name: 'x', category: 'farm', priceFen: 1, stock: 1 } : undefined })).status, path).to.equal(403);
+    for (const [method, path] of [
+      ['GET', '/api/v1/households'],
+      ['POST', '/api/v1/products'],
+      ['GET', '/api/v1/claims'],
+      ['GET', '/api/v1/users'],
+    ]) {
+      expect(
+        (
+          await api(method!, path!, {
+            token: buyer.token,
+            body: method === 'POST' ? { name: 'x', category: 'farm', priceFen: 1, stock: 1 } : undefined,
+          })
+        ).status,
+        path,
+      ).to.equal(403);
     }
     expect((await api('GET', '/api/v1/me/addresses', { token: cast.enterpriseUser.token })).status).to.equal(403);
   });

@@ -20,20 +20,39 @@ interface MatrixRoute {
 const ALL: Role[] = ['bureau', 'association', 'host', 'enterprise', 'auditor'];
 
 const routes: MatrixRoute[] = [
-  { method: 'POST', path: () => '/api/v1/orgs', body: () => ({ type: 'enterprise', name: unique('org-'), creditCode: makeCreditCode(), township: '浔中镇' }), allowed: ['bureau'] },
+  {
+    method: 'POST',
+    path: () => '/api/v1/orgs',
+    body: () => ({ type: 'enterprise', name: unique('org-'), creditCode: makeCreditCode(), township: '浔中镇' }),
+    allowed: ['bureau'],
+  },
   { method: 'GET', path: () => '/api/v1/orgs', allowed: ALL },
   { method: 'GET', path: (cast, actor) => `/api/v1/orgs/${actor?.orgId ?? cast.association.id}`, allowed: ALL },
-  { method: 'POST', path: () => '/api/v1/users', body: () => ({ username: unique('u'), password: 'password-123', role: 'auditor' }), allowed: ['bureau'] },
+  {
+    method: 'POST',
+    path: () => '/api/v1/users',
+    body: () => ({ username: unique('u'), password: 'password-123', role: 'auditor' }),
+    allowed: ['bureau'],
+  },
   { method: 'GET', path: () => '/api/v1/users', allowed: ALL },
   { method: 'GET', path: (cast, actor) => `/api/v1/users/${actor?.id ?? cast.host.id}`, allowed: ALL },
   { method: 'GET', path: () => '/api/v1/auth/me', allowed: ALL },
-  { method: 'POST', path: () => '/api/v1/households', body: () => ({ registryNo: unique('M-'), name: '李四', township: '春美乡', village: '双翰村', registeredFrom: '2018-03-01' }), allowed: ['bureau'] },
+  {
+    method: 'POST',
+    path: () => '/api/v1/households',
+    body: () => ({ registryNo: unique('M-'), name: '李四', township: '春美乡', village: '双翰村', registeredFrom: '2018-03-01' }),
+    allowed: ['bureau'],
+  },
   { method: 'GET', path: () => '/api/v1/households', allowed: ['bureau', 'auditor'] },
   { method: 'POST', path: () => '/api/v1/parks', body: () => ({ name: unique('园区'), nationalDemoBase: true }), allowed: ['bureau'] },
   { method: 'GET', path: () => '/api/v1/parks', allowed: ALL },
   { method: 'POST', path: () => '/api/v1/bases', body: () => ({ name: unique('基地') }), allowed: ['association'] },
   { method: 'GET', path: () => '/api/v1/bases', allowed: ['bureau', 'auditor', 'association', 'host'] },
-  { method: 'GET', path: (cast) => `/api/v1/bases/${(cast as Cast & { baseId: string }).baseId}`, allowed: ['bureau', 'auditor', 'association', 'host'] },
+  {
+    method: 'GET',
+    path: (cast) => `/api/v1/bases/${(cast as Cast & { baseId: string }).baseId}`,
+    allowed: ['bureau', 'auditor', 'association', 'host'],
+  },
   { method: 'GET', path: () => '/api/v1/policies', allowed: ALL },
   { method: 'GET', path: () => '/api/v1/policies/dehua-2020', allowed: ALL },
 ];
@@ -42,7 +61,11 @@ describe('role × route matrix (foundation routes)', () => {
   let cast: Cast & { baseId: string; householdId: string };
   // Buyers (sign-up) have their own access tests in test/commerce.
   const actors = (c: Cast): Record<Exclude<Role, 'buyer'>, Actor> => ({
-    bureau: c.bureau, association: c.associationUser, host: c.host, enterprise: c.enterpriseUser, auditor: c.auditor,
+    bureau: c.bureau,
+    association: c.associationUser,
+    host: c.host,
+    enterprise: c.enterpriseUser,
+    auditor: c.auditor,
   });
 
   before(async () => {

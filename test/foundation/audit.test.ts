@@ -14,7 +14,9 @@ const run = promisify(execFile);
 
 async function auditVerifyCli(): Promise<{ code: number; stdout: string }> {
   try {
-    const { stdout } = await run(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'scripts/audit-verify.ts')], { env: process.env });
+    const { stdout } = await run(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'scripts/audit-verify.ts')], {
+      env: process.env,
+    });
     return { code: 0, stdout };
   } catch (err) {
     const e = err as { code: number; stdout: string };
@@ -38,7 +40,9 @@ describe('audit log', () => {
     const token = await bureauToken();
     const before = await AuditEventModel.countDocuments();
     const results = await Promise.all(
-      Array.from({ length: 25 }, () => api('POST', '/api/v1/parks', { token, body: { name: unique('并发园区'), nationalDemoBase: false } })),
+      Array.from({ length: 25 }, () =>
+        api('POST', '/api/v1/parks', { token, body: { name: unique('并发园区'), nationalDemoBase: false } }),
+      ),
     );
     expect(results.every((r) => r.status === 201)).to.equal(true);
     expect(await AuditEventModel.countDocuments()).to.equal(before + 25);
@@ -52,7 +56,9 @@ describe('audit log', () => {
       this.timeout(120_000); // two child processes start (tsx) on a possibly busy machine
       const before = await AuditEventModel.countDocuments();
       const child = () =>
-        run(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'test/support/appendAuditChild.ts'), '150', mode], { env: process.env });
+        run(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'test/support/appendAuditChild.ts'), '150', mode], {
+          env: process.env,
+        });
       await Promise.all([child(), child(), appendAudit({ actor: null, action: 'test.append', target: { type: 'process', id: 'parent' } })]);
       expect(await AuditEventModel.countDocuments()).to.equal(before + 301);
       expect(await verifyAuditChain()).to.deep.include({ ok: true, firstBreak: null });
@@ -100,8 +106,11 @@ describe('audit log', () => {
   it('a value the database stores differently (a lone surrogate) still verifies: the hash covers what is stored', async () => {
     // Input validation refuses such text at the edge; values from elsewhere (a worker, a script) must not break the chain.
     const seq = await appendAudit({
-      actor: { id: 'u\udc00', username: 'x\ud800y', role: 'bureau' }, action: 'test.surrogate', target: { type: 'product', id: 'p\ud800' },
-      before: null, after: { name: 'a\ud800', ['k\udbff']: ['\udfff', 1.5, -0, true], at: new Date('2026-01-02T03:04:05.006Z') },
+      actor: { id: 'u\udc00', username: 'x\ud800y', role: 'bureau' },
+      action: 'test.surrogate',
+      target: { type: 'product', id: 'p\ud800' },
+      before: null,
+      after: { name: 'a\ud800', ['k\udbff']: ['\udfff', 1.5, -0, true], at: new Date('2026-01-02T03:04:05.006Z') },
     });
     const stored = await AuditEventModel.findOne({ seq }).lean();
     expect((stored!.after as { name: string }).name).to.equal('a\ufffd');
@@ -114,8 +123,14 @@ describe('audit log', () => {
   it('events hashed by scheme v1 (before v2) still verify beside v2 events', async () => {
     const tailEvent = await AuditEventModel.findOne({}, { seq: 1, hash: 1 }).sort({ seq: -1 }).lean();
     const body: ChainedEventBody = {
-      seq: tailEvent!.seq + 1, at: new Date().toISOString(), actor: { id: null, username: 'system', role: null }, action: 'test.v1',
-      target: { type: 'test', id: 'v1' }, before: null, after: { n: 1, s: '旧' }, prevHash: tailEvent!.hash,
+      seq: tailEvent!.seq + 1,
+      at: new Date().toISOString(),
+      actor: { id: null, username: 'system', role: null },
+      action: 'test.v1',
+      target: { type: 'test', id: 'v1' },
+      before: null,
+      after: { n: 1, s: '旧' },
+      prevHash: tailEvent!.hash,
     };
     const { ctx } = await getTestHub();
     // Written as the old code wrote it; the chain's cached tail (Redis) is told, as the old writer would have left it.
@@ -134,11 +149,16 @@ describe('audit log', () => {
     };
     mongoose.set('debug', debug);
     try {
-      await Promise.all(Array.from({ length: 5 }, (_, i) => appendAudit({ actor: null, action: 'test.nosort', target: { type: 'test', id: String(i) } })));
+      await Promise.all(
+        Array.from({ length: 5 }, (_, i) => appendAudit({ actor: null, action: 'test.nosort', target: { type: 'test', id: String(i) } })),
+      );
     } finally {
       mongoose.set('debug', false);
     }
-    expect(ops.filter((o) => !o.startsWith('insertMany')), ops.join('\n')).to.deep.equal([]);
+    expect(
+      ops.filter((o) => !o.startsWith('insertMany')),
+      ops.join('\n'),
+    ).to.deep.equal([]);
     expect(ops.length).to.be.greaterThan(0);
     expect(await verifyAuditChain()).to.deep.include({ ok: true });
   });

@@ -48,7 +48,10 @@ describe('audit outbox: a change whose chain append fails keeps its event', func
     const direct = files
       .map((f) => path.relative(ROOT, f))
       .filter((f) => !f.startsWith('server/platform/audit/') && /\bappendAudit\(/.test(readFileSync(path.join(ROOT, f), 'utf8')));
-    expect(direct.filter((f) => !(f in DIRECT_APPENDS)), 'files that append audit events beside their write').to.deep.equal([]);
+    expect(
+      direct.filter((f) => !(f in DIRECT_APPENDS)),
+      'files that append audit events beside their write',
+    ).to.deep.equal([]);
   });
 
   /** Runs `change` while every insert into the audit chain fails, as if the process died right after the write. */
@@ -80,21 +83,30 @@ describe('audit outbox: a change whose chain append fails keeps its event', func
     const extraUser = await createUser('enterprise', cast.enterprise.id);
     const base = (await api('POST', '/api/v1/bases', { token: cast.associationUser.token, body: { name: unique('基地') } })).body;
     const unfiledBase = (await api('POST', '/api/v1/bases', { token: cast.associationUser.token, body: { name: unique('基地') } })).body;
-    const studio = (await api('POST', '/api/v1/studios', { token: cast.associationUser.token, body: { baseId: base.id, name: unique('直播间') } })).body;
-    const product = (await api('POST', '/api/v1/products', {
-      token: cast.enterpriseUser.token, body: { name: unique('白瓷杯'), category: 'ceramic', priceFen: 1000, stock: 5 },
-    })).body;
+    const studio = (
+      await api('POST', '/api/v1/studios', { token: cast.associationUser.token, body: { baseId: base.id, name: unique('直播间') } })
+    ).body;
+    const product = (
+      await api('POST', '/api/v1/products', {
+        token: cast.enterpriseUser.token,
+        body: { name: unique('白瓷杯'), category: 'ceramic', priceFen: 1000, stock: 5 },
+      })
+    ).body;
     const batchBody = { ceramic: { claySource: '德化', kiln: '一号窑', firingDate: '2026-01-01', workshop: '一车间', inspector: '李工' } };
     const batch = (await api('POST', `/api/v1/products/${product.id}/batches`, { token: cast.enterpriseUser.token, body: batchBody })).body;
     const startsAt = new Date(Date.now() + 48 * 3600_000);
     const sessionBody = (title: string, hoursLater: number) => ({
-      studioId: studio.id, hostUserId: cast.host.id, title,
+      studioId: studio.id,
+      hostUserId: cast.host.id,
+      title,
       startsAt: new Date(startsAt.getTime() + hoursLater * 3600_000).toISOString(),
       endsAt: new Date(startsAt.getTime() + (hoursLater + 1) * 3600_000).toISOString(),
       productIds: [product.id],
     });
-    const toMove = (await api('POST', '/api/v1/sessions', { token: cast.associationUser.token, body: sessionBody(unique('专场'), 0) })).body;
-    const toCancel = (await api('POST', '/api/v1/sessions', { token: cast.associationUser.token, body: sessionBody(unique('专场'), 2) })).body;
+    const toMove = (await api('POST', '/api/v1/sessions', { token: cast.associationUser.token, body: sessionBody(unique('专场'), 0) }))
+      .body;
+    const toCancel = (await api('POST', '/api/v1/sessions', { token: cast.associationUser.token, body: sessionBody(unique('专场'), 2) }))
+      .body;
     const hostUser: AuthUser = { id: cast.host.id, username: cast.host.username, role: 'host', orgId: cast.association.id };
     const buyer: AuthUser = { id: cast.stationUser.id, username: cast.stationUser.username, role: 'enterprise', orgId: cast.station.id };
     const message = await sendChat(ctx, buyer, toMove.id, '你好');
@@ -102,34 +114,115 @@ describe('audit outbox: a change whose chain append fails keeps its event', func
     // [action, target id (known before, or taken from the answer), the change]
     type Change = [string, string | null, () => Promise<{ status: number; body: any } | unknown>];
     const changes: Change[] = [
-      ['org.create', null, () => api('POST', '/api/v1/orgs', { token: bureau, body: { type: 'enterprise', name: unique('企业'), creditCode: makeCreditCode(), township: '龙浔镇' } })],
-      ['user.create', null, () => api('POST', '/api/v1/users', { token: bureau, body: { username: unique('u_'), password: 'password-123', role: 'enterprise', orgId: cast.enterprise.id } })],
+      [
+        'org.create',
+        null,
+        () =>
+          api('POST', '/api/v1/orgs', {
+            token: bureau,
+            body: { type: 'enterprise', name: unique('企业'), creditCode: makeCreditCode(), township: '龙浔镇' },
+          }),
+      ],
+      [
+        'user.create',
+        null,
+        () =>
+          api('POST', '/api/v1/users', {
+            token: bureau,
+            body: { username: unique('u_'), password: 'password-123', role: 'enterprise', orgId: cast.enterprise.id },
+          }),
+      ],
       ['user.update', extraUser.id, () => api('PATCH', `/api/v1/users/${extraUser.id}`, { token: bureau, body: { active: false } })],
       ['park.create', null, () => api('POST', '/api/v1/parks', { token: bureau, body: { name: unique('园区'), nationalDemoBase: true } })],
-      ['household.register', null, () => api('POST', '/api/v1/households', {
-        token: bureau, body: { registryNo: unique('HH-'), name: '张三', township: '赤水镇', village: '铭爱村', registeredFrom: '2019-01-01' },
-      })],
+      [
+        'household.register',
+        null,
+        () =>
+          api('POST', '/api/v1/households', {
+            token: bureau,
+            body: { registryNo: unique('HH-'), name: '张三', township: '赤水镇', village: '铭爱村', registeredFrom: '2019-01-01' },
+          }),
+      ],
       ['base.register', null, () => api('POST', '/api/v1/bases', { token: cast.associationUser.token, body: { name: unique('基地') } })],
-      ['base.file', unfiledBase.id, () => api('POST', `/api/v1/bases/${unfiledBase.id}/filing`, { token: bureau, body: { filingNo: unique('BA-'), filedAt: '2026-01-01T00:00:00.000Z' } })],
-      ['studio.create', null, () => api('POST', '/api/v1/studios', { token: cast.associationUser.token, body: { baseId: base.id, name: unique('直播间') } })],
-      ['procurement.record', null, () => api('POST', '/api/v1/procurements', {
-        token: cast.enterpriseUser.token,
-        body: { householdRegistryNo: unique('HH-'), description: '茶叶', amountFen: 10000, purchasedAt: '2026-01-01T00:00:00.000Z', invoiceNo: unique('INV') },
-      })],
-      ['product.create', null, () => api('POST', '/api/v1/products', { token: cast.enterpriseUser.token, body: { name: unique('白瓷杯'), category: 'ceramic', priceFen: 1000, stock: 5 } })],
-      ['batch.create', null, () => api('POST', `/api/v1/products/${product.id}/batches`, { token: cast.enterpriseUser.token, body: batchBody })],
-      ['batch.step', batch.id, () => api('POST', `/api/v1/batches/${batch.id}/steps`, {
-        token: cast.enterpriseUser.token, body: { stage: 'packing', at: '2026-01-02T00:00:00.000Z', place: '德化', responsible: '王工' },
-      })],
-      ['session.schedule', null, () => api('POST', '/api/v1/sessions', { token: cast.associationUser.token, body: sessionBody(unique('专场'), 4) })],
-      ['session.update', toMove.id, () => api('PATCH', `/api/v1/sessions/${toMove.id}`, { token: cast.associationUser.token, body: { title: unique('改名') } })],
+      [
+        'base.file',
+        unfiledBase.id,
+        () =>
+          api('POST', `/api/v1/bases/${unfiledBase.id}/filing`, {
+            token: bureau,
+            body: { filingNo: unique('BA-'), filedAt: '2026-01-01T00:00:00.000Z' },
+          }),
+      ],
+      [
+        'studio.create',
+        null,
+        () => api('POST', '/api/v1/studios', { token: cast.associationUser.token, body: { baseId: base.id, name: unique('直播间') } }),
+      ],
+      [
+        'procurement.record',
+        null,
+        () =>
+          api('POST', '/api/v1/procurements', {
+            token: cast.enterpriseUser.token,
+            body: {
+              householdRegistryNo: unique('HH-'),
+              description: '茶叶',
+              amountFen: 10000,
+              purchasedAt: '2026-01-01T00:00:00.000Z',
+              invoiceNo: unique('INV'),
+            },
+          }),
+      ],
+      [
+        'product.create',
+        null,
+        () =>
+          api('POST', '/api/v1/products', {
+            token: cast.enterpriseUser.token,
+            body: { name: unique('白瓷杯'), category: 'ceramic', priceFen: 1000, stock: 5 },
+          }),
+      ],
+      [
+        'batch.create',
+        null,
+        () => api('POST', `/api/v1/products/${product.id}/batches`, { token: cast.enterpriseUser.token, body: batchBody }),
+      ],
+      [
+        'batch.step',
+        batch.id,
+        () =>
+          api('POST', `/api/v1/batches/${batch.id}/steps`, {
+            token: cast.enterpriseUser.token,
+            body: { stage: 'packing', at: '2026-01-02T00:00:00.000Z', place: '德化', responsible: '王工' },
+          }),
+      ],
+      [
+        'session.schedule',
+        null,
+        () => api('POST', '/api/v1/sessions', { token: cast.associationUser.token, body: sessionBody(unique('专场'), 4) }),
+      ],
+      [
+        'session.update',
+        toMove.id,
+        () => api('PATCH', `/api/v1/sessions/${toMove.id}`, { token: cast.associationUser.token, body: { title: unique('改名') } }),
+      ],
       ['session.cancel', toCancel.id, () => api('DELETE', `/api/v1/sessions/${toCancel.id}`, { token: cast.associationUser.token })],
-      ['session.pin', toMove.id, () => api('PUT', `/api/v1/sessions/${toMove.id}/pin`, { token: cast.host.token, body: { productId: product.id } })],
+      [
+        'session.pin',
+        toMove.id,
+        () => api('PUT', `/api/v1/sessions/${toMove.id}/pin`, { token: cast.host.token, body: { productId: product.id } }),
+      ],
       ['chat.mute', toMove.id, () => setMuted(ctx, hostUser, toMove.id, buyer.id, true)],
       ['chat.remove', toMove.id, () => removeChatMessage(ctx, hostUser, toMove.id, message.id)],
-      ['auth.password', cast.bureau.id, () => api('POST', '/api/v1/auth/password', {
-        token: cast.bureau.token, body: { currentPassword: cast.bureau.password, newPassword: 'password-456' },
-      })],
+      [
+        'auth.password',
+        cast.bureau.id,
+        () =>
+          api('POST', '/api/v1/auth/password', {
+            token: cast.bureau.token,
+            body: { currentPassword: cast.bureau.password, newPassword: 'password-456' },
+          }),
+      ],
     ];
 
     const made: { action: string; id: string; before: number }[] = [];
@@ -148,7 +241,8 @@ describe('audit outbox: a change whose chain append fails keeps its event', func
     // The chain is back: a drainer (as after a restart) appends each event, once; a second drain adds nothing.
     await drainAuditOutbox(ctx, { graceMs: 0 });
     await drainAuditOutbox(ctx, { graceMs: 0 });
-    for (const { action, id, before } of made) expect(await events(action, id), `${action} ${id} events after the drain`).to.equal(before + 1);
+    for (const { action, id, before } of made)
+      expect(await events(action, id), `${action} ${id} events after the drain`).to.equal(before + 1);
     expect(await verifyAuditChain()).to.deep.include({ ok: true, firstBreak: null });
   });
 });

@@ -12,7 +12,9 @@ describe('sign-in and tokens', () => {
     expect(res.body.user).to.include({ username: 'admin', role: 'bureau', orgId: null });
     expect(res.body.token).to.be.a('string');
     const stored = await UserModel.findOne({ username: 'admin' }).lean();
-    expect(stored!.passwordHash).to.match(/^\$argon2id\$/).and.not.include('admin-password-1');
+    expect(stored!.passwordHash)
+      .to.match(/^\$argon2id\$/)
+      .and.not.include('admin-password-1');
   });
 
   it('returns the contract shape {token, user: {id, username, role, orgId}}', async () => {
@@ -30,7 +32,9 @@ describe('sign-in and tokens', () => {
     expect((await api('POST', '/api/v1/auth/login', { body: { username: unique('ghost'), password: 'whatever-1' } })).status).to.equal(401);
     expect((await api('GET', '/api/v1/orgs')).status).to.equal(401);
     const forged = jwt.sign({ username: 'admin', role: 'bureau', orgId: null }, 'not-the-secret-not-the-secret-not-the-secret', {
-      subject: 'x', issuer: 'dehua-live-hub', expiresIn: 60,
+      subject: 'x',
+      issuer: 'dehua-live-hub',
+      expiresIn: 60,
     });
     const forgedRes = await api('GET', '/api/v1/orgs', { token: forged });
     expect(forgedRes.status).to.equal(401);
@@ -74,7 +78,12 @@ describe('sign-in and tokens', () => {
 
   it('limits failed sign-ins per address across usernames (real Redis)', async () => {
     const { ctx } = await getTestHub();
-    const limiter = new LoginRateLimiter(ctx.redis, { prefix: `${ctx.config.REDIS_PREFIX}:t${Date.now()}`, maxFailuresPerUser: 100, maxFailuresPerAddress: 3, windowSeconds: 60 });
+    const limiter = new LoginRateLimiter(ctx.redis, {
+      prefix: `${ctx.config.REDIS_PREFIX}:t${Date.now()}`,
+      maxFailuresPerUser: 100,
+      maxFailuresPerAddress: 3,
+      windowSeconds: 60,
+    });
     for (let i = 0; i < 3; i += 1) {
       await limiter.assertAllowed(`user${i}`, '203.0.113.9');
       await limiter.recordFailure(`user${i}`, '203.0.113.9');

@@ -43,7 +43,9 @@ describe('database outage: 503 + Retry-After instead of 500', function () {
   it('FerretDB stopped under a connected app: writes answer 503 service_unavailable with Retry-After', async () => {
     const port = await freePort();
     const ferret = await startFerretDb(path.join(process.env.HUB_TEST_DATA_DIR!, `outage-${port}`), port);
-    const connection = await mongoose.createConnection(`mongodb://127.0.0.1:${port}/outage`, { serverSelectionTimeoutMS: 1000, bufferCommands: false }).asPromise();
+    const connection = await mongoose
+      .createConnection(`mongodb://127.0.0.1:${port}/outage`, { serverSelectionTimeoutMS: 1000, bufferCommands: false })
+      .asPromise();
     const app = await serve(connection);
     try {
       expect((await app.post()).status).to.equal(201);
@@ -77,7 +79,9 @@ describe('database outage: 503 + Retry-After instead of 500', function () {
   it('socket requests on a stopped FerretDB are acknowledged service_unavailable with retryAfter, not internal', async () => {
     const port = await freePort();
     const ferret = await startFerretDb(path.join(process.env.HUB_TEST_DATA_DIR!, `outage-socket-${port}`), port);
-    const connection = await mongoose.createConnection(`mongodb://127.0.0.1:${port}/outage`, { serverSelectionTimeoutMS: 1000, bufferCommands: false }).asPromise();
+    const connection = await mongoose
+      .createConnection(`mongodb://127.0.0.1:${port}/outage`, { serverSelectionTimeoutMS: 1000, bufferCommands: false })
+      .asPromise();
     const Thing = connection.model('OutageSocketThing', new Schema({ name: String }), 'outage_socket_things');
     const server = http.createServer();
     const io = new SocketServer(server);
@@ -92,7 +96,11 @@ describe('database outage: 503 + Retry-After instead of 500', function () {
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const client = connectClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}/live`, { transports: ['websocket'], reconnection: false, forceNew: true });
+    const client = connectClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}/live`, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
     await new Promise<void>((resolve, reject) => (client.once('connect', () => resolve()), client.once('connect_error', reject)));
     type Reply = { data?: unknown; error?: { code: string; retryAfter?: number; params?: { retryAfterSeconds?: number } } };
     const create = () => client.timeout(20_000).emitWithAck('thing:create', {}) as Promise<Reply>;

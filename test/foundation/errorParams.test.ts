@@ -5,7 +5,10 @@ import { bureauToken, createOrg, makeCreditCode } from '../support/factories.ts'
 /** Every error carries a stable code and params the client renders in its language (issue 12). */
 describe('errors carry code + params', () => {
   it('a validation error names the field and the rule in params', async () => {
-    const res = await api('POST', '/api/v1/orgs', { token: await bureauToken(), body: { type: 'enterprise', name: '德化测试单位', creditCode: '123' } });
+    const res = await api('POST', '/api/v1/orgs', {
+      token: await bureauToken(),
+      body: { type: 'enterprise', name: '德化测试单位', creditCode: '123' },
+    });
     expect(res.status).to.equal(400);
     expect(res.body.error.code).to.equal('validation_failed');
     expect(res.body.error.params).to.include({ field: 'creditCode', where: 'body' });

@@ -9,14 +9,20 @@ import { thrownErrorCodes } from '../support/thrownErrorCodes.ts';
  * the client's dictionary in both zh-CN and en, and the params those sentences need are sent.
  */
 describe('error codes: each has zh-CN and en text in the client', () => {
-  type Client = { hasMessage: (locale: 'zh-CN' | 'en', key: string) => boolean; RESOURCES: Record<string, [string, string]>; STATES: Record<string, [string, string]> };
+  type Client = {
+    hasMessage: (locale: 'zh-CN' | 'en', key: string) => boolean;
+    RESOURCES: Record<string, [string, string]>;
+    STATES: Record<string, [string, string]>;
+  };
   let client: Client;
   const thrown = thrownErrorCodes(path.join(ROOT, 'server'));
 
   before(async () => {
     // The client's i18n reads the saved language at import; a browser-less stand-in is enough here.
     const store = new Map<string, string>();
-    Object.assign(globalThis, { localStorage: { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => store.set(k, v) } });
+    Object.assign(globalThis, {
+      localStorage: { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => store.set(k, v) },
+    });
     const i18n = await import('../../client/src/lib/i18n.ts');
     const errors = await import('../../client/src/lib/errors.ts');
     client = { hasMessage: i18n.hasMessage, RESOURCES: errors.RESOURCES, STATES: errors.STATES };
@@ -24,7 +30,8 @@ describe('error codes: each has zh-CN and en text in the client', () => {
 
   it('finds the codes the server throws (the scan itself works)', () => {
     const codes = new Set(thrown.map((c) => c.code));
-    for (const code of ['validation_failed', 'not_found', 'double_booked', 'sold_out', 'too_many_steps', 'media_full', 'internal']) expect(codes, code).to.include(code);
+    for (const code of ['validation_failed', 'not_found', 'double_booked', 'sold_out', 'too_many_steps', 'media_full', 'internal'])
+      expect(codes, code).to.include(code);
     expect(thrown.find((c) => c.code === 'bad_request' && c.reason === 'above_proposed')).to.not.equal(undefined);
   });
 
@@ -42,7 +49,8 @@ describe('error codes: each has zh-CN and en text in the client', () => {
     const notFoundCalls = thrown.filter((c) => c.code === 'not_found' && c.what !== undefined);
     expect(notFoundCalls.length).to.be.greaterThan(30);
     for (const c of notFoundCalls) expect(notFound(c.what!).params?.resource, `${c.what} (${c.where})`).to.not.equal('record');
-    for (const state of ['scheduled', 'live', 'ended', 'cancelled', 'placed', 'shipped', 'draft', 'returned', 'paid']) expect(client.STATES[state], state).to.have.length(2);
+    for (const state of ['scheduled', 'live', 'ended', 'cancelled', 'placed', 'shipped', 'draft', 'returned', 'paid'])
+      expect(client.STATES[state], state).to.have.length(2);
   });
 
   it('helpers put the params their sentences need on the error itself', () => {

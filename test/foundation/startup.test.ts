@@ -53,7 +53,11 @@ describe('start-up errors', function () {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'hub-startup-redis-'));
     const redis = await startRedis(dir, port, { persistent: false });
     const { code, stderr } = await startServer({
-      REDIS_URL: `redis://127.0.0.1:${port}`, NODE_ENV: 'production', HUB_JWT_SECRET: 'x'.repeat(40), HUB_ADMIN_PASSWORD: 'a-production-password', PORT: String(await freePort()),
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+      NODE_ENV: 'production',
+      HUB_JWT_SECRET: 'x'.repeat(40),
+      HUB_ADMIN_PASSWORD: 'a-production-password',
+      PORT: String(await freePort()),
     });
     await redis.stop();
     rmSync(dir, { recursive: true, force: true });

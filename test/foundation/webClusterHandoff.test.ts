@@ -40,7 +40,11 @@ describe('web cluster: a connection handed to a web process that dies is closed,
 
   /** The web process in slot `index` (its HUB_WEB_PROCESS_INDEX), a child of the primary. */
   function webProcess(index: number): number {
-    const pids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(primary!.pid)]).toString().split('\n').map((l) => Number(l.trim())).filter(Boolean);
+    const pids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(primary!.pid)])
+      .toString()
+      .split('\n')
+      .map((l) => Number(l.trim()))
+      .filter(Boolean);
     const pid = pids.find((p) => readFileSync(`/proc/${p}/environ`, 'latin1').split('\0').includes(`HUB_WEB_PROCESS_INDEX=${index}`));
     if (!pid) throw new Error(`no web process in slot ${index} among ${pids.join(', ')}`);
     return pid;

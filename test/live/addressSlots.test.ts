@@ -21,9 +21,14 @@ describe('media address cap across processes (Redis slots with a renewed expiry)
   after(() => redis.disconnect());
 
   function startHolder(address: string, count: number, limit: number): Promise<{ child: ChildProcess; taken: number }> {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support/addressSlotsChild.ts'), address, String(count), String(limit), String(TTL_MS)], {
-      env: process.env, stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'test/support/addressSlotsChild.ts'), address, String(count), String(limit), String(TTL_MS)],
+      {
+        env: process.env,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     return new Promise((resolve, reject) => {
       let out = '';
       child.stdout!.on('data', (chunk: Buffer) => {
@@ -34,9 +39,12 @@ describe('media address cap across processes (Redis slots with a renewed expiry)
     });
   }
 
-  const killed = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGKILL'))));
+  const killed = (child: ChildProcess) =>
+    new Promise<void>((resolve) =>
+      child.exitCode !== null || child.signalCode ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGKILL')),
+    );
 
-  it('a second process gets only what the first left of the share; a killed holder\'s slots expire and free the address', async () => {
+  it("a second process gets only what the first left of the share; a killed holder's slots expire and free the address", async () => {
     const address = `198.51.100.${process.pid % 250}`;
     const here = new AddressSlots(redis, process.env.REDIS_PREFIX!, 3, TTL_MS);
     const { child, taken } = await startHolder(address, 2, 3);

@@ -12,7 +12,16 @@ describe('fault suite, short seeded case (SIGKILL web, worker, FerretDB, Redis u
 
   it('no acknowledged order is lost, nothing is oversold, no cap exceeded, each assessment once, every change audited, the chain verifies', async () => {
     // One claim filer with ¥50,000 claims, so the programme cap is reached within the run (later approvals are refused).
-    const report = await runChaos({ seed: 11, seconds: 24, stock: 150, buyers: 6, viewers: 2, claimers: 1, claimItemFen: 5_000_000, log: () => undefined });
+    const report = await runChaos({
+      seed: 11,
+      seconds: 24,
+      stock: 150,
+      buyers: 6,
+      viewers: 2,
+      claimers: 1,
+      claimItemFen: 5_000_000,
+      log: () => undefined,
+    });
     const summary = JSON.stringify(report);
     expect(report.kills).to.have.length(4);
     expect(report.acknowledged, 'orders were acknowledged during the run').to.be.greaterThan(0);

@@ -15,7 +15,8 @@ describe('live selling in the browser (Chromium, fake camera, mediasoup)', funct
 
   before(async () => {
     const hub = await getLiveHub();
-    if (!hub.ctx.services.liveMedia) throw new Error('mediasoup did not start: set MEDIASOUP_WORKER_BIN or run scripts/build-mediasoup-worker.sh');
+    if (!hub.ctx.services.liveMedia)
+      throw new Error('mediasoup did not start: set MEDIASOUP_WORKER_BIN or run scripts/build-mediasoup-worker.sh');
     baseUrl = hub.baseUrl;
     browser = await launchBrowser();
   });
@@ -34,7 +35,12 @@ describe('live selling in the browser (Chromium, fake camera, mediasoup)', funct
   const inboundBytes = async (page: Page) => Number(await page.getByTestId('live-stats').getAttribute('data-bytes'));
 
   it('host goes live; two viewers receive video, see the pinned product; an order moves the sales ticker', async () => {
-    const world = await liveWorld({ products: [{ stock: 30, priceFen: 8800 }, { stock: 30, priceFen: 16800 }] });
+    const world = await liveWorld({
+      products: [
+        { stock: 30, priceFen: 8800 },
+        { stock: 30, priceFen: 16800 },
+      ],
+    });
     const session = await expectStatus(await bookSession(world), 201);
     const vase = world.products[1];
 
@@ -55,12 +61,21 @@ describe('live selling in the browser (Chromium, fake camera, mediasoup)', funct
       await waitForVideo(viewer, 'live-video');
       const width = await viewer.evaluate(() => (document.querySelector('[data-testid=live-video]') as HTMLVideoElement).videoWidth);
       expect(width).to.be.greaterThan(0);
-      const stream = await viewer.evaluate(() => ((document.querySelector('[data-testid=live-video]') as HTMLVideoElement).srcObject as MediaStream).getTracks().map((t) => t.kind).sort());
+      const stream = await viewer.evaluate(() =>
+        ((document.querySelector('[data-testid=live-video]') as HTMLVideoElement).srcObject as MediaStream)
+          .getTracks()
+          .map((t) => t.kind)
+          .sort(),
+      );
       expect(stream).to.deep.equal(['audio', 'video']);
       // The consumer's inbound RTP byte count grows.
       await viewer.waitForFunction(() => Number(document.querySelector('[data-testid=live-stats]')?.getAttribute('data-bytes')) > 0);
       const first = await inboundBytes(viewer);
-      await viewer.waitForFunction((before) => Number(document.querySelector('[data-testid=live-stats]')?.getAttribute('data-bytes')) > before, first, { timeout: 10_000 });
+      await viewer.waitForFunction(
+        (before) => Number(document.querySelector('[data-testid=live-stats]')?.getAttribute('data-bytes')) > before,
+        first,
+        { timeout: 10_000 },
+      );
       expect(await inboundBytes(viewer)).to.be.greaterThan(first);
     }
     await host.waitForSelector('[data-testid=studio-viewers]:text("2")');
@@ -108,7 +123,8 @@ describe('live selling in the browser (Chromium, fake camera, mediasoup)', funct
     const title = `浏览器排期${Date.now()}`;
     await form.locator('input[name=title]').fill(title);
     const day = new Date(Date.now() + 2 * 86400_000);
-    const local = (d: Date, hour: number) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00`;
+    const local = (d: Date, hour: number) =>
+      `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00`;
     await form.locator('input[name=startsAt]').fill(local(day, 19));
     await form.locator('input[name=endsAt]').fill(local(day, 21));
     await form.locator(`input[name=productIds][value="${world.products[0]!.id}"]`).check();
@@ -117,9 +133,16 @@ describe('live selling in the browser (Chromium, fake camera, mediasoup)', funct
 
     // The same slot again is refused with the hub's message, in Chinese.
     await form.locator('button[type=submit]').click();
-    await association.getByTestId('session-form-status').getByText(/直播间在 .* 已有排期/).waitFor();
+    await association
+      .getByTestId('session-form-status')
+      .getByText(/直播间在 .* 已有排期/)
+      .waitFor();
 
-    const sessions = (await (await fetch(`${baseUrl}/api/v1/sessions?studioId=${world.studio.id}`, { headers: { authorization: `Bearer ${world.cast.associationUser.token}` } })).json()) as { items: { id: string; title: string }[] };
+    const sessions = (await (
+      await fetch(`${baseUrl}/api/v1/sessions?studioId=${world.studio.id}`, {
+        headers: { authorization: `Bearer ${world.cast.associationUser.token}` },
+      })
+    ).json()) as { items: { id: string; title: string }[] };
     const booked = sessions.items.find((x) => x.title === title)!;
     const move = association.getByTestId(`move-${booked.id}`);
     await association.getByTestId(`slot-${booked.id}`).locator('summary').click();

@@ -24,7 +24,12 @@ export interface Reply<T = any> {
 
 export async function connectLive(token?: string): Promise<Socket> {
   const { baseUrl } = await getLiveHub();
-  const socket = connectClient(`${baseUrl}/live`, { auth: token ? { token } : {}, transports: ['websocket'], reconnection: false, forceNew: true });
+  const socket = connectClient(`${baseUrl}/live`, {
+    auth: token ? { token } : {},
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
@@ -37,7 +42,12 @@ export function request<T = any>(socket: Socket, event: string, payload?: unknow
   return socket.timeout(10_000).emitWithAck(event, payload) as Promise<Reply<T>>;
 }
 
-export function nextEvent<T = any>(socket: Socket, event: string, match: (payload: T) => boolean = () => true, timeoutMs = 10_000): Promise<T> {
+export function nextEvent<T = any>(
+  socket: Socket,
+  event: string,
+  match: (payload: T) => boolean = () => true,
+  timeoutMs = 10_000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.off(event, handler);
@@ -61,7 +71,10 @@ export async function expectStatus<T = any>(res: { status: number; body: T }, st
 /** An association with a filed-or-not base, a studio, a host, an enterprise with products. */
 export async function liveWorld(options: { products?: { stock: number; priceFen: number }[] } = {}) {
   const cast = await createCast();
-  const base = await expectStatus(await api('POST', '/api/v1/bases', { token: cast.associationUser.token, body: { name: unique('基地') } }), 201);
+  const base = await expectStatus(
+    await api('POST', '/api/v1/bases', { token: cast.associationUser.token, body: { name: unique('基地') } }),
+    201,
+  );
   const studio = await expectStatus(
     await api('POST', '/api/v1/studios', { token: cast.associationUser.token, body: { baseId: base.id, name: unique('一号直播间') } }),
     201,

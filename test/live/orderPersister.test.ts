@@ -11,12 +11,20 @@ describe('order write-behind (persister): crash recovery and refused orders', fu
   this.timeout(30_000);
 
   const queued = (world: Awaited<ReturnType<typeof liveWorld>>, buyerUserId: string, key: string): QueuedOrder => ({
-    _id: String(new Types.ObjectId()), productId: world.products[0]!.id, enterpriseId: world.cast.enterprise.id, buyerUserId,
-    quantity: 2, unitPriceFen: world.products[0]!.priceFen, amountFen: 2 * world.products[0]!.priceFen, sessionId: null,
-    idempotencyKey: key, status: 'placed', createdAt: new Date().toISOString(),
+    _id: String(new Types.ObjectId()),
+    productId: world.products[0]!.id,
+    enterpriseId: world.cast.enterprise.id,
+    buyerUserId,
+    quantity: 2,
+    unitPriceFen: world.products[0]!.priceFen,
+    amountFen: 2 * world.products[0]!.priceFen,
+    sessionId: null,
+    idempotencyKey: key,
+    status: 'placed',
+    createdAt: new Date().toISOString(),
   });
 
-  it("a batch left by a persister that stopped heart-beating is written by the next one", async () => {
+  it('a batch left by a persister that stopped heart-beating is written by the next one', async () => {
     const { ctx } = await getLiveHub();
     const prefix = ctx.config.REDIS_PREFIX;
     const world = await liveWorld();
@@ -65,7 +73,14 @@ describe('order write-behind (persister): crash recovery and refused orders', fu
     const buyer = world.cast.auditor.id;
     const key = `dup-${Date.now()}`;
     const first = queued(world, buyer, key);
-    await OrderModel.collection.insertOne({ ...first, _id: new Types.ObjectId(first._id), productId: new Types.ObjectId(first.productId), enterpriseId: new Types.ObjectId(first.enterpriseId), buyerUserId: new Types.ObjectId(buyer), createdAt: new Date() });
+    await OrderModel.collection.insertOne({
+      ...first,
+      _id: new Types.ObjectId(first._id),
+      productId: new Types.ObjectId(first.productId),
+      enterpriseId: new Types.ObjectId(first.enterpriseId),
+      buyerUserId: new Types.ObjectId(buyer),
+      createdAt: new Date(),
+    });
     // As if Redis had forgotten the key and sold again: stock taken, key held by the new order, order queued.
     const again = queued(world, buyer, key);
     const before = Number(await ctx.redis.get(stockKey(prefix, again.productId)));

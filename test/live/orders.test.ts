@@ -17,7 +17,12 @@ describe('live selling: products, orders, stock and idempotency', function () {
 
   before(async () => {
     await getLiveHub();
-    world = await liveWorld({ products: [{ stock: 10, priceFen: 9900 }, { stock: 5, priceFen: 2500 }] });
+    world = await liveWorld({
+      products: [
+        { stock: 10, priceFen: 9900 },
+        { stock: 5, priceFen: 2500 },
+      ],
+    });
   });
 
   it('an enterprise lists products; bad categories, prices or unknown households are 400; other roles 403', async () => {
@@ -32,13 +37,19 @@ describe('live selling: products, orders, stock and idempotency', function () {
       { name: 'x', category: 'farm', priceFen: 100, stock: 1, householdRegistryNo: 'HH-none' },
     ];
     for (const body of bad) expect((await api('POST', '/api/v1/products', { token: t, body })).status, JSON.stringify(body)).to.equal(400);
-    const asHost = await api('POST', '/api/v1/products', { token: world.cast.host.token, body: { name: 'x', category: 'farm', priceFen: 100, stock: 1 } });
+    const asHost = await api('POST', '/api/v1/products', {
+      token: world.cast.host.token,
+      body: { name: 'x', category: 'farm', priceFen: 100, stock: 1 },
+    });
     expect(asHost.status).to.equal(403);
   });
 
   it('100 concurrent buyers for 10 items: exactly 10 orders, 90 sold out, stock 0 and never negative', async () => {
     const product = await expectStatus(
-      await api('POST', '/api/v1/products', { token: world.cast.enterpriseUser.token, body: { name: '限量建白瓷', category: 'ceramic', priceFen: 50000, stock: 10 } }),
+      await api('POST', '/api/v1/products', {
+        token: world.cast.enterpriseUser.token,
+        body: { name: '限量建白瓷', category: 'ceramic', priceFen: 50000, stock: 10 },
+      }),
       201,
     );
     const buyers = await Promise.all(Array.from({ length: 100 }, () => createUser('bureau')));
@@ -80,7 +91,9 @@ describe('live selling: products, orders, stock and idempotency', function () {
     expect(again.headers.get('idempotent-replayed')).to.equal('true');
 
     const racingKey = randomUUID();
-    const racing = await Promise.all(Array.from({ length: 20 }, () => order(buyer.token, { productId: plate!.id, quantity: 1 }, racingKey)));
+    const racing = await Promise.all(
+      Array.from({ length: 20 }, () => order(buyer.token, { productId: plate!.id, quantity: 1 }, racingKey)),
+    );
     expect(racing.every((r) => r.status === 201)).to.equal(true);
     expect(new Set(racing.map((r) => r.body.id)).size).to.equal(1);
     // 5 - 2 - 1: each key sold once.
@@ -127,7 +140,9 @@ describe('live selling: products, orders, stock and idempotency', function () {
 
     const session = await liveSession(w);
     const keys = [randomUUID(), randomUUID(), randomUUID()];
-    const placed = await Promise.all([1, 2, 3].map((q, i) => order(buyer.token, { productId: tea!.id, quantity: q, sessionId: session.id }, keys[i]!)));
+    const placed = await Promise.all(
+      [1, 2, 3].map((q, i) => order(buyer.token, { productId: tea!.id, quantity: q, sessionId: session.id }, keys[i]!)),
+    );
     expect(placed.map((p) => p.status)).to.deep.equal([201, 201, 201]);
     await order(buyer.token, { productId: tea!.id, quantity: 4 }); // not attributed
     const sales = await api('GET', `/api/v1/sessions/${session.id}/sales`, { token: w.cast.host.token });

@@ -60,7 +60,9 @@ describe('orders across a Redis crash (kill -9 and restart)', function () {
   async function buyUntilSoldOut(redis: Redis, buyer: AuthUser, productId: string, tries: number, tag: string) {
     let sold = 0;
     const outcomes = await Promise.allSettled(
-      Array.from({ length: tries }, (_, i) => placeOrder(redis, prefix, buyer, { productId, quantity: 1, idempotencyKey: `${tag}-${i}-${Date.now()}` })),
+      Array.from({ length: tries }, (_, i) =>
+        placeOrder(redis, prefix, buyer, { productId, quantity: 1, idempotencyKey: `${tag}-${i}-${Date.now()}` }),
+      ),
     );
     for (const o of outcomes) {
       if (o.status === 'fulfilled') sold += 1;
@@ -104,7 +106,9 @@ describe('orders across a Redis crash (kill -9 and restart)', function () {
 
     // No persister runs: every acknowledged order exists only in Redis when Redis dies.
     const acknowledged = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => placeOrder(redis, prefix, buyer, { productId, quantity: 1, idempotencyKey: `aof-${i}-${Date.now()}` })),
+      Array.from({ length: 200 }, (_, i) =>
+        placeOrder(redis, prefix, buyer, { productId, quantity: 1, idempotencyKey: `aof-${i}-${Date.now()}` }),
+      ),
     );
     await kill9();
     server = await startRedis(path.join(dir, 'redis'), port, { persistent: true });

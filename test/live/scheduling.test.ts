@@ -23,7 +23,10 @@ describe('live scheduling (studios, sessions, double booking, host notifications
   it('an association adds a studio to its own base only; others get 403', async () => {
     expect(world.studio).to.include({ baseId: world.base.id, associationId: world.cast.association.id });
     const other = await liveWorld();
-    const foreign = await api('POST', '/api/v1/studios', { token: other.cast.associationUser.token, body: { baseId: world.base.id, name: '别人的' } });
+    const foreign = await api('POST', '/api/v1/studios', {
+      token: other.cast.associationUser.token,
+      body: { baseId: world.base.id, name: '别人的' },
+    });
     expect(foreign.status).to.equal(403);
     const asHost = await api('POST', '/api/v1/studios', { token: world.cast.host.token, body: { baseId: world.base.id, name: 'x' } });
     expect(asHost.status).to.equal(403);
@@ -44,7 +47,10 @@ describe('live scheduling (studios, sessions, double booking, host notifications
     expect(sameStudio.body.error.details).to.include({ resource: 'studio', conflictingSessionId: first.id });
 
     const studio2 = await expectStatus(
-      await api('POST', '/api/v1/studios', { token: world.cast.associationUser.token, body: { baseId: world.base.id, name: `二号${Date.now()}` } }),
+      await api('POST', '/api/v1/studios', {
+        token: world.cast.associationUser.token,
+        body: { baseId: world.base.id, name: `二号${Date.now()}` },
+      }),
       201,
     );
     const sameHost = await bookSession(world, { studioId: studio2.id, startsAt: at(t0, 1.5), endsAt: at(t0, 2.5) });
@@ -59,9 +65,13 @@ describe('live scheduling (studios, sessions, double booking, host notifications
     const before = await bookSession(world, { startsAt: at(t0, -1), endsAt: at(t0, 0) });
     expect(before.status).to.equal(201);
 
-    const inRange = await api('GET', `/api/v1/sessions?from=${encodeURIComponent(at(t0, 0))}&to=${encodeURIComponent(at(t0, 3))}&studioId=${world.studio.id}`, {
-      token: world.cast.associationUser.token,
-    });
+    const inRange = await api(
+      'GET',
+      `/api/v1/sessions?from=${encodeURIComponent(at(t0, 0))}&to=${encodeURIComponent(at(t0, 3))}&studioId=${world.studio.id}`,
+      {
+        token: world.cast.associationUser.token,
+      },
+    );
     expect(inRange.status).to.equal(200);
     expect(inRange.body.items.map((s: { id: string }) => s.id)).to.include.members([first.id, backToBack.body.id]);
     expect(inRange.body.items.map((s: { id: string }) => s.id)).to.not.include(before.body.id);
@@ -78,12 +88,17 @@ describe('live scheduling (studios, sessions, double booking, host notifications
   it('under concurrent requests for one host in different studios exactly one booking wins', async () => {
     const studios = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        api('POST', '/api/v1/studios', { token: world.cast.associationUser.token, body: { baseId: world.base.id, name: `并发${i}-${Date.now()}` } }),
+        api('POST', '/api/v1/studios', {
+          token: world.cast.associationUser.token,
+          body: { baseId: world.base.id, name: `并发${i}-${Date.now()}` },
+        }),
       ),
     );
     const host = await createUser('host');
     const results = await Promise.all(
-      studios.map((s, i) => bookSession(world, { studioId: s.body.id, hostUserId: host.id, startsAt: at(t0, 20 + i * 0.1), endsAt: at(t0, 21) })),
+      studios.map((s, i) =>
+        bookSession(world, { studioId: s.body.id, hostUserId: host.id, startsAt: at(t0, 20 + i * 0.1), endsAt: at(t0, 21) }),
+      ),
     );
     expect(results.filter((r) => r.status === 201)).to.have.length(1);
     expect(results.filter((r) => r.status === 409)).to.have.length(7);
@@ -116,7 +131,9 @@ describe('live scheduling (studios, sessions, double booking, host notifications
       expect((await moved).startsAt).to.equal(at(t0, 42));
 
       const cancelled = nextEvent(hostSocket, 'notification', (n: any) => n.sessionId === session.id && n.kind === 'session.cancelled');
-      const del = await api('DELETE', `/api/v1/sessions/${session.id}?reason=${encodeURIComponent('窑炉检修')}`, { token: world.cast.associationUser.token });
+      const del = await api('DELETE', `/api/v1/sessions/${session.id}?reason=${encodeURIComponent('窑炉检修')}`, {
+        token: world.cast.associationUser.token,
+      });
       expect(del.status).to.equal(200);
       expect(del.body.status).to.equal('cancelled');
       expect((await cancelled).message).to.include('窑炉检修');
@@ -133,7 +150,10 @@ describe('live scheduling (studios, sessions, double booking, host notifications
   it('a moved session cannot land on another booking', async () => {
     const a = await expectStatus(await bookSession(world, { startsAt: at(t0, 50), endsAt: at(t0, 51) }), 201);
     await expectStatus(await bookSession(world, { startsAt: at(t0, 52), endsAt: at(t0, 53) }), 201);
-    const res = await api('PATCH', `/api/v1/sessions/${a.id}`, { token: world.cast.associationUser.token, body: { startsAt: at(t0, 52.5), endsAt: at(t0, 53.5) } });
+    const res = await api('PATCH', `/api/v1/sessions/${a.id}`, {
+      token: world.cast.associationUser.token,
+      body: { startsAt: at(t0, 52.5), endsAt: at(t0, 53.5) },
+    });
     expect(res.status).to.equal(409);
   });
 
@@ -165,7 +185,12 @@ describe('live scheduling (studios, sessions, double booking, host notifications
     const hostSocket = await connectLive(world.cast.host.token);
     let workers: Worker[] = [];
     try {
-      const reminded = nextEvent(hostSocket, 'notification', (n: any) => n.sessionId === session.id && n.kind === 'session.reminder', 20_000);
+      const reminded = nextEvent(
+        hostSocket,
+        'notification',
+        (n: any) => n.sessionId === session.id && n.kind === 'session.reminder',
+        20_000,
+      );
       workers = await startWorkers(ctx);
       const notification = await reminded;
       expect(notification.message).to.include(session.title);
@@ -179,8 +204,18 @@ describe('live scheduling (studios, sessions, double booking, host notifications
   it('publishes the live and commerce routes in the OpenAPI document', async () => {
     const doc = await api('GET', '/api/v1/openapi.json');
     const paths = Object.keys(doc.body.paths);
-    for (const path of ['/api/v1/studios', '/api/v1/sessions', '/api/v1/sessions/{id}', '/api/v1/sessions/{id}/start', '/api/v1/sessions/{id}/end',
-      '/api/v1/sessions/{id}/sales', '/api/v1/sessions/{id}/pin', '/api/v1/products', '/api/v1/orders', '/api/v1/orders/{id}']) {
+    for (const path of [
+      '/api/v1/studios',
+      '/api/v1/sessions',
+      '/api/v1/sessions/{id}',
+      '/api/v1/sessions/{id}/start',
+      '/api/v1/sessions/{id}/end',
+      '/api/v1/sessions/{id}/sales',
+      '/api/v1/sessions/{id}/pin',
+      '/api/v1/products',
+      '/api/v1/orders',
+      '/api/v1/orders/{id}',
+    ]) {
       expect(paths, path).to.include(path);
     }
     expect(Object.keys(doc.body.paths['/api/v1/sessions/{id}'])).to.include.members(['get', 'patch', 'delete']);

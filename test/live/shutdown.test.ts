@@ -49,7 +49,11 @@ describe('shutdown under load (SIGTERM)', function () {
         try {
           const res = await fetch(`http://127.0.0.1:${port}/api/v1/orders`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': `sd-${n}-${i}-${Date.now()}` },
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${token}`,
+              'idempotency-key': `sd-${n}-${i}-${Date.now()}`,
+            },
             body: JSON.stringify({ productId, quantity: 1 }),
           });
           const body = (await res.json()) as { id?: string };
@@ -59,7 +63,10 @@ describe('shutdown under load (SIGTERM)', function () {
         } catch (err) {
           const code = (err as { cause?: { code?: string } }).cause?.code;
           if (code === 'ECONNREFUSED') refused += 1;
-          else failures.push(`${Date.now() - termAt} ms after SIGTERM: ${code ?? ''} ${(err as Error).message} ${String((err as { cause?: unknown }).cause ?? '')}`);
+          else
+            failures.push(
+              `${Date.now() - termAt} ms after SIGTERM: ${code ?? ''} ${(err as Error).message} ${String((err as { cause?: unknown }).cause ?? '')}`,
+            );
           return;
         }
       }

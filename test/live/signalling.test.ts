@@ -20,7 +20,12 @@ describe('live signalling over Socket.IO (/live): errors, chat, pins, viewers', 
 
   before(async () => {
     await getLiveHub();
-    world = await liveWorld({ products: [{ stock: 20, priceFen: 6600 }, { stock: 20, priceFen: 3300 }] });
+    world = await liveWorld({
+      products: [
+        { stock: 20, priceFen: 6600 },
+        { stock: 20, priceFen: 3300 },
+      ],
+    });
     session = await liveSession(world);
   });
   after(() => sockets.forEach((s) => s.disconnect()));
@@ -37,7 +42,16 @@ describe('live signalling over Socket.IO (/live): errors, chat, pins, viewers', 
 
   it('malformed payloads are validation_failed naming the field; nothing happens', async () => {
     const s = await open();
-    for (const payload of [undefined, {}, { sessionId: 42 }, { sessionId: 'abc' }, { sessionId: session.id, role: 'admin' }, { sessionId: session.id, extra: 1 }, 'text', [1]]) {
+    for (const payload of [
+      undefined,
+      {},
+      { sessionId: 42 },
+      { sessionId: 'abc' },
+      { sessionId: session.id, role: 'admin' },
+      { sessionId: session.id, extra: 1 },
+      'text',
+      [1],
+    ]) {
       const reply = await request(s, 'session:join', payload);
       expect(reply.error?.code, JSON.stringify(payload)).to.equal('validation_failed');
     }
@@ -46,7 +60,9 @@ describe('live signalling over Socket.IO (/live): errors, chat, pins, viewers', 
     expect((await request(s, 'chat:send', { text: 'hi' })).error?.code).to.equal('not_joined');
     expect((await request(s, 'media:createTransport', { direction: 'recv' })).error?.code).to.equal('not_joined');
     expect((await request(s, 'media:createTransport', { direction: 'sideways' })).error?.code).to.equal('validation_failed');
-    expect((await request(s, 'media:connectTransport', { transportId: 'x', dtlsParameters: {} })).error?.code).to.equal('validation_failed');
+    expect((await request(s, 'media:connectTransport', { transportId: 'x', dtlsParameters: {} })).error?.code).to.equal(
+      'validation_failed',
+    );
   });
 
   it('a bad token is refused at connection; an invalid emit without ack gets a live:error event', async () => {
@@ -87,7 +103,13 @@ describe('live signalling over Socket.IO (/live): errors, chat, pins, viewers', 
     v2.disconnect();
     expect((await dropped).count).to.equal(1);
 
-    const ended = await expectStatus(await bookSession(world, { startsAt: new Date(Date.now() + 90 * 86400_000).toISOString(), endsAt: new Date(Date.now() + 90 * 86400_000 + 3600_000).toISOString() }), 201);
+    const ended = await expectStatus(
+      await bookSession(world, {
+        startsAt: new Date(Date.now() + 90 * 86400_000).toISOString(),
+        endsAt: new Date(Date.now() + 90 * 86400_000 + 3600_000).toISOString(),
+      }),
+      201,
+    );
     await api('DELETE', `/api/v1/sessions/${ended.id}`, { token: world.cast.associationUser.token });
     expect((await request(await open(), 'session:join', { sessionId: ended.id })).error?.code).to.equal('wrong_state');
   });
@@ -97,7 +119,9 @@ describe('live signalling over Socket.IO (/live): errors, chat, pins, viewers', 
     await request(host, 'session:join', { sessionId: session.id, role: 'host' });
     const viewers = await Promise.all([open(), open()]);
     for (const v of viewers) await request(v, 'session:join', { sessionId: session.id });
-    const pinned = viewers.map((v) => nextEvent<{ product: { id: string; priceFen: number } | null }>(v, 'product:pinned', (e) => e.product !== null));
+    const pinned = viewers.map((v) =>
+      nextEvent<{ product: { id: string; priceFen: number } | null }>(v, 'product:pinned', (e) => e.product !== null),
+    );
     const reply = await request(host, 'product:pin', { productId: world.products[1]!.id });
     expect(reply.error).to.equal(undefined);
     for (const p of await Promise.all(pinned)) expect(p.product).to.include({ id: world.products[1]!.id, priceFen: 3300 });
@@ -208,7 +232,9 @@ describe('live signalling over Socket.IO (/live): errors, chat, pins, viewers', 
     const rest = await api('PUT', `/api/v1/sessions/${live.id}/pin`, { token: w.cast.host.token, body: { productId: w.products[0]!.id } });
     expect(rest.status).to.equal(200);
     expect((await pinned).product!.id).to.equal(w.products[0]!.id);
-    expect((await api('PUT', `/api/v1/sessions/${live.id}/pin`, { token: w.cast.associationUser.token, body: { productId: null } })).status).to.equal(403);
+    expect(
+      (await api('PUT', `/api/v1/sessions/${live.id}/pin`, { token: w.cast.associationUser.token, body: { productId: null } })).status,
+    ).to.equal(403);
     viewers[1]!.disconnect();
     viewers[2]!.disconnect();
     await nextEvent<{ count: number }>(host, 'viewers', (v) => v.count === 1);
@@ -226,11 +252,20 @@ describe('live signalling over Socket.IO (/live): errors, chat, pins, viewers', 
     const live = await liveSession(await liveWorld());
     const crowd = await Promise.all(Array.from({ length: 30 }, () => open()));
     await Promise.all(crowd.map((s) => request(s, 'session:join', { sessionId: live.id })));
-    const replies = (await Promise.all(crowd.map((s) => Promise.all(Array.from({ length: 4 }, () => request(s, 'media:createTransport', { direction: 'recv' })))))).flat();
+    const replies = (
+      await Promise.all(
+        crowd.map((s) => Promise.all(Array.from({ length: 4 }, () => request(s, 'media:createTransport', { direction: 'recv' })))),
+      )
+    ).flat();
     const granted = replies.filter((r) => r.data);
     const refused = replies.filter((r) => r.error);
-    expect(refused.map((r) => r.error!.code).every((c) => c === 'media_full'), JSON.stringify(refused.find((r) => r.error!.code !== 'media_full'))).to.equal(true);
-    expect(granted.length).to.equal(Math.min(30 * config.MEDIASOUP_MAX_TRANSPORTS_PER_CONNECTION, config.MEDIASOUP_MAX_TRANSPORTS_PER_ADDRESS));
+    expect(
+      refused.map((r) => r.error!.code).every((c) => c === 'media_full'),
+      JSON.stringify(refused.find((r) => r.error!.code !== 'media_full')),
+    ).to.equal(true);
+    expect(granted.length).to.equal(
+      Math.min(30 * config.MEDIASOUP_MAX_TRANSPORTS_PER_CONNECTION, config.MEDIASOUP_MAX_TRANSPORTS_PER_ADDRESS),
+    );
     const scopes = new Set(refused.map((r) => (r.error!.details as { scope: string }).scope));
     expect([...scopes].sort()).to.deep.equal(['address', 'connection']);
     // Every transport shares its worker's one UDP and one TCP port.
@@ -240,7 +275,12 @@ describe('live signalling over Socket.IO (/live): errors, chat, pins, viewers', 
     const trusted = config.HUB_TRUST_PROXY;
     config.HUB_TRUST_PROXY = true;
     try {
-      const other = connectClient(`${hub.baseUrl}/live`, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { 'x-forwarded-for': '198.51.100.7' } });
+      const other = connectClient(`${hub.baseUrl}/live`, {
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        extraHeaders: { 'x-forwarded-for': '198.51.100.7' },
+      });
       sockets.push(other);
       await new Promise<void>((resolve, reject) => {
         other.once('connect', () => resolve());

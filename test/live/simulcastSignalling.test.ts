@@ -17,7 +17,14 @@ describe('media:setPreferredLayers validates its input (signalling, no browser)'
     sockets.push(s);
     expect((await request(s, 'session:join', { sessionId: session.id })).error).to.equal(undefined);
     const consumerId = randomUUID();
-    for (const payload of [{ consumerId, spatialLayer: 3 }, { consumerId, spatialLayer: -1 }, { consumerId, spatialLayer: 1.5 }, { consumerId, spatialLayer: '1' }, { consumerId }, { consumerId, spatialLayer: 0, extra: true }]) {
+    for (const payload of [
+      { consumerId, spatialLayer: 3 },
+      { consumerId, spatialLayer: -1 },
+      { consumerId, spatialLayer: 1.5 },
+      { consumerId, spatialLayer: '1' },
+      { consumerId },
+      { consumerId, spatialLayer: 0, extra: true },
+    ]) {
       const reply = await request(s, 'media:setPreferredLayers', payload);
       expect(reply.error?.code, JSON.stringify(payload)).to.equal('validation_failed');
     }

@@ -10,16 +10,49 @@ process.env.HUB_RTMP_PORT ||= String(20000 + Math.floor(Math.random() * 9000));
 
 /** `ffmpeg -re -f lavfi -i testsrc…` pushing RTMP, as OBS would. */
 function push(url: string, seconds: number): ChildProcess {
-  return spawn('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=24', '-re', '-f', 'lavfi', '-i', 'sine=frequency=440',
-    '-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '24', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-f', 'flv', url,
-  ], { stdio: 'ignore' });
+  return spawn(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-re',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=640x360:rate=24',
+      '-re',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440',
+      '-t',
+      String(seconds),
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-tune',
+      'zerolatency',
+      '-g',
+      '24',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'aac',
+      '-f',
+      'flv',
+      url,
+    ],
+    { stdio: 'ignore' },
+  );
 }
 
-const exitOf = (child: ChildProcess) => new Promise<number | null>((resolve) => {
-  if (child.exitCode !== null) resolve(child.exitCode);
-  else child.once('close', (code) => resolve(code));
-});
+const exitOf = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.once('close', (code) => resolve(code));
+  });
 
 describe('RTMP ingest with a per-session stream key (node-media-server, FFmpeg, mediasoup, Chromium)', function () {
   this.timeout(120_000);
@@ -28,7 +61,8 @@ describe('RTMP ingest with a per-session stream key (node-media-server, FFmpeg, 
 
   before(async () => {
     const hub = await getLiveHub();
-    if (!hub.ctx.services.liveMedia) throw new Error('mediasoup did not start: set MEDIASOUP_WORKER_BIN or run scripts/build-mediasoup-worker.sh');
+    if (!hub.ctx.services.liveMedia)
+      throw new Error('mediasoup did not start: set MEDIASOUP_WORKER_BIN or run scripts/build-mediasoup-worker.sh');
     browser = await launchBrowser();
   });
   after(async () => {
@@ -59,7 +93,11 @@ describe('RTMP ingest with a per-session stream key (node-media-server, FFmpeg, 
     const viewer = await context.newPage();
     await viewer.goto(`${baseUrl}/live/${session.id}`);
     await viewer.waitForSelector('[data-testid=live-mode][data-mode=webrtc]');
-    await viewer.waitForFunction(() => (document.querySelector('[data-testid=live-video]') as HTMLVideoElement | null)?.videoWidth! > 0, null, { timeout: 45_000 });
+    await viewer.waitForFunction(
+      () => (document.querySelector('[data-testid=live-video]') as HTMLVideoElement | null)?.videoWidth! > 0,
+      null,
+      { timeout: 45_000 },
+    );
     expect(await viewer.evaluate(() => (document.querySelector('[data-testid=live-video]') as HTMLVideoElement).videoWidth)).to.equal(640);
     await screenshot(viewer, 'media-rtmp-viewer');
 

@@ -31,7 +31,8 @@ describe('recording, replay and live HLS (mediasoup + FFmpeg + Chromium)', funct
 
   before(async () => {
     const hub = await getLiveHub();
-    if (!hub.ctx.services.liveMedia) throw new Error('mediasoup did not start: set MEDIASOUP_WORKER_BIN or run scripts/build-mediasoup-worker.sh');
+    if (!hub.ctx.services.liveMedia)
+      throw new Error('mediasoup did not start: set MEDIASOUP_WORKER_BIN or run scripts/build-mediasoup-worker.sh');
     baseUrl = hub.baseUrl;
     browser = await launchBrowser();
   });
@@ -54,7 +55,12 @@ describe('recording, replay and live HLS (mediasoup + FFmpeg + Chromium)', funct
 
   it('records a session with two pins; the replay, its clips and the live HLS play in Chromium', async () => {
     const { ctx } = await getLiveHub();
-    const world = await liveWorld({ products: [{ stock: 20, priceFen: 8800 }, { stock: 20, priceFen: 16800 }] });
+    const world = await liveWorld({
+      products: [
+        { stock: 20, priceFen: 8800 },
+        { stock: 20, priceFen: 16800 },
+      ],
+    });
     const [cup, vase] = world.products as [{ id: string; name: string }, { id: string; name: string }];
     const session = await expectStatus(await bookSession(world), 201);
     expect((await media(session.id)).replay.status).to.equal('none');
@@ -64,7 +70,9 @@ describe('recording, replay and live HLS (mediasoup + FFmpeg + Chromium)', funct
     await host.waitForFunction(() => (document.querySelector('[data-testid=studio-preview]') as HTMLVideoElement | null)?.videoWidth! > 0);
     // The host's studio shows the session's stream key for OBS (the same the API gives its host).
     const key = await host.getByTestId('studio-stream-key').getAttribute('data-key');
-    expect(key).to.equal((await expectStatus(await api('GET', `/api/v1/sessions/${session.id}/ingest`, { token: world.cast.host.token }), 200)).streamKey);
+    expect(key).to.equal(
+      (await expectStatus(await api('GET', `/api/v1/sessions/${session.id}/ingest`, { token: world.cast.host.token }), 200)).streamKey,
+    );
     await host.getByTestId('studio-go-live').click();
     await host.waitForSelector('[data-testid=studio-status][data-status=live]');
     // The session has media from the moment the hub holds both of the host's producers.
@@ -79,9 +87,17 @@ describe('recording, replay and live HLS (mediasoup + FFmpeg + Chromium)', funct
     const viewer = await pageAs();
     await viewer.goto(`${baseUrl}/live/${session.id}?mode=hls`);
     await viewer.waitForSelector('[data-testid=live-mode][data-mode=hls]');
-    await viewer.waitForFunction(() => (document.querySelector('[data-testid=live-video]') as HTMLVideoElement | null)?.videoWidth! > 0, null, { timeout: 30_000 });
+    await viewer.waitForFunction(
+      () => (document.querySelector('[data-testid=live-video]') as HTMLVideoElement | null)?.videoWidth! > 0,
+      null,
+      { timeout: 30_000 },
+    );
     const liveTime = await viewer.evaluate(() => (document.querySelector('[data-testid=live-video]') as HTMLVideoElement).currentTime);
-    await viewer.waitForFunction((t0) => (document.querySelector('[data-testid=live-video]') as HTMLVideoElement).currentTime > t0 + 0.5, liveTime, { timeout: 15_000 });
+    await viewer.waitForFunction(
+      (t0) => (document.querySelector('[data-testid=live-video]') as HTMLVideoElement).currentTime > t0 + 0.5,
+      liveTime,
+      { timeout: 15_000 },
+    );
     const live = await media(session.id);
     expect(live.live.hls).to.match(/\/media\/.+\/live\/index\.m3u8$/);
     expect(live.replay.status).to.equal('recording');
@@ -94,8 +110,10 @@ describe('recording, replay and live HLS (mediasoup + FFmpeg + Chromium)', funct
     await screenshot(viewer, 'media-live-hls-viewer');
     // The viewer stays: each pinned stretch's clip appears on its shelf and product card while still live.
 
-    const pin = (productId: string | null) => timed(async () => expectStatus(
-      await api('PUT', `/api/v1/sessions/${session.id}/pin`, { token: world.cast.host.token, body: { productId } }), 200));
+    const pin = (productId: string | null) =>
+      timed(async () =>
+        expectStatus(await api('PUT', `/api/v1/sessions/${session.id}/pin`, { token: world.cast.host.token, body: { productId } }), 200),
+      );
     await pause(Math.max(0, mediaStarted + 3000 - Date.now()));
     const cupPinned = await pin(cup.id);
     await pause(5000);
@@ -107,7 +125,11 @@ describe('recording, replay and live HLS (mediasoup + FFmpeg + Chromium)', funct
     // Pinned again, the cup's card carries its clip; the clip plays.
     await viewer.waitForSelector('[data-testid=live-pinned-clip]');
     await viewer.evaluate(() => void (document.querySelector('[data-testid=live-pinned-clip]') as HTMLVideoElement).play());
-    await viewer.waitForFunction(() => (document.querySelector('[data-testid=live-pinned-clip]') as HTMLVideoElement).videoWidth > 0, null, { timeout: 20_000 });
+    await viewer.waitForFunction(
+      () => (document.querySelector('[data-testid=live-pinned-clip]') as HTMLVideoElement).videoWidth > 0,
+      null,
+      { timeout: 20_000 },
+    );
     const liveClip = (await media(session.id)).replay.clips.find((c: { productId: string }) => c.productId === cup.id);
     expect(liveClip.durationS, 'the live clip of the first stretch').to.be.closeTo((vasePinned.at - cupPinned.at) / 1000, 1);
     await screenshot(viewer, 'media-live-clip-card');
@@ -115,7 +137,9 @@ describe('recording, replay and live HLS (mediasoup + FFmpeg + Chromium)', funct
     await pause(Math.max(0, cupAgain.at + 3000 - Date.now()));
     const unpinned = await pin(null);
     await pause(Math.max(0, mediaStarted + 20_000 - Date.now()));
-    const ended = await timed(async () => expectStatus(await api('POST', `/api/v1/sessions/${session.id}/end`, { token: world.cast.host.token }), 200));
+    const ended = await timed(async () =>
+      expectStatus(await api('POST', `/api/v1/sessions/${session.id}/end`, { token: world.cast.host.token }), 200),
+    );
     await host.waitForSelector('[data-testid=studio-status][data-status=ended]');
 
     // The room closes as the end reaches this process; processing follows.
@@ -154,9 +178,15 @@ describe('recording, replay and live HLS (mediasoup + FFmpeg + Chromium)', funct
     await watcher.goto(`${baseUrl}/replay/${session.id}`);
     await watcher.getByTestId('replay-page').waitFor();
     await watcher.getByTestId(`chapter-${vase.id}`).click();
-    await watcher.waitForFunction(() => (document.querySelector('[data-testid=replay-video]') as HTMLVideoElement).videoWidth > 0, null, { timeout: 20_000 });
+    await watcher.waitForFunction(() => (document.querySelector('[data-testid=replay-video]') as HTMLVideoElement).videoWidth > 0, null, {
+      timeout: 20_000,
+    });
     const start = replay.chapters[1].startS as number;
-    await watcher.waitForFunction((s) => (document.querySelector('[data-testid=replay-video]') as HTMLVideoElement).currentTime > s + 0.5, start, { timeout: 20_000 });
+    await watcher.waitForFunction(
+      (s) => (document.querySelector('[data-testid=replay-video]') as HTMLVideoElement).currentTime > s + 0.5,
+      start,
+      { timeout: 20_000 },
+    );
     expect(await watcher.getByTestId(`clip-${cup.id}`).count()).to.equal(2);
     expect(await watcher.getByTestId(`replay-buy-${vase.id}`).isVisible()).to.equal(true);
     await screenshot(watcher, 'media-replay-phone');

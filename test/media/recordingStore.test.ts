@@ -6,7 +6,10 @@ const at = (s: number) => new Date(Date.UTC(2026, 11, 1, 12, 0, 0) + s * 1000);
 
 describe('recording timeline (parts joined, chapters from pins)', () => {
   // Two parts: the host dropped at 10 s and came back at 15 s; the joined file is 10 + 8 = 18 s.
-  const parts = [{ startedAt: at(0), durationS: 10 }, { startedAt: at(15), durationS: 8 }];
+  const parts = [
+    { startedAt: at(0), durationS: 10 },
+    { startedAt: at(15), durationS: 8 },
+  ];
 
   it('maps wall-clock moments into the joined recording, skipping the gap', () => {
     expect(mediaTimeOf(parts, at(-2))).to.equal(0);
@@ -31,15 +34,37 @@ describe('recording timeline (parts joined, chapters from pins)', () => {
   });
 
   it('drops a stretch shorter than half a second (a pin corrected at once)', () => {
-    expect(chaptersOf(parts, [{ productId: 'cup', at: at(3) }, { productId: 'vase', at: at(3.2) }], at(5))).to.deep.equal([
-      { productId: 'vase', startS: 3.2, endS: 5 },
-    ]);
+    expect(
+      chaptersOf(
+        parts,
+        [
+          { productId: 'cup', at: at(3) },
+          { productId: 'vase', at: at(3.2) },
+        ],
+        at(5),
+      ),
+    ).to.deep.equal([{ productId: 'vase', startS: 3.2, endS: 5 }]);
   });
 
   it("writes the SDP FFmpeg needs for a consumer's RTP (payload type, clock, RTCP port; no RTX)", () => {
     const sdp = sdpFor([
-      { port: 47000, kind: 'audio', rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2, parameters: { useinbandfec: 1 } }] } },
-      { port: 47002, kind: 'video', rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 }, { mimeType: 'video/rtx', payloadType: 102, clockRate: 90000, parameters: { apt: 101 } }] } },
+      {
+        port: 47000,
+        kind: 'audio',
+        rtpParameters: {
+          codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2, parameters: { useinbandfec: 1 } }],
+        },
+      },
+      {
+        port: 47002,
+        kind: 'video',
+        rtpParameters: {
+          codecs: [
+            { mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 },
+            { mimeType: 'video/rtx', payloadType: 102, clockRate: 90000, parameters: { apt: 101 } },
+          ],
+        },
+      },
     ]);
     expect(sdp).to.include('m=audio 47000 RTP/AVP 100\r\na=rtcp:47001\r\na=rtpmap:100 opus/48000/2\r\na=fmtp:100 useinbandfec=1');
     expect(sdp).to.include('m=video 47002 RTP/AVP 101\r\na=rtcp:47003\r\na=rtpmap:101 VP8/90000');

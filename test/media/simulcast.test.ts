@@ -14,7 +14,8 @@ describe('simulcast: a viewer chooses its quality layer (Chromium, fake camera, 
 
   before(async () => {
     const hub = await getLiveHub();
-    if (!hub.ctx.services.liveMedia) throw new Error('mediasoup did not start: set MEDIASOUP_WORKER_BIN or run scripts/build-mediasoup-worker.sh');
+    if (!hub.ctx.services.liveMedia)
+      throw new Error('mediasoup did not start: set MEDIASOUP_WORKER_BIN or run scripts/build-mediasoup-worker.sh');
     baseUrl = hub.baseUrl;
     browser = await launchBrowser();
   });
@@ -43,17 +44,30 @@ describe('simulcast: a viewer chooses its quality layer (Chromium, fake camera, 
     const [low, auto] = [await newPage(), await newPage()];
     for (const viewer of [low, auto]) {
       await viewer.goto(`${baseUrl}/live/${session.id}`);
-      await viewer.waitForFunction(() => (document.querySelector('[data-testid=live-video]') as HTMLVideoElement | null)?.videoWidth! > 0, null, { timeout: 30_000 });
+      await viewer.waitForFunction(
+        () => (document.querySelector('[data-testid=live-video]') as HTMLVideoElement | null)?.videoWidth! > 0,
+        null,
+        { timeout: 30_000 },
+      );
     }
     await low.getByTestId('live-quality-choice').selectOption('0');
     await low.waitForSelector('[data-testid=live-quality-choice][data-applied="0"]');
 
     // Bandwidth estimation ramps up on its own schedule: poll, with a generous bound, until each settles.
-    await low.waitForFunction(() => {
-      const width = (document.querySelector('[data-testid=live-video]') as HTMLVideoElement).videoWidth;
-      return document.querySelector('[data-testid=live-quality]')?.getAttribute('data-spatial-layer') === '0' && width > 0 && width <= 160;
-    }, null, { timeout: 60_000, polling: 250 });
-    await auto.waitForFunction(() => (document.querySelector('[data-testid=live-video]') as HTMLVideoElement).videoWidth > 160, null, { timeout: 60_000, polling: 250 });
+    await low.waitForFunction(
+      () => {
+        const width = (document.querySelector('[data-testid=live-video]') as HTMLVideoElement).videoWidth;
+        return (
+          document.querySelector('[data-testid=live-quality]')?.getAttribute('data-spatial-layer') === '0' && width > 0 && width <= 160
+        );
+      },
+      null,
+      { timeout: 60_000, polling: 250 },
+    );
+    await auto.waitForFunction(() => (document.querySelector('[data-testid=live-video]') as HTMLVideoElement).videoWidth > 160, null, {
+      timeout: 60_000,
+      polling: 250,
+    });
     const [lowWidth, autoWidth] = [await videoWidth(low), await videoWidth(auto)];
     expect(lowWidth).to.be.greaterThan(0).and.lessThan(autoWidth);
     expect(await low.getByTestId('live-quality').textContent()).to.include('流畅');
@@ -62,7 +76,10 @@ describe('simulcast: a viewer chooses its quality layer (Chromium, fake camera, 
     // Back to auto: the limited viewer's picture grows past the lowest layer.
     await low.getByTestId('live-quality-choice').selectOption('auto');
     await low.waitForSelector('[data-testid=live-quality-choice][data-applied="auto"]');
-    await low.waitForFunction(() => (document.querySelector('[data-testid=live-video]') as HTMLVideoElement).videoWidth > 160, null, { timeout: 60_000, polling: 250 });
+    await low.waitForFunction(() => (document.querySelector('[data-testid=live-video]') as HTMLVideoElement).videoWidth > 160, null, {
+      timeout: 60_000,
+      polling: 250,
+    });
     await screenshot(low, 'live-viewer-simulcast');
 
     await host.getByTestId('studio-end').click();

@@ -23,12 +23,17 @@ describe('openness: events from another process reach the screen', function () {
         socket.once('connect_error', reject);
       });
       const viewers = 4000 + Math.floor(Math.random() * 1000);
-      const pushed = new Promise<any>((resolve) => socket.on('overview:updates', (batch: any[]) => {
-        const push = batch.find((p) => p.kind === 'sessions' && p.viewers >= viewers);
-        if (push) resolve(push);
-      }));
+      const pushed = new Promise<any>((resolve) =>
+        socket.on('overview:updates', (batch: any[]) => {
+          const push = batch.find((p) => p.kind === 'sessions' && p.viewers >= viewers);
+          if (push) resolve(push);
+        }),
+      );
       // The child has its own hubEvents bus: only Redis connects it to this process.
-      await run(process.execPath, ['--import', 'tsx', 'test/openness/otherProcess.ts', session.id, String(viewers)], { cwd: ROOT, env: process.env });
+      await run(process.execPath, ['--import', 'tsx', 'test/openness/otherProcess.ts', session.id, String(viewers)], {
+        cwd: ROOT,
+        env: process.env,
+      });
       const push = await pushed;
       expect(push.liveNow).to.be.at.least(1);
       const overview = await expectOk(await api('GET', '/api/v1/public/overview'));

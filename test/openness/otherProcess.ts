@@ -11,10 +11,12 @@ import { startOverviewCounters } from '../../server/openness/overviewCounters.ts
 const [sessionId, viewers] = process.argv.slice(2);
 const ctx = await bootstrap();
 startOverviewCounters(ctx);
-const done = new Promise<void>((resolve) => hubEvents.on('session.viewers', () => {
-  // The counter update runs after the emit returns; give it time to reach Redis.
-  setTimeout(resolve, 200);
-}));
+const done = new Promise<void>((resolve) =>
+  hubEvents.on('session.viewers', () => {
+    // The counter update runs after the emit returns; give it time to reach Redis.
+    setTimeout(resolve, 200);
+  }),
+);
 hubEvents.emit('session.viewers', { sessionId: sessionId!, viewers: Number(viewers) });
 await done;
 ctx.redis.disconnect();

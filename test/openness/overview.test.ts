@@ -14,8 +14,9 @@ import { approvedClaims, bookAndStart, expectOk, ordersPersisted, placeOrder, sc
 async function recompute() {
   await ordersPersisted();
   // GMV as the hub defines it (server/commerce/orders/gmv.ts), decided here order by order from the raw status.
-  const orders = (await OrderModel.find({}, { productId: 1, sessionId: 1, amountFen: 1, createdAt: 1, status: 1 }).lean())
-    .filter((o) => !['cancelled', 'expired', 'refunded'].includes(o.status ?? 'placed'));
+  const orders = (await OrderModel.find({}, { productId: 1, sessionId: 1, amountFen: 1, createdAt: 1, status: 1 }).lean()).filter(
+    (o) => !['cancelled', 'expired', 'refunded'].includes(o.status ?? 'placed'),
+  );
   const facts = await loadProductFacts([...new Set(orders.map((o) => String(o.productId)))]);
   const today = shanghaiDate(new Date());
   const sum = (map: Map<string, number>, key: string, fen: number) => map.set(key, (map.get(key) ?? 0) + fen);
@@ -24,7 +25,10 @@ async function recompute() {
   const bySession = new Map<string, number>();
   const byProduct = new Map<string, number>();
   const households = new Set<string>();
-  let totalFen = 0, todayFen = 0, ordersToday = 0, householdSalesFen = 0;
+  let totalFen = 0,
+    todayFen = 0,
+    ordersToday = 0,
+    householdSalesFen = 0;
   for (const o of orders) {
     const f = facts.get(String(o.productId))!;
     totalFen += o.amountFen;
@@ -56,7 +60,22 @@ async function recompute() {
     }
   }
   const liveNow = await LiveSessionModel.countDocuments({ status: 'live' });
-  return { totalFen, ordersTotal: orders.length, todayFen, ordersToday, byBrand, byTownship, bySession, byProduct, approved, paid, procurementFen, householdSalesFen, households: households.size, liveNow };
+  return {
+    totalFen,
+    ordersTotal: orders.length,
+    todayFen,
+    ordersToday,
+    byBrand,
+    byTownship,
+    bySession,
+    byProduct,
+    approved,
+    paid,
+    procurementFen,
+    householdSalesFen,
+    households: households.size,
+    liveNow,
+  };
 }
 
 const asMap = (rows: { key: string; fen: number }[]) => new Map(rows.map((r) => [r.key, r.fen]));
@@ -80,7 +99,11 @@ function expectMatches(overview: any, truth: Awaited<ReturnType<typeof recompute
   expect(upward.approvedFen).to.equal([...truth.approved.values()].reduce((a, b) => a + b, 0));
   expect(upward.paidFen).to.equal([...truth.paid.values()].reduce((a, b) => a + b, 0));
   expect(overview.budget.map((b: any) => b.shareBasisPoints)).to.deep.equal([7000, 1500, 1350, 150]);
-  expect(overview.poverty).to.deep.equal({ householdsBenefiting: truth.households, procurementFen: truth.procurementFen, householdSalesFen: truth.householdSalesFen });
+  expect(overview.poverty).to.deep.equal({
+    householdsBenefiting: truth.households,
+    procurementFen: truth.procurementFen,
+    householdSalesFen: truth.householdSalesFen,
+  });
   expect(overview.sessions.liveNow).to.equal(truth.liveNow);
 }
 
@@ -102,7 +125,10 @@ describe('openness: big-screen overview', function () {
     const buyer = world.cast.stationUser; // any signed-in user but the auditor may buy
     const expected = { fen: 0, orders: 0, ceramicFen: 0, farmFen: 0 };
     for (const [product, qty, session] of [
-      [world.ceramic, 2, morning.id], [world.farm, 3, morning.id], [world.ceramic, 1, undefined], [world.farm, 1, morning.id],
+      [world.ceramic, 2, morning.id],
+      [world.farm, 3, morning.id],
+      [world.ceramic, 1, undefined],
+      [world.farm, 1, morning.id],
     ] as const) {
       const order = await placeOrder(buyer.token, product.id, qty, session);
       expected.fen += order.amountFen;
@@ -122,7 +148,11 @@ describe('openness: big-screen overview', function () {
     const overview = await waitFor('the counters to take every event', async () => {
       const res = await expectOk(await api('GET', '/api/v1/public/overview'));
       const subsidy = res.subsidies.find((s: any) => s.program === 'poverty_procurement');
-      return res.gmv.ordersTotal === before.gmv.ordersTotal + expected.orders && subsidy.approvedFen >= claims.approvedPoverty.approvedFen && res.sessions.viewers >= 321 ? res : null;
+      return res.gmv.ordersTotal === before.gmv.ordersTotal + expected.orders &&
+        subsidy.approvedFen >= claims.approvedPoverty.approvedFen &&
+        res.sessions.viewers >= 321
+        ? res
+        : null;
     });
     // The script's own arithmetic…
     expect(overview.gmv.totalFen - before.gmv.totalFen).to.equal(expected.fen);
@@ -144,8 +174,19 @@ describe('openness: big-screen overview', function () {
     const before = await expectOk(await api('GET', '/api/v1/public/overview'));
     const order = await placeOrder(world.cast.stationUser.token, world.ceramic.id, 1);
     const at = new Date();
-    await waitFor('the order to count', async () => (await api('GET', '/api/v1/public/overview')).body.gmv.ordersTotal === before.gmv.ordersTotal + 1);
-    hubEvents.emit('order.placed', { orderId: order.id, productId: world.ceramic.id, enterpriseId: world.cast.enterprise.id, sessionId: null, quantity: 1, amountFen: order.amountFen, at });
+    await waitFor(
+      'the order to count',
+      async () => (await api('GET', '/api/v1/public/overview')).body.gmv.ordersTotal === before.gmv.ordersTotal + 1,
+    );
+    hubEvents.emit('order.placed', {
+      orderId: order.id,
+      productId: world.ceramic.id,
+      enterpriseId: world.cast.enterprise.id,
+      sessionId: null,
+      quantity: 1,
+      amountFen: order.amountFen,
+      at,
+    });
     await new Promise((r) => setTimeout(r, 300));
     const after = await expectOk(await api('GET', '/api/v1/public/overview'));
     expect(after.gmv.ordersTotal).to.equal(before.gmv.ordersTotal + 1);
@@ -160,7 +201,18 @@ describe('openness: big-screen overview', function () {
     const rebuilt = await expectOk(await api('GET', '/api/v1/public/overview'));
     expect(rebuilt.version).to.be.above(live.version);
     expect(rebuilt.builtAt).to.equal(result.builtAt);
-    for (const path of ['gmv.totalFen', 'gmv.todayFen', 'gmv.ordersToday', 'gmv.byBrand', 'gmv.byTownship', 'gmv.bySession', 'subsidies', 'budget', 'poverty', 'topProducts'] as const) {
+    for (const path of [
+      'gmv.totalFen',
+      'gmv.todayFen',
+      'gmv.ordersToday',
+      'gmv.byBrand',
+      'gmv.byTownship',
+      'gmv.bySession',
+      'subsidies',
+      'budget',
+      'poverty',
+      'topProducts',
+    ] as const) {
       const pick = (o: any) => path.split('.').reduce((v, k) => v[k], o);
       expect(pick(rebuilt), path).to.deep.equal(pick(live));
     }
@@ -172,10 +224,15 @@ describe('openness: big-screen overview', function () {
     const before = await expectOk(await api('GET', '/api/v1/public/overview'));
     const placing = (async () => {
       const orders = [];
-      for (let i = 0; i < 6; i += 1) orders.push(await placeOrder(world.cast.stationUser.token, i % 2 ? world.farm.id : world.ceramic.id, 1));
+      for (let i = 0; i < 6; i += 1)
+        orders.push(await placeOrder(world.cast.stationUser.token, i % 2 ? world.farm.id : world.ceramic.id, 1));
       return orders;
     })();
-    const [orders] = await Promise.all([placing, rebuildOverview(ctx), new Promise((r) => setTimeout(r, 30)).then(() => rebuildOverview(ctx))]);
+    const [orders] = await Promise.all([
+      placing,
+      rebuildOverview(ctx),
+      new Promise((r) => setTimeout(r, 30)).then(() => rebuildOverview(ctx)),
+    ]);
     const after = await waitFor('every order to count', async () => {
       const res = await expectOk(await api('GET', '/api/v1/public/overview'));
       return res.gmv.ordersTotal >= before.gmv.ordersTotal + orders.length ? res : null;

@@ -32,27 +32,43 @@ describe('openness: public pages data and bureau reports', function () {
     // The version the hub assesses under is in force (issue 12: the only policy must not read 非现行).
     expect(policy.inForce).to.equal(true);
     expect(items.filter((p: any) => p.inForce)).to.have.length(1);
-    expect(policy.document.programs.map((p: any) => p.code)).to.include.members(['livestream_base', 'poverty_procurement', 'brand_building', 'service_station', 'warehouse_rent']);
+    expect(policy.document.programs.map((p: any) => p.code)).to.include.members([
+      'livestream_base',
+      'poverty_procurement',
+      'brand_building',
+      'service_station',
+      'warehouse_rent',
+    ]);
     expect(policy.document.negativeList).to.have.length.above(3);
   });
 
   it('publishes the session schedule without private data', async () => {
     const from = new Date(Date.now() - 3600_000).toISOString();
     const to = new Date(Date.now() + 2 * 24 * 3600_000).toISOString();
-    const { items } = await expectOk(await api('GET', `/api/v1/public/sessions?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`));
+    const { items } = await expectOk(
+      await api('GET', `/api/v1/public/sessions?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
+    );
     const mine = items.find((s: any) => s.id === sessionId);
     expect(mine).to.include({ title: '报表专场', status: 'ended' });
     expect(mine.products).to.include.members([world.ceramic.name, world.farm.name]);
     expect(Object.keys(mine).sort()).to.deep.equal(['association', 'endsAt', 'id', 'products', 'startsAt', 'status', 'studio', 'title']);
-    expect((await api('GET', `/api/v1/public/sessions?from=${encodeURIComponent(to)}&to=${encodeURIComponent(from)}`)).status).to.equal(400);
+    expect((await api('GET', `/api/v1/public/sessions?from=${encodeURIComponent(to)}&to=${encodeURIComponent(from)}`)).status).to.equal(
+      400,
+    );
     expect((await api('GET', '/api/v1/public/sessions?from=yesterday')).status).to.equal(400);
   });
 
   it('searches the awards disclosure and downloads it as CSV', async () => {
-    const orgName = (await expectOk(await api('GET', `/api/v1/orgs/${world.cast.association.id}`, { token: world.cast.bureau.token }))).name;
+    const orgName = (await expectOk(await api('GET', `/api/v1/orgs/${world.cast.association.id}`, { token: world.cast.bureau.token })))
+      .name;
     const found = await expectOk(await api('GET', `/api/v1/public/disclosures/search?q=${encodeURIComponent(orgName)}`));
     expect(found.items).to.have.length(1);
-    expect(found.items[0]).to.include({ org: orgName, program: 'livestream_base', approvedFen: claims.approvedBase.approvedFen, paidFen: claims.paidFen });
+    expect(found.items[0]).to.include({
+      org: orgName,
+      program: 'livestream_base',
+      approvedFen: claims.approvedBase.approvedFen,
+      paidFen: claims.paidFen,
+    });
     const csv = await api('GET', `/api/v1/public/disclosures.csv?program=poverty_procurement&from=${today}&to=${today}`);
     expect(csv.status).to.equal(200);
     expect(csv.headers.get('content-type')).to.match(/^text\/csv/);
@@ -69,10 +85,14 @@ describe('openness: public pages data and bureau reports', function () {
   it('builds a report in a BullMQ job with progress, and it reconciles with the disclosure and the orders', async () => {
     const bureau = world.cast.bureau.token;
     const { jobId } = await expectOk(await api('POST', '/api/v1/reports', { token: bureau, body: { from: today, to: today } }), 202);
-    const job = await waitFor('the report job', async () => {
-      const res = await expectOk(await api('GET', `/api/v1/reports/${jobId}`, { token: bureau }));
-      return res.state === 'completed' || res.state === 'failed' ? res : null;
-    }, 30_000);
+    const job = await waitFor(
+      'the report job',
+      async () => {
+        const res = await expectOk(await api('GET', `/api/v1/reports/${jobId}`, { token: bureau }));
+        return res.state === 'completed' || res.state === 'failed' ? res : null;
+      },
+      30_000,
+    );
     expect(job.state, job.failedReason).to.equal('completed');
     reportJobId = jobId;
     expect(job.progress, JSON.stringify({ p: job.progress, f: job.failedReason, r: job.result?.totals })).to.equal(100);
@@ -81,8 +101,9 @@ describe('openness: public pages data and bureau reports', function () {
     // Against the claims component's own public disclosure, restricted to the period.
     const start = shanghaiDayStart(today).getTime();
     const end = shanghaiDayEnd(today).getTime();
-    const disclosed = (await expectOk(await api('GET', '/api/v1/public/disclosures?limit=500'))).items
-      .filter((d: any) => d.approvedAt && Date.parse(d.approvedAt) >= start && Date.parse(d.approvedAt) < end);
+    const disclosed = (await expectOk(await api('GET', '/api/v1/public/disclosures?limit=500'))).items.filter(
+      (d: any) => d.approvedAt && Date.parse(d.approvedAt) >= start && Date.parse(d.approvedAt) < end,
+    );
     for (const p of report.byProgram) {
       const sum = disclosed.filter((d: any) => d.program === p.program).reduce((s: number, d: any) => s + d.approvedFen, 0);
       expect(p.approvedFen, p.program).to.equal(sum);
@@ -91,8 +112,9 @@ describe('openness: public pages data and bureau reports', function () {
     expect(report.disclosures).to.have.length(disclosed.length);
 
     // Against the raw orders of the period.
-    const orders = (await OrderModel.find({ createdAt: { $gte: new Date(start), $lt: new Date(end) } }).lean())
-      .filter((o) => !['cancelled', 'expired', 'refunded'].includes(o.status ?? 'placed')); // GMV: commerce/orders/gmv.ts
+    const orders = (await OrderModel.find({ createdAt: { $gte: new Date(start), $lt: new Date(end) } }).lean()).filter(
+      (o) => !['cancelled', 'expired', 'refunded'].includes(o.status ?? 'placed'),
+    ); // GMV: commerce/orders/gmv.ts
     expect(report.totals.gmvFen).to.equal(orders.reduce((s, o) => s + o.amountFen, 0));
     expect(report.totals.orders).to.equal(orders.length);
     expect(report.byMonth.reduce((s: number, m: any) => s + m.gmvFen, 0)).to.equal(report.totals.gmvFen);
@@ -146,15 +168,23 @@ describe('openness: public pages data and bureau reports', function () {
 
     // The claims register: every header Chinese, amounts numbers shown to the fen, times in Beijing time.
     const zh = (await workbook('/api/v1/exports/claims?format=xlsx')).getWorksheet('claims')!;
-    expect(headerOf(zh).every((h) => CJK.test(h)), headerOf(zh).join('|')).to.equal(true);
+    expect(
+      headerOf(zh).every((h) => CJK.test(h)),
+      headerOf(zh).join('|'),
+    ).to.equal(true);
     const row = rowBy(zh, 1, base.id);
     expect(row['补助项目']!.value).to.equal('直播基地');
     expect(row['状态']!.value).to.equal('已拨付');
     expect(row['核准金额（元）']!.value).to.equal(base.approvedFen / 100);
     expect(row['核准金额（元）']!.numFmt).to.equal('#,##0.00');
-    expect(row['提交时间（北京时间）']!.value).to.match(BEIJING).and.equal(shanghaiDateTime(new Date(claim.submittedAt)));
+    expect(row['提交时间（北京时间）']!.value)
+      .to.match(BEIJING)
+      .and.equal(shanghaiDateTime(new Date(claim.submittedAt)));
     const en = (await workbook('/api/v1/exports/claims?format=xlsx&lang=en')).getWorksheet('claims')!;
-    expect(headerOf(en).some((h) => CJK.test(h)), headerOf(en).join('|')).to.equal(false);
+    expect(
+      headerOf(en).some((h) => CJK.test(h)),
+      headerOf(en).join('|'),
+    ).to.equal(false);
     const enRow = rowBy(en, 1, base.id);
     expect(enRow['Programme']!.value).to.equal('Livestream base');
     expect(enRow['Status']!.value).to.equal('Paid');
@@ -170,17 +200,36 @@ describe('openness: public pages data and bureau reports', function () {
     const report = (await expectOk(await api('GET', `/api/v1/reports/${reportJobId}`, { token: bureau }))).result;
     const book = await workbook(`/api/v1/reports/${reportJobId}.xlsx`);
     expect(book.worksheets.map((w) => w.name)).to.deep.equal(['汇总', '按月', '按项目', '按乡镇', '资金使用', '批准公示']);
-    for (const sheet of book.worksheets) expect(headerOf(sheet).every((h) => CJK.test(h)), `${sheet.name}: ${headerOf(sheet).join('|')}`).to.equal(true);
+    for (const sheet of book.worksheets)
+      expect(
+        headerOf(sheet).every((h) => CJK.test(h)),
+        `${sheet.name}: ${headerOf(sheet).join('|')}`,
+      ).to.equal(true);
     const program = rowBy(book.getWorksheet('按项目')!, 1, '直播基地');
     const reported = report.byProgram.find((p: any) => p.program === 'livestream_base');
     expect(program['批准补助（元）']!.value).to.equal(reported.approvedFen / 100);
     expect(program['批准补助（元）']!.numFmt).to.equal('#,##0.00');
     const disclosure = book.getWorksheet('批准公示')!.getRow(2);
-    expect(disclosure.getCell(4).value).to.match(BEIJING).and.equal(shanghaiDateTime(new Date(report.disclosures[0].approvedAt)));
+    expect(disclosure.getCell(4).value)
+      .to.match(BEIJING)
+      .and.equal(shanghaiDateTime(new Date(report.disclosures[0].approvedAt)));
     const english = await workbook(`/api/v1/reports/${reportJobId}.xlsx?lang=en`);
-    expect(english.worksheets.map((w) => w.name)).to.deep.equal(['Totals', 'By month', 'By programme', 'By township', 'Budget use', 'Disclosure']);
-    for (const sheet of english.worksheets) expect(headerOf(sheet).some((h) => CJK.test(h)), `${sheet.name}: ${headerOf(sheet).join('|')}`).to.equal(false);
-    expect(rowBy(english.getWorksheet('By programme')!, 1, 'Livestream base')['Approved (yuan)']!.value).to.equal(reported.approvedFen / 100);
+    expect(english.worksheets.map((w) => w.name)).to.deep.equal([
+      'Totals',
+      'By month',
+      'By programme',
+      'By township',
+      'Budget use',
+      'Disclosure',
+    ]);
+    for (const sheet of english.worksheets)
+      expect(
+        headerOf(sheet).some((h) => CJK.test(h)),
+        `${sheet.name}: ${headerOf(sheet).join('|')}`,
+      ).to.equal(false);
+    expect(rowBy(english.getWorksheet('By programme')!, 1, 'Livestream base')['Approved (yuan)']!.value).to.equal(
+      reported.approvedFen / 100,
+    );
     const budget = english.getWorksheet('Budget use')!;
     for (let r = 2; r <= budget.rowCount; r += 1) expect(String(budget.getRow(r).getCell(1).value)).to.not.match(CJK);
 
@@ -189,7 +238,13 @@ describe('openness: public pages data and bureau reports', function () {
     expect(csv).to.include('By programme').and.include('Livestream base').and.not.include('按项目');
     const publicCsv = String((await api('GET', '/api/v1/public/disclosures.csv')).body).split('\r\n');
     expect(publicCsv[0]).to.equal('单位,项目,批准金额（元）,批准时间（北京时间）,已拨付（元）,拨付时间（北京时间）');
-    expect(publicCsv.slice(1).filter(Boolean).every((line) => /,\d+\.\d{2},\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},/.test(line)), publicCsv.slice(1, 3).join('\n')).to.equal(true);
+    expect(
+      publicCsv
+        .slice(1)
+        .filter(Boolean)
+        .every((line) => /,\d+\.\d{2},\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},/.test(line)),
+      publicCsv.slice(1, 3).join('\n'),
+    ).to.equal(true);
     const publicEn = String((await api('GET', '/api/v1/public/disclosures.csv?lang=en')).body).split('\r\n')[0];
     expect(publicEn).to.equal('Organisation,Programme,Approved (yuan),Approved at (Beijing time),Paid (yuan),Paid at (Beijing time)');
     expect((await api('GET', `/api/v1/reports/${reportJobId}.xlsx?lang=fr`, { token: bureau })).status).to.equal(400);
@@ -202,7 +257,9 @@ describe('openness: public pages data and bureau reports', function () {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       await page.goto(`${baseUrl}/policy`);
       expect(await page.getByTestId('policy-dehua-2020').textContent()).to.include('德政〔2020〕28号');
-      expect(await page.getByTestId('policy-programs-dehua-2020').textContent()).to.include('直播基地').and.include('¥200,000.00');
+      expect(await page.getByTestId('policy-programs-dehua-2020').textContent())
+        .to.include('直播基地')
+        .and.include('¥200,000.00');
       await page.goto(`${baseUrl}/live-schedule`);
       await page.getByTestId('schedule-table').waitFor();
       await page.goto(`${baseUrl}/disclosure`);
@@ -234,7 +291,9 @@ describe('openness: public pages data and bureau reports', function () {
     const bureau = world.cast.bureau.token;
     expect((await api('POST', '/api/v1/reports', { token: bureau, body: { from: today, to: '2019-01-01' } })).status).to.equal(400);
     expect((await api('POST', '/api/v1/reports', { token: bureau, body: { from: today } })).status).to.equal(400);
-    expect((await api('POST', '/api/v1/reports', { token: world.cast.enterpriseUser.token, body: { from: today, to: today } })).status).to.equal(403);
+    expect(
+      (await api('POST', '/api/v1/reports', { token: world.cast.enterpriseUser.token, body: { from: today, to: today } })).status,
+    ).to.equal(403);
     expect((await api('GET', '/api/v1/reports/999999999', { token: bureau })).status).to.equal(404);
     expect((await api('GET', '/api/v1/reports/abc', { token: bureau })).status).to.equal(400);
   });

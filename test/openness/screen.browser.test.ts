@@ -45,9 +45,11 @@ describe('openness: the big screen in Chromium', function () {
         socket.once('connect', () => resolve());
         socket.once('connect_error', reject);
       });
-      const pushed = new Promise<any[]>((resolve) => socket.on('overview:updates', (batch: any[]) => {
-        if (batch.some((p) => p.kind === 'order' && p.product.id === world.farm.id)) resolve(batch);
-      }));
+      const pushed = new Promise<any[]>((resolve) =>
+        socket.on('overview:updates', (batch: any[]) => {
+          if (batch.some((p) => p.kind === 'order' && p.product.id === world.farm.id)) resolve(batch);
+        }),
+      );
       const order = await placeOrder(world.cast.stationUser.token, world.farm.id, 1, sessionId);
       const batch = await pushed;
       const push = batch.find((p) => p.kind === 'order' && p.product.id === world.farm.id);
@@ -66,11 +68,26 @@ describe('openness: the big screen in Chromium', function () {
     await page.goto(`${baseUrl}/screen`);
     await page.getByTestId('screen-status').and(page.locator('.ok')).waitFor({ timeout: 15_000 });
     await page.waitForFunction(() => document.querySelector('[data-testid="screen-orders-total"]')?.textContent !== '—');
-    for (const chart of ['chart-per-minute', 'chart-brand', 'chart-township', 'chart-session', 'chart-products', 'chart-subsidies', 'chart-budget']) {
-      await page.waitForFunction((id) => Number(document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-points')) > 0, chart, { timeout: 10_000 });
+    for (const chart of [
+      'chart-per-minute',
+      'chart-brand',
+      'chart-township',
+      'chart-session',
+      'chart-products',
+      'chart-subsidies',
+      'chart-budget',
+    ]) {
+      await page.waitForFunction((id) => Number(document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-points')) > 0, chart, {
+        timeout: 10_000,
+      });
       const note = page.getByTestId(chart.replace('chart-', 'note-'));
       // A single-row ranking is shown as one big figure in 万元 rather than a one-bar chart; never an empty state here.
-      if (Number(await page.getByTestId(chart).getAttribute('data-points')) === 1 && !chart.endsWith('per-minute') && !chart.endsWith('subsidies') && !chart.endsWith('budget')) {
+      if (
+        Number(await page.getByTestId(chart).getAttribute('data-points')) === 1 &&
+        !chart.endsWith('per-minute') &&
+        !chart.endsWith('subsidies') &&
+        !chart.endsWith('budget')
+      ) {
         expect(await note.getAttribute('data-state'), chart).to.equal('figure');
         expect(await note.textContent(), chart).to.match(/\d\.\d{2}万元$/);
         continue;
@@ -81,16 +98,24 @@ describe('openness: the big screen in Chromium', function () {
     }
     expect(await page.getByTestId('screen-clock').textContent()).to.match(/\d{2}:\d{2}:\d{2}/);
     // No scrollbars: the stage is scaled into the window.
-    const overflow = await page.evaluate(() => ({ w: document.documentElement.scrollWidth - innerWidth, h: document.documentElement.scrollHeight - innerHeight }));
+    const overflow = await page.evaluate(() => ({
+      w: document.documentElement.scrollWidth - innerWidth,
+      h: document.documentElement.scrollHeight - innerHeight,
+    }));
     expect(overflow).to.deep.equal({ w: 0, h: 0 });
 
     const before = await page.getByTestId('screen-orders-total').textContent();
     const started = Date.now();
     await placeOrder(world.cast.stationUser.token, world.ceramic.id, 1, sessionId);
     const orderedAt = Date.now();
-    await page.waitForFunction((old) => document.querySelector('[data-testid="screen-orders-total"]')?.textContent !== old, before, { timeout: 5_000 });
+    await page.waitForFunction((old) => document.querySelector('[data-testid="screen-orders-total"]')?.textContent !== old, before, {
+      timeout: 5_000,
+    });
     const shownAfterMs = Date.now() - orderedAt;
-    expect(shownAfterMs, `the screen showed the order ${shownAfterMs} ms after it was placed (request took ${orderedAt - started} ms)`).to.be.below(1000);
+    expect(
+      shownAfterMs,
+      `the screen showed the order ${shownAfterMs} ms after it was placed (request took ${orderedAt - started} ms)`,
+    ).to.be.below(1000);
     const file = await screenshot(page, 'screen-1920x1080');
     expect(file).to.match(/screen-1920x1080\.png$/);
     await page.close();
@@ -106,7 +131,16 @@ describe('openness: the big screen in Chromium', function () {
       const empty = {
         ...real,
         sessions: { liveNow: 0, viewers: 0, liveIds: [] },
-        gmv: { todayFen: 0, totalFen: 0, ordersToday: 0, ordersTotal: 0, bySession: [], byBrand: [], byTownship: [], perMinute: real.gmv.perMinute.map((m: any) => ({ ...m, orders: 0, fen: 0 })) },
+        gmv: {
+          todayFen: 0,
+          totalFen: 0,
+          ordersToday: 0,
+          ordersTotal: 0,
+          bySession: [],
+          byBrand: [],
+          byTownship: [],
+          perMinute: real.gmv.perMinute.map((m: any) => ({ ...m, orders: 0, fen: 0 })),
+        },
         subsidies: real.subsidies.map((p: any) => ({ ...p, approvedFen: 0, paidFen: 0 })),
         budget: real.budget.map((b: any) => ({ ...b, approvedFen: 0, paidFen: 0 })),
         poverty: { householdsBenefiting: 0, procurementFen: 0, householdSalesFen: 0 },
@@ -117,8 +151,12 @@ describe('openness: the big screen in Chromium', function () {
     await page.goto(`${baseUrl}/screen`);
     await page.waitForFunction(() => document.querySelector('[data-testid="screen-orders-total"]')?.textContent === '0');
     const expected: Record<string, string> = {
-      'note-per-minute': '近60分钟暂无订单', 'note-brand': '暂无成交数据', 'note-township': '暂无成交数据',
-      'note-session': '暂无直播场次成交', 'note-products': '暂无成交数据', 'note-subsidies': '暂无补助批准或拨付',
+      'note-per-minute': '近60分钟暂无订单',
+      'note-brand': '暂无成交数据',
+      'note-township': '暂无成交数据',
+      'note-session': '暂无直播场次成交',
+      'note-products': '暂无成交数据',
+      'note-subsidies': '暂无补助批准或拨付',
     };
     for (const [id, text] of Object.entries(expected)) {
       expect(await page.getByTestId(id).isVisible(), id).to.equal(true);

@@ -62,10 +62,14 @@ describe('openness: traceability', function () {
   it('ends with the township stations the goods went through', async () => {
     const before = await expectOk(await api('GET', `/api/v1/public/trace/${world.farmBatch.code}`));
     expect(before.stations).to.deep.equal([]);
-    const placed = await expectOk(await api('POST', '/api/v1/orders', {
-      token: world.cast.stationUser.token, headers: { 'Idempotency-Key': unique('order-') },
-      body: { productId: world.farm.id, quantity: 2, delivery: { mode: 'station', stationOrgId: world.cast.station.id }, payment: 'cod' },
-    }), 201);
+    const placed = await expectOk(
+      await api('POST', '/api/v1/orders', {
+        token: world.cast.stationUser.token,
+        headers: { 'Idempotency-Key': unique('order-') },
+        body: { productId: world.farm.id, quantity: 2, delivery: { mode: 'station', stationOrgId: world.cast.station.id }, payment: 'cod' },
+      }),
+      201,
+    );
     await expectOk(await api('POST', `/api/v1/orders/${placed.id}/ship`, { token: world.farmUser.token, body: { viaStation: true } }));
     await expectOk(await api('POST', `/api/v1/orders/${placed.id}/arrive`, { token: world.cast.stationUser.token }));
     const trace = await waitFor('the station to join the trace', async () => {
@@ -78,10 +82,17 @@ describe('openness: traceability', function () {
   });
 
   it('counts only sales inside the batch sale window', async () => {
-    const closed = await expectOk(await api('POST', `/api/v1/products/${world.farm.id}/batches`, {
-      token: world.farmUser.token,
-      body: { farm: { cooperative: '赤水镇黑鸡合作社', township: '赤水镇', harvestDate: '2019-10-01', inspection: '合格' }, saleFrom: '2019-10-02T00:00:00+08:00', saleTo: '2019-12-31T00:00:00+08:00' },
-    }), 201);
+    const closed = await expectOk(
+      await api('POST', `/api/v1/products/${world.farm.id}/batches`, {
+        token: world.farmUser.token,
+        body: {
+          farm: { cooperative: '赤水镇黑鸡合作社', township: '赤水镇', harvestDate: '2019-10-01', inspection: '合格' },
+          saleFrom: '2019-10-02T00:00:00+08:00',
+          saleTo: '2019-12-31T00:00:00+08:00',
+        },
+      }),
+      201,
+    );
     const closedTrace = await expectOk(await api('GET', `/api/v1/public/trace/${closed.code}`));
     expect(closedTrace.sessions).to.deep.equal([]);
     expect(closedTrace.stations).to.deep.equal([]);
@@ -97,7 +108,10 @@ describe('openness: traceability', function () {
 
   it('checks input and ownership when recording a batch', async () => {
     const bad = [
-      { ceramic: { claySource: 'x', kiln: 'y', firingDate: '2020-01-01', workshop: 'w', inspector: 'i' }, farm: { cooperative: 'c', township: '赤水镇', harvestDate: '2020-01-01', inspection: 'ok' } },
+      {
+        ceramic: { claySource: 'x', kiln: 'y', firingDate: '2020-01-01', workshop: 'w', inspector: 'i' },
+        farm: { cooperative: 'c', township: '赤水镇', harvestDate: '2020-01-01', inspection: 'ok' },
+      },
       {},
       { ceramic: { claySource: 'x', kiln: 'y', firingDate: '2020-13-01', workshop: 'w', inspector: 'i' } },
       { ceramic: { claySource: 'x', kiln: 'y', firingDate: '2020-01-01', workshop: 'w', inspector: 'i', giMark: '景德镇' } },
@@ -108,15 +122,26 @@ describe('openness: traceability', function () {
       expect(res.status, JSON.stringify(body)).to.equal(400);
     }
     // A farm product needs farm origin data; an unknown household is refused.
-    const wrongKind = await api('POST', `/api/v1/products/${world.farm.id}/batches`, { token: world.farmUser.token, body: { ceramic: { claySource: 'x', kiln: 'y', firingDate: '2020-01-01', workshop: 'w', inspector: 'i' } } });
+    const wrongKind = await api('POST', `/api/v1/products/${world.farm.id}/batches`, {
+      token: world.farmUser.token,
+      body: { ceramic: { claySource: 'x', kiln: 'y', firingDate: '2020-01-01', workshop: 'w', inspector: 'i' } },
+    });
     expect(wrongKind.status).to.equal(400);
     expect(wrongKind.body.error.message).to.match(/farm/);
     const unknownHousehold = await api('POST', `/api/v1/products/${world.farm.id}/batches`, {
-      token: world.farmUser.token, body: { farm: { householdRegistryNo: unique('NOPE-'), township: '赤水镇', harvestDate: '2020-01-01', inspection: 'ok' } },
+      token: world.farmUser.token,
+      body: { farm: { householdRegistryNo: unique('NOPE-'), township: '赤水镇', harvestDate: '2020-01-01', inspection: 'ok' } },
     });
     expect(unknownHousehold.status).to.equal(400);
     const other = await createUser('enterprise', (await createOrg('enterprise')).id);
-    expect((await api('POST', `/api/v1/products/${world.ceramic.id}/batches`, { token: other.token, body: { ceramic: { claySource: 'x', kiln: 'y', firingDate: '2020-01-01', workshop: 'w', inspector: 'i' } } })).status).to.equal(403);
+    expect(
+      (
+        await api('POST', `/api/v1/products/${world.ceramic.id}/batches`, {
+          token: other.token,
+          body: { ceramic: { claySource: 'x', kiln: 'y', firingDate: '2020-01-01', workshop: 'w', inspector: 'i' } },
+        })
+      ).status,
+    ).to.equal(403);
     expect((await api('GET', `/api/v1/products/${world.ceramic.id}/batches`, { token: other.token })).status).to.equal(403);
     const listed = await expectOk(await api('GET', `/api/v1/products/${world.ceramic.id}/batches`, { token: world.cast.bureau.token }));
     expect(listed.items.map((b: any) => b.code)).to.include(world.ceramicBatch.code);

@@ -63,7 +63,9 @@ describe('security: deactivation, sign-out and password changes take effect at o
     const short = await api('PATCH', `/api/v1/users/${other.id}`, { token: await bureauToken(), body: { password: 'short' } });
     expect(short.status).to.equal(400);
     expect(short.body.error.message).to.include('password');
-    expect((await api('PATCH', '/api/v1/users/6650a1b2c3d4e5f601234567', { token: await bureauToken(), body: { active: false } })).status).to.equal(404);
+    expect(
+      (await api('PATCH', '/api/v1/users/6650a1b2c3d4e5f601234567', { token: await bureauToken(), body: { active: false } })).status,
+    ).to.equal(404);
     const bureau = await createUser('bureau');
     const self = await api('PATCH', `/api/v1/users/${bureau.id}`, { token: bureau.token, body: { active: false } });
     expect(self.status).to.equal(409);
@@ -71,7 +73,7 @@ describe('security: deactivation, sign-out and password changes take effect at o
     expect((await me(other.token)).status).to.equal(200);
   });
 
-  it('POST /auth/logout: 204; that token stops working and its live socket closes; the user\'s other tokens keep working', async () => {
+  it("POST /auth/logout: 204; that token stops working and its live socket closes; the user's other tokens keep working", async () => {
     const org = await createOrg('association');
     const user = await createUser('association', org.id);
     const other = await login(user.username, user.password);
@@ -91,15 +93,24 @@ describe('security: deactivation, sign-out and password changes take effect at o
   it('POST /auth/password: checks the current password, ends older tokens, answers with a new token', async () => {
     const org = await createOrg('enterprise');
     const user = await createUser('enterprise', org.id);
-    const wrong = await api('POST', '/api/v1/auth/password', { token: user.token, body: { currentPassword: 'not-mine-123', newPassword: 'another-pass-1' } });
+    const wrong = await api('POST', '/api/v1/auth/password', {
+      token: user.token,
+      body: { currentPassword: 'not-mine-123', newPassword: 'another-pass-1' },
+    });
     expect(wrong.status).to.equal(400);
     expect(wrong.body.error.code).to.equal('wrong_password');
     expect(wrong.body.error.message).to.include('currentPassword');
-    const weak = await api('POST', '/api/v1/auth/password', { token: user.token, body: { currentPassword: user.password, newPassword: 'x' } });
+    const weak = await api('POST', '/api/v1/auth/password', {
+      token: user.token,
+      body: { currentPassword: user.password, newPassword: 'x' },
+    });
     expect(weak.status).to.equal(400);
     expect(weak.body.error.message).to.include('newPassword');
 
-    const ok = await api('POST', '/api/v1/auth/password', { token: user.token, body: { currentPassword: user.password, newPassword: 'another-pass-1' } });
+    const ok = await api('POST', '/api/v1/auth/password', {
+      token: user.token,
+      body: { currentPassword: user.password, newPassword: 'another-pass-1' },
+    });
     expect(ok.status).to.equal(200);
     expect(ok.body.user.id).to.equal(user.id);
     expect((await me(ok.body.token)).status).to.equal(200);
@@ -112,7 +123,10 @@ describe('security: deactivation, sign-out and password changes take effect at o
     const user = await createUser('association', org.id);
     const res = await api('POST', '/api/v1/auth/login', { body: { username: user.username, password: user.password } });
     const setCookie = res.headers.get('set-cookie') ?? '';
-    expect(setCookie).to.match(/^hub_session=/).and.match(/HttpOnly/i).and.match(/SameSite=Strict/i);
+    expect(setCookie)
+      .to.match(/^hub_session=/)
+      .and.match(/HttpOnly/i)
+      .and.match(/SameSite=Strict/i);
     const cookie = setCookie.split(';')[0]!;
     const viaCookie = await api('GET', '/api/v1/auth/me', { headers: { cookie } });
     expect(viaCookie.status).to.equal(200);

@@ -29,7 +29,9 @@ describe('security: the browser session (HttpOnly cookie, CSP, one-time board li
     expect(first!.headers()['content-security-policy']).to.include("script-src 'self'");
     await signIn(page, baseUrl, user.username, user.password);
     await page.getByTestId('home-association').waitFor();
-    const visible = await page.evaluate(() => JSON.stringify({ cookie: document.cookie, storage: { ...localStorage }, session: { ...sessionStorage } }));
+    const visible = await page.evaluate(() =>
+      JSON.stringify({ cookie: document.cookie, storage: { ...localStorage }, session: { ...sessionStorage } }),
+    );
     expect(visible).to.not.match(/eyJ[A-Za-z0-9_-]{10,}/); // no JWT anywhere a script can see
     const cookies = await page.context().cookies();
     const session = cookies.find((c) => c.name === 'hub_session');

@@ -10,7 +10,9 @@ describe('security: sign-in limit and password hashing (issue 11 item 1)', () =>
     const limit = ctx.config.HUB_LOGIN_MAX_FAILURES_PER_USER;
     const org = await createOrg('association');
     const user = await createUser('association', org.id);
-    const wrong = Array.from({ length: 40 }, () => api('POST', '/api/v1/auth/login', { body: { username: user.username, password: 'wrong-password' } }));
+    const wrong = Array.from({ length: 40 }, () =>
+      api('POST', '/api/v1/auth/login', { body: { username: user.username, password: 'wrong-password' } }),
+    );
     const statuses = (await Promise.all(wrong)).map((r) => r.status);
     expect(statuses.filter((s) => s === 401)).to.have.length(limit);
     expect(statuses.filter((s) => s === 429)).to.have.length(40 - limit);
@@ -52,7 +54,9 @@ describe('security: sign-in limit and password hashing (issue 11 item 1)', () =>
     // Asserted by order, not time: health is asked again and again until the last sign-in has answered.
     let pending = true;
     const logins = Promise.all(
-      Array.from({ length: 40 }, (_, i) => api('POST', '/api/v1/auth/login', { body: { username: unique(`nobody${i}_`), password: 'wrong-password' } })),
+      Array.from({ length: 40 }, (_, i) =>
+        api('POST', '/api/v1/auth/login', { body: { username: unique(`nobody${i}_`), password: 'wrong-password' } }),
+      ),
     ).finally(() => {
       pending = false;
     });

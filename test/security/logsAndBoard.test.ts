@@ -19,7 +19,12 @@ describe('security: no secrets in logs, a one-time code for the job board (issue
   it('logs of board and API requests carry no token, code, cookie or password', async () => {
     const { ctx } = await getTestHub();
     const lines: string[] = [];
-    const destination = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+    const destination = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
     const app = createApp(ctx, { logger: createLogger(destination, { level: 'trace' }) });
     const server = http.createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -36,7 +41,11 @@ describe('security: no secrets in logs, a one-time code for the job board (issue
       const boardCookie = (redirect.headers.get('set-cookie') ?? '').split(';')[0]!;
       await raw(baseUrl, '/admin/queues', { cookie: boardCookie });
       await raw(baseUrl, '/api/v1/auth/me', { authorization: `Bearer ${user.token}`, cookie });
-      await fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user.username, password: user.password }) });
+      await fetch(`${baseUrl}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: user.username, password: user.password }),
+      });
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
@@ -54,7 +63,7 @@ describe('security: no secrets in logs, a one-time code for the job board (issue
     expect(boardValue).to.equal(false);
   });
 
-  it('the board: a bureau user gets a one-time code; the link sets the board\'s own HttpOnly cookie (not the JWT); the code works once', async () => {
+  it("the board: a bureau user gets a one-time code; the link sets the board's own HttpOnly cookie (not the JWT); the code works once", async () => {
     const { baseUrl } = await getTestHub();
     const bureau = await bureauToken();
     const { code, url, expiresIn } = await boardCode(bureau);
@@ -64,7 +73,11 @@ describe('security: no secrets in logs, a one-time code for the job board (issue
     expect(first.status).to.equal(303);
     expect(first.headers.get('location')).to.equal('/admin/queues');
     const setCookie = first.headers.get('set-cookie') ?? '';
-    expect(setCookie).to.match(/^hub_board=/).and.match(/HttpOnly/i).and.match(/SameSite=Strict/i).and.match(/Path=\/admin\/queues/);
+    expect(setCookie)
+      .to.match(/^hub_board=/)
+      .and.match(/HttpOnly/i)
+      .and.match(/SameSite=Strict/i)
+      .and.match(/Path=\/admin\/queues/);
     expect(setCookie).to.not.include(bureau);
     expect(setCookie).to.not.match(/eyJ/);
     const board = await raw(baseUrl, '/admin/queues', { cookie: setCookie.split(';')[0]! });
@@ -81,7 +94,9 @@ describe('security: no secrets in logs, a one-time code for the job board (issue
     const org = await createOrg('association');
     const user = await createUser('association', org.id);
     expect((await api('POST', '/api/v1/admin/queues/code', { token: user.token })).status).to.equal(403);
-    const res = await raw(baseUrl, `/admin/queues?token=${encodeURIComponent(user.token)}`, { authorization: `Bearer ${await bureauToken()}` });
+    const res = await raw(baseUrl, `/admin/queues?token=${encodeURIComponent(user.token)}`, {
+      authorization: `Bearer ${await bureauToken()}`,
+    });
     expect(res.status).to.equal(200);
     expect(res.headers.get('set-cookie')).to.equal(null);
     // The other user's token alone does not open the board either.
@@ -94,7 +109,9 @@ describe('security: no secrets in logs, a one-time code for the job board (issue
     const { url } = await boardCode(bureau.token);
     const cookie = ((await raw(baseUrl, url)).headers.get('set-cookie') ?? '').split(';')[0]!;
     expect((await raw(baseUrl, '/admin/queues', { cookie })).status).to.equal(200);
-    expect((await api('PATCH', `/api/v1/users/${bureau.id}`, { token: await bureauToken(), body: { active: false } })).status).to.equal(200);
+    expect((await api('PATCH', `/api/v1/users/${bureau.id}`, { token: await bureauToken(), body: { active: false } })).status).to.equal(
+      200,
+    );
     expect((await raw(baseUrl, '/admin/queues', { cookie })).status).to.equal(401);
   });
 });

@@ -31,10 +31,14 @@ describe('security: the smaller ones (issue 11 item 9)', function () {
     const { ctx } = await getTestHub();
     const cast = await createCast();
     const baseId = await filedBase(cast.associationUser.token);
-    const claim = await api('POST', '/api/v1/claims', { token: cast.associationUser.token, body: { program: 'livestream_base', baseId, items: [item('equipment', 10000)] } });
+    const claim = await api('POST', '/api/v1/claims', {
+      token: cast.associationUser.token,
+      body: { program: 'livestream_base', baseId, items: [item('equipment', 10000)] },
+    });
     expect(claim.status).to.equal(201);
     const itemId = claim.body.items[0].id as string;
-    for (let i = 0; i < 10; i += 1) expect((await upload(cast.associationUser.token, claim.body.id, itemId, uniquePng())).status).to.equal(201);
+    for (let i = 0; i < 10; i += 1)
+      expect((await upload(cast.associationUser.token, claim.body.id, itemId, uniquePng())).status).to.equal(201);
     const dir = path.resolve(ctx.config.HUB_UPLOAD_DIR);
     const before = filesOnDisk(dir);
     const refused = await upload(cast.associationUser.token, claim.body.id, itemId, uniquePng());
@@ -80,7 +84,9 @@ describe('security: the smaller ones (issue 11 item 9)', function () {
     const w = await liveWorld();
     const live = await liveSession(w);
     const order = await api('POST', '/api/v1/orders', {
-      token: w.cast.auditor.token, headers: { 'idempotency-key': randomUUID() }, body: { productId: w.products[0]!.id, quantity: 1, sessionId: live.id },
+      token: w.cast.auditor.token,
+      headers: { 'idempotency-key': randomUUID() },
+      body: { productId: w.products[0]!.id, quantity: 1, sessionId: live.id },
     });
     expect(order.status).to.equal(403);
     expect(order.body.error.code).to.equal('forbidden');
@@ -90,7 +96,9 @@ describe('security: the smaller ones (issue 11 item 9)', function () {
     expect(chat.error?.code).to.equal('forbidden');
     // Others still buy.
     const ok = await api('POST', '/api/v1/orders', {
-      token: w.cast.stationUser.token, headers: { 'idempotency-key': randomUUID() }, body: { productId: w.products[0]!.id, quantity: 1, sessionId: live.id },
+      token: w.cast.stationUser.token,
+      headers: { 'idempotency-key': randomUUID() },
+      body: { productId: w.products[0]!.id, quantity: 1, sessionId: live.id },
     });
     expect(ok.status).to.equal(201);
   });
@@ -114,7 +122,10 @@ describe('security: the smaller ones (issue 11 item 9)', function () {
       const reply = await request(viewer, 'media:connectTransport', { transportId, dtlsParameters });
       expect(reply.error?.code, JSON.stringify(dtlsParameters)).to.equal('validation_failed');
     }
-    const unknownAlgorithm = await request(viewer, 'media:connectTransport', { transportId, dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'md5-nope', value: fingerprint }] } });
+    const unknownAlgorithm = await request(viewer, 'media:connectTransport', {
+      transportId,
+      dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'md5-nope', value: fingerprint }] },
+    });
     expect(unknownAlgorithm.error?.code).to.be.oneOf(['bad_input', 'validation_failed']);
   });
 });

@@ -29,11 +29,17 @@ describe('security: text fields refuse NUL, lone surrogates and bidi overrides (
   ] as const) {
     it(`refuses ${label} (${character}) in a text field, also nested and in the query`, async () => {
       const token = await bureauToken();
-      const org = await api('POST', '/api/v1/orgs', { token, rawBody: `{"type":"association","name":"协会${escaped}x","township":"龙浔镇"}` });
+      const org = await api('POST', '/api/v1/orgs', {
+        token,
+        rawBody: `{"type":"association","name":"协会${escaped}x","township":"龙浔镇"}`,
+      });
       expect(org.status).to.equal(400);
       expect(org.body.error).to.include({ code: 'unsafe_text' });
       expect(org.body.error.details.character).to.equal(character);
-      const nested = await api('POST', '/api/v1/orgs', { token, rawBody: `{"type":"association","name":"ok","township":"龙浔${escaped}镇"}` });
+      const nested = await api('POST', '/api/v1/orgs', {
+        token,
+        rawBody: `{"type":"association","name":"ok","township":"龙浔${escaped}镇"}`,
+      });
       expect(nested.status).to.equal(400);
       expect(nested.body.error.details.field).to.equal('township');
       if (!character.startsWith('U+D')) {

@@ -53,4 +53,3 @@ export async function mochaGlobalTeardown(): Promise<void> {
   await redisService?.stop();
   if (dataDir && !process.env.HUB_KEEP_TEST_DATA) rmSync(dataDir, { recursive: true, force: true });
 }
-

@@ -38,11 +38,57 @@ const D2 = new Date('2025-01-01T00:00:00.123Z');
 const MISSING = Symbol('missing');
 
 /** Field values cycled through the corpus with different periods, so shapes combine. */
-const S = ['a', 'b', 'a b', 'ab', '', 'é', '名称', '"q"', 'back\\slash', '<b>&</b>', 'line\u2028sep', '🙂', 'true', '1', HEX,
-  null, MISSING, ['a', 'z'], ['x', { y: 'a' }], { x: 'a' }, new Int32(1), true, O1, ['b']];
-const N = [new Int32(0), new Int32(1), new Int32(2), new Double(1), new Double(-0), new Double(0), new Double(1.5), Long.fromNumber(1),
-  Long.fromString('9007199254740993'), Long.fromString('1152921504606846976'), new Double(2 ** 60), new Int32(-7), new Double(-7),
-  [new Int32(1), new Int32(2)], [new Double(2)], { v: new Int32(1) }, null, MISSING, '1', true, Long.fromNumber(D1.getTime()), D1, new Double(1e21)];
+const S = [
+  'a',
+  'b',
+  'a b',
+  'ab',
+  '',
+  'é',
+  '名称',
+  '"q"',
+  'back\\slash',
+  '<b>&</b>',
+  'line\u2028sep',
+  '🙂',
+  'true',
+  '1',
+  HEX,
+  null,
+  MISSING,
+  ['a', 'z'],
+  ['x', { y: 'a' }],
+  { x: 'a' },
+  new Int32(1),
+  true,
+  O1,
+  ['b'],
+];
+const N = [
+  new Int32(0),
+  new Int32(1),
+  new Int32(2),
+  new Double(1),
+  new Double(-0),
+  new Double(0),
+  new Double(1.5),
+  Long.fromNumber(1),
+  Long.fromString('9007199254740993'),
+  Long.fromString('1152921504606846976'),
+  new Double(2 ** 60),
+  new Int32(-7),
+  new Double(-7),
+  [new Int32(1), new Int32(2)],
+  [new Double(2)],
+  { v: new Int32(1) },
+  null,
+  MISSING,
+  '1',
+  true,
+  Long.fromNumber(D1.getTime()),
+  D1,
+  new Double(1e21),
+];
 const B = [true, false, new Int32(1), new Int32(0), 'true', null, MISSING, [true], [false, true], { b: true }, true];
 const OID = [O1, O2, HEX, null, MISSING, [O1], [O2, O3], O3, { o: O1 }];
 const D = [D1, D2, Long.fromNumber(D1.getTime()), null, MISSING, [D1], D2, new Double(D2.getTime())];
@@ -50,7 +96,12 @@ const D = [D1, D2, Long.fromNumber(D1.getTime()), null, MISSING, [D1], D2, new D
 function corpus(): Doc[] {
   const docs: Doc[] = [];
   for (let i = 0; i < 230; i++) {
-    const doc: Doc = { _id: new ObjectId(i.toString(16).padStart(24, '0')), seq: new Int32(i), orgId: `org${i % 4}`, status: ['draft', 'submitted', 'paid'][i % 3] };
+    const doc: Doc = {
+      _id: new ObjectId(i.toString(16).padStart(24, '0')),
+      seq: new Int32(i),
+      orgId: `org${i % 4}`,
+      status: ['draft', 'submitted', 'paid'][i % 3],
+    };
     const put = (field: string, values: unknown[], period: number) => {
       const v = values[Math.floor(i / period) % values.length];
       if (v !== MISSING) doc[field] = v;
@@ -71,20 +122,40 @@ function corpus(): Doc[] {
 
 /** Documents with _ids of several types, including numbers MongoDB compares by value. */
 const ID_DOCS: Doc[] = [
-  { _id: 'k1', v: 1 }, { _id: 'k2', v: 2 }, { _id: new Int32(7), v: 3 }, { _id: new Double(2), v: 4 }, { _id: new Double(-0), v: 5 },
-  { _id: new Double(2.5), v: 6 }, { _id: Long.fromString('9007199254740993'), v: 7 }, { _id: O2, v: 8 }, { _id: D1, v: 9 }, { _id: true, v: 10 },
-  { _id: { k: 1 }, v: 11 }, { _id: HEX, v: 12 },
+  { _id: 'k1', v: 1 },
+  { _id: 'k2', v: 2 },
+  { _id: new Int32(7), v: 3 },
+  { _id: new Double(2), v: 4 },
+  { _id: new Double(-0), v: 5 },
+  { _id: new Double(2.5), v: 6 },
+  { _id: Long.fromString('9007199254740993'), v: 7 },
+  { _id: O2, v: 8 },
+  { _id: D1, v: 9 },
+  { _id: true, v: 10 },
+  { _id: { k: 1 }, v: 11 },
+  { _id: HEX, v: 12 },
   // ObjectIds with strings between them in JSON text order ("65a1…4b" < "65a1…4b0" < "65a1…4c"), and around them
   // (not O1: FerretDB's unique index compares JSON text, so O1 and the string HEX collide)
-  { _id: O3, v: 14 }, { _id: `${HEX}0`, v: 15 }, { _id: '000000000000000000000002', v: 16 }, { _id: 'zzz', v: 17 },
-  { _id: new ObjectId('ffffffffffffffffffffffff'), v: 18 }, { _id: new ObjectId('65a1b2c3d4e5f60718293a4d'), v: 19 }, { _id: '', v: 20 },
+  { _id: O3, v: 14 },
+  { _id: `${HEX}0`, v: 15 },
+  { _id: '000000000000000000000002', v: 16 },
+  { _id: 'zzz', v: 17 },
+  { _id: new ObjectId('ffffffffffffffffffffffff'), v: 18 },
+  { _id: new ObjectId('65a1b2c3d4e5f60718293a4d'), v: 19 },
+  { _id: '', v: 20 },
   { _id: new Int32(650), v: 21 },
 ];
 
 /** Whether the patch pushes an _id sort down for this filter: its _id admits ObjectIds only. */
 const pushed = (filter: Doc) => {
   const ops = filter._id as Doc | undefined;
-  return !!ops && Object.entries(ops).every(([op, v]) => (['$gt', '$gte', '$lt', '$lte'].includes(op) && v instanceof ObjectId) || (op === '$type' && (v === 'objectId' || v === 7)));
+  return (
+    !!ops &&
+    Object.entries(ops).every(
+      ([op, v]) =>
+        (['$gt', '$gte', '$lt', '$lte'].includes(op) && v instanceof ObjectId) || (op === '$type' && (v === 'objectId' || v === 7)),
+    )
+  );
 };
 
 /** _id-sorted reads (the sort the patch pushes down when the filter admits ObjectIds only), run on `items` and `ids`. */
@@ -138,9 +209,34 @@ function reads(): Array<[string, Doc, Doc?]> {
   q.push(['_id missing', { _id: new ObjectId() }], ['_id as hex string', { _id: '0'.repeat(23) + '1' }]);
   for (const v of ['a', 'b', 'a b', '', 'é', '名称', '"q"', 'back\\slash', '<b>&</b>', 'line\u2028sep', '🙂', 'true', '1', HEX, 'zzz', 'x'])
     q.push([`s = ${JSON.stringify(v)}`, { s: v }]);
-  q.push(['s = 1', { s: 1 }], ['s = true', { s: true }], ['s = null', { s: null }], ['s = O1', { s: O1 }], ['s = [a, z]', { s: ['a', 'z'] }], ['s = {x: a}', { s: { x: 'a' } }]);
-  for (const v of [new Int32(0), new Double(-0), new Int32(1), new Double(1), Long.fromNumber(1), new Double(1.5), new Int32(2), Long.fromString('9007199254740993'),
-    Long.fromString('1152921504606846976'), new Double(2 ** 60), new Int32(-7), new Double(-7), new Double(1e21), Long.fromNumber(D1.getTime()), D1, '1', null, true])
+  q.push(
+    ['s = 1', { s: 1 }],
+    ['s = true', { s: true }],
+    ['s = null', { s: null }],
+    ['s = O1', { s: O1 }],
+    ['s = [a, z]', { s: ['a', 'z'] }],
+    ['s = {x: a}', { s: { x: 'a' } }],
+  );
+  for (const v of [
+    new Int32(0),
+    new Double(-0),
+    new Int32(1),
+    new Double(1),
+    Long.fromNumber(1),
+    new Double(1.5),
+    new Int32(2),
+    Long.fromString('9007199254740993'),
+    Long.fromString('1152921504606846976'),
+    new Double(2 ** 60),
+    new Int32(-7),
+    new Double(-7),
+    new Double(1e21),
+    Long.fromNumber(D1.getTime()),
+    D1,
+    '1',
+    null,
+    true,
+  ])
     q.push([`n = ${BSON.EJSON.stringify(v as never)}`, { n: v }]);
   for (const v of [true, false, 1, 0, 'true', null]) q.push([`b = ${JSON.stringify(v)}`, { b: v }]);
   for (const v of [O1, O2, O3, HEX, null]) q.push([`oid = ${String(v)}`, { oid: v }]);
@@ -173,36 +269,87 @@ function reads(): Array<[string, Doc, Doc?]> {
     ['$comment', { s: 'a', $comment: 'diff' }],
     ['$exists', { oid: { $exists: false } }],
   );
-  const sorts: Doc[] = [{ seq: -1 }, { seq: 1 }, { s: 1 }, { s: -1 }, { n: 1 }, { n: -1 }, { b: 1 }, { d: -1 }, { oid: 1 }, { orgId: 1, seq: -1 }];
+  const sorts: Doc[] = [
+    { seq: -1 },
+    { seq: 1 },
+    { s: 1 },
+    { s: -1 },
+    { n: 1 },
+    { n: -1 },
+    { b: 1 },
+    { d: -1 },
+    { oid: 1 },
+    { orgId: 1, seq: -1 },
+  ];
   for (const sort of sorts) {
     q.push([`sort ${JSON.stringify(sort)}`, {}, { sort }]);
     q.push([`sort ${JSON.stringify(sort)} skip 3 limit 7`, {}, { sort, skip: 3, limit: 7 }]);
     q.push([`orgId + sort ${JSON.stringify(sort)} limit 5`, { orgId: 'org1' }, { sort, limit: 5 }]);
   }
   q.push(['limit 10', {}, { limit: 10 }], ['skip 5 limit 5', {}, { skip: 5, limit: 5 }], ['s = a limit 2', { s: 'a' }, { limit: 2 }]);
-  q.push(['projection', { orgId: 'org2' }, { projection: { s: 1, n: 1 } }], ['projection _id only', { s: 'b' }, { projection: { _id: 1 } }]);
+  q.push(
+    ['projection', { orgId: 'org2' }, { projection: { s: 1, n: 1 } }],
+    ['projection _id only', { s: 'b' }, { projection: { _id: 1 } }],
+  );
   return q;
 }
 
 /** The same writes against both builds; each returns what the driver answered. */
 const writes: Array<[string, (db: ReturnType<Client['db']>) => Promise<unknown>]> = [
-  ['updateOne by _id', (db) => db.collection('items').updateOne({ _id: new ObjectId('000000000000000000000005') }, { $set: { s: 'set', seq: new Int32(900) } })],
-  ['updateOne by _id + __v', (db) => db.collection('items').updateOne({ _id: new ObjectId('000000000000000000000011'), __v: 1 }, { $inc: { __v: 1 } })],
-  ['updateOne by _id + stale __v', (db) => db.collection('items').updateOne({ _id: new ObjectId('000000000000000000000011'), __v: 1 }, { $inc: { __v: 1 } })],
+  [
+    'updateOne by _id',
+    (db) =>
+      db.collection('items').updateOne({ _id: new ObjectId('000000000000000000000005') }, { $set: { s: 'set', seq: new Int32(900) } }),
+  ],
+  [
+    'updateOne by _id + __v',
+    (db) => db.collection('items').updateOne({ _id: new ObjectId('000000000000000000000011'), __v: 1 }, { $inc: { __v: 1 } }),
+  ],
+  [
+    'updateOne by _id + stale __v',
+    (db) => db.collection('items').updateOne({ _id: new ObjectId('000000000000000000000011'), __v: 1 }, { $inc: { __v: 1 } }),
+  ],
   ['updateOne by indexed field', (db) => db.collection('items').updateOne({ s: 'a' }, { $set: { touched: true } })],
   ['updateOne by indexed pair', (db) => db.collection('items').updateOne({ orgId: 'org2', status: 'paid' }, { $inc: { seq: 1000 } })],
   ['updateMany by bool', (db) => db.collection('items').updateMany({ b: true }, { $set: { flag: new Int32(1) } })],
-  ['updateOne upsert', (db) => db.collection('items').updateOne({ _id: new ObjectId('0000000000000000000fffff') }, { $set: { s: 'new' } }, { upsert: true })],
-  ['replaceOne by _id', (db) => db.collection('items').replaceOne({ _id: new ObjectId('000000000000000000000007') }, { s: 'replaced', n: new Int32(1) })],
-  ['findOneAndUpdate by _id', (db) => db.collection('items').findOneAndUpdate({ _id: new ObjectId('000000000000000000000008') }, { $set: { s: 'fou' } }, { returnDocument: 'after', promoteValues: false })],
-  ['findOneAndUpdate by indexed field', (db) => db.collection('items').findOneAndUpdate({ oid: O2 }, { $set: { s: 'fou2' } }, { returnDocument: 'before', promoteValues: false })],
+  [
+    'updateOne upsert',
+    (db) => db.collection('items').updateOne({ _id: new ObjectId('0000000000000000000fffff') }, { $set: { s: 'new' } }, { upsert: true }),
+  ],
+  [
+    'replaceOne by _id',
+    (db) => db.collection('items').replaceOne({ _id: new ObjectId('000000000000000000000007') }, { s: 'replaced', n: new Int32(1) }),
+  ],
+  [
+    'findOneAndUpdate by _id',
+    (db) =>
+      db
+        .collection('items')
+        .findOneAndUpdate(
+          { _id: new ObjectId('000000000000000000000008') },
+          { $set: { s: 'fou' } },
+          { returnDocument: 'after', promoteValues: false },
+        ),
+  ],
+  [
+    'findOneAndUpdate by indexed field',
+    (db) =>
+      db.collection('items').findOneAndUpdate({ oid: O2 }, { $set: { s: 'fou2' } }, { returnDocument: 'before', promoteValues: false }),
+  ],
   ['deleteOne by _id', (db) => db.collection('items').deleteOne({ _id: new ObjectId('000000000000000000000009') })],
   ['deleteOne by indexed field', (db) => db.collection('items').deleteOne({ s: 'b' })],
   ['deleteMany by number', (db) => db.collection('items').deleteMany({ n: 1 })],
   ['deleteOne by numeric _id', (db) => db.collection('ids').deleteOne({ _id: 2 } as never)],
   ['updateOne by zero _id', (db) => db.collection('ids').updateOne({ _id: 0 } as never, { $set: { v: 50 } })],
   ['countDocuments', (db) => db.collection('items').countDocuments({ orgId: 'org1' })],
-  ['aggregate $match $sort $limit', (db) => db.collection('items').aggregate([{ $match: { status: 'draft' } }, { $sort: { seq: -1 } }, { $limit: 4 }], { promoteValues: false }).toArray()],
+  [
+    'aggregate $match $sort $limit',
+    (db) =>
+      db
+        .collection('items')
+        .aggregate([{ $match: { status: 'draft' } }, { $sort: { seq: -1 } }, { $limit: 4 }], { promoteValues: false })
+        .toArray(),
+  ],
 ];
 
 const canonical = (v: unknown) => BSON.EJSON.stringify(v as never, { relaxed: false });
@@ -217,7 +364,11 @@ async function start(build: Server['build'], root: string, logSql = false): Prom
   const dataDir = path.join(root, name);
   const logFile = path.join(root, `${name}.log`);
   const port = await freePort();
-  const service = await startFerretDb(dataDir, port, logFile, { bin: ferretDbBinary(build), logLevel: logSql ? 'debug' : 'warn', logFormat: 'json' });
+  const service = await startFerretDb(dataDir, port, logFile, {
+    bin: ferretDbBinary(build),
+    logLevel: logSql ? 'debug' : 'warn',
+    logFormat: 'json',
+  });
   const client = new MongoClient(`mongodb://127.0.0.1:${port}/`, { serverSelectionTimeoutMS: 10_000 });
   await client.connect();
   return { build, service, client, dataDir, logFile };
@@ -276,7 +427,12 @@ describe('FerretDB SQLite index patch (patched vs unpatched v1.24.2)', function 
   it('answers every read of the corpus exactly as the unpatched build (order and types included)', async () => {
     let matched = 0;
     for (const [label, filter, options] of reads()) {
-      const run = (s: Server) => s.client.db(DB).collection('items').find(filter, { ...options, promoteValues: false }).toArray();
+      const run = (s: Server) =>
+        s.client
+          .db(DB)
+          .collection('items')
+          .find(filter, { ...options, promoteValues: false })
+          .toArray();
       const [mine, theirs] = await Promise.all([run(patched), run(unpatched)]);
       expect(canonical(mine), label).to.equal(canonical(theirs));
       if (mine.length) matched++;
@@ -290,7 +446,12 @@ describe('FerretDB SQLite index patch (patched vs unpatched v1.24.2)', function 
     let sortedMatches = 0;
     for (const coll of ['items', 'ids']) {
       for (const [label, filter, options] of idSortReads()) {
-        const run = (s: Server) => s.client.db(DB).collection(coll).find(filter, { ...options, promoteValues: false }).toArray();
+        const run = (s: Server) =>
+          s.client
+            .db(DB)
+            .collection(coll)
+            .find(filter, { ...options, promoteValues: false })
+            .toArray();
         const [mine, theirs] = await Promise.all([run(patched), run(unpatched)]);
         expect(canonical(mine), `${coll}: ${label}`).to.equal(canonical(theirs));
         if (mine.length) sortedMatches++;
@@ -300,8 +461,25 @@ describe('FerretDB SQLite index patch (patched vs unpatched v1.24.2)', function 
   });
 
   it('answers reads by _id of every type exactly as the unpatched build', async () => {
-    for (const id of [...ID_DOCS.map((d) => d._id), 2, 0, 7, new Double(7), 2.5, -0, Long.fromString('9007199254740993'), new Double(2 ** 53), HEX, O1]) {
-      const run = (s: Server) => s.client.db(DB).collection('ids').find({ _id: id } as never, { promoteValues: false }).toArray();
+    for (const id of [
+      ...ID_DOCS.map((d) => d._id),
+      2,
+      0,
+      7,
+      new Double(7),
+      2.5,
+      -0,
+      Long.fromString('9007199254740993'),
+      new Double(2 ** 53),
+      HEX,
+      O1,
+    ]) {
+      const run = (s: Server) =>
+        s.client
+          .db(DB)
+          .collection('ids')
+          .find({ _id: id } as never, { promoteValues: false })
+          .toArray();
       const [mine, theirs] = await Promise.all([run(patched), run(unpatched)]);
       expect(canonical(mine), `ids _id = ${canonical(id)}`).to.equal(canonical(theirs));
     }
@@ -309,7 +487,13 @@ describe('FerretDB SQLite index patch (patched vs unpatched v1.24.2)', function 
 
   it('finds the array, number-type and zero cases the pushed-down SQL must keep', async () => {
     const ids = async (filter: Doc) =>
-      (await patched.client.db(DB).collection('items').find(filter, { projection: { _id: 1 } }).toArray()).map((d) => Number.parseInt(String(d._id), 16));
+      (
+        await patched.client
+          .db(DB)
+          .collection('items')
+          .find(filter, { projection: { _id: 1 } })
+          .toArray()
+      ).map((d) => Number.parseInt(String(d._id), 16));
     // s = 'a' holds in documents whose s is 'a' (i % 24 == 0) and ['a', 'z'] (i % 24 == 17), not [{y: 'a'}] (i % 24 == 18).
     expect(await ids({ s: 'a' })).to.deep.equal([0, 17, 24, 41, 48, 65, 72, 89, 96, 113, 120, 137, 144, 161, 168, 185, 192, 209, 216]);
     // n = 1 matches int32 1, double 1.0, int64 1 and [1, 2]; n = 0 matches 0, 0.0 and -0.0.
@@ -317,8 +501,18 @@ describe('FerretDB SQLite index patch (patched vs unpatched v1.24.2)', function 
     expect(new Set(one.map((d) => Number(d.seq) % N.length))).to.deep.equal(new Set([1, 3, 7, 13]));
     const zero = await patched.client.db(DB).collection('items').find({ n: 0 }).toArray();
     expect(new Set(zero.map((d) => Number(d.seq) % N.length))).to.deep.equal(new Set([0, 4, 5]));
-    expect(await patched.client.db(DB).collection('ids').findOne({ _id: 0 } as never)).to.include({ v: 5 });
-    expect(await patched.client.db(DB).collection('ids').findOne({ _id: 2 } as never)).to.include({ v: 4 });
+    expect(
+      await patched.client
+        .db(DB)
+        .collection('ids')
+        .findOne({ _id: 0 } as never),
+    ).to.include({ v: 5 });
+    expect(
+      await patched.client
+        .db(DB)
+        .collection('ids')
+        .findOne({ _id: 2 } as never),
+    ).to.include({ v: 4 });
   });
 
   it('leaves both builds with the same collections after the same writes, answering the same', async () => {
@@ -349,23 +543,59 @@ describe('FerretDB SQLite index patch (patched vs unpatched v1.24.2)', function 
     };
     const cases: Array<[string, string, (db: ReturnType<Client['db']>) => Promise<unknown>, RegExp]> = [
       ['findOne by _id', 'SELECT', (db) => db.collection('items').findOne({ _id: new ObjectId('000000000000000000000020') }), /__id_/],
-      ['find by _id + __v', 'SELECT', (db) => db.collection('items').findOne({ _id: new ObjectId('000000000000000000000021'), __v: 1 }), /__id_/],
-      ['updateOne by _id', 'UPDATE', (db) => db.collection('items').updateOne({ _id: new ObjectId('000000000000000000000022') }, { $set: { p: 1 } }), /__id_/],
+      [
+        'find by _id + __v',
+        'SELECT',
+        (db) => db.collection('items').findOne({ _id: new ObjectId('000000000000000000000021'), __v: 1 }),
+        /__id_/,
+      ],
+      [
+        'updateOne by _id',
+        'UPDATE',
+        (db) => db.collection('items').updateOne({ _id: new ObjectId('000000000000000000000022') }, { $set: { p: 1 } }),
+        /__id_/,
+      ],
       ['deleteOne by _id', 'DELETE', (db) => db.collection('items').deleteOne({ _id: new ObjectId('000000000000000000000023') }), /__id_/],
       ['find by an indexed string', 'SELECT', (db) => db.collection('items').find({ s: 'é' }).toArray(), /_s_1\b/],
       ['find by an indexed ObjectId', 'SELECT', (db) => db.collection('items').find({ oid: O1 }).toArray(), /_oid_1\b/],
       ['find by an indexed boolean', 'SELECT', (db) => db.collection('items').find({ b: false }).toArray(), /_b_1\b/],
       ['find by an indexed number', 'SELECT', (db) => db.collection('items').find({ n: 2 }).toArray(), /_n_1\b/],
-      ['find by _id $in', 'SELECT', (db) => db.collection('items').find({ _id: { $in: [new ObjectId('000000000000000000000024'), new ObjectId('000000000000000000000025')] } }).toArray(), /__id_/],
-      ['find by $in on an indexed field', 'SELECT', (db) => db.collection('items').find({ s: { $in: ['a', 'b'] } }).toArray(), /_s_1\b/],
-      ['find by a compound index prefix', 'SELECT', (db) => db.collection('items').find({ orgId: 'org1', status: 'paid' }).toArray(), /_orgId_1_status_1\b/],
+      [
+        'find by _id $in',
+        'SELECT',
+        (db) =>
+          db
+            .collection('items')
+            .find({ _id: { $in: [new ObjectId('000000000000000000000024'), new ObjectId('000000000000000000000025')] } })
+            .toArray(),
+        /__id_/,
+      ],
+      [
+        'find by $in on an indexed field',
+        'SELECT',
+        (db) =>
+          db
+            .collection('items')
+            .find({ s: { $in: ['a', 'b'] } })
+            .toArray(),
+        /_s_1\b/,
+      ],
+      [
+        'find by a compound index prefix',
+        'SELECT',
+        (db) => db.collection('items').find({ orgId: 'org1', status: 'paid' }).toArray(),
+        /_orgId_1_status_1\b/,
+      ],
       ['updateOne by an indexed field', 'SELECT', (db) => db.collection('items').updateOne({ d: D2 }, { $set: { p: 2 } }), /_d_1\b/],
     ];
 
     for (const [label, verb, op, index] of cases) {
       it(`${label}: the patched build SEARCHes the index, the unpatched one SCANs`, async () => {
         const t = table();
-        const [mine, theirs] = await Promise.all([sqlOf(patched, () => op(patched.client.db(DB))), sqlOf(unpatched, () => op(unpatched.client.db(DB)))]);
+        const [mine, theirs] = await Promise.all([
+          sqlOf(patched, () => op(patched.client.db(DB))),
+          sqlOf(unpatched, () => op(unpatched.client.db(DB))),
+        ]);
         const pick = (stmts: string[]) => stmts.filter((s) => s.startsWith(verb) && s.includes(t));
         expect(pick(mine), `patched ${verb}`).to.have.length.greaterThan(0);
         expect(pick(theirs), `unpatched ${verb}`).to.have.length.greaterThan(0);
@@ -375,19 +605,51 @@ describe('FerretDB SQLite index patch (patched vs unpatched v1.24.2)', function 
           expect(p, sql).to.match(index);
           expect(p, sql).to.not.match(new RegExp(`SCAN ${t}\\b(?! USING)`));
         }
-        for (const sql of pick(theirs)) expect(plan(unpatched, sql), sql).to.match(new RegExp(`SCAN ${t}\\b`)).and.not.match(/SEARCH/);
+        for (const sql of pick(theirs))
+          expect(plan(unpatched, sql), sql)
+            .to.match(new RegExp(`SCAN ${t}\\b`))
+            .and.not.match(/SEARCH/);
       });
     }
 
     const sorted: Array<[string, (db: ReturnType<Client['db']>) => Promise<unknown>]> = [
-      ['a keyset page: _id $lt, sort _id -1, limit', (db) => db.collection('items').find({ _id: { $lt: new ObjectId('000000000000000000000030') } }).sort({ _id: -1 }).limit(5).toArray()],
-      ['a first page: _id $type objectId, sort _id 1, limit', (db) => db.collection('items').find({ _id: { $type: 'objectId' } }).sort({ _id: 1 }).limit(5).toArray()],
-      ['a range: _id $gte + $lt, sort _id 1', (db) => db.collection('items').find({ _id: { $gte: new ObjectId('000000000000000000000005'), $lt: new ObjectId('000000000000000000000015') } }).sort({ _id: 1 }).toArray()],
+      [
+        'a keyset page: _id $lt, sort _id -1, limit',
+        (db) =>
+          db
+            .collection('items')
+            .find({ _id: { $lt: new ObjectId('000000000000000000000030') } })
+            .sort({ _id: -1 })
+            .limit(5)
+            .toArray(),
+      ],
+      [
+        'a first page: _id $type objectId, sort _id 1, limit',
+        (db) =>
+          db
+            .collection('items')
+            .find({ _id: { $type: 'objectId' } })
+            .sort({ _id: 1 })
+            .limit(5)
+            .toArray(),
+      ],
+      [
+        'a range: _id $gte + $lt, sort _id 1',
+        (db) =>
+          db
+            .collection('items')
+            .find({ _id: { $gte: new ObjectId('000000000000000000000005'), $lt: new ObjectId('000000000000000000000015') } })
+            .sort({ _id: 1 })
+            .toArray(),
+      ],
     ];
     for (const [label, op] of sorted) {
       it(`sort pushdown, ${label}: the patched build reads the _id index in order (no temp b-tree); the unpatched one SCANs`, async () => {
         const t = table();
-        const [mine, theirs] = await Promise.all([sqlOf(patched, () => op(patched.client.db(DB))), sqlOf(unpatched, () => op(unpatched.client.db(DB)))]);
+        const [mine, theirs] = await Promise.all([
+          sqlOf(patched, () => op(patched.client.db(DB))),
+          sqlOf(unpatched, () => op(unpatched.client.db(DB))),
+        ]);
         const pick = (stmts: string[]) => stmts.filter((s) => s.startsWith('SELECT') && s.includes(t));
         expect(pick(mine), 'patched SELECT').to.have.length(1);
         for (const sql of pick(mine)) {
@@ -396,7 +658,10 @@ describe('FerretDB SQLite index patch (patched vs unpatched v1.24.2)', function 
           expect(p, sql).to.match(new RegExp(`SEARCH ${t} USING INDEX ${t}__id_`));
           expect(p, sql).to.not.match(/TEMP B-TREE/);
         }
-        for (const sql of pick(theirs)) expect(plan(unpatched, sql), sql).to.match(new RegExp(`SCAN ${t}\\b`)).and.not.match(/SEARCH/);
+        for (const sql of pick(theirs))
+          expect(plan(unpatched, sql), sql)
+            .to.match(new RegExp(`SCAN ${t}\\b`))
+            .and.not.match(/SEARCH/);
       });
     }
 
@@ -404,8 +669,20 @@ describe('FerretDB SQLite index patch (patched vs unpatched v1.24.2)', function 
       const t = table();
       for (const op of [
         (db: ReturnType<Client['db']>) => db.collection('items').find({}).sort({ _id: -1 }).limit(5).toArray(),
-        (db: ReturnType<Client['db']>) => db.collection('items').find({ _id: { $ne: O1 } }).sort({ _id: -1 }).limit(5).toArray(),
-        (db: ReturnType<Client['db']>) => db.collection('items').find({ _id: { $type: 'objectId' } }).sort({ seq: -1 }).limit(5).toArray(),
+        (db: ReturnType<Client['db']>) =>
+          db
+            .collection('items')
+            .find({ _id: { $ne: O1 } })
+            .sort({ _id: -1 })
+            .limit(5)
+            .toArray(),
+        (db: ReturnType<Client['db']>) =>
+          db
+            .collection('items')
+            .find({ _id: { $type: 'objectId' } })
+            .sort({ seq: -1 })
+            .limit(5)
+            .toArray(),
       ]) {
         const mine = (await sqlOf(patched, () => op(patched.client.db(DB)))).filter((s) => s.startsWith('SELECT') && s.includes(t));
         expect(mine).to.have.length.greaterThan(0);
@@ -419,11 +696,19 @@ describe('FerretDB SQLite index patch (patched vs unpatched v1.24.2)', function 
         return JSON.stringify(res.queryPlanner);
       };
       for (const filter of [{ _id: O1 }, { s: 'a' }, { orgId: 'org1', status: 'draft' }, { b: true }]) {
-        expect(await explain(patched, filter), JSON.stringify(filter)).to.match(/SEARCH items_[0-9a-f]+ USING INDEX/).and.not.match(/detail=SCAN/);
+        expect(await explain(patched, filter), JSON.stringify(filter))
+          .to.match(/SEARCH items_[0-9a-f]+ USING INDEX/)
+          .and.not.match(/detail=SCAN/);
       }
       expect(await explain(unpatched, { s: 'a' })).to.match(/detail=SCAN/);
       // Nothing is pushed down where the patch cannot keep MongoDB's answer.
-      for (const filter of [{ s: null }, { 'nested.x.y': 1 }, { n: Long.fromString('9007199254740993') }, { s: { $in: ['a', null] } }, { s: { $gt: 'a' } }]) {
+      for (const filter of [
+        { s: null },
+        { 'nested.x.y': 1 },
+        { n: Long.fromString('9007199254740993') },
+        { s: { $in: ['a', null] } },
+        { s: { $gt: 'a' } },
+      ]) {
         expect(await explain(patched, filter), JSON.stringify(filter)).to.match(/detail=SCAN/);
       }
     });

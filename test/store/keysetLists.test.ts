@@ -6,13 +6,21 @@ import { expect } from 'chai';
 import { api, getTestHub } from '../support/testHub.ts';
 import { bureauToken, createHousehold, createOrg, createUser } from '../support/factories.ts';
 
-async function walk(token: string, path: string, limit: number): Promise<{ ids: string[]; pages: number; rows: Record<string, unknown>[] }> {
+async function walk(
+  token: string,
+  path: string,
+  limit: number,
+): Promise<{ ids: string[]; pages: number; rows: Record<string, unknown>[] }> {
   const rows: Record<string, unknown>[] = [];
   let cursor: string | null = null;
   let pages = 0;
   do {
     const sep = path.includes('?') ? '&' : '?';
-    const res: { status: number; body: { items: Record<string, unknown>[]; nextCursor: string | null } } = await api('GET', `/api/v1${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token });
+    const res: { status: number; body: { items: Record<string, unknown>[]; nextCursor: string | null } } = await api(
+      'GET',
+      `/api/v1${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      { token },
+    );
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     expect(res.body.items.length).to.be.at.most(limit);
     rows.push(...res.body.items);
@@ -38,7 +46,16 @@ describe('store: keyset-paged lists', function () {
   });
 
   // Paid claims change no more (other claims' updatedAt, their sort key, moves while assessments run).
-  for (const path of ['/orgs', '/orgs?type=enterprise', '/users', '/users?role=enterprise', '/households', '/bases', '/studios', '/claims?status=paid']) {
+  for (const path of [
+    '/orgs',
+    '/orgs?type=enterprise',
+    '/users',
+    '/users?role=enterprise',
+    '/households',
+    '/bases',
+    '/studios',
+    '/claims?status=paid',
+  ]) {
     it(`${path}: pages of 2 visit what one page of 500 holds, once each and in its order`, async () => {
       const all = await walk(bureau, path, 500);
       const paged = await walk(bureau, path, 2);
@@ -60,7 +77,11 @@ describe('store: keyset-paged lists', function () {
   it('answers a malformed cursor with a 400 naming cursor, and changes nothing', async () => {
     for (const path of ['/orgs', '/users', '/households', '/bases', '/studios', '/claims']) {
       for (const cursor of ['nonsense!', 'zz', 'x'.repeat(301)]) {
-        const res: { status: number; body: { items: Record<string, unknown>[]; nextCursor: string | null } } = await api('GET', `/api/v1${path}?cursor=${encodeURIComponent(cursor)}`, { token: bureau });
+        const res: { status: number; body: { items: Record<string, unknown>[]; nextCursor: string | null } } = await api(
+          'GET',
+          `/api/v1${path}?cursor=${encodeURIComponent(cursor)}`,
+          { token: bureau },
+        );
         expect(res.status, `${path} ${cursor.slice(0, 10)}`).to.equal(400);
         expect(JSON.stringify(res.body)).to.include('cursor');
       }

@@ -71,13 +71,20 @@ describe('store: every query is served by a declared index', function () {
 
     // Claims: approve + pay (scripted day), then a return → correction → resubmission and a rejection.
     await approvedClaims(world);
-    const claim = await fileAndSubmit(cast.enterpriseUser.token, { program: 'brand_building', items: [item('online_shop', 100_000), item('salary', 50_000)] });
-    await expectOk(await api('POST', `/api/v1/claims/${claim.id}/review`, { token: bureau, body: { decision: 'return', note: '补充发票' } }));
+    const claim = await fileAndSubmit(cast.enterpriseUser.token, {
+      program: 'brand_building',
+      items: [item('online_shop', 100_000), item('salary', 50_000)],
+    });
+    await expectOk(
+      await api('POST', `/api/v1/claims/${claim.id}/review`, { token: bureau, body: { decision: 'return', note: '补充发票' } }),
+    );
     const returned = await expectOk(await api('GET', `/api/v1/claims/${claim.id}`, { token: cast.enterpriseUser.token }));
-    await expectOk(await api('PUT', `/api/v1/claims/${claim.id}`, {
-      token: cast.enterpriseUser.token,
-      body: { program: 'brand_building', items: [{ id: returned.items[0].id, ...item('online_shop', 90_000) }] },
-    }));
+    await expectOk(
+      await api('PUT', `/api/v1/claims/${claim.id}`, {
+        token: cast.enterpriseUser.token,
+        body: { program: 'brand_building', items: [{ id: returned.items[0].id, ...item('online_shop', 90_000) }] },
+      }),
+    );
     await expectOk(await api('POST', `/api/v1/claims/${claim.id}/submit`, { token: cast.enterpriseUser.token }), 202);
     await waitForStatus(cast.enterpriseUser.token, claim.id);
     await expectOk(await api('POST', `/api/v1/claims/${claim.id}/review`, { token: bureau, body: { decision: 'reject', note: '不符合' } }));
@@ -93,25 +100,50 @@ describe('store: every query is served by a declared index', function () {
     await expectOk(await api('GET', '/api/v1/public/disclosures', {}));
     await expectOk(await api('GET', `/api/v1/public/disclosures/search?program=poverty_procurement`, {}));
     await expectOk(await api('GET', '/api/v1/public/overview', {}));
-    const report = await expectOk(await api('POST', '/api/v1/reports', { token: bureau, body: { from: from.slice(0, 10), to: to.slice(0, 10) } }), 202);
-    await waitFor('the report', async () => {
-      const r = await api('GET', `/api/v1/reports/${report.jobId}`, { token: bureau });
-      return r.body?.state === 'completed' || r.body?.state === 'failed';
-    }, 60_000);
+    const report = await expectOk(
+      await api('POST', '/api/v1/reports', { token: bureau, body: { from: from.slice(0, 10), to: to.slice(0, 10) } }),
+      202,
+    );
+    await waitFor(
+      'the report',
+      async () => {
+        const r = await api('GET', `/api/v1/reports/${report.jobId}`, { token: bureau });
+        return r.body?.state === 'completed' || r.body?.state === 'failed';
+      },
+      60_000,
+    );
 
     // Registry lists.
-    for (const path of ['/orgs', '/users', '/households', '/bases', '/parks', '/policies']) await expectOk(await api('GET', `/api/v1${path}`, { token: bureau }));
+    for (const path of ['/orgs', '/users', '/households', '/bases', '/parks', '/policies'])
+      await expectOk(await api('GET', `/api/v1${path}`, { token: bureau }));
     await expectOk(await api('GET', '/api/v1/public/disclosures/search?q=%E7%94%B5%E5%95%86&from=2020-01-01&to=2030-12-31', {}));
     await expectOk(await api('GET', '/api/v1/public/disclosures/search?q=brand&program=brand_building', {}));
     // Keyset pages of the lists: filtered and not, the second page by cursor, nothing twice.
-    for (const path of ['/orgs', '/orgs?type=enterprise', '/users', '/users?role=host', `/users?orgId=${cast.enterprise.id}`, '/households', `/households?township=${encodeURIComponent('龙浔镇')}`,
-      '/bases', '/studios', '/claims', '/claims?status=approved', `/claims?orgId=${cast.enterprise.id}`]) {
+    for (const path of [
+      '/orgs',
+      '/orgs?type=enterprise',
+      '/users',
+      '/users?role=host',
+      `/users?orgId=${cast.enterprise.id}`,
+      '/households',
+      `/households?township=${encodeURIComponent('龙浔镇')}`,
+      '/bases',
+      '/studios',
+      '/claims',
+      '/claims?status=approved',
+      `/claims?orgId=${cast.enterprise.id}`,
+    ]) {
       const sep = path.includes('?') ? '&' : '?';
       const first = await expectOk(await api('GET', `/api/v1${path}${sep}limit=1`, { token: bureau }));
       expect(first.items.length, path).to.be.at.most(1);
       if (!first.nextCursor) continue;
-      const second = await expectOk(await api('GET', `/api/v1${path}${sep}limit=1&cursor=${encodeURIComponent(first.nextCursor)}`, { token: bureau }));
-      expect(second.items.map((x: { id: string }) => x.id), path).to.not.include(first.items[0].id);
+      const second = await expectOk(
+        await api('GET', `/api/v1${path}${sep}limit=1&cursor=${encodeURIComponent(first.nextCursor)}`, { token: bureau }),
+      );
+      expect(
+        second.items.map((x: { id: string }) => x.id),
+        path,
+      ).to.not.include(first.items[0].id);
     }
   });
 
@@ -129,7 +161,10 @@ describe('store: every query is served by a declared index', function () {
 
   it('writes claims and orders without __v in the filter', () => {
     const versioned = [...recorder.shapes.values()].filter(
-      (s) => (s.command === 'update' || s.command === 'findAndModify') && ['claims', 'orders'].includes(s.collection) && s.equality.includes('__v'),
+      (s) =>
+        (s.command === 'update' || s.command === 'findAndModify') &&
+        ['claims', 'orders'].includes(s.collection) &&
+        s.equality.includes('__v'),
     );
     expect(versioned.map(shapeKey)).to.deep.equal([]);
   });

@@ -36,8 +36,12 @@ function splitFilter(filter: Record<string, unknown>, base: Omit<QueryShape, 'eq
     }
     if (field.startsWith('$')) continue; // $comment, $expr (none in the code base)
     const isOperatorObject =
-      value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date) &&
-      !(value instanceof mongoose.Types.ObjectId) && Object.keys(value).some((k) => k.startsWith('$'));
+      value !== null &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      !(value instanceof Date) &&
+      !(value instanceof mongoose.Types.ObjectId) &&
+      Object.keys(value).some((k) => k.startsWith('$'));
     if (!isOperatorObject) {
       equality.push(field);
       continue;
@@ -59,10 +63,21 @@ export function shapeOf(command: Record<string, unknown>, commandName: string): 
     return entries.map(([k, v]) => [String(k), Number(v) < 0 ? -1 : 1]);
   };
   const one = (collection: string, filter: unknown, sort: unknown, example: unknown): QueryShape =>
-    splitFilter((filter ?? {}) as Record<string, unknown>, { collection, command: commandName, sort: sortOf(sort), example: JSON.stringify(example).slice(0, 300) });
+    splitFilter((filter ?? {}) as Record<string, unknown>, {
+      collection,
+      command: commandName,
+      sort: sortOf(sort),
+      example: JSON.stringify(example).slice(0, 300),
+    });
   switch (commandName) {
     case 'find':
-      return [one(collectionOf('find'), command.filter, command.sort, { filter: command.filter, sort: command.sort instanceof Map ? Object.fromEntries(command.sort) : command.sort, limit: command.limit })];
+      return [
+        one(collectionOf('find'), command.filter, command.sort, {
+          filter: command.filter,
+          sort: command.sort instanceof Map ? Object.fromEntries(command.sort) : command.sort,
+          limit: command.limit,
+        }),
+      ];
     case 'count':
       return [one(collectionOf('count'), command.query, null, { query: command.query })];
     case 'distinct':
@@ -156,7 +171,8 @@ export class ShapeRecorder {
 
   start(): void {
     const client = mongoose.connection.getClient();
-    if (!client.options.monitorCommands) throw new Error('the MongoDB client was connected without monitorCommands (connectMongo sets it under NODE_ENV=test)');
+    if (!client.options.monitorCommands)
+      throw new Error('the MongoDB client was connected without monitorCommands (connectMongo sets it under NODE_ENV=test)');
     client.on('commandStarted', this.listener);
   }
 

@@ -7,7 +7,12 @@
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 
 /** A 390×844 phone, as buyers and hosts hold it. */
-export const PHONE_DEVICE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+export const PHONE_DEVICE: BrowserContextOptions = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+};
 
 /** A page in a fresh context; its page errors are collected into `errors` (prefixed with `label`). */
 export async function freshPage(browser: Browser, options: BrowserContextOptions, errors: string[], label = ''): Promise<Page> {
@@ -19,7 +24,11 @@ export async function freshPage(browser: Browser, options: BrowserContextOptions
 
 /** Waits until the <video> with this test id shows decoded frames. */
 export async function waitForVideo(page: Page, testId: string, timeout = 30_000): Promise<void> {
-  await page.waitForFunction((id) => ((document.querySelector(`[data-testid=${id}]`) as HTMLVideoElement | null)?.videoWidth ?? 0) > 0, testId, { timeout });
+  await page.waitForFunction(
+    (id) => ((document.querySelector(`[data-testid=${id}]`) as HTMLVideoElement | null)?.videoWidth ?? 0) > 0,
+    testId,
+    { timeout },
+  );
 }
 
 /** On an open studio page: waits for the camera preview, clicks 开播 and waits until the session is live. */
@@ -41,7 +50,11 @@ export async function signUpFromLivePage(buyer: Page, sessionId: string, phone: 
 }
 
 /** In the open checkout panel: pick-up at `stationId`, cash on delivery, placed; returns the order and its pick-up code. */
-export async function checkOutAtStation(buyer: Page, stationId: string, beforeSubmit?: () => Promise<void>): Promise<{ orderId: string; pickupCode: string }> {
+export async function checkOutAtStation(
+  buyer: Page,
+  stationId: string,
+  beforeSubmit?: () => Promise<void>,
+): Promise<{ orderId: string; pickupCode: string }> {
   await buyer.getByTestId('checkout-panel').waitFor();
   await buyer.getByTestId('checkout-mode').selectOption('station');
   await buyer.getByTestId('checkout-station').selectOption(stationId);

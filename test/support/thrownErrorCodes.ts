@@ -10,8 +10,12 @@ import path from 'node:path';
 import ts from 'typescript';
 
 const FIXED: Record<string, string> = {
-  badRequest: 'bad_request', forbidden: 'forbidden', notFound: 'not_found', unauthenticated: 'unauthenticated',
-  validationError: 'validation_failed', duplicateKeyToConflict: 'conflict',
+  badRequest: 'bad_request',
+  forbidden: 'forbidden',
+  notFound: 'not_found',
+  unauthenticated: 'unauthenticated',
+  validationError: 'validation_failed',
+  duplicateKeyToConflict: 'conflict',
 };
 
 export interface ThrownCode {
@@ -30,7 +34,8 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const literal = (node: ts.Node | undefined) => (node && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) ? node.text : undefined);
+const literal = (node: ts.Node | undefined) =>
+  node && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) ? node.text : undefined;
 const calleeName = (call: ts.CallExpression | ts.NewExpression) => (ts.isIdentifier(call.expression) ? call.expression.text : undefined);
 
 /** The code a call creates, when it is one of the error constructors. */
@@ -54,7 +59,8 @@ export function thrownErrorCodes(root: string): ThrownCode[] {
   const found: ThrownCode[] = [];
   for (const file of sourceFiles(root)) {
     const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
-    const where = (node: ts.Node) => `${path.relative(path.dirname(root), file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
+    const where = (node: ts.Node) =>
+      `${path.relative(path.dirname(root), file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
     const visit = (node: ts.Node): void => {
       const code = codeOf(node);
       if (code) found.push({ code, where: where(node), ...notFoundWhat(node) });
@@ -64,14 +70,21 @@ export function thrownErrorCodes(root: string): ThrownCode[] {
         const params = node.arguments[1];
         if (inner && params && ts.isObjectLiteralExpression(params)) {
           for (const p of params.properties) {
-            if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'reason' && literal(p.initializer)) found.push({ code: inner, reason: literal(p.initializer), where: where(p) });
+            if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'reason' && literal(p.initializer))
+              found.push({ code: inner, reason: literal(p.initializer), where: where(p) });
           }
         }
       }
       // Socket replies built by hand: { error: { code: 'internal', … } }
-      if (ts.isPropertyAssignment(node) && ts.isIdentifier(node.name) && node.name.text === 'error' && ts.isObjectLiteralExpression(node.initializer)) {
+      if (
+        ts.isPropertyAssignment(node) &&
+        ts.isIdentifier(node.name) &&
+        node.name.text === 'error' &&
+        ts.isObjectLiteralExpression(node.initializer)
+      ) {
         for (const p of node.initializer.properties) {
-          if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'code' && literal(p.initializer)) found.push({ code: literal(p.initializer)!, where: where(p) });
+          if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'code' && literal(p.initializer))
+            found.push({ code: literal(p.initializer)!, where: where(p) });
         }
       }
       ts.forEachChild(node, visit);

@@ -24,9 +24,15 @@ const ALLOWED_WORDS = new Set(['OBS', 'English', 'PDF', 'JPG', 'PNG', 'CSV', 'Ex
 
 const n = String(Date.now()).slice(-7);
 const names = {
-  association: `德化县电子商务协会${n}`, enterprise: `德化县瓷韵陶瓷有限公司${n}`, park: `德化陶瓷电商产业园${n}`,
-  household: `${n}01`, unregistered: `${n}99`, base: `浔中直播基地${n}`, product: `白瓷茶具${n}`,
-  studio: `一号直播间${n}`, session: `白瓷茶具专场${n}`,
+  association: `德化县电子商务协会${n}`,
+  enterprise: `德化县瓷韵陶瓷有限公司${n}`,
+  park: `德化陶瓷电商产业园${n}`,
+  household: `${n}01`,
+  unregistered: `${n}99`,
+  base: `浔中直播基地${n}`,
+  product: `白瓷茶具${n}`,
+  studio: `一号直播间${n}`,
+  session: `白瓷茶具专场${n}`,
 };
 const dynamic: string[] = [];
 
@@ -43,7 +49,8 @@ async function foreignText(page: Page): Promise<{ english: string[]; codes: stri
 }
 
 /** Wider than the screen? (the page would scroll sideways) */
-const overflow = (page: Page) => page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+const overflow = (page: Page) =>
+  page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
 
 async function checkPage(page: Page, name: string, viewports: { width: number; height: number }[] = [DESK, PHONE]): Promise<void> {
   await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => undefined);
@@ -99,7 +106,10 @@ describe('ui journeys: every role by clicking, in Chinese, at 1440×900 and 390�
   it('the bureau sets up the county: organisations, a park and a poverty household', async () => {
     const page = await as('bureau');
     await page.goto(`${baseUrl}/registry/orgs`);
-    for (const [type, name] of [['association', names.association], ['enterprise', names.enterprise]] as const) {
+    for (const [type, name] of [
+      ['association', names.association],
+      ['enterprise', names.enterprise],
+    ] as const) {
       const form = page.getByTestId('org-form');
       await form.locator('select[name=type]').selectOption(type);
       await form.locator('input[name=name]').fill(name);
@@ -133,7 +143,11 @@ describe('ui journeys: every role by clicking, in Chinese, at 1440×900 and 390�
     const orgs = (await api('GET', '/api/v1/orgs', { token })).body.items as { id: string; name: string }[];
     ids.association = orgs.find((o) => o.name === names.association)!.id;
     ids.enterprise = orgs.find((o) => o.name === names.enterprise)!.id;
-    for (const [role, orgId] of [['association', ids.association], ['enterprise', ids.enterprise], ['host', ids.association]] as const) {
+    for (const [role, orgId] of [
+      ['association', ids.association],
+      ['enterprise', ids.enterprise],
+      ['host', ids.association],
+    ] as const) {
       users[role] = await createUser(role, orgId);
       dynamic.push(users[role]!.username);
     }
@@ -145,7 +159,9 @@ describe('ui journeys: every role by clicking, in Chinese, at 1440×900 and 390�
     await page.getByTestId('base-form').locator('input[name=name]').fill(names.base);
     await page.getByTestId('base-form').locator('button[type=submit]').click();
     await page.getByText(names.base).first().waitFor();
-    const base = ((await api('GET', '/api/v1/bases', { token: users.association!.token })).body.items as { id: string; name: string }[]).find((b) => b.name === names.base)!;
+    const base = (
+      (await api('GET', '/api/v1/bases', { token: users.association!.token })).body.items as { id: string; name: string }[]
+    ).find((b) => b.name === names.base)!;
     ids.base = base.id;
 
     // The bureau files the base on its page: a date, shown back without an invented time.
@@ -159,7 +175,10 @@ describe('ui journeys: every role by clicking, in Chinese, at 1440×900 and 390�
 
     await page.goto(`${baseUrl}/claims`);
     await page.getByTestId('claim-baseId').selectOption(base.id);
-    const rows: [string, string, string, string][] = [['equipment', '直播补光灯', '60,000', '发票-补光灯.png'], ['furniture', '直播桌椅', '1234.5', '发票-桌椅.png']];
+    const rows: [string, string, string, string][] = [
+      ['equipment', '直播补光灯', '60,000', '发票-补光灯.png'],
+      ['furniture', '直播桌椅', '1234.5', '发票-桌椅.png'],
+    ];
     for (const [i, [category, description, yuan, file]] of rows.entries()) {
       if (i > 0) await page.getByTestId('item-add').click();
       await page.getByTestId(`item-category-${i}`).selectOption(category);
@@ -256,7 +275,10 @@ describe('ui journeys: every role by clicking, in Chinese, at 1440×900 and 390�
     await page.getByTestId('products-table').getByText('¥168.80').waitFor();
 
     await page.goto(`${baseUrl}/claims`);
-    for (const [registryNo, yuan, invoiceNo] of [[names.unregistered, '500', `${n}71`], [names.household, '2,000.50', `${n}72`]] as const) {
+    for (const [registryNo, yuan, invoiceNo] of [
+      [names.unregistered, '500', `${n}71`],
+      [names.household, '2,000.50', `${n}72`],
+    ] as const) {
       const form = page.getByTestId('procurement-form');
       await form.getByTestId('procurement-registryNo').fill(registryNo);
       await form.getByTestId('procurement-description').fill('收购高山茶叶');
@@ -272,7 +294,10 @@ describe('ui journeys: every role by clicking, in Chinese, at 1440×900 and 390�
     await checkPage(page, 'enterprise-procurements');
     await page.reload();
     await page.getByTestId('claim-program').selectOption('poverty_procurement');
-    const procurements = (await api('GET', '/api/v1/procurements', { token: users.enterprise!.token })).body.items as { id: string; householdRegistryNo: string }[];
+    const procurements = (await api('GET', '/api/v1/procurements', { token: users.enterprise!.token })).body.items as {
+      id: string;
+      householdRegistryNo: string;
+    }[];
     const registered = procurements.find((p) => p.householdRegistryNo === names.household)!;
     await page.getByTestId(`claim-procurement-${registered.id}`).check();
     expect(await page.getByTestId('claim-running-total').innerText()).to.contain('¥2,000.50');
@@ -292,17 +317,27 @@ describe('ui journeys: every role by clicking, in Chinese, at 1440×900 and 390�
     await batch.locator('input[name=inspector]').fill('郑检');
     await batch.locator('button[type=submit]').click();
     await page.getByTestId('batches-table').locator('tbody tr').first().waitFor();
-    const productId = ((await api('GET', '/api/v1/products', { token: users.enterprise!.token })).body.items as { id: string; name: string }[]).find((p) => p.name === names.product)!.id;
-    const [first] = (await api('GET', `/api/v1/products/${productId}/batches`, { token: users.enterprise!.token })).body.items as { id: string; code: string }[];
+    const productId = (
+      (await api('GET', '/api/v1/products', { token: users.enterprise!.token })).body.items as { id: string; name: string }[]
+    ).find((p) => p.name === names.product)!.id;
+    const [first] = (await api('GET', `/api/v1/products/${productId}/batches`, { token: users.enterprise!.token })).body.items as {
+      id: string;
+      code: string;
+    }[];
     ids.batch = first!.id;
     ids.code = first!.code;
     dynamic.push(first!.code);
     await page.setViewportSize(PHONE);
-    for (const [stage, place, who] of [['clay_source', '阳山矿区', '林师傅'], ['firing', '龙窑', '陈师傅']] as const) {
+    for (const [stage, place, who] of [
+      ['clay_source', '阳山矿区', '林师傅'],
+      ['firing', '龙窑', '陈师傅'],
+    ] as const) {
       await page.getByTestId(`step-stage-${ids.batch}`).selectOption(stage);
       await page.getByTestId(`step-place-${ids.batch}`).fill(place);
       await page.getByTestId(`step-responsible-${ids.batch}`).fill(who);
-      await page.getByTestId(`step-photos-${ids.batch}`).setInputFiles({ name: `${place}.png`, mimeType: 'image/png', buffer: uniquePng() });
+      await page
+        .getByTestId(`step-photos-${ids.batch}`)
+        .setInputFiles({ name: `${place}.png`, mimeType: 'image/png', buffer: uniquePng() });
       await page.getByTestId(`step-form-${ids.batch}`).locator('button[type=submit]').click();
       await page.getByTestId(`batch-timeline-${ids.batch}`).getByText(place).waitFor();
     }
@@ -328,8 +363,12 @@ describe('ui journeys: every role by clicking, in Chinese, at 1440×900 and 390�
   it('the association books a session, the host goes live and pins, a buyer on a phone buys and checks out', async () => {
     if (!(await getLiveHub()).ctx.services.liveMedia) throw new Error('mediasoup did not start: set MEDIASOUP_WORKER_BIN');
     const bureau = await bureauToken();
-    const station = (await api('POST', '/api/v1/orgs', { token: bureau, body: { type: 'station', name: `浔中镇服务站${n}`, township: '浔中镇' } })).body;
-    const productId = ((await api('GET', '/api/v1/products', { token: users.enterprise!.token })).body.items as { id: string; name: string }[]).find((p) => p.name === names.product)!.id;
+    const station = (
+      await api('POST', '/api/v1/orgs', { token: bureau, body: { type: 'station', name: `浔中镇服务站${n}`, township: '浔中镇' } })
+    ).body;
+    const productId = (
+      (await api('GET', '/api/v1/products', { token: users.enterprise!.token })).body.items as { id: string; name: string }[]
+    ).find((p) => p.name === names.product)!.id;
 
     // The association adds a studio to its base and books its host with the enterprise's product.
     const association = await as('association');
@@ -393,7 +432,11 @@ describe('ui journeys: every role by clicking, in Chinese, at 1440×900 and 390�
   });
 
   it('the host and association pages work on a phone too', async () => {
-    for (const [role, path] of [['host', '/schedule'], ['association', '/schedule'], ['association', '/home']] as const) {
+    for (const [role, path] of [
+      ['host', '/schedule'],
+      ['association', '/schedule'],
+      ['association', '/home'],
+    ] as const) {
       const page = await as(role);
       await page.goto(`${baseUrl}${path}`);
       await page.getByTestId(path === '/home' ? `home-${role}` : 'schedule-page').waitFor();
@@ -409,23 +452,47 @@ describe('ui journeys: every role by clicking, in Chinese, at 1440×900 and 390�
     this.timeout(600_000);
     // [who, path, what to wait for]; who is a role, 'public' (signed out) or 'buyer' (the buyer of the live journey).
     const sweep: [string, string, string | null][] = [
-      ['public', '/login', 'login-submit'], ['public', '/signup', 'signup-page'], ['public', '/disclosure', 'disclosure-table'],
-      ['public', '/disclosure/search', 'disclosure-search-page'], ['public', '/policy', null], ['public', '/live-schedule', null],
-      ['public', '/screen', null], ['public', `/trace/${ids.code}`, 'trace-steps'], ['public', `/live/${ids.session}`, 'live-page'],
+      ['public', '/login', 'login-submit'],
+      ['public', '/signup', 'signup-page'],
+      ['public', '/disclosure', 'disclosure-table'],
+      ['public', '/disclosure/search', 'disclosure-search-page'],
+      ['public', '/policy', null],
+      ['public', '/live-schedule', null],
+      ['public', '/screen', null],
+      ['public', `/trace/${ids.code}`, 'trace-steps'],
+      ['public', `/live/${ids.session}`, 'live-page'],
       ['public', `/replay/${ids.session}`, null],
-      ['buyer', '/me', 'me-page'], ['buyer', ids.track!, 'track-page'],
-      ['bureau', '/home', null], ['bureau', '/registry/orgs', 'orgs-table'], ['bureau', '/registry/users', null], ['bureau', '/registry/households', null],
-      ['bureau', '/registry/parks', null], ['bureau', '/bases', null], ['bureau', '/claims', null], ['bureau', `/claims/${ids.claim}`, 'claim-detail'],
-      ['bureau', '/reports', null], ['bureau', '/schedule', 'schedule-page'], ['bureau', '/products', null], ['bureau', '/policy', null],
-      ['association', '/schedule', 'schedule-page'], ['association', '/bases', null], ['association', '/claims', null],
-      ['host', '/home', null], ['host', `/studio/${ids.session}`, 'studio-page'],
-      ['enterprise', '/products', 'products-table'], ['enterprise', '/batches', 'batches-table'], ['enterprise', '/orders/desk', null],
-      ['enterprise', '/station/parcels', null], ['enterprise', '/claims', null],
+      ['buyer', '/me', 'me-page'],
+      ['buyer', ids.track!, 'track-page'],
+      ['bureau', '/home', null],
+      ['bureau', '/registry/orgs', 'orgs-table'],
+      ['bureau', '/registry/users', null],
+      ['bureau', '/registry/households', null],
+      ['bureau', '/registry/parks', null],
+      ['bureau', '/bases', null],
+      ['bureau', '/claims', null],
+      ['bureau', `/claims/${ids.claim}`, 'claim-detail'],
+      ['bureau', '/reports', null],
+      ['bureau', '/schedule', 'schedule-page'],
+      ['bureau', '/products', null],
+      ['bureau', '/policy', null],
+      ['association', '/schedule', 'schedule-page'],
+      ['association', '/bases', null],
+      ['association', '/claims', null],
+      ['host', '/home', null],
+      ['host', `/studio/${ids.session}`, 'studio-page'],
+      ['enterprise', '/products', 'products-table'],
+      ['enterprise', '/batches', 'batches-table'],
+      ['enterprise', '/orders/desk', null],
+      ['enterprise', '/station/parcels', null],
+      ['enterprise', '/claims', null],
     ];
     // Every page the client registers is in the sweep (read from its source, so a new page cannot be missed).
     const { readFileSync, readdirSync } = await import('node:fs');
     const dir = new URL('../../client/src/pages/', import.meta.url);
-    const registered = readdirSync(dir).filter((f) => f.endsWith('.ts')).flatMap((f) => [...readFileSync(new URL(f, dir), 'utf8').matchAll(/registerPage\(\{\s*path: '([^']+)'/g)].map((m) => m[1]!));
+    const registered = readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .flatMap((f) => [...readFileSync(new URL(f, dir), 'utf8').matchAll(/registerPage\(\{\s*path: '([^']+)'/g)].map((m) => m[1]!));
     const pattern = (path: string) => new RegExp(`^${path.replace(/:[A-Za-z]+/g, '[^/]+')}$`);
     const swept = sweep.map(([, path]) => path.split('?')[0]!);
     expect(registered.filter((path) => !swept.some((p) => pattern(path).test(p)))).to.deep.equal([]);
@@ -458,9 +525,17 @@ describe('ui journeys: every role by clicking, in Chinese, at 1440×900 and 390�
         await page.waitForTimeout(50); // one layout pass after the resize (not a wait for the server)
         const { scrollWidth, innerWidth } = await overflow(page);
         if (scrollWidth > innerWidth) {
-          const wide = await page.evaluate((limit) => [...document.querySelectorAll('body *')]
-            .filter((el) => el.getBoundingClientRect().right > limit + 1).slice(-3)
-            .map((el) => `${el.tagName.toLowerCase()}${el.getAttribute('data-testid') ? `[${el.getAttribute('data-testid')}]` : ''}.${el.className}`), innerWidth);
+          const wide = await page.evaluate(
+            (limit) =>
+              [...document.querySelectorAll('body *')]
+                .filter((el) => el.getBoundingClientRect().right > limit + 1)
+                .slice(-3)
+                .map(
+                  (el) =>
+                    `${el.tagName.toLowerCase()}${el.getAttribute('data-testid') ? `[${el.getAttribute('data-testid')}]` : ''}.${el.className}`,
+                ),
+            innerWidth,
+          );
           problems.push(`${label} at ${viewport.width}: ${scrollWidth} px wide (${wide.join(', ')})`);
         }
         if (viewport.width === 360 || viewport.width === 1920) await screenshot(page, `sweep-${label}-${viewport.width}`);

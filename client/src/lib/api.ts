@@ -1,7 +1,13 @@
 import { clearSession, currentSession } from './session.ts';
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown, readonly params: Record<string, string | number | boolean | null> = {}) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    readonly params: Record<string, string | number | boolean | null> = {},
+  ) {
     super(message);
   }
 }
@@ -23,8 +29,18 @@ export async function apiFetch<T = any>(method: string, path: string, body?: unk
       clearSession();
       window.dispatchEvent(new CustomEvent('hub:signed-out'));
     }
-    const error = (data as { error?: { code: string; message: string; details?: unknown; params?: Record<string, string | number | boolean | null> } } | null)?.error;
-    throw new ApiError(res.status, error?.code ?? 'http_error', error?.message ?? `HTTP ${res.status}`, error?.details, error?.params ?? {});
+    const error = (
+      data as {
+        error?: { code: string; message: string; details?: unknown; params?: Record<string, string | number | boolean | null> };
+      } | null
+    )?.error;
+    throw new ApiError(
+      res.status,
+      error?.code ?? 'http_error',
+      error?.message ?? `HTTP ${res.status}`,
+      error?.details,
+      error?.params ?? {},
+    );
   }
   return data as T;
 }
@@ -49,7 +65,10 @@ export const api = {
     let cursor: string | null = null;
     for (let page = 0; page < 20; page++) {
       const sep = path.includes('?') ? '&' : '?';
-      const res: { items: T[]; nextCursor?: string | null } = await apiFetch('GET', `${path}${sep}limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const res: { items: T[]; nextCursor?: string | null } = await apiFetch(
+        'GET',
+        `${path}${sep}limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       items.push(...res.items);
       cursor = res.nextCursor ?? null;
       if (!cursor) break;

@@ -47,7 +47,12 @@ export function formatFen(fen: number | null | undefined): string {
 /** The Beijing calendar date of an instant, without an invented time (filing dates, payment dates). */
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '—';
-  return new Date(iso).toLocaleDateString(locale === 'en' ? 'en-CA' : 'zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+  return new Date(iso).toLocaleDateString(locale === 'en' ? 'en-CA' : 'zh-CN', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  });
 }
 
 export function formatDateTime(iso: string | null | undefined): string {

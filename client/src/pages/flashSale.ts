@@ -10,22 +10,55 @@ import { fenFromYuan, yuanInput } from '../lib/money.ts';
 
 registerMessages({
   'zh-CN': {
-    'flash.title': '限时秒杀', 'flash.price': '秒杀价', 'flash.remaining': '剩余 {n} / {total} 件', 'flash.limit': '每人限购 {n} 件',
-    'flash.endsIn': '距结束 {s} 秒', 'flash.ended': '秒杀已结束', 'flash.buy': '立即抢购', 'flash.soldOut': '已抢光',
-    'flash.start': '开始秒杀', 'flash.stop': '结束秒杀', 'flash.startTitle': '限时秒杀（置顶商品）', 'flash.priceYuan': '秒杀价（元）',
-    'flash.quantity': '秒杀数量', 'flash.perBuyer': '每人限购', 'flash.duration': '时长（秒）', 'flash.pinFirst': '请先置顶要秒杀的商品',
+    'flash.title': '限时秒杀',
+    'flash.price': '秒杀价',
+    'flash.remaining': '剩余 {n} / {total} 件',
+    'flash.limit': '每人限购 {n} 件',
+    'flash.endsIn': '距结束 {s} 秒',
+    'flash.ended': '秒杀已结束',
+    'flash.buy': '立即抢购',
+    'flash.soldOut': '已抢光',
+    'flash.start': '开始秒杀',
+    'flash.stop': '结束秒杀',
+    'flash.startTitle': '限时秒杀（置顶商品）',
+    'flash.priceYuan': '秒杀价（元）',
+    'flash.quantity': '秒杀数量',
+    'flash.perBuyer': '每人限购',
+    'flash.duration': '时长（秒）',
+    'flash.pinFirst': '请先置顶要秒杀的商品',
     'flash.running': '秒杀进行中：{price}，剩余 {n} 件，{s} 秒后结束',
   },
   en: {
-    'flash.title': 'Flash sale', 'flash.price': 'Sale price', 'flash.remaining': '{n} of {total} left', 'flash.limit': 'Limit {n} per buyer',
-    'flash.endsIn': 'Ends in {s} s', 'flash.ended': 'The flash sale has ended', 'flash.buy': 'Grab it', 'flash.soldOut': 'All gone',
-    'flash.start': 'Start flash sale', 'flash.stop': 'End flash sale', 'flash.startTitle': 'Flash sale (pinned product)', 'flash.priceYuan': 'Sale price (yuan)',
-    'flash.quantity': 'Quantity for the sale', 'flash.perBuyer': 'Limit per buyer', 'flash.duration': 'Duration (seconds)', 'flash.pinFirst': 'Pin the product for the sale first',
+    'flash.title': 'Flash sale',
+    'flash.price': 'Sale price',
+    'flash.remaining': '{n} of {total} left',
+    'flash.limit': 'Limit {n} per buyer',
+    'flash.endsIn': 'Ends in {s} s',
+    'flash.ended': 'The flash sale has ended',
+    'flash.buy': 'Grab it',
+    'flash.soldOut': 'All gone',
+    'flash.start': 'Start flash sale',
+    'flash.stop': 'End flash sale',
+    'flash.startTitle': 'Flash sale (pinned product)',
+    'flash.priceYuan': 'Sale price (yuan)',
+    'flash.quantity': 'Quantity for the sale',
+    'flash.perBuyer': 'Limit per buyer',
+    'flash.duration': 'Duration (seconds)',
+    'flash.pinFirst': 'Pin the product for the sale first',
     'flash.running': 'Flash sale running: {price}, {n} left, ends in {s} s',
   },
 });
 
-export interface FlashSale { id: string; status: string; productId: string; priceFen: number; quantity: number; remaining: number; perBuyerLimit: number; endsAt: string }
+export interface FlashSale {
+  id: string;
+  status: string;
+  productId: string;
+  priceFen: number;
+  quantity: number;
+  remaining: number;
+  perBuyerLimit: number;
+  endsAt: string;
+}
 
 const secondsLeft = (sale: FlashSale) => Math.max(0, Math.ceil((Date.parse(sale.endsAt) - Date.now()) / 1000));
 const fetchSale = (sessionId: string) => api.get<{ sale: FlashSale | null }>(`/sessions/${sessionId}/flash-sale`).then((r) => r.sale);
@@ -58,7 +91,13 @@ function watchSale(sessionId: string, pushes: SalePushes, render: (sale: FlashSa
   });
   pushes.onReconnect(() => void load());
   const tick = setInterval(() => render(sale), 1000);
-  return { reload: load, stop: () => { stopped = true; clearInterval(tick); } };
+  return {
+    reload: load,
+    stop: () => {
+      stopped = true;
+      clearInterval(tick);
+    },
+  };
 }
 
 /** The viewer's sale card: shown only while a sale runs for the pinned product. */
@@ -69,8 +108,20 @@ export function flashSaleCard(sessionId: string, pushes: SalePushes, pinnedId: (
   const remaining = h('p', { 'data-testid': 'flash-remaining' });
   const limit = h('p', { class: 'muted', 'data-testid': 'flash-limit' });
   const quantity = h('input', { type: 'number', min: '1', value: '1', name: 'flashQuantity', 'data-testid': 'flash-quantity' });
-  const buy = h('button', { class: 'primary', 'data-testid': 'flash-buy', onclick: () => onBuy(Math.max(1, Number(quantity.value) || 1)) }, t('flash.buy'));
-  replace(card, h('h3', null, t('flash.title')), price, remaining, limit, countdown, h('div', { class: 'actions' }, h('label', null, t('live.quantity'), ' ', quantity), buy));
+  const buy = h(
+    'button',
+    { class: 'primary', 'data-testid': 'flash-buy', onclick: () => onBuy(Math.max(1, Number(quantity.value) || 1)) },
+    t('flash.buy'),
+  );
+  replace(
+    card,
+    h('h3', null, t('flash.title')),
+    price,
+    remaining,
+    limit,
+    countdown,
+    h('div', { class: 'actions' }, h('label', null, t('live.quantity'), ' ', quantity), buy),
+  );
   const watch = watchSale(sessionId, pushes, (sale) => {
     const show = !!sale && sale.productId === pinnedId() && (sale.status === 'running' || Date.parse(sale.endsAt) > Date.now() - 60_000);
     card.hidden = !show;
@@ -95,45 +146,77 @@ export function flashSaleStartForm(sessionId: string, pushes: SalePushes, pinned
   const running = h('p', { 'data-testid': 'flash-host-running' });
   const price = yuanInput('priceYuan', { 'data-testid': 'flash-start-price', required: true });
   const num = (name: string, value: string, min: string, max: string) =>
-    h('input', { type: 'number', name, value, min, max, required: true, inputmode: 'numeric', 'data-testid': `flash-start-${name}` }) as HTMLInputElement;
+    h('input', {
+      type: 'number',
+      name,
+      value,
+      min,
+      max,
+      required: true,
+      inputmode: 'numeric',
+      'data-testid': `flash-start-${name}`,
+    }) as HTMLInputElement;
   const quantity = num('quantity', '10', '1', '100000');
   const perBuyer = num('perBuyerLimit', '1', '1', '100');
   const duration = num('durationSeconds', '60', '10', '21600');
-  const stop = h('button', { type: 'button', class: 'danger', 'data-testid': 'flash-stop', hidden: true, onclick: async () => {
-    try {
-      await api.delete(`/sessions/${sessionId}/flash-sale`);
-      await watch.reload();
-    } catch (err) {
-      status.textContent = errorText(err);
-      status.className = 'form-status bad';
-    }
-  } }, t('flash.stop'));
-  const f = (label: string, el: HTMLElement) => h('label', { class: 'field' }, h('span', null, label), el);
-  const form = h('form', {
-    class: 'form', 'data-testid': 'flash-start-form',
-    onsubmit: async (e: Event) => {
-      e.preventDefault();
-      status.className = 'form-status';
-      status.textContent = '';
-      const productId = pinnedId();
-      if (!productId) {
-        status.textContent = t('flash.pinFirst');
-        status.className = 'form-status bad';
-        return;
-      }
-      try {
-        const priceFen = fenFromYuan((price.querySelector('input') as HTMLInputElement | null)?.value ?? '', t('flash.priceYuan'));
-        await api.post(`/sessions/${sessionId}/flash-sale`, {
-          productId, priceFen, quantity: Number(quantity.value), perBuyerLimit: Number(perBuyer.value), durationSeconds: Number(duration.value),
-        });
-        await watch.reload();
-      } catch (err) {
-        status.textContent = errorText(err);
-        status.className = 'form-status bad';
-      }
+  const stop = h(
+    'button',
+    {
+      type: 'button',
+      class: 'danger',
+      'data-testid': 'flash-stop',
+      hidden: true,
+      onclick: async () => {
+        try {
+          await api.delete(`/sessions/${sessionId}/flash-sale`);
+          await watch.reload();
+        } catch (err) {
+          status.textContent = errorText(err);
+          status.className = 'form-status bad';
+        }
+      },
     },
-  }, f(t('flash.priceYuan'), price), f(t('flash.quantity'), quantity), f(t('flash.perBuyer'), perBuyer), f(t('flash.duration'), duration),
-  h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'flash-start' }, t('flash.start')), stop), status);
+    t('flash.stop'),
+  );
+  const f = (label: string, el: HTMLElement) => h('label', { class: 'field' }, h('span', null, label), el);
+  const form = h(
+    'form',
+    {
+      class: 'form',
+      'data-testid': 'flash-start-form',
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        status.className = 'form-status';
+        status.textContent = '';
+        const productId = pinnedId();
+        if (!productId) {
+          status.textContent = t('flash.pinFirst');
+          status.className = 'form-status bad';
+          return;
+        }
+        try {
+          const priceFen = fenFromYuan((price.querySelector('input') as HTMLInputElement | null)?.value ?? '', t('flash.priceYuan'));
+          await api.post(`/sessions/${sessionId}/flash-sale`, {
+            productId,
+            priceFen,
+            quantity: Number(quantity.value),
+            perBuyerLimit: Number(perBuyer.value),
+            durationSeconds: Number(duration.value),
+          });
+          await watch.reload();
+        } catch (err) {
+          status.textContent = errorText(err);
+          status.className = 'form-status bad';
+        }
+      },
+    },
+    f(t('flash.priceYuan'), price),
+    f(t('flash.quantity'), quantity),
+    f(t('flash.perBuyer'), perBuyer),
+    f(t('flash.duration'), duration),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'flash-start' }, t('flash.start')), stop),
+    status,
+  );
   const watch = watchSale(sessionId, pushes, (sale) => {
     const left = sale && sale.status === 'running' ? secondsLeft(sale) : 0;
     running.dataset.status = left > 0 ? 'running' : 'none';

@@ -8,7 +8,9 @@ export async function playHls(video: HTMLVideoElement, url: string, options: { l
   const { default: Hls } = await import('hls.js');
   if (Hls.isSupported()) {
     // Live: stay ~3 segments behind the edge (1-second segments), catch up when drifting further.
-    const hls = new Hls(options.live ? { liveSyncDurationCount: 3, liveMaxLatencyDurationCount: 8, maxLiveSyncPlaybackRate: 1.2, lowLatencyMode: true } : {});
+    const hls = new Hls(
+      options.live ? { liveSyncDurationCount: 3, liveMaxLatencyDurationCount: 8, maxLiveSyncPlaybackRate: 1.2, lowLatencyMode: true } : {},
+    );
     hls.loadSource(url);
     hls.attachMedia(video);
     hls.on(Hls.Events.ERROR, (_event, data) => {

@@ -40,12 +40,36 @@ registerMessages({
 
 function quickLinks(user: SessionUser, navigate: (p: string) => void): HTMLElement {
   const links = allPages().filter((p) => p.nav && p.nav.roles.includes(user.role) && p.path !== '/home');
-  return card(t('home.quicklinks'), h('div', { class: 'tiles' }, links.map((p) =>
-    h('a', { class: 'tile', href: p.path, onclick: (e: Event) => { e.preventDefault(); navigate(p.path); } }, t(p.nav!.labelKey)))));
+  return card(
+    t('home.quicklinks'),
+    h(
+      'div',
+      { class: 'tiles' },
+      links.map((p) =>
+        h(
+          'a',
+          {
+            class: 'tile',
+            href: p.path,
+            onclick: (e: Event) => {
+              e.preventDefault();
+              navigate(p.path);
+            },
+          },
+          t(p.nav!.labelKey),
+        ),
+      ),
+    ),
+  );
 }
 
 function figure(label: string, value: number | string, testid: string): HTMLElement {
-  return h('div', { class: 'figure', 'data-testid': testid }, h('div', { class: 'figure-value' }, String(value)), h('div', { class: 'figure-label' }, label));
+  return h(
+    'div',
+    { class: 'figure', 'data-testid': testid },
+    h('div', { class: 'figure-value' }, String(value)),
+    h('div', { class: 'figure-label' }, label),
+  );
 }
 
 async function bureauFigures(role: Role): Promise<HTMLElement> {
@@ -55,13 +79,18 @@ async function bureauFigures(role: Role): Promise<HTMLElement> {
     api.all<{ filed: boolean }>('/bases'),
     role === 'bureau' || role === 'auditor' ? api.get<{ total: number }>('/households?limit=1') : Promise.resolve({ total: 0 }),
   ]);
-  return card(t('home.figures'), h('div', { class: 'figures' },
-    figure(t('home.orgs'), orgs.items.length, 'figure-orgs'),
-    figure(t('home.users'), users.items.length, 'figure-users'),
-    figure(t('home.households'), households.total, 'figure-households'),
-    figure(t('home.bases'), bases.items.length, 'figure-bases'),
-    figure(t('home.unfiled'), bases.items.filter((b) => !b.filed).length, 'figure-unfiled'),
-  ));
+  return card(
+    t('home.figures'),
+    h(
+      'div',
+      { class: 'figures' },
+      figure(t('home.orgs'), orgs.items.length, 'figure-orgs'),
+      figure(t('home.users'), users.items.length, 'figure-users'),
+      figure(t('home.households'), households.total, 'figure-households'),
+      figure(t('home.bases'), bases.items.length, 'figure-bases'),
+      figure(t('home.unfiled'), bases.items.filter((b) => !b.filed).length, 'figure-unfiled'),
+    ),
+  );
 }
 
 registerPage({

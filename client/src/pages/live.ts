@@ -12,24 +12,74 @@ import { clock, type SessionMedia } from './replay.ts';
 
 registerMessages({
   'zh-CN': {
-    'live.title': '直播', 'live.viewers': '{n} 人在看', 'live.buy': '立即购买', 'live.bought': '下单成功：{amount}', 'live.unmute': '开启声音',
-    'live.chatPlaceholder': '说点什么…', 'live.send': '发送', 'live.signInToChat': '登录后可以发弹幕和购买', 'live.signIn': '登录',
-    'live.waiting': '主播还没有开播，请稍候…', 'live.ended': '本场直播已结束', 'live.noPinned': '主播讲解的商品会显示在这里',
-    'live.quantity': '数量', 'live.stock': '剩余 {n}', 'live.soldOut': '已售罄', 'live.muted': '你已被主播禁言',
-    'live.mode.webrtc': '实时画面', 'live.mode.hls': '流畅模式（延迟几秒）', 'live.mode.connecting': '连接中…', 'live.replay': '观看回放', 'live.remind': '预约开播提醒', 'live.reminded': '已预约，开播时提醒你',
-    'live.quality': '画质', 'live.quality.auto': '自动', 'live.quality.2': '高清', 'live.quality.1': '标清', 'live.quality.0': '流畅',
-    'live.quality.current': '当前：{q}', 'live.quality.autoNow': '自动（{q}）', 'live.quality.none': '—',
-    'live.shelf': '本场商品', 'live.clip': '讲解回放 {d}', 'live.noClip': '讲解后可回看',
+    'live.title': '直播',
+    'live.viewers': '{n} 人在看',
+    'live.buy': '立即购买',
+    'live.bought': '下单成功：{amount}',
+    'live.unmute': '开启声音',
+    'live.chatPlaceholder': '说点什么…',
+    'live.send': '发送',
+    'live.signInToChat': '登录后可以发弹幕和购买',
+    'live.signIn': '登录',
+    'live.waiting': '主播还没有开播，请稍候…',
+    'live.ended': '本场直播已结束',
+    'live.noPinned': '主播讲解的商品会显示在这里',
+    'live.quantity': '数量',
+    'live.stock': '剩余 {n}',
+    'live.soldOut': '已售罄',
+    'live.muted': '你已被主播禁言',
+    'live.mode.webrtc': '实时画面',
+    'live.mode.hls': '流畅模式（延迟几秒）',
+    'live.mode.connecting': '连接中…',
+    'live.replay': '观看回放',
+    'live.remind': '预约开播提醒',
+    'live.reminded': '已预约，开播时提醒你',
+    'live.quality': '画质',
+    'live.quality.auto': '自动',
+    'live.quality.2': '高清',
+    'live.quality.1': '标清',
+    'live.quality.0': '流畅',
+    'live.quality.current': '当前：{q}',
+    'live.quality.autoNow': '自动（{q}）',
+    'live.quality.none': '—',
+    'live.shelf': '本场商品',
+    'live.clip': '讲解回放 {d}',
+    'live.noClip': '讲解后可回看',
   },
   en: {
-    'live.title': 'Live', 'live.viewers': '{n} watching', 'live.buy': 'Buy now', 'live.bought': 'Ordered: {amount}', 'live.unmute': 'Turn sound on',
-    'live.chatPlaceholder': 'Say something…', 'live.send': 'Send', 'live.signInToChat': 'Sign in to chat and buy', 'live.signIn': 'Sign in',
-    'live.waiting': 'The host is not live yet; please wait…', 'live.ended': 'This live session has ended', 'live.noPinned': 'The product the host presents shows here',
-    'live.quantity': 'Quantity', 'live.stock': '{n} left', 'live.soldOut': 'Sold out', 'live.muted': 'The host muted you',
-    'live.mode.webrtc': 'Real time (WebRTC)', 'live.mode.hls': 'Crowd mode (HLS, a few seconds behind)', 'live.mode.connecting': 'Connecting…', 'live.replay': 'Watch the replay', 'live.remind': 'Remind me when it starts', 'live.reminded': 'We will tell you when it goes live',
-    'live.quality': 'Quality', 'live.quality.auto': 'Auto', 'live.quality.2': 'HD', 'live.quality.1': 'SD', 'live.quality.0': 'Smooth',
-    'live.quality.current': 'Now: {q}', 'live.quality.autoNow': 'Auto ({q})', 'live.quality.none': '—',
-    'live.shelf': 'Products in this session', 'live.clip': 'Explanation replay {d}', 'live.noClip': 'Replay after the host presents it',
+    'live.title': 'Live',
+    'live.viewers': '{n} watching',
+    'live.buy': 'Buy now',
+    'live.bought': 'Ordered: {amount}',
+    'live.unmute': 'Turn sound on',
+    'live.chatPlaceholder': 'Say something…',
+    'live.send': 'Send',
+    'live.signInToChat': 'Sign in to chat and buy',
+    'live.signIn': 'Sign in',
+    'live.waiting': 'The host is not live yet; please wait…',
+    'live.ended': 'This live session has ended',
+    'live.noPinned': 'The product the host presents shows here',
+    'live.quantity': 'Quantity',
+    'live.stock': '{n} left',
+    'live.soldOut': 'Sold out',
+    'live.muted': 'The host muted you',
+    'live.mode.webrtc': 'Real time (WebRTC)',
+    'live.mode.hls': 'Crowd mode (HLS, a few seconds behind)',
+    'live.mode.connecting': 'Connecting…',
+    'live.replay': 'Watch the replay',
+    'live.remind': 'Remind me when it starts',
+    'live.reminded': 'We will tell you when it goes live',
+    'live.quality': 'Quality',
+    'live.quality.auto': 'Auto',
+    'live.quality.2': 'HD',
+    'live.quality.1': 'SD',
+    'live.quality.0': 'Smooth',
+    'live.quality.current': 'Now: {q}',
+    'live.quality.autoNow': 'Auto ({q})',
+    'live.quality.none': '—',
+    'live.shelf': 'Products in this session',
+    'live.clip': 'Explanation replay {d}',
+    'live.noClip': 'Replay after the host presents it',
   },
 });
 
@@ -40,7 +90,10 @@ function newIdempotencyKey(): string {
 }
 
 registerPage({
-  path: '/live/:sessionId', titleKey: 'live.title', access: 'public', layout: 'bare',
+  path: '/live/:sessionId',
+  titleKey: 'live.title',
+  access: 'public',
+  layout: 'bare',
   render: async (ctx) => {
     const sessionId = ctx.params.sessionId!;
     const signedIn = Boolean(currentSession());
@@ -64,7 +117,19 @@ registerPage({
     const video = h('video', { autoplay: true, muted: true, playsInline: true, class: 'live-video', 'data-testid': 'live-video' });
     // Browsers only autoplay muted video; sound comes on with the viewer's tap.
     video.muted = true;
-    const unmute = h('button', { class: 'primary', 'data-testid': 'live-unmute', onclick: () => { video.muted = false; void video.play(); unmute.remove(); } }, t('live.unmute'));
+    const unmute = h(
+      'button',
+      {
+        class: 'primary',
+        'data-testid': 'live-unmute',
+        onclick: () => {
+          video.muted = false;
+          void video.play();
+          unmute.remove();
+        },
+      },
+      t('live.unmute'),
+    );
     const notice = h('p', { class: 'notice', 'data-testid': 'live-notice' });
     const viewers = h('span', { 'data-testid': 'live-viewers', 'data-count': '0' });
     const stats = h('small', { class: 'muted', 'data-testid': 'live-stats', 'data-bytes': '0', hidden: true });
@@ -74,14 +139,23 @@ registerPage({
       mode.textContent = t(`live.mode.${m}`);
     };
     // Simulcast: the layer the hub forwards now (its 'layerschange'), and the viewer's own choice.
-    const quality = h('span', { class: 'live-quality', 'data-testid': 'live-quality', 'data-spatial-layer': '' }, t('live.quality.current', { q: t('live.quality.none') }));
+    const quality = h(
+      'span',
+      { class: 'live-quality', 'data-testid': 'live-quality', 'data-spatial-layer': '' },
+      t('live.quality.current', { q: t('live.quality.none') }),
+    );
     const showLayer = (spatialLayer: number | null) => {
       quality.dataset.spatialLayer = spatialLayer === null ? '' : String(spatialLayer);
-      quality.textContent = t('live.quality.current', { q: spatialLayer === null ? t('live.quality.none') : t(`live.quality.${spatialLayer}`) });
+      quality.textContent = t('live.quality.current', {
+        q: spatialLayer === null ? t('live.quality.none') : t(`live.quality.${spatialLayer}`),
+      });
     };
-    const qualityChoice = h('select', { name: 'quality', 'aria-label': t('live.quality'), 'data-testid': 'live-quality-choice', disabled: true },
+    const qualityChoice = h(
+      'select',
+      { name: 'quality', 'aria-label': t('live.quality'), 'data-testid': 'live-quality-choice', disabled: true },
       h('option', { value: 'auto' }, t('live.quality.auto')),
-      ...[2, 1, 0].map((layer) => h('option', { value: String(layer) }, t(`live.quality.${layer}`))));
+      ...[2, 1, 0].map((layer) => h('option', { value: String(layer) }, t(`live.quality.${layer}`))),
+    );
     qualityChoice.addEventListener('change', async () => {
       const layer = qualityChoice.value === 'auto' ? null : Number(qualityChoice.value);
       try {
@@ -97,17 +171,38 @@ registerPage({
     const clipFigure = (productId: string, testId: string) => {
       const latest = clips.get(productId)?.at(-1);
       return latest
-        ? h('figure', { class: 'clip' },
-            h('video', { controls: true, playsInline: true, muted: true, preload: 'metadata', src: latest.url, class: 'clip-video', 'data-testid': testId, 'data-duration': String(latest.durationS) }),
-            h('figcaption', null, t('live.clip', { d: clock(latest.durationS) })))
+        ? h(
+            'figure',
+            { class: 'clip' },
+            h('video', {
+              controls: true,
+              playsInline: true,
+              muted: true,
+              preload: 'metadata',
+              src: latest.url,
+              class: 'clip-video',
+              'data-testid': testId,
+              'data-duration': String(latest.durationS),
+            }),
+            h('figcaption', null, t('live.clip', { d: clock(latest.durationS) })),
+          )
         : null;
     };
     const shelfList = h('ul', { class: 'live-shelf', 'data-testid': 'live-shelf' });
     let shelfProducts: PinnedProduct[] = [];
     const renderShelf = () => {
-      replace(shelfList, ...shelfProducts.map((p) => h('li', { 'data-testid': `live-shelf-${p.id}` },
-        h('strong', null, p.name), h('span', { class: 'price' }, formatFen(p.priceFen)),
-        clipFigure(p.id, `live-shelf-clip-${p.id}`) ?? h('small', { class: 'muted', style: 'display:block' }, t('live.noClip')))));
+      replace(
+        shelfList,
+        ...shelfProducts.map((p) =>
+          h(
+            'li',
+            { 'data-testid': `live-shelf-${p.id}` },
+            h('strong', null, p.name),
+            h('span', { class: 'price' }, formatFen(p.priceFen)),
+            clipFigure(p.id, `live-shelf-clip-${p.id}`) ?? h('small', { class: 'muted', style: 'display:block' }, t('live.noClip')),
+          ),
+        ),
+      );
     };
     const addClip = (clip: { productId: string; url: string; durationS: number }) => {
       const list = clips.get(clip.productId) ?? [];
@@ -125,7 +220,9 @@ registerPage({
       viewers.textContent = t('live.viewers', { n });
     };
     const addChat = (m: ChatMessage) => {
-      chatList.append(h('li', { 'data-message-id': m.id }, h('span', { class: 'chat-user' }, m.username), ' ', h('span', { class: 'chat-text' }, m.text)));
+      chatList.append(
+        h('li', { 'data-message-id': m.id }, h('span', { class: 'chat-user' }, m.username), ' ', h('span', { class: 'chat-text' }, m.text)),
+      );
       while (chatList.children.length > 100) chatList.firstElementChild?.remove();
       chatList.scrollTop = chatList.scrollHeight;
     };
@@ -137,10 +234,20 @@ registerPage({
     };
     let pinned: PinnedProduct | null = null;
     // 限时秒杀 for the pinned product: buyers choose delivery and payment in the same checkout panel.
-    const flash = flashSaleCard(sessionId, { onSale: (fn) => socket.on('flash:sale', (e: { sale: FlashSale | null }) => fn(e.sale)), onReconnect: (fn) => socket.io.on('reconnect', fn) }, () => pinned?.id ?? null, (quantity) => {
-      if (currentSession()?.user.role !== 'buyer') return ctx.navigate(`/login?next=${encodeURIComponent(location.pathname)}`);
-      void openCheckout({ flashSale: true, sessionId, quantity }).catch((err) => { orderStatus.textContent = errorText(err); });
-    });
+    const flash = flashSaleCard(
+      sessionId,
+      {
+        onSale: (fn) => socket.on('flash:sale', (e: { sale: FlashSale | null }) => fn(e.sale)),
+        onReconnect: (fn) => socket.io.on('reconnect', fn),
+      },
+      () => pinned?.id ?? null,
+      (quantity) => {
+        if (currentSession()?.user.role !== 'buyer') return ctx.navigate(`/login?next=${encodeURIComponent(location.pathname)}`);
+        void openCheckout({ flashSale: true, sessionId, quantity }).catch((err) => {
+          orderStatus.textContent = errorText(err);
+        });
+      },
+    );
     ctx.onLeave(() => flash.stop());
     const renderProduct = () => {
       if (!pinned) {
@@ -151,11 +258,16 @@ registerPage({
       const product = pinned;
       productCard.dataset.productId = product.id;
       const quantity = h('input', { type: 'number', min: '1', max: '99', value: '1', name: 'quantity', 'data-testid': 'live-quantity' });
-      const buy = h('button', { class: 'primary', 'data-testid': 'live-buy', disabled: product.stock <= 0 }, product.stock > 0 ? t('live.buy') : t('live.soldOut'));
+      const buy = h(
+        'button',
+        { class: 'primary', 'data-testid': 'live-buy', disabled: product.stock <= 0 },
+        product.stock > 0 ? t('live.buy') : t('live.soldOut'),
+      );
       buy.addEventListener('click', async () => {
         if (!currentSession()) return ctx.navigate(`/login?next=${encodeURIComponent(location.pathname)}`);
         // Buyers choose delivery and payment first (pages/buyer.ts).
-        if (currentSession()?.user.role === 'buyer') return openCheckout({ productId: product.id, quantity: Number(quantity.value) || 1, sessionId });
+        if (currentSession()?.user.role === 'buyer')
+          return openCheckout({ productId: product.id, quantity: Number(quantity.value) || 1, sessionId });
         buy.disabled = true;
         orderStatus.className = 'form-status';
         const key = newIdempotencyKey();
@@ -178,12 +290,15 @@ registerPage({
           buy.disabled = false;
         }
       });
-      replace(productCard,
+      replace(
+        productCard,
         h('h3', { 'data-testid': 'live-pinned-name' }, product.name),
         h('p', { class: 'price', 'data-testid': 'live-pinned-price' }, formatFen(product.priceFen)),
         h('p', { class: 'muted', 'data-testid': 'live-pinned-stock' }, t('live.stock', { n: product.stock })),
         clipFigure(product.id, 'live-pinned-clip'),
-        h('div', { class: 'actions' }, h('label', null, t('live.quantity'), ' ', quantity), buy), orderStatus);
+        h('div', { class: 'actions' }, h('label', null, t('live.quantity'), ' ', quantity), buy),
+        orderStatus,
+      );
     };
 
     await new Promise<void>((resolve, reject) => {
@@ -196,7 +311,10 @@ registerPage({
     renderProduct();
     renderShelf();
     socket.on('media:clip', (clip: { productId: string; url: string; durationS: number }) => addClip(clip));
-    void api.get<SessionMedia>(`/public/sessions/${sessionId}/media`).then((m) => m.replay.clips.forEach(addClip), () => undefined);
+    void api.get<SessionMedia>(`/public/sessions/${sessionId}/media`).then(
+      (m) => m.replay.clips.forEach(addClip),
+      () => undefined,
+    );
     setViewers(joined.viewers);
     joined.chat.forEach(addChat);
     const showStatus = (status: string) => {
@@ -205,17 +323,25 @@ registerPage({
     };
     showStatus(joined.session.status);
     // 预约: a signed-in viewer of a scheduled session is told in-app when it goes live.
-    const remind = signedIn && joined.session.status === 'scheduled'
-      ? h('button', { 'data-testid': 'live-remind', onclick: async () => {
-          try {
-            await api.post(`/sessions/${sessionId}/reminder`);
-            remind!.textContent = t('live.reminded');
-            remind!.setAttribute('disabled', '');
-          } catch (err) {
-            chatStatus.textContent = errorText(err);
-          }
-        } }, t('live.remind'))
-      : null;
+    const remind =
+      signedIn && joined.session.status === 'scheduled'
+        ? h(
+            'button',
+            {
+              'data-testid': 'live-remind',
+              onclick: async () => {
+                try {
+                  await api.post(`/sessions/${sessionId}/reminder`);
+                  remind!.textContent = t('live.reminded');
+                  remind!.setAttribute('disabled', '');
+                } catch (err) {
+                  chatStatus.textContent = errorText(err);
+                }
+              },
+            },
+            t('live.remind'),
+          )
+        : null;
     socket.on('notification', (n: { kind?: string; sessionId?: string; message?: string }) => {
       if (n.kind === 'session.live' && n.sessionId === sessionId) notice.textContent = n.message ?? '';
     });
@@ -227,10 +353,15 @@ registerPage({
     };
     if (joined.media.available && joined.media.routerRtpCapabilities && webRtcAvailable()) {
       try {
-        receiving = await subscribe(socket, joined.media.routerRtpCapabilities, (stream) => {
-          if (video.srcObject !== stream) video.srcObject = stream;
-          void video.play().catch(() => undefined);
-        }, (layers) => showLayer(layers.spatialLayer));
+        receiving = await subscribe(
+          socket,
+          joined.media.routerRtpCapabilities,
+          (stream) => {
+            if (video.srcObject !== stream) video.srcObject = stream;
+            void video.play().catch(() => undefined);
+          },
+          (layers) => showLayer(layers.spatialLayer),
+        );
         setMode('webrtc');
         qualityChoice.disabled = false;
       } catch {
@@ -258,7 +389,9 @@ registerPage({
     socket.on('checkout:refused', (e: { message: string }) => {
       chatStatus.textContent = e.message;
     });
-    socket.on('chat:removed', (e: { messageId: string }) => chatList.querySelector(`[data-message-id="${CSS.escape(e.messageId)}"]`)?.remove());
+    socket.on('chat:removed', (e: { messageId: string }) =>
+      chatList.querySelector(`[data-message-id="${CSS.escape(e.messageId)}"]`)?.remove(),
+    );
     socket.on('chat:muted', (e: { muted: boolean }) => {
       chatStatus.textContent = e.muted ? t('live.muted') : '';
     });
@@ -272,32 +405,77 @@ registerPage({
       }
     });
 
-    const chatInput = h('input', { name: 'text', maxlength: '200', placeholder: t('live.chatPlaceholder'), 'data-testid': 'live-chat-input' });
+    const chatInput = h('input', {
+      name: 'text',
+      maxlength: '200',
+      placeholder: t('live.chatPlaceholder'),
+      'data-testid': 'live-chat-input',
+    });
     const chatForm = signedIn
-      ? h('form', {
-          class: 'chat-form',
-          onsubmit: async (e: Event) => {
-            e.preventDefault();
-            const text = chatInput.value;
-            if (!text.trim()) return;
-            try {
-              await ask(socket, 'chat:send', { text });
-              chatInput.value = '';
-              chatStatus.textContent = '';
-            } catch (err) {
-              chatStatus.textContent = errorText(err);
-            }
+      ? h(
+          'form',
+          {
+            class: 'chat-form',
+            onsubmit: async (e: Event) => {
+              e.preventDefault();
+              const text = chatInput.value;
+              if (!text.trim()) return;
+              try {
+                await ask(socket, 'chat:send', { text });
+                chatInput.value = '';
+                chatStatus.textContent = '';
+              } catch (err) {
+                chatStatus.textContent = errorText(err);
+              }
+            },
           },
-        }, chatInput, h('button', { type: 'submit', 'data-testid': 'live-chat-send' }, t('live.send')))
-      : h('p', null, t('live.signInToChat'), ' ', h('a', { href: `/login?next=${encodeURIComponent(location.pathname)}` }, t('live.signIn')),
-          ' · ', h('a', { href: `/signup?next=${encodeURIComponent(location.pathname)}`, 'data-testid': 'live-signup' }, t('buyer.signup')));
+          chatInput,
+          h('button', { type: 'submit', 'data-testid': 'live-chat-send' }, t('live.send')),
+        )
+      : h(
+          'p',
+          null,
+          t('live.signInToChat'),
+          ' ',
+          h('a', { href: `/login?next=${encodeURIComponent(location.pathname)}` }, t('live.signIn')),
+          ' · ',
+          h('a', { href: `/signup?next=${encodeURIComponent(location.pathname)}`, 'data-testid': 'live-signup' }, t('buyer.signup')),
+        );
 
-    return h('div', { class: 'page live-viewer', 'data-testid': 'live-page' },
+    return h(
+      'div',
+      { class: 'page live-viewer', 'data-testid': 'live-page' },
       h('h1', null, joined.session.title, ' ', viewers),
-      notice, remind,
-      h('div', { class: 'live-layout' },
-        h('div', null, video, h('div', { class: 'actions' }, unmute, mode, quality, h('label', null, t('live.quality'), ' ', qualityChoice), stats, h('a', { href: `/replay/${sessionId}`, 'data-testid': 'live-replay-link' }, t('live.replay')))),
-        h('div', null, productCard, flash.card, checkoutSlot, h('section', { class: 'card' }, chatList, chatForm, chatStatus),
-          h('section', { class: 'card' }, h('h2', null, t('live.shelf')), shelfList))));
+      notice,
+      remind,
+      h(
+        'div',
+        { class: 'live-layout' },
+        h(
+          'div',
+          null,
+          video,
+          h(
+            'div',
+            { class: 'actions' },
+            unmute,
+            mode,
+            quality,
+            h('label', null, t('live.quality'), ' ', qualityChoice),
+            stats,
+            h('a', { href: `/replay/${sessionId}`, 'data-testid': 'live-replay-link' }, t('live.replay')),
+          ),
+        ),
+        h(
+          'div',
+          null,
+          productCard,
+          flash.card,
+          checkoutSlot,
+          h('section', { class: 'card' }, chatList, chatForm, chatStatus),
+          h('section', { class: 'card' }, h('h2', null, t('live.shelf')), shelfList),
+        ),
+      ),
+    );
   },
 });

@@ -12,7 +12,12 @@ export interface LiveError {
 }
 
 export class LiveRequestError extends Error {
-  constructor(readonly code: string, message: string, readonly details?: unknown, readonly params: Record<string, string | number | boolean | null> = {}) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    readonly params: Record<string, string | number | boolean | null> = {},
+  ) {
     super(message);
   }
 }
@@ -49,7 +54,11 @@ export interface JoinReply {
  * the connection to the web process that holds the session's room and media (server/webCluster.ts).
  */
 export function connectLive(sessionId?: string): Socket {
-  return io('/live', { transports: ['websocket', 'polling'], withCredentials: true, ...(sessionId ? { query: { session: sessionId } } : {}) });
+  return io('/live', {
+    transports: ['websocket', 'polling'],
+    withCredentials: true,
+    ...(sessionId ? { query: { session: sessionId } } : {}),
+  });
 }
 
 /** Emits with an acknowledgement; rejects with the hub's error code and message. */
@@ -95,17 +104,29 @@ export async function publish(socket: Socket, rtpCapabilities: msc.RtpCapabiliti
   const transport = device.createSendTransport(params);
   wireTransport(socket, transport);
   transport.on('produce', ({ kind, rtpParameters }, callback, errback) => {
-    ask<{ id: string }>(socket, 'media:produce', { transportId: transport.id, kind, rtpParameters }).then(({ id }) => callback({ id }), errback);
+    ask<{ id: string }>(socket, 'media:produce', { transportId: transport.id, kind, rtpParameters }).then(
+      ({ id }) => callback({ id }),
+      errback,
+    );
   });
   const producers = [];
   for (const track of stream.getTracks()) {
-    producers.push(await transport.produce(track.kind === 'video' ? { track, encodings: SIMULCAST_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 } } : { track }));
+    producers.push(
+      await transport.produce(
+        track.kind === 'video' ? { track, encodings: SIMULCAST_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 } } : { track },
+      ),
+    );
   }
   return { transport, producers, close: () => transport.close() };
 }
 
 /** Viewer: receives every host track into one MediaStream, consuming new tracks as the host (re)publishes. */
-export async function subscribe(socket: Socket, rtpCapabilities: msc.RtpCapabilities, onTracks: (stream: MediaStream) => void, onLayers: (layers: ConsumerLayers) => void = () => undefined) {
+export async function subscribe(
+  socket: Socket,
+  rtpCapabilities: msc.RtpCapabilities,
+  onTracks: (stream: MediaStream) => void,
+  onLayers: (layers: ConsumerLayers) => void = () => undefined,
+) {
   const device = await loadDevice(rtpCapabilities);
   const params = await ask(socket, 'media:createTransport', { direction: 'recv' });
   const transport = device.createRecvTransport(params);
@@ -114,20 +135,26 @@ export async function subscribe(socket: Socket, rtpCapabilities: msc.RtpCapabili
   const consumers = new Map<string, msc.Consumer>();
   let busy: Promise<void> = Promise.resolve();
   const consumeAll = () => {
-    busy = busy.then(async () => {
-      const { consumers: list } = await ask<{ consumers: { id: string; producerId: string; kind: 'audio' | 'video'; rtpParameters: msc.RtpParameters }[] }>(
-        socket, 'media:consume', { transportId: transport.id, rtpCapabilities: device.rtpCapabilities },
-      );
-      for (const c of list) {
-        const consumer = await transport.consume(c);
-        consumers.set(consumer.id, consumer);
-        stream.getTracks().filter((t) => t.kind === consumer.kind).forEach((t) => stream.removeTrack(t));
-        stream.addTrack(consumer.track);
-        if (consumer.kind === 'video' && preferred !== null) await ask(socket, 'media:setPreferredLayers', { consumerId: consumer.id, spatialLayer: preferred });
-        await ask(socket, 'media:resumeConsumer', { consumerId: consumer.id });
-      }
-      onTracks(stream);
-    }).catch((err) => console.warn('consume failed', err));
+    busy = busy
+      .then(async () => {
+        const { consumers: list } = await ask<{
+          consumers: { id: string; producerId: string; kind: 'audio' | 'video'; rtpParameters: msc.RtpParameters }[];
+        }>(socket, 'media:consume', { transportId: transport.id, rtpCapabilities: device.rtpCapabilities });
+        for (const c of list) {
+          const consumer = await transport.consume(c);
+          consumers.set(consumer.id, consumer);
+          stream
+            .getTracks()
+            .filter((t) => t.kind === consumer.kind)
+            .forEach((t) => stream.removeTrack(t));
+          stream.addTrack(consumer.track);
+          if (consumer.kind === 'video' && preferred !== null)
+            await ask(socket, 'media:setPreferredLayers', { consumerId: consumer.id, spatialLayer: preferred });
+          await ask(socket, 'media:resumeConsumer', { consumerId: consumer.id });
+        }
+        onTracks(stream);
+      })
+      .catch((err) => console.warn('consume failed', err));
   };
   const onNewProducer = () => consumeAll();
   const onProducerClosed = ({ consumerId }: { consumerId: string }) => {

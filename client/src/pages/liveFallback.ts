@@ -25,5 +25,11 @@ export function watchLiveHls(sessionId: string, video: HTMLVideoElement): { stop
     }
     return null;
   })();
-  return { ready, stop: () => { stopped = true; playback?.destroy(); } };
+  return {
+    ready,
+    stop: () => {
+      stopped = true;
+      playback?.destroy();
+    },
+  };
 }

@@ -10,16 +10,38 @@ import { errorText } from '../lib/errors.ts';
 
 registerMessages({
   'zh-CN': {
-    'replay.title': '直播回放', 'replay.chapters': '商品讲解', 'replay.shelf': '本场商品', 'replay.buy': '立即购买', 'replay.bought': '下单成功：{amount}',
-    'replay.soldOut': '已售罄', 'replay.clip': '讲解片段 {d}', 'replay.size': '录像 {size}，时长 {d}', 'replay.status.none': '本场没有录像',
-    'replay.status.recording': '直播进行中，结束后可看回放', 'replay.status.processing': '回放正在生成，请稍候…', 'replay.status.failed': '录像失败：{error}',
-    'replay.watchLive': '进入直播间', 'replay.noChapters': '本场没有置顶讲解的商品', 'replay.quantity': '数量',
+    'replay.title': '直播回放',
+    'replay.chapters': '商品讲解',
+    'replay.shelf': '本场商品',
+    'replay.buy': '立即购买',
+    'replay.bought': '下单成功：{amount}',
+    'replay.soldOut': '已售罄',
+    'replay.clip': '讲解片段 {d}',
+    'replay.size': '录像 {size}，时长 {d}',
+    'replay.status.none': '本场没有录像',
+    'replay.status.recording': '直播进行中，结束后可看回放',
+    'replay.status.processing': '回放正在生成，请稍候…',
+    'replay.status.failed': '录像失败：{error}',
+    'replay.watchLive': '进入直播间',
+    'replay.noChapters': '本场没有置顶讲解的商品',
+    'replay.quantity': '数量',
   },
   en: {
-    'replay.title': 'Replay', 'replay.chapters': 'Product chapters', 'replay.shelf': 'Products in this session', 'replay.buy': 'Buy now', 'replay.bought': 'Ordered: {amount}',
-    'replay.soldOut': 'Sold out', 'replay.clip': 'Explanation clip {d}', 'replay.size': 'Recording {size}, {d} long', 'replay.status.none': 'This session has no recording',
-    'replay.status.recording': 'The session is live; the replay follows when it ends', 'replay.status.processing': 'The replay is being prepared…', 'replay.status.failed': 'The recording failed: {error}',
-    'replay.watchLive': 'Watch live', 'replay.noChapters': 'No product was pinned in this session', 'replay.quantity': 'Quantity',
+    'replay.title': 'Replay',
+    'replay.chapters': 'Product chapters',
+    'replay.shelf': 'Products in this session',
+    'replay.buy': 'Buy now',
+    'replay.bought': 'Ordered: {amount}',
+    'replay.soldOut': 'Sold out',
+    'replay.clip': 'Explanation clip {d}',
+    'replay.size': 'Recording {size}, {d} long',
+    'replay.status.none': 'This session has no recording',
+    'replay.status.recording': 'The session is live; the replay follows when it ends',
+    'replay.status.processing': 'The replay is being prepared…',
+    'replay.status.failed': 'The recording failed: {error}',
+    'replay.watchLive': 'Watch live',
+    'replay.noChapters': 'No product was pinned in this session',
+    'replay.quantity': 'Quantity',
   },
 });
 
@@ -27,15 +49,26 @@ export interface SessionMedia {
   live: { hls: string | null };
   replay: {
     status: 'none' | 'recording' | 'processing' | 'ready' | 'failed';
-    durationS?: number; mp4?: string; hls?: string;
+    durationS?: number;
+    mp4?: string;
+    hls?: string;
     chapters: { productId: string; startS: number; endS: number }[];
     clips: { productId: string; url: string; durationS: number; startS: number }[];
-    bytes: number; error: string | null;
+    bytes: number;
+    error: string | null;
   };
 }
 
 interface ReplayInfo {
-  session: { id: string; title: string; status: string; startsAt: string; endsAt: string; startedAt: string | null; endedAt: string | null };
+  session: {
+    id: string;
+    title: string;
+    status: string;
+    startsAt: string;
+    endsAt: string;
+    startedAt: string | null;
+    endedAt: string | null;
+  };
   shelf: PinnedProduct[];
   media: SessionMedia;
 }
@@ -60,7 +93,10 @@ function newIdempotencyKey(): string {
 }
 
 registerPage({
-  path: '/replay/:sessionId', titleKey: 'replay.title', access: 'public', layout: 'bare',
+  path: '/replay/:sessionId',
+  titleKey: 'replay.title',
+  access: 'public',
+  layout: 'bare',
   render: async (ctx) => {
     const sessionId = ctx.params.sessionId!;
     const info = await api.get<ReplayInfo>(`/public/sessions/${sessionId}/replay`);
@@ -68,7 +104,14 @@ registerPage({
     let playback: HlsPlayback | null = null;
     ctx.onLeave(() => playback?.destroy());
 
-    const video = h('video', { controls: true, playsInline: true, muted: true, class: 'live-video', 'data-testid': 'replay-video', preload: 'metadata' });
+    const video = h('video', {
+      controls: true,
+      playsInline: true,
+      muted: true,
+      class: 'live-video',
+      'data-testid': 'replay-video',
+      preload: 'metadata',
+    });
     video.muted = true;
     const notice = h('p', { class: 'notice', 'data-testid': 'replay-status', 'data-status': media.replay.status });
     const names = new Map(shelf.map((p) => [p.id, p.name]));
@@ -87,15 +130,32 @@ registerPage({
     }
 
     const chapters = media.replay.chapters.length
-      ? h('ol', { class: 'chapters', 'data-testid': 'replay-chapters' }, media.replay.chapters.map((c) =>
-          h('li', null, h('button', { class: 'link', 'data-testid': `chapter-${c.productId}`, 'data-start': String(c.startS), onclick: () => seek(c.startS) },
-            `${clock(c.startS)}–${clock(c.endS)} `, names.get(c.productId) ?? c.productId))))
+      ? h(
+          'ol',
+          { class: 'chapters', 'data-testid': 'replay-chapters' },
+          media.replay.chapters.map((c) =>
+            h(
+              'li',
+              null,
+              h(
+                'button',
+                { class: 'link', 'data-testid': `chapter-${c.productId}`, 'data-start': String(c.startS), onclick: () => seek(c.startS) },
+                `${clock(c.startS)}–${clock(c.endS)} `,
+                names.get(c.productId) ?? c.productId,
+              ),
+            ),
+          ),
+        )
       : h('p', { class: 'empty' }, t('replay.noChapters'));
 
     const shelfCards = shelf.map((product) => {
       const status = h('p', { class: 'form-status', role: 'status' });
       const quantity = h('input', { type: 'number', min: '1', max: '99', value: '1', name: 'quantity' });
-      const buy = h('button', { class: 'primary', 'data-testid': `replay-buy-${product.id}`, disabled: product.stock <= 0 }, product.stock > 0 ? t('replay.buy') : t('replay.soldOut'));
+      const buy = h(
+        'button',
+        { class: 'primary', 'data-testid': `replay-buy-${product.id}`, disabled: product.stock <= 0 },
+        product.stock > 0 ? t('replay.buy') : t('replay.soldOut'),
+      );
       buy.addEventListener('click', async () => {
         if (!currentSession()) return ctx.navigate(`/login?next=${encodeURIComponent(location.pathname)}`);
         buy.disabled = true;
@@ -120,24 +180,59 @@ registerPage({
         }
       });
       const clips = media.replay.clips.filter((c) => c.productId === product.id);
-      return h('div', { class: 'card product-card', 'data-testid': `replay-product-${product.id}` },
+      return h(
+        'div',
+        { class: 'card product-card', 'data-testid': `replay-product-${product.id}` },
         h('h3', null, product.name),
         h('p', { class: 'price' }, formatFen(product.priceFen)),
-        clips.map((c) => h('figure', { class: 'clip' },
-          h('video', { controls: true, playsInline: true, preload: 'none', src: c.url, class: 'clip-video', 'data-testid': `clip-${product.id}`, 'data-duration': String(c.durationS) }),
-          h('figcaption', null, t('replay.clip', { d: clock(c.durationS) }), ' ', h('button', { class: 'link', onclick: () => seek(c.startS) }, '▶'), ' ')),
+        clips.map((c) =>
+          h(
+            'figure',
+            { class: 'clip' },
+            h('video', {
+              controls: true,
+              playsInline: true,
+              preload: 'none',
+              src: c.url,
+              class: 'clip-video',
+              'data-testid': `clip-${product.id}`,
+              'data-duration': String(c.durationS),
+            }),
+            h(
+              'figcaption',
+              null,
+              t('replay.clip', { d: clock(c.durationS) }),
+              ' ',
+              h('button', { class: 'link', onclick: () => seek(c.startS) }, '▶'),
+              ' ',
+            ),
+          ),
         ),
-        h('div', { class: 'actions' }, h('label', null, t('replay.quantity'), ' ', quantity), buy), status);
+        h('div', { class: 'actions' }, h('label', null, t('replay.quantity'), ' ', quantity), buy),
+        status,
+      );
     });
 
-    const root = h('div', { class: 'page live-viewer', 'data-testid': 'replay-page' },
+    const root = h(
+      'div',
+      { class: 'page live-viewer', 'data-testid': 'replay-page' },
       h('h1', null, session.title),
-      h('p', { class: 'muted' }, formatDateTime(session.startedAt ?? session.startsAt), ' – ', formatDateTime(session.endedAt ?? session.endsAt),
-        session.status === 'live' ? h('span', null, ' · ', h('a', { href: `/live/${sessionId}` }, t('replay.watchLive'))) : null),
+      h(
+        'p',
+        { class: 'muted' },
+        formatDateTime(session.startedAt ?? session.startsAt),
+        ' – ',
+        formatDateTime(session.endedAt ?? session.endsAt),
+        session.status === 'live' ? h('span', null, ' · ', h('a', { href: `/live/${sessionId}` }, t('replay.watchLive'))) : null,
+      ),
       notice,
-      h('div', { class: 'live-layout' },
+      h(
+        'div',
+        { class: 'live-layout' },
         h('div', null, video, h('section', { class: 'card' }, h('h2', null, t('replay.chapters')), chapters)),
-        h('div', null, h('h2', null, t('replay.shelf')), ...shelfCards)));
+        h('div', null, h('h2', null, t('replay.shelf')), ...shelfCards),
+      ),
+    );
     return root;
   },
 });

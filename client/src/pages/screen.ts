@@ -27,43 +27,115 @@ const { CanvasRenderer } = echartsRenderers as unknown as typeof RendererTypes;
 type ECharts = CoreTypes.ECharts;
 // Only the charts the screen draws, so the bundle carries a fraction of ECharts.
 useEcharts([BarChart, PieChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
-type EChartsOption = CoreTypes.ComposeOption<ChartTypes.BarSeriesOption | ChartTypes.PieSeriesOption | ComponentTypes.GridComponentOption | ComponentTypes.LegendComponentOption | ComponentTypes.TooltipComponentOption>;
+type EChartsOption = CoreTypes.ComposeOption<
+  | ChartTypes.BarSeriesOption
+  | ChartTypes.PieSeriesOption
+  | ComponentTypes.GridComponentOption
+  | ComponentTypes.LegendComponentOption
+  | ComponentTypes.TooltipComponentOption
+>;
 
 registerMessages({
   'zh-CN': {
     'screen.title': '德化县电子商务进农村综合示范县 · 数据大屏',
-    'screen.liveNow': '直播中', 'screen.viewers': '在线观众', 'screen.gmvToday': '今日交易额', 'screen.gmvTotal': '累计交易额',
-    'screen.ordersToday': '今日订单', 'screen.ordersTotal': '累计订单', 'screen.households': '带动贫困户', 'screen.procurement': '贫困户产品采购额',
-    'screen.perMinute': '每分钟订单（近60分钟）', 'screen.byBrand': '品牌交易额', 'screen.byTownship': '乡镇交易额', 'screen.bySession': '直播场次交易额',
-    'screen.subsidies': '补助批准与拨付（按项目）', 'screen.budget': '资金使用（按类别）', 'screen.topProducts': '热销商品',
-    'screen.approved': '已批准', 'screen.paid': '已拨付', 'screen.allocated': '安排资金', 'screen.orders': '订单',
-    'screen.online': '实时', 'screen.offline': '重连中', 'screen.unit.yuan': '元', 'screen.unit.wan': '万元', 'screen.unit.orders': '笔', 'screen.unit.people': '人', 'screen.unit.households': '户', 'screen.unit.sessions': '场',
+    'screen.liveNow': '直播中',
+    'screen.viewers': '在线观众',
+    'screen.gmvToday': '今日交易额',
+    'screen.gmvTotal': '累计交易额',
+    'screen.ordersToday': '今日订单',
+    'screen.ordersTotal': '累计订单',
+    'screen.households': '带动贫困户',
+    'screen.procurement': '贫困户产品采购额',
+    'screen.perMinute': '每分钟订单（近60分钟）',
+    'screen.byBrand': '品牌交易额',
+    'screen.byTownship': '乡镇交易额',
+    'screen.bySession': '直播场次交易额',
+    'screen.subsidies': '补助批准与拨付（按项目）',
+    'screen.budget': '资金使用（按类别）',
+    'screen.topProducts': '热销商品',
+    'screen.approved': '已批准',
+    'screen.paid': '已拨付',
+    'screen.allocated': '安排资金',
+    'screen.orders': '订单',
+    'screen.online': '实时',
+    'screen.offline': '重连中',
+    'screen.unit.yuan': '元',
+    'screen.unit.wan': '万元',
+    'screen.unit.orders': '笔',
+    'screen.unit.people': '人',
+    'screen.unit.households': '户',
+    'screen.unit.sessions': '场',
     'screen.cap': '每单位上限',
-    'screen.empty.sales': '暂无成交数据', 'screen.empty.sessions': '暂无直播场次成交', 'screen.empty.perMinute': '近60分钟暂无订单',
-    'screen.empty.subsidies': '暂无补助批准或拨付', 'screen.empty.budget': '暂无资金安排',
-    'screen.stations': '本月驿站包裹（到站 / 已取）', 'screen.empty.stations': '本月暂无包裹到站', 'screen.stationFigure': '{parcels} 件 / {pickedUp} 已取',
+    'screen.empty.sales': '暂无成交数据',
+    'screen.empty.sessions': '暂无直播场次成交',
+    'screen.empty.perMinute': '近60分钟暂无订单',
+    'screen.empty.subsidies': '暂无补助批准或拨付',
+    'screen.empty.budget': '暂无资金安排',
+    'screen.stations': '本月驿站包裹（到站 / 已取）',
+    'screen.empty.stations': '本月暂无包裹到站',
+    'screen.stationFigure': '{parcels} 件 / {pickedUp} 已取',
   },
   en: {
     'screen.title': 'Dehua rural e-commerce demonstration county · live figures',
-    'screen.liveNow': 'Live now', 'screen.viewers': 'Viewers', 'screen.gmvToday': 'GMV today', 'screen.gmvTotal': 'GMV in total',
-    'screen.ordersToday': 'Orders today', 'screen.ordersTotal': 'Orders in total', 'screen.households': 'Poverty households reached', 'screen.procurement': 'Procurement from households',
-    'screen.perMinute': 'Orders per minute (last hour)', 'screen.byBrand': 'GMV by brand', 'screen.byTownship': 'GMV by township', 'screen.bySession': 'GMV by session',
-    'screen.subsidies': 'Subsidies approved and paid', 'screen.budget': 'Budget use by category', 'screen.topProducts': 'Top products',
-    'screen.approved': 'Approved', 'screen.paid': 'Paid', 'screen.allocated': 'Allocated', 'screen.orders': 'Orders',
-    'screen.online': 'Live', 'screen.offline': 'Reconnecting', 'screen.unit.yuan': 'yuan', 'screen.unit.wan': '10k yuan', 'screen.unit.orders': '', 'screen.unit.people': '', 'screen.unit.households': '', 'screen.unit.sessions': '',
+    'screen.liveNow': 'Live now',
+    'screen.viewers': 'Viewers',
+    'screen.gmvToday': 'GMV today',
+    'screen.gmvTotal': 'GMV in total',
+    'screen.ordersToday': 'Orders today',
+    'screen.ordersTotal': 'Orders in total',
+    'screen.households': 'Poverty households reached',
+    'screen.procurement': 'Procurement from households',
+    'screen.perMinute': 'Orders per minute (last hour)',
+    'screen.byBrand': 'GMV by brand',
+    'screen.byTownship': 'GMV by township',
+    'screen.bySession': 'GMV by session',
+    'screen.subsidies': 'Subsidies approved and paid',
+    'screen.budget': 'Budget use by category',
+    'screen.topProducts': 'Top products',
+    'screen.approved': 'Approved',
+    'screen.paid': 'Paid',
+    'screen.allocated': 'Allocated',
+    'screen.orders': 'Orders',
+    'screen.online': 'Live',
+    'screen.offline': 'Reconnecting',
+    'screen.unit.yuan': 'yuan',
+    'screen.unit.wan': '10k yuan',
+    'screen.unit.orders': '',
+    'screen.unit.people': '',
+    'screen.unit.households': '',
+    'screen.unit.sessions': '',
     'screen.cap': 'cap per beneficiary',
-    'screen.empty.sales': 'No sales yet', 'screen.empty.sessions': 'No live-session sales yet', 'screen.empty.perMinute': 'No orders in the last hour',
-    'screen.empty.subsidies': 'No subsidies approved or paid yet', 'screen.empty.budget': 'No funds allocated yet',
-    'screen.stations': 'Station parcels this month (arrived / picked up)', 'screen.empty.stations': 'No parcels at the stations this month', 'screen.stationFigure': '{parcels} / {pickedUp} picked up',
+    'screen.empty.sales': 'No sales yet',
+    'screen.empty.sessions': 'No live-session sales yet',
+    'screen.empty.perMinute': 'No orders in the last hour',
+    'screen.empty.subsidies': 'No subsidies approved or paid yet',
+    'screen.empty.budget': 'No funds allocated yet',
+    'screen.stations': 'Station parcels this month (arrived / picked up)',
+    'screen.empty.stations': 'No parcels at the stations this month',
+    'screen.stationFigure': '{parcels} / {pickedUp} picked up',
   },
 });
 
-interface Ranked { key: string; label: string; fen: number; live?: boolean }
+interface Ranked {
+  key: string;
+  label: string;
+  fen: number;
+  live?: boolean;
+}
 interface Overview {
   version: number;
   today: string;
   sessions: { liveNow: number; viewers: number; liveIds: string[] };
-  gmv: { todayFen: number; totalFen: number; ordersToday: number; ordersTotal: number; bySession: Ranked[]; byBrand: Ranked[]; byTownship: Ranked[]; perMinute: { t: number; orders: number; fen: number }[] };
+  gmv: {
+    todayFen: number;
+    totalFen: number;
+    ordersToday: number;
+    ordersTotal: number;
+    bySession: Ranked[];
+    byBrand: Ranked[];
+    byTownship: Ranked[];
+    perMinute: { t: number; orders: number; fen: number }[];
+  };
   subsidies: { program: string; nameZh: string; approvedFen: number; paidFen: number; capFen: number | null }[];
   budget: { category: string; nameZh: string; allocatedFen: number; approvedFen: number; paidFen: number; programs: string[] }[];
   poverty: { householdsBenefiting: number; procurementFen: number; householdSalesFen: number };
@@ -71,11 +143,29 @@ interface Overview {
   stations: { month: string; items: { stationOrgId: string; name: string; township: string | null; parcels: number; pickedUp: number }[] };
 }
 type Push =
-  | { kind: 'order'; version: number; day: string; totalFen: number; ordersTotal: number; todayFen: number; ordersToday: number;
-      minute: { t: number; fen: number; orders: number }; session: { id: string; title: string; fen: number } | null;
-      brand: { name: string; fen: number }; township: { name: string; fen: number }; product: { id: string; name: string; fen: number };
-      poverty: { householdsBenefiting: number; householdSalesFen: number } | null }
-  | { kind: 'subsidy'; version: number; program: string; approvedFen: number; paidFen: number; poverty: { householdsBenefiting: number; procurementFen: number } | null }
+  | {
+      kind: 'order';
+      version: number;
+      day: string;
+      totalFen: number;
+      ordersTotal: number;
+      todayFen: number;
+      ordersToday: number;
+      minute: { t: number; fen: number; orders: number };
+      session: { id: string; title: string; fen: number } | null;
+      brand: { name: string; fen: number };
+      township: { name: string; fen: number };
+      product: { id: string; name: string; fen: number };
+      poverty: { householdsBenefiting: number; householdSalesFen: number } | null;
+    }
+  | {
+      kind: 'subsidy';
+      version: number;
+      program: string;
+      approvedFen: number;
+      paidFen: number;
+      poverty: { householdsBenefiting: number; procurementFen: number } | null;
+    }
   | { kind: 'sessions'; version: number; liveNow: number; viewers: number }
   | { kind: 'reload'; version: number };
 
@@ -87,7 +177,12 @@ function wan(fen: number): string {
   return `${whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${frac ? `.${frac}` : ''}`;
 }
 /** A money axis in 万元 that spans at least ¥10,000 so an all-zero series is not a column of "0.00". */
-const wanAxis = { name: '万元', nameTextStyle: { color: '#c7d2e6', fontSize: 16 }, min: 0, max: (v: { max: number }) => Math.max(v.max, 1_000_000) };
+const wanAxis = {
+  name: '万元',
+  nameTextStyle: { color: '#c7d2e6', fontSize: 16 },
+  min: 0,
+  max: (v: { max: number }) => Math.max(v.max, 1_000_000),
+};
 const count = (n: number) => n.toLocaleString('zh-CN');
 
 function upsert(list: Ranked[], key: string, label: string, fen: number, limit: number, extra: Partial<Ranked> = {}): Ranked[] {
@@ -97,19 +192,39 @@ function upsert(list: Ranked[], key: string, label: string, fen: number, limit: 
   return next.slice(0, limit);
 }
 
-const CLOCK_FORMAT = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+const CLOCK_FORMAT = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+});
 const PALETTE = ['#f2c14e', '#e4572e', '#4fb0c6', '#76b041', '#b388eb', '#ff8c42', '#5dd39e', '#f25f5c'];
 const TEXT = '#e8eefc';
 
 registerPage({
-  path: '/screen', titleKey: 'screen.title', access: 'public', layout: 'bare',
+  path: '/screen',
+  titleKey: 'screen.title',
+  access: 'public',
+  layout: 'bare',
   render: async (ctx) => {
     document.documentElement.classList.add('screen-mode');
     ctx.onLeave(() => document.documentElement.classList.remove('screen-mode'));
 
     const kpi = (id: string, labelKey: string, unitKey: string) => {
       const value = h('div', { class: 'kpi-value', 'data-testid': `screen-${id}` }, '—');
-      return { el: h('div', { class: 'kpi' }, h('div', { class: 'kpi-label' }, t(labelKey)), h('div', { class: 'kpi-line' }, value, h('span', { class: 'kpi-unit' }, t(unitKey)))), value };
+      return {
+        el: h(
+          'div',
+          { class: 'kpi' },
+          h('div', { class: 'kpi-label' }, t(labelKey)),
+          h('div', { class: 'kpi-line' }, value, h('span', { class: 'kpi-unit' }, t(unitKey))),
+        ),
+        value,
+      };
     };
     const kpis = {
       liveNow: kpi('live-now', 'screen.liveNow', 'screen.unit.sessions'),
@@ -140,12 +255,33 @@ registerPage({
     };
     // Stations: a plain list (counts, not money), busiest first, so the bureau sees which stations serve people.
     const stationList = h('ul', { class: 'station-rows', 'data-testid': 'screen-stations' });
-    const stationEmpty = h('div', { class: 'panel-note', 'data-testid': 'note-stations', hidden: true }, h('div', { class: 'note-empty' }, t('screen.empty.stations')));
-    const stationPanel = h('section', { class: 'panel', style: 'grid-area:st' }, h('h2', null, t('screen.stations')), stationList, stationEmpty);
-    const stage = h('div', { class: 'screen-stage', 'data-testid': 'screen-page' },
+    const stationEmpty = h(
+      'div',
+      { class: 'panel-note', 'data-testid': 'note-stations', hidden: true },
+      h('div', { class: 'note-empty' }, t('screen.empty.stations')),
+    );
+    const stationPanel = h(
+      'section',
+      { class: 'panel', style: 'grid-area:st' },
+      h('h2', null, t('screen.stations')),
+      stationList,
+      stationEmpty,
+    );
+    const stage = h(
+      'div',
+      { class: 'screen-stage', 'data-testid': 'screen-page' },
       h('header', { class: 'screen-header' }, h('h1', null, t('screen.title')), h('div', { class: 'screen-right' }, status, clock)),
-      h('div', { class: 'kpis' }, Object.values(kpis).map((k) => k.el)),
-      h('div', { class: 'panels' }, Object.values(panels).map((p) => p.el), stationPanel),
+      h(
+        'div',
+        { class: 'kpis' },
+        Object.values(kpis).map((k) => k.el),
+      ),
+      h(
+        'div',
+        { class: 'panels' },
+        Object.values(panels).map((p) => p.el),
+        stationPanel,
+      ),
     );
     const root = h('div', { class: 'screen-root' }, stage);
 
@@ -182,9 +318,22 @@ registerPage({
       return chart;
     };
     ctx.onLeave(() => charts.forEach((c) => c.dispose()));
-    const axis = { axisLabel: { color: TEXT, fontSize: 16 }, axisLine: { lineStyle: { color: '#4a5a7a' } }, splitLine: { lineStyle: { color: '#24324d' } } };
+    const axis = {
+      axisLabel: { color: TEXT, fontSize: 16 },
+      axisLine: { lineStyle: { color: '#4a5a7a' } },
+      splitLine: { lineStyle: { color: '#24324d' } },
+    };
     const setChart = (id: keyof typeof panels, points: number, option: EChartsOption) => {
-      chartFor(id).setOption({ color: PALETTE, textStyle: { color: TEXT, fontSize: 16 }, grid: { left: 16, right: 56, top: 36, bottom: 8, containLabel: true }, animationDuration: 300, ...option }, { notMerge: true });
+      chartFor(id).setOption(
+        {
+          color: PALETTE,
+          textStyle: { color: TEXT, fontSize: 16 },
+          grid: { left: 16, right: 56, top: 36, bottom: 8, containLabel: true },
+          animationDuration: 300,
+          ...option,
+        },
+        { notMerge: true },
+      );
       panels[id].chart.dataset.points = String(points);
     };
     /** Empty series: a plain sentence; one bar: the figure itself, big; otherwise the chart. */
@@ -197,7 +346,10 @@ registerPage({
     };
     const emptyNote = (id: keyof typeof panels, key: string) => setNote(id, 'empty', [h('div', { class: 'note-empty' }, t(key))]);
     const figureNote = (id: keyof typeof panels, label: string, fen: number) =>
-      setNote(id, 'figure', [h('div', { class: 'note-label' }, label), h('div', { class: 'note-figure' }, wan(fen), h('span', { class: 'note-unit' }, t('screen.unit.wan')))]);
+      setNote(id, 'figure', [
+        h('div', { class: 'note-label' }, label),
+        h('div', { class: 'note-figure' }, wan(fen), h('span', { class: 'note-unit' }, t('screen.unit.wan'))),
+      ]);
     const ranked = (id: keyof typeof panels, rows: Ranked[], emptyKey: string) => {
       if (!rows.length) emptyNote(id, emptyKey);
       else if (rows.length === 1) figureNote(id, rows[0]!.live ? `● ${rows[0]!.label}` : rows[0]!.label, rows[0]!.fen);
@@ -208,7 +360,13 @@ registerPage({
         // Few ticks: long category labels leave a narrow axis, and crowded tick labels overlap.
         xAxis: { type: 'value', splitNumber: 2, ...axis, ...wanAxis, axisLabel: { ...axis.axisLabel, formatter: (v: number) => wan(v) } },
         yAxis: { type: 'category', inverse: true, data: rows.map((r) => (r.live ? `● ${r.label}` : r.label)), ...axis },
-        series: [{ type: 'bar', data: rows.map((r) => r.fen), label: { show: true, position: 'right', color: TEXT, fontSize: 16, formatter: (p: { value: unknown }) => wan(Number(p.value)) } }],
+        series: [
+          {
+            type: 'bar',
+            data: rows.map((r) => r.fen),
+            label: { show: true, position: 'right', color: TEXT, fontSize: 16, formatter: (p: { value: unknown }) => wan(Number(p.value)) },
+          },
+        ],
       });
 
     const render = () => {
@@ -230,12 +388,34 @@ registerPage({
       });
       setChart('brand', s.gmv.byBrand.length, {
         legend: { bottom: 0, textStyle: { color: TEXT, fontSize: 16 } },
-        series: [{ type: 'pie', radius: ['35%', '65%'], center: ['50%', '45%'], data: s.gmv.byBrand.map((b) => ({ name: b.label, value: b.fen })), label: { position: 'inside', color: '#0b1324', fontSize: 18, fontWeight: 'bold', formatter: (p: { percent?: number }) => `${Math.round(p.percent ?? 0)}%` } }],
+        series: [
+          {
+            type: 'pie',
+            radius: ['35%', '65%'],
+            center: ['50%', '45%'],
+            data: s.gmv.byBrand.map((b) => ({ name: b.label, value: b.fen })),
+            label: {
+              position: 'inside',
+              color: '#0b1324',
+              fontSize: 18,
+              fontWeight: 'bold',
+              formatter: (p: { percent?: number }) => `${Math.round(p.percent ?? 0)}%`,
+            },
+          },
+        ],
       });
       const served = s.stations.items.filter((st) => st.parcels > 0).slice(0, 8);
-      replace(stationList, served.map((st) => h('li', { 'data-station-id': st.stationOrgId },
-        h('span', null, st.township ? `${st.name}（${st.township}）` : st.name),
-        h('span', { class: 'station-figure' }, t('screen.stationFigure', { parcels: st.parcels, pickedUp: st.pickedUp })))));
+      replace(
+        stationList,
+        served.map((st) =>
+          h(
+            'li',
+            { 'data-station-id': st.stationOrgId },
+            h('span', null, st.township ? `${st.name}（${st.township}）` : st.name),
+            h('span', { class: 'station-figure' }, t('screen.stationFigure', { parcels: st.parcels, pickedUp: st.pickedUp })),
+          ),
+        ),
+      );
       stationEmpty.hidden = served.length > 0;
       stationPanel.classList.toggle('has-note', !served.length);
       hbar('township', s.gmv.byTownship.slice(0, 8));
@@ -253,7 +433,12 @@ registerPage({
       else emptyNote('budget', 'screen.empty.budget');
       setChart('subsidies', s.subsidies.length, {
         legend: { top: 0, textStyle: { color: TEXT, fontSize: 16 } },
-        xAxis: { type: 'category', data: s.subsidies.map((p) => p.nameZh), ...axis, axisLabel: { ...axis.axisLabel, interval: 0, fontSize: 14, width: 80, overflow: 'break' } },
+        xAxis: {
+          type: 'category',
+          data: s.subsidies.map((p) => p.nameZh),
+          ...axis,
+          axisLabel: { ...axis.axisLabel, interval: 0, fontSize: 14, width: 80, overflow: 'break' },
+        },
         yAxis: { type: 'value', ...axis, ...wanAxis, axisLabel: { ...axis.axisLabel, formatter: (v: number) => wan(v) } },
         tooltip: { trigger: 'axis' },
         series: [
@@ -264,7 +449,13 @@ registerPage({
       // Horizontal bars: the long category names get a readable line each instead of colliding under narrow columns.
       setChart('budget', s.budget.length, {
         legend: { top: 0, textStyle: { color: TEXT, fontSize: 16 } },
-        yAxis: { type: 'category', inverse: true, data: s.budget.map((b) => b.nameZh), ...axis, axisLabel: { ...axis.axisLabel, interval: 0, width: 130, overflow: 'break' } },
+        yAxis: {
+          type: 'category',
+          inverse: true,
+          data: s.budget.map((b) => b.nameZh),
+          ...axis,
+          axisLabel: { ...axis.axisLabel, interval: 0, width: 130, overflow: 'break' },
+        },
         xAxis: { type: 'value', splitNumber: 2, ...axis, ...wanAxis, axisLabel: { ...axis.axisLabel, formatter: (v: number) => wan(v) } },
         series: [
           { type: 'bar', name: t('screen.allocated'), data: s.budget.map((b) => b.allocatedFen) },
@@ -322,11 +513,16 @@ registerPage({
           bucket.fen = push.minute.fen;
         }
       }
-      if (fresh(`brand:${push.brand.name}`, push.version)) s.gmv.byBrand = upsert(s.gmv.byBrand, push.brand.name, push.brand.name, push.brand.fen, 50);
-      if (fresh(`township:${push.township.name}`, push.version)) s.gmv.byTownship = upsert(s.gmv.byTownship, push.township.name, push.township.name, push.township.fen, 50);
-      if (fresh(`product:${push.product.id}`, push.version)) s.topProducts = upsert(s.topProducts, push.product.id, push.product.name, push.product.fen, 10);
+      if (fresh(`brand:${push.brand.name}`, push.version))
+        s.gmv.byBrand = upsert(s.gmv.byBrand, push.brand.name, push.brand.name, push.brand.fen, 50);
+      if (fresh(`township:${push.township.name}`, push.version))
+        s.gmv.byTownship = upsert(s.gmv.byTownship, push.township.name, push.township.name, push.township.fen, 50);
+      if (fresh(`product:${push.product.id}`, push.version))
+        s.topProducts = upsert(s.topProducts, push.product.id, push.product.name, push.product.fen, 10);
       if (push.session && fresh(`session:${push.session.id}`, push.version)) {
-        s.gmv.bySession = upsert(s.gmv.bySession, push.session.id, push.session.title, push.session.fen, 10, { live: s.sessions.liveIds.includes(push.session.id) });
+        s.gmv.bySession = upsert(s.gmv.bySession, push.session.id, push.session.title, push.session.fen, 10, {
+          live: s.sessions.liveIds.includes(push.session.id),
+        });
       }
       if (push.poverty && fresh('poverty:sales', push.version)) {
         s.poverty.householdSalesFen = push.poverty.householdSalesFen;

@@ -21,7 +21,8 @@ export async function registerBase(actor: AuthUser, name: string) {
 export async function fileBase(actor: AuthUser, id: string, filing: { filingNo: string; filedAt: Date }) {
   const base = await BaseModel.findById(id);
   if (!base) throw notFound('Base');
-  if (base.filed) throw conflict(`Base ${id} is already filed as ${base.filingNo}`, { status: 'filed', filingNo: base.filingNo }, 'wrong_state');
+  if (base.filed)
+    throw conflict(`Base ${id} is already filed as ${base.filingNo}`, { status: 'filed', filingNo: base.filingNo }, 'wrong_state');
   const before = baseDto(base);
   base.set({ filed: true, filingNo: filing.filingNo, filedAt: filing.filedAt });
   const dto = baseDto(base);
@@ -32,7 +33,10 @@ export async function fileBase(actor: AuthUser, id: string, filing: { filingNo: 
 /** Bases in registration (_id) order, keyset-paged. */
 export async function listBases(actor: AuthUser, filter: { limit: number; cursor?: string }) {
   const query = READ_ALL_ROLES.includes(actor.role) || actor.role === 'host' ? {} : { associationId: actor.orgId };
-  const rows = await BaseModel.find({ ...query, ...idAfter(filter.cursor, 1) }).sort({ _id: 1 }).limit(filter.limit + 1).lean();
+  const rows = await BaseModel.find({ ...query, ...idAfter(filter.cursor, 1) })
+    .sort({ _id: 1 })
+    .limit(filter.limit + 1)
+    .lean();
   const { page, nextCursor } = idPage(rows, filter.limit);
   return { items: page.map(baseDto), nextCursor };
 }
@@ -40,6 +44,7 @@ export async function listBases(actor: AuthUser, filter: { limit: number; cursor
 export async function getBase(actor: AuthUser, id: string) {
   const base = await BaseModel.findById(id).lean();
   if (!base) throw notFound('Base');
-  if (actor.role === 'association' && String(base.associationId) !== actor.orgId) throw forbidden('This base belongs to another association');
+  if (actor.role === 'association' && String(base.associationId) !== actor.orgId)
+    throw forbidden('This base belongs to another association');
   return baseDto(base);
 }

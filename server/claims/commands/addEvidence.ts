@@ -31,13 +31,19 @@ export async function addEvidence(ctx: HubContext, actor: AuthUser, command: Add
       const item = findItem(claim, itemId);
       if (item.evidence.length >= MAX_EVIDENCE_PER_ITEM) throw tooManyFiles();
       item.evidence.push(stored);
-      await saveClaimAudited(ctx, claim, { actor, action: 'claim.evidence.add', after: { itemId, fileId: stored.fileId, sha256: stored.sha256, size: stored.size } });
+      await saveClaimAudited(ctx, claim, {
+        actor,
+        action: 'claim.evidence.add',
+        after: { itemId, fileId: stored.fileId, sha256: stored.sha256, size: stored.size },
+      });
       kept = true;
       return presentClaim(claim);
     });
   } finally {
     if (!kept) {
-      const now = await ClaimModel.findById(id).lean().catch(() => null);
+      const now = await ClaimModel.findById(id)
+        .lean()
+        .catch(() => null);
       const referenced = now?.items?.some((i: { evidence?: { fileId: string }[] }) => i.evidence?.some((e) => e.fileId === stored.fileId));
       if (!referenced) await unlink(evidencePath(ctx.config.HUB_UPLOAD_DIR, stored.fileId)).catch(() => undefined);
     }

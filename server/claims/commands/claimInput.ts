@@ -16,23 +16,45 @@ import { assertCanFile } from '../policies/claimAccess.ts';
 
 /** The body of a claim (create and edit), discriminated on `program`, and its resolution into stored fields. */
 
-const category = z.enum(ITEM_CATEGORIES, { errorMap: () => ({ message: `must be one of the policy's item categories: ${ITEM_CATEGORIES.join(' ')}` }) });
+const category = z.enum(ITEM_CATEGORIES, {
+  errorMap: () => ({ message: `must be one of the policy's item categories: ${ITEM_CATEGORIES.join(' ')}` }),
+});
 export const program = z.enum(PROGRAMS, { errorMap: () => ({ message: `must be one of the programmes: ${PROGRAMS.join(' ')}` }) });
-export const invoicePart = z.string().trim().regex(/^[0-9A-Za-z]{1,32}$/, 'must be 1 to 32 letters or digits');
-const SpendingItem = z.object({ category, description: text(500), amountFen: fen, invoiceCode: invoicePart, invoiceNo: invoicePart }).strict();
+export const invoicePart = z
+  .string()
+  .trim()
+  .regex(/^[0-9A-Za-z]{1,32}$/, 'must be 1 to 32 letters or digits');
+const SpendingItem = z
+  .object({ category, description: text(500), amountFen: fen, invoiceCode: invoicePart, invoiceNo: invoicePart })
+  .strict();
 const EditedItem = SpendingItem.extend({ id: objectId('id').optional() }).strict();
 const township = z.enum(TOWNSHIPS, { errorMap: () => ({ message: `must be one of the county's 18 townships: ${TOWNSHIPS.join(' ')}` }) });
 
 function claimBody<I extends typeof SpendingItem | typeof EditedItem>(item: I, name: string) {
   const items = z.array(item).min(1, 'must list at least one item').max(200, 'must list at most 200 items');
   return z
-    .discriminatedUnion('program', [
-      z.object({ program: z.literal('livestream_base'), baseId: objectId('baseId'), items }).strict(),
-      z.object({ program: z.literal('poverty_procurement'), procurementIds: z.array(objectId('procurementIds')).min(1, 'must list at least one procurement').max(500) }).strict(),
-      z.object({ program: z.literal('brand_building'), items }).strict(),
-      z.object({ program: z.literal('warehouse_rent'), parkId: objectId('parkId'), items }).strict(),
-      z.object({ program: z.literal('service_station'), level: z.enum(['township', 'village']), township, village: text(64).optional() }).strict(),
-    ], { errorMap: (issue, ctx) => ({ message: issue.code === 'invalid_union_discriminator' ? `must be one of the programmes: ${PROGRAMS.join(' ')}` : ctx.defaultError }) })
+    .discriminatedUnion(
+      'program',
+      [
+        z.object({ program: z.literal('livestream_base'), baseId: objectId('baseId'), items }).strict(),
+        z
+          .object({
+            program: z.literal('poverty_procurement'),
+            procurementIds: z.array(objectId('procurementIds')).min(1, 'must list at least one procurement').max(500),
+          })
+          .strict(),
+        z.object({ program: z.literal('brand_building'), items }).strict(),
+        z.object({ program: z.literal('warehouse_rent'), parkId: objectId('parkId'), items }).strict(),
+        z
+          .object({ program: z.literal('service_station'), level: z.enum(['township', 'village']), township, village: text(64).optional() })
+          .strict(),
+      ],
+      {
+        errorMap: (issue, ctx) => ({
+          message: issue.code === 'invalid_union_discriminator' ? `must be one of the programmes: ${PROGRAMS.join(' ')}` : ctx.defaultError,
+        }),
+      },
+    )
     .openapi(name);
 }
 export const CreateClaimBody = claimBody(SpendingItem, 'CreateClaim');
@@ -58,13 +80,25 @@ export async function resolveClaimFields(actor: AuthUser, input: ClaimInput, pol
       if (item.id && !kept) throw badRequest(`Invalid field "items.${index}.id": no item ${item.id} in this claim`);
       return {
         ...(kept ? { _id: kept._id } : {}),
-        category: item.category, description: item.description, amountFen: item.amountFen,
-        invoiceCode: item.invoiceCode, invoiceNo: item.invoiceNo,
+        category: item.category,
+        description: item.description,
+        amountFen: item.amountFen,
+        invoiceCode: item.invoiceCode,
+        invoiceNo: item.invoiceNo,
         evidence: kept ? kept.evidence.map((e) => ({ ...e })) : [],
-        eligible: null, reason: null, duplicateOf: null,
+        eligible: null,
+        reason: null,
+        duplicateOf: null,
       };
     });
-  const fields: Record<string, unknown> & { items?: { amountFen: number }[] } = { baseId: null, parkId: null, procurementIds: [], level: null, township: null, village: null };
+  const fields: Record<string, unknown> & { items?: { amountFen: number }[] } = {
+    baseId: null,
+    parkId: null,
+    procurementIds: [],
+    level: null,
+    township: null,
+    village: null,
+  };
   switch (input.program) {
     case 'livestream_base': {
       const base = await BaseModel.findById(input.baseId).lean();
@@ -90,7 +124,8 @@ export async function resolveClaimFields(actor: AuthUser, input: ClaimInput, pol
         const found = new Set(records.map((r) => String(r._id)));
         throw notFound(`Procurement ${ids.find((id) => !found.has(id))}`);
       }
-      if (records.some((r) => String(r.enterpriseId) !== actor.orgId)) throw forbidden('A procurement in the claim belongs to another enterprise');
+      if (records.some((r) => String(r.enterpriseId) !== actor.orgId))
+        throw forbidden('A procurement in the claim belongs to another enterprise');
       const byId = new Map(records.map((r) => [String(r._id), r]));
       const keptByProcurement = new Map((existing?.items ?? []).filter((i) => i.procurementId).map((i) => [String(i.procurementId), i]));
       Object.assign(fields, {
@@ -100,9 +135,16 @@ export async function resolveClaimFields(actor: AuthUser, input: ClaimInput, pol
           const kept = keptByProcurement.get(id);
           return {
             ...(kept ? { _id: kept._id } : {}),
-            category: 'other', description: `${r.description}（户号 ${r.householdRegistryNo}，${r.purchasedAt.toISOString().slice(0, 10)}）`,
-            amountFen: r.amountFen, invoiceCode: 'procurement', invoiceNo: r.invoiceNo, procurementId: r._id,
-            evidence: kept ? kept.evidence.map((e) => ({ ...e })) : [], eligible: null, reason: null, duplicateOf: null,
+            category: 'other',
+            description: `${r.description}（户号 ${r.householdRegistryNo}，${r.purchasedAt.toISOString().slice(0, 10)}）`,
+            amountFen: r.amountFen,
+            invoiceCode: 'procurement',
+            invoiceNo: r.invoiceNo,
+            procurementId: r._id,
+            evidence: kept ? kept.evidence.map((e) => ({ ...e })) : [],
+            eligible: null,
+            reason: null,
+            duplicateOf: null,
           };
         }),
       });

@@ -13,9 +13,17 @@ export async function loadClaim(id: string): Promise<ClaimDocument> {
 }
 
 export function wrongState(claim: { _id: unknown; status: string }, action: string, allowed: string[]): HttpError {
-  return withParams(conflict(`Claim ${String(claim._id)} is ${claim.status}; ${action} needs ${allowed.join(' or ')}`, { status: claim.status, allowed }, 'wrong_state'), {
-    action, allowed: allowed.join(','),
-  });
+  return withParams(
+    conflict(
+      `Claim ${String(claim._id)} is ${claim.status}; ${action} needs ${allowed.join(' or ')}`,
+      { status: claim.status, allowed },
+      'wrong_state',
+    ),
+    {
+      action,
+      allowed: allowed.join(','),
+    },
+  );
 }
 
 export function assertEditable(claim: ClaimDocument, action: string): void {
@@ -28,4 +36,5 @@ export function findItem(claim: ClaimDocument, itemId: string) {
   return item;
 }
 
-export const tooManyFiles = () => conflict(`An item holds at most ${MAX_EVIDENCE_PER_ITEM} evidence files`, { maximum: MAX_EVIDENCE_PER_ITEM }, 'too_many_files');
+export const tooManyFiles = () =>
+  conflict(`An item holds at most ${MAX_EVIDENCE_PER_ITEM} evidence files`, { maximum: MAX_EVIDENCE_PER_ITEM }, 'too_many_files');

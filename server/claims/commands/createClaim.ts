@@ -17,12 +17,24 @@ export async function createClaim(ctx: HubContext, actor: AuthUser, command: Cre
   const _id = new mongoose.Types.ObjectId();
   const items = fields.items?.length ?? 0;
   const claimedFen = fields.claimedFen as number;
-  const audit = { actor, action: 'claim.create', target: { type: 'claim', id: String(_id) }, after: { program: command.program, claimedFen, items } };
+  const audit = {
+    actor,
+    action: 'claim.create',
+    target: { type: 'claim', id: String(_id) },
+    after: { program: command.program, claimedFen, items },
+  };
   const claim = await recordChange(ctx, { model: ClaimModel, id: String(_id), audit }, (entry) =>
     ClaimModel.create({
-      ...fields, _id, program: command.program, policyVersion: policy.version, orgId: org._id, filerUserId: actor.id, status: 'draft',
+      ...fields,
+      _id,
+      program: command.program,
+      policyVersion: policy.version,
+      orgId: org._id,
+      filerUserId: actor.id,
+      status: 'draft',
       history: [{ status: 'draft', at: now, by: actor.username, note: 'created', amountFen: claimedFen }],
       pendingAudit: { [entry.id]: entry },
-    }));
+    }),
+  );
   return presentClaim(claim);
 }

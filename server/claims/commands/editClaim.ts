@@ -19,12 +19,18 @@ export async function editClaim(ctx: HubContext, actor: AuthUser, command: EditC
     const claim = await loadClaim(claimId);
     assertCanChangeClaim(actor, claim);
     assertEditable(claim, 'editing');
-    if (input.program !== claim.program) throw badRequest(`Invalid field "program": this claim is for ${claim.program}; file a new claim for ${input.program}`);
+    if (input.program !== claim.program)
+      throw badRequest(`Invalid field "program": this claim is for ${claim.program}; file a new claim for ${input.program}`);
     const { fields } = await resolveClaimFields(actor, input, await getPolicy(claim.policyVersion), claim);
     const before = { claimedFen: claim.claimedFen, items: claim.items.length };
     claim.set(fields);
     claim.history.push({ status: claim.status, at: new Date(), by: actor.username, note: 'edited', amountFen: claim.claimedFen });
-    await saveClaimAudited(ctx, claim, { actor, action: 'claim.edit', before, after: { claimedFen: claim.claimedFen ?? 0, items: claim.items.length } });
+    await saveClaimAudited(ctx, claim, {
+      actor,
+      action: 'claim.edit',
+      before,
+      after: { claimedFen: claim.claimedFen ?? 0, items: claim.items.length },
+    });
     return presentClaim(claim);
   });
 }

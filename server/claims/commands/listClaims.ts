@@ -8,7 +8,13 @@ import { presentClaimSummary } from '../presenters/claim.ts';
 import { program } from './claimInput.ts';
 
 export const ListClaimsQuery = z
-  .object({ status: z.enum(CLAIM_STATUSES).optional(), program: program.optional(), orgId: objectId('orgId').optional(), ...paging, cursor: keysetPaging.cursor })
+  .object({
+    status: z.enum(CLAIM_STATUSES).optional(),
+    program: program.optional(),
+    orgId: objectId('orgId').optional(),
+    ...paging,
+    cursor: keysetPaging.cursor,
+  })
   .strict();
 export type ListClaimsCommand = z.infer<typeof ListClaimsQuery>;
 
@@ -34,7 +40,9 @@ export async function listClaims(actor: AuthUser, command: ListClaimsCommand) {
     // index), never a count over the collection.
     Object.keys(query).length
       ? ClaimModel.countDocuments(query)
-      : Promise.all(CLAIM_STATUSES.map((status) => ClaimModel.countDocuments({ status }))).then((counts) => counts.reduce((a, b) => a + b, 0)),
+      : Promise.all(CLAIM_STATUSES.map((status) => ClaimModel.countDocuments({ status }))).then((counts) =>
+          counts.reduce((a, b) => a + b, 0),
+        ),
   ]);
   const rows = found.slice(0, command.limit);
   const last = found.length > command.limit ? rows.at(-1)! : null;

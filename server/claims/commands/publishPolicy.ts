@@ -7,7 +7,14 @@ import { badRequest, conflict, isDuplicateKeyError, notFound, withParams } from 
 import { fen, text } from '../../platform/http/schemas.ts';
 import { ITEM_CATEGORIES, PROGRAMS, type PolicyDocument, type ProgramRule } from '../../../config/policies/types.ts';
 import { PolicyModel } from '../policy/policy.model.ts';
-import { announcePolicy, beijingDayEnd, beijingDayStart, listPolicies, policyEntries, writeBudgetCategories } from '../policy/policyService.ts';
+import {
+  announcePolicy,
+  beijingDayEnd,
+  beijingDayStart,
+  listPolicies,
+  policyEntries,
+  writeBudgetCategories,
+} from '../policy/policyService.ts';
 
 /**
  * The bureau publishes a new policy version from the latest one: rates, caps (fixed awards for stations),
@@ -16,33 +23,51 @@ import { announcePolicy, beijingDayEnd, beijingDayStart, listPolicies, policyEnt
  */
 
 const versionId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be 1 to 64 lower-case letters, digits or - (e.g. dehua-2021)');
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD (Beijing)')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T12:00:00+08:00`)) && new Date(Date.parse(`${d}T12:00:00+08:00`)).toISOString().slice(0, 10) === d, 'must be a real calendar date');
-const category = z.enum(ITEM_CATEGORIES, { errorMap: () => ({ message: `must be one of the category vocabulary: ${ITEM_CATEGORIES.join(' ')}` }) });
-const rate = z.number({ invalid_type_error: 'must be a whole number of basis points (10000 = 100%)' }).int('must be a whole number of basis points (10000 = 100%)')
-  .min(0, 'must not be negative').max(10000, 'must not exceed 10000 (100%)');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD (Beijing)')
+  .refine(
+    (d) => !Number.isNaN(Date.parse(`${d}T12:00:00+08:00`)) && new Date(Date.parse(`${d}T12:00:00+08:00`)).toISOString().slice(0, 10) === d,
+    'must be a real calendar date',
+  );
+const category = z.enum(ITEM_CATEGORIES, {
+  errorMap: () => ({ message: `must be one of the category vocabulary: ${ITEM_CATEGORIES.join(' ')}` }),
+});
+const rate = z
+  .number({ invalid_type_error: 'must be a whole number of basis points (10000 = 100%)' })
+  .int('must be a whole number of basis points (10000 = 100%)')
+  .min(0, 'must not be negative')
+  .max(10000, 'must not exceed 10000 (100%)');
 
-const ProgramChange = z.object({
-  code: z.enum(PROGRAMS, { errorMap: () => ({ message: `must be one of the programmes: ${PROGRAMS.join(' ')}` }) }),
-  rateBasisPoints: rate.nullable(),
-  capFen: fen.nullable(),
-  fixedAwardsFen: z.object({ township: fen, village: fen }).strict().optional(),
-  basisCategories: z.array(category).max(ITEM_CATEGORIES.length),
-}).strict();
+const ProgramChange = z
+  .object({
+    code: z.enum(PROGRAMS, { errorMap: () => ({ message: `must be one of the programmes: ${PROGRAMS.join(' ')}` }) }),
+    rateBasisPoints: rate.nullable(),
+    capFen: fen.nullable(),
+    fixedAwardsFen: z.object({ township: fen, village: fen }).strict().optional(),
+    basisCategories: z.array(category).max(ITEM_CATEGORIES.length),
+  })
+  .strict();
 
-export const PublishPolicyBody = z.object({
-  version: versionId,
-  /** The version this one starts from: it must still be the latest, so two bureau users cannot publish over each other. */
-  basedOn: versionId,
-  effectiveFrom: day,
-  effectiveTo: day.nullable().optional(),
-  documentNo: text(100).optional(),
-  titleZh: text(200).optional(),
-  titleEn: text(300).optional(),
-  programs: z.array(ProgramChange).min(1, 'must list the programmes').max(PROGRAMS.length),
-  categoryLabels: z.array(z.object({ code: category, zh: text(40), en: text(80) }).strict()).min(1, 'must list the categories').max(ITEM_CATEGORIES.length),
-  negativeList: z.array(z.object({ category, zh: text(100), en: text(200) }).strict()).max(ITEM_CATEGORIES.length),
-}).strict().openapi('PublishPolicy');
+export const PublishPolicyBody = z
+  .object({
+    version: versionId,
+    /** The version this one starts from: it must still be the latest, so two bureau users cannot publish over each other. */
+    basedOn: versionId,
+    effectiveFrom: day,
+    effectiveTo: day.nullable().optional(),
+    documentNo: text(100).optional(),
+    titleZh: text(200).optional(),
+    titleEn: text(300).optional(),
+    programs: z.array(ProgramChange).min(1, 'must list the programmes').max(PROGRAMS.length),
+    categoryLabels: z
+      .array(z.object({ code: category, zh: text(40), en: text(80) }).strict())
+      .min(1, 'must list the categories')
+      .max(ITEM_CATEGORIES.length),
+    negativeList: z.array(z.object({ category, zh: text(100), en: text(200) }).strict()).max(ITEM_CATEGORIES.length),
+  })
+  .strict()
+  .openapi('PublishPolicy');
 
 export type PublishPolicyCommand = z.infer<typeof PublishPolicyBody>;
 
@@ -81,8 +106,11 @@ function buildDocument(base: PolicyDocument, command: PublishPolicyCommand): Pol
       if (negative.has(c)) throw field(`programs.${i}.basisCategories.${j}`, `${c} is on the negative list`);
     });
     programs[index] = {
-      ...rule, rateBasisPoints: change.rateBasisPoints, capFen: rule.fixedAwardsFen ? null : change.capFen,
-      ...(change.fixedAwardsFen ? { fixedAwardsFen: change.fixedAwardsFen } : {}), basisCategories: [...new Set(change.basisCategories)],
+      ...rule,
+      rateBasisPoints: change.rateBasisPoints,
+      capFen: rule.fixedAwardsFen ? null : change.capFen,
+      ...(change.fixedAwardsFen ? { fixedAwardsFen: change.fixedAwardsFen } : {}),
+      basisCategories: [...new Set(change.basisCategories)],
     };
   });
   const missing = programs.find((p) => !seen.has(p.code));
@@ -112,28 +140,50 @@ export async function publishPolicy(ctx: HubContext, actor: AuthUser, command: P
   const base = entries.find((e) => e.version === command.basedOn);
   if (!base || !latest) throw notFound(`Policy ${command.basedOn}`);
   if (base.version !== latest.version) {
-    throw withParams(conflict(`Policy ${latest.version} was published after ${base.version}; start from ${latest.version}`, { latest: latest.version }, 'stale_policy'), { latest: latest.version });
+    throw withParams(
+      conflict(
+        `Policy ${latest.version} was published after ${base.version}; start from ${latest.version}`,
+        { latest: latest.version },
+        'stale_policy',
+      ),
+      { latest: latest.version },
+    );
   }
-  if (entries.some((e) => e.version === command.version)) throw withParams(conflict(`Policy version ${command.version} already exists`, { fields: ['version'] }), { field: 'version' });
+  if (entries.some((e) => e.version === command.version))
+    throw withParams(conflict(`Policy version ${command.version} already exists`, { fields: ['version'] }), { field: 'version' });
   // No retroactive versions: claims already submitted keep the version they were assessed under.
   if (command.effectiveFrom < beijingToday()) throw field('effectiveFrom', `must be today (${beijingToday()}, Beijing) or later`);
   const document = buildDocument(base.document, command);
   const id = command.version;
   const _id = new mongoose.Types.ObjectId();
   const audit = {
-    actor, action: 'policy.publish', target: { type: 'policy', id },
-    before: { version: base.version }, after: { version: id, effectiveFrom: command.effectiveFrom, sequence: latest.sequence + 1 },
+    actor,
+    action: 'policy.publish',
+    target: { type: 'policy', id },
+    before: { version: base.version },
+    after: { version: id, effectiveFrom: command.effectiveFrom, sequence: latest.sequence + 1 },
   };
   try {
     await recordChange(ctx, { model: PolicyModel, id: String(_id), audit }, (entry) =>
       PolicyModel.create({
-        _id, version: id, sequence: latest.sequence + 1, basedOn: base.version, effectiveFrom: beijingDayStart(command.effectiveFrom),
-        effectiveTo: command.effectiveTo ? beijingDayEnd(command.effectiveTo) : null, document, publishedBy: actor.username,
+        _id,
+        version: id,
+        sequence: latest.sequence + 1,
+        basedOn: base.version,
+        effectiveFrom: beijingDayStart(command.effectiveFrom),
+        effectiveTo: command.effectiveTo ? beijingDayEnd(command.effectiveTo) : null,
+        document,
+        publishedBy: actor.username,
         pendingAudit: { [entry.id]: entry },
-      }));
+      }),
+    );
   } catch (err) {
     // The unique sequence: another publication from the same version landed first.
-    if (isDuplicateKeyError(err)) throw withParams(conflict(`Another version was published from ${base.version} meanwhile; start again from the latest`, undefined, 'stale_policy'), {});
+    if (isDuplicateKeyError(err))
+      throw withParams(
+        conflict(`Another version was published from ${base.version} meanwhile; start again from the latest`, undefined, 'stale_policy'),
+        {},
+      );
     throw err;
   }
   await writeBudgetCategories(document, ctx.config.HUB_FUND_TOTAL_FEN);

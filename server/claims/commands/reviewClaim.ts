@@ -19,11 +19,17 @@ import { presentClaim } from '../presenters/claim.ts';
 import { loadClaim, wrongState } from './claimRecord.ts';
 
 export const ReviewBody = z
-  .object({ decision: z.enum(['approve', 'return', 'reject']), note: z.string().trim().max(1000, 'must be at most 1000 characters').optional(), approvedFen: fen.optional() })
+  .object({
+    decision: z.enum(['approve', 'return', 'reject']),
+    note: z.string().trim().max(1000, 'must be at most 1000 characters').optional(),
+    approvedFen: fen.optional(),
+  })
   .strict()
   .superRefine((b, ctx) => {
-    if (b.decision !== 'approve' && !b.note) ctx.addIssue({ code: 'custom', path: ['note'], message: `is required to ${b.decision} a claim (tell the filer why)` });
-    if (b.decision !== 'approve' && b.approvedFen !== undefined) ctx.addIssue({ code: 'custom', path: ['approvedFen'], message: 'only goes with decision "approve"' });
+    if (b.decision !== 'approve' && !b.note)
+      ctx.addIssue({ code: 'custom', path: ['note'], message: `is required to ${b.decision} a claim (tell the filer why)` });
+    if (b.decision !== 'approve' && b.approvedFen !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['approvedFen'], message: 'only goes with decision "approve"' });
   })
   .openapi('ReviewClaim');
 
@@ -47,16 +53,26 @@ export async function reviewClaim(ctx: HubContext, actor: AuthUser, command: Rev
     if (command.decision === 'approve') {
       const proposed = claim.proposedFen ?? 0;
       if (command.approvedFen !== undefined && command.approvedFen > proposed) {
-        throw withParams(badRequest(`Invalid field "approvedFen": ${command.approvedFen} is above the proposed ${proposed}; a reviewer may approve less, never more`), {
-          reason: 'above_proposed', approvedFen: command.approvedFen, proposedFen: proposed,
-        });
+        throw withParams(
+          badRequest(
+            `Invalid field "approvedFen": ${command.approvedFen} is above the proposed ${proposed}; a reviewer may approve less, never more`,
+          ),
+          {
+            reason: 'above_proposed',
+            approvedFen: command.approvedFen,
+            proposedFen: proposed,
+          },
+        );
       }
       const requested = command.approvedFen ?? proposed;
-      if (requested <= 0) throw conflict('The proposal is ¥0.00: nothing to approve; return or reject the claim', undefined, 'nothing_to_approve');
+      if (requested <= 0)
+        throw conflict('The proposal is ¥0.00: nothing to approve; return or reject the claim', undefined, 'nothing_to_approve');
       const rule = programRule(await getPolicy(claim.policyVersion), claim.program);
       const level = claim.level as StationLevel | null;
       const { capFen } = capAndTotal({
-        rule, items: [], station: level ? { level, awarded: true } : null,
+        rule,
+        items: [],
+        station: level ? { level, awarded: true } : null,
         stationLevelsClaimed: claim.program === 'service_station' ? await stationLevelsClaimed(orgId) : [],
         approvedFen: await approvedSoFar(ctx, orgId, claim.program),
       });
@@ -67,13 +83,22 @@ export async function reviewClaim(ctx: HubContext, actor: AuthUser, command: Rev
         result = await ledger.grant(orgId, claim.program, id, requested, capFen);
       }
       if (result.outcome !== 'granted') {
-        throw conflict(`The ${claim.program} cap of ${formatYuan(capFen ?? 0)} for this organisation is used up; nothing remains to approve`, { capFen: capFen ?? 0 }, 'cap_exhausted');
+        throw conflict(
+          `The ${claim.program} cap of ${formatYuan(capFen ?? 0)} for this organisation is used up; nothing remains to approve`,
+          { capFen: capFen ?? 0 },
+          'cap_exhausted',
+        );
       }
       const grant = result.grantFen;
       const line = approvalLine(requested, grant, proposed);
       claim.set({
-        status: 'approved', approvedFen: grant, reviewedAt: now, reviewerId: actor.id, reviewNote: command.note ?? null,
-        trace: [...claim.trace, line.text], traceKeys: [...(claim.traceKeys ?? []), line.key],
+        status: 'approved',
+        approvedFen: grant,
+        reviewedAt: now,
+        reviewerId: actor.id,
+        reviewNote: command.note ?? null,
+        trace: [...claim.trace, line.text],
+        traceKeys: [...(claim.traceKeys ?? []), line.key],
       });
       claim.history.push({ status: 'approved', at: now, by: actor.username, note: command.note ?? null, amountFen: grant });
       approvedEvent = { amountFen: grant, at: now, orgId, program: claim.program };
@@ -86,7 +111,12 @@ export async function reviewClaim(ctx: HubContext, actor: AuthUser, command: Rev
       // A rejected claim no longer holds its invoices, files, purchases or station place.
       if (status === 'rejected') await releaseUniqueKeys(id);
     }
-    await saveClaimAudited(ctx, claim, { actor, action: `claim.${command.decision}`, before, after: { status: claim.status, approvedFen: claim.approvedFen ?? null, note: command.note ?? null } });
+    await saveClaimAudited(ctx, claim, {
+      actor,
+      action: `claim.${command.decision}`,
+      before,
+      after: { status: claim.status, approvedFen: claim.approvedFen ?? null, note: command.note ?? null },
+    });
     return presentClaim(claim);
   });
   if (approvedEvent) {

@@ -17,11 +17,26 @@ export async function submitClaim(ctx: HubContext, actor: AuthUser, command: Sub
     const claim = await loadClaim(command.claimId);
     assertCanChangeClaim(actor, claim);
     assertEditable(claim, 'submission');
-    if (claim.program !== 'service_station' && claim.items.length === 0) throw conflict('A claim needs at least one item before submission', undefined, 'wrong_state');
+    if (claim.program !== 'service_station' && claim.items.length === 0)
+      throw conflict('A claim needs at least one item before submission', undefined, 'wrong_state');
     const before = { status: claim.status, revision: claim.revision };
     const now = new Date();
-    claim.set({ status: 'submitted', revision: claim.revision + 1, submittedAt: now, eligibleFen: null, proposedFen: null, trace: [], traceKeys: [] });
-    claim.history.push({ status: 'submitted', at: now, by: actor.username, note: before.status === 'returned' ? 'resubmitted after correction' : null, amountFen: claim.claimedFen });
+    claim.set({
+      status: 'submitted',
+      revision: claim.revision + 1,
+      submittedAt: now,
+      eligibleFen: null,
+      proposedFen: null,
+      trace: [],
+      traceKeys: [],
+    });
+    claim.history.push({
+      status: 'submitted',
+      at: now,
+      by: actor.username,
+      note: before.status === 'returned' ? 'resubmitted after correction' : null,
+      amountFen: claim.claimedFen,
+    });
     await saveClaimAudited(ctx, claim, { actor, action: 'claim.submit', before, after: { status: 'submitted', revision: claim.revision } });
     return presentClaim(claim);
   });

@@ -12,7 +12,12 @@ import { findItem, loadClaim } from '../commands/claimRecord.ts';
 const log = componentLogger('claims');
 
 /** Streams an evidence file to a reader of its claim (preview in the browser, under a strict CSP). */
-export async function sendEvidence(ctx: HubContext, actor: AuthUser, ref: { claimId: string; itemId: string; fileId: string }, res: Response): Promise<void> {
+export async function sendEvidence(
+  ctx: HubContext,
+  actor: AuthUser,
+  ref: { claimId: string; itemId: string; fileId: string },
+  res: Response,
+): Promise<void> {
   const claim = await loadClaim(ref.claimId);
   assertCanReadClaim(actor, claim);
   const evidence = findItem(claim, ref.itemId).evidence.find((e) => e.fileId === ref.fileId);

@@ -9,8 +9,25 @@ const rule = (code: ProgramCode) => programRule(dehua2020, code);
 
 describe('capAndTotal: the one cap-and-total rule', () => {
   it('sums what is claimed once, applies the rate once to the eligible total (rounded down), then the remaining cap', () => {
-    const r = capAndTotal({ rule: rule('poverty_procurement'), items: [{ amountFen: 7, eligible: true }, { amountFen: 7, eligible: true }, { amountFen: 7, eligible: true }, { amountFen: 50, eligible: false }], approvedFen: 0 });
-    expect(r).to.include({ claimedFen: 71, eligibleFen: 21, ratedFen: 4, capFen: 15_000_000, remainingBeforeFen: 15_000_000, awardFen: 4, remainingAfterFen: 14_999_996 });
+    const r = capAndTotal({
+      rule: rule('poverty_procurement'),
+      items: [
+        { amountFen: 7, eligible: true },
+        { amountFen: 7, eligible: true },
+        { amountFen: 7, eligible: true },
+        { amountFen: 50, eligible: false },
+      ],
+      approvedFen: 0,
+    });
+    expect(r).to.include({
+      claimedFen: 71,
+      eligibleFen: 21,
+      ratedFen: 4,
+      capFen: 15_000_000,
+      remainingBeforeFen: 15_000_000,
+      awardFen: 4,
+      remainingAfterFen: 14_999_996,
+    });
     expect(r.trace.map((l) => l.key.key)).to.deep.equal(['trace.totals', 'trace.rate', 'trace.cap']);
     const capped = capAndTotal({ rule: rule('brand_building'), items: [{ amountFen: 1e12, eligible: true }], approvedFen: 4_999_990 });
     expect(capped).to.include({ ratedFen: 3e11, awardFen: 10, remainingAfterFen: 0 });
@@ -29,23 +46,36 @@ describe('capAndTotal: the one cap-and-total rule', () => {
     const village = capAndTotal({ rule: station, items: [], station: { level: 'village', awarded: true }, approvedFen: 0 });
     expect(village).to.include({ claimedFen: 500_000, eligibleFen: 500_000, capFen: 500_000, awardFen: 500_000 });
     // A township station after a village point: the township award's cap, less what the point took.
-    const township = capAndTotal({ rule: station, items: [], station: { level: 'township', awarded: true }, stationLevelsClaimed: ['village'], approvedFen: 500_000 });
+    const township = capAndTotal({
+      rule: station,
+      items: [],
+      station: { level: 'township', awarded: true },
+      stationLevelsClaimed: ['village'],
+      approvedFen: 500_000,
+    });
     expect(township).to.include({ capFen: 1_000_000, awardFen: 500_000 });
     const taken = capAndTotal({ rule: station, items: [], station: { level: 'township', awarded: false }, approvedFen: 0 });
     expect(taken).to.include({ claimedFen: 1_000_000, eligibleFen: 0, awardFen: 0 });
   });
   it('never awards more than the rate allows nor more than the cap leaves (property)', () => {
-    fc.assert(fc.property(
-      fc.constantFrom<ProgramCode>('livestream_base', 'poverty_procurement', 'brand_building', 'warehouse_rent'),
-      fc.array(fc.record({ amountFen: fc.integer({ min: 1, max: 1e12 }), eligible: fc.boolean() }), { maxLength: 10 }),
-      fc.integer({ min: 0, max: 30_000_000 }),
-      (code, items, approvedFen) => {
-        const r = capAndTotal({ rule: rule(code), items, approvedFen });
-        const exact = BigInt(r.eligibleFen) * BigInt(rule(code).rateBasisPoints!);
-        return r.eligibleFen <= r.claimedFen && BigInt(r.ratedFen) * 10000n <= exact && r.awardFen <= r.ratedFen
-          && (r.remainingBeforeFen === null || (r.awardFen <= r.remainingBeforeFen && r.remainingAfterFen! >= 0)) && Number.isSafeInteger(r.awardFen);
-      },
-    ));
+    fc.assert(
+      fc.property(
+        fc.constantFrom<ProgramCode>('livestream_base', 'poverty_procurement', 'brand_building', 'warehouse_rent'),
+        fc.array(fc.record({ amountFen: fc.integer({ min: 1, max: 1e12 }), eligible: fc.boolean() }), { maxLength: 10 }),
+        fc.integer({ min: 0, max: 30_000_000 }),
+        (code, items, approvedFen) => {
+          const r = capAndTotal({ rule: rule(code), items, approvedFen });
+          const exact = BigInt(r.eligibleFen) * BigInt(rule(code).rateBasisPoints!);
+          return (
+            r.eligibleFen <= r.claimedFen &&
+            BigInt(r.ratedFen) * 10000n <= exact &&
+            r.awardFen <= r.ratedFen &&
+            (r.remainingBeforeFen === null || (r.awardFen <= r.remainingBeforeFen && r.remainingAfterFen! >= 0)) &&
+            Number.isSafeInteger(r.awardFen)
+          );
+        },
+      ),
+    );
   });
   it('words an approval below the proposal or limited by the cap', () => {
     expect(approvalLine(100, 100, 100).key).to.deep.equal({ key: 'trace.approved', params: { grantFen: 100 } });

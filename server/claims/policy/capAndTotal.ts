@@ -73,21 +73,27 @@ export function capAndTotal(facts: CapFacts): CapAndTotal {
     ratedFen = eligibleFen;
   } else {
     eligibleFen = sum(items.filter((i) => i.eligible).map((i) => i.amountFen));
-    say(`申报金额合计 ${formatYuan(claimedFen)}，合规金额合计 ${formatYuan(eligibleFen)} — claimed ${formatYuan(claimedFen)}, eligible ${formatYuan(eligibleFen)}`,
-      { key: 'trace.totals', params: { claimedFen, eligibleFen } });
+    say(
+      `申报金额合计 ${formatYuan(claimedFen)}，合规金额合计 ${formatYuan(eligibleFen)} — claimed ${formatYuan(claimedFen)}, eligible ${formatYuan(eligibleFen)}`,
+      { key: 'trace.totals', params: { claimedFen, eligibleFen } },
+    );
     const rate = rule.rateBasisPoints ?? 0;
     // Once, on the eligible total, rounded down (never per item).
     ratedFen = applyRateDown(eligibleFen, rate);
-    say(`补助比例：${formatRate(rate)} × ${formatYuan(eligibleFen)} = ${formatYuan(ratedFen)} (向下取整到分) — rate: ${formatRate(rate)} × ${formatYuan(eligibleFen)} = ${formatYuan(ratedFen)}, rounded down to the fen`,
-      { key: 'trace.rate', params: { rate, eligibleFen, ratedFen } });
+    say(
+      `补助比例：${formatRate(rate)} × ${formatYuan(eligibleFen)} = ${formatYuan(ratedFen)} (向下取整到分) — rate: ${formatRate(rate)} × ${formatYuan(eligibleFen)} = ${formatYuan(ratedFen)}, rounded down to the fen`,
+      { key: 'trace.rate', params: { rate, eligibleFen, ratedFen } },
+    );
   }
   const levels = [...(station ? [station.level] : []), ...(facts.stationLevelsClaimed ?? [])];
   const capFen = facts.capFen !== undefined ? facts.capFen : capOf(rule, levels);
   const remainingBeforeFen = remainingUnderCap(capFen, approvedFen);
   let awardFen = ratedFen;
   if (remainingBeforeFen === null) {
-    say(`累计上限：本版政策未设上限，建议补助 ${formatYuan(awardFen)} — cap: none stated in this policy version; proposed ${formatYuan(awardFen)}`,
-      { key: 'trace.cap_none', params: { proposedFen: awardFen } });
+    say(
+      `累计上限：本版政策未设上限，建议补助 ${formatYuan(awardFen)} — cap: none stated in this policy version; proposed ${formatYuan(awardFen)}`,
+      { key: 'trace.cap_none', params: { proposedFen: awardFen } },
+    );
   } else {
     awardFen = Math.min(ratedFen, remainingBeforeFen);
     say(

@@ -16,23 +16,30 @@ export type PolicyChange =
 
 export function policyChanges(before: PolicyDocument, after: PolicyDocument): PolicyChange[] {
   const out: PolicyChange[] = [];
-  if (before.effectiveFrom !== after.effectiveFrom) out.push({ kind: 'effective_from', from: before.effectiveFrom, to: after.effectiveFrom });
+  if (before.effectiveFrom !== after.effectiveFrom)
+    out.push({ kind: 'effective_from', from: before.effectiveFrom, to: after.effectiveFrom });
   for (const rule of after.programs) {
     const old = before.programs.find((p) => p.code === rule.code);
     if (!old) continue;
     const program = rule.code;
-    if (old.rateBasisPoints !== rule.rateBasisPoints) out.push({ kind: 'rate', program, fromBasisPoints: old.rateBasisPoints, toBasisPoints: rule.rateBasisPoints });
+    if (old.rateBasisPoints !== rule.rateBasisPoints)
+      out.push({ kind: 'rate', program, fromBasisPoints: old.rateBasisPoints, toBasisPoints: rule.rateBasisPoints });
     if (old.capFen !== rule.capFen) out.push({ kind: 'cap', program, fromFen: old.capFen, toFen: rule.capFen });
     for (const level of ['township', 'village'] as const) {
       const fromFen = old.fixedAwardsFen?.[level];
       const toFen = rule.fixedAwardsFen?.[level];
-      if (fromFen !== undefined && toFen !== undefined && fromFen !== toFen) out.push({ kind: 'fixed_award', program, level, fromFen, toFen });
+      if (fromFen !== undefined && toFen !== undefined && fromFen !== toFen)
+        out.push({ kind: 'fixed_award', program, level, fromFen, toFen });
     }
-    for (const category of rule.basisCategories) if (!old.basisCategories.includes(category)) out.push({ kind: 'basis_added', program, category });
-    for (const category of old.basisCategories) if (!rule.basisCategories.includes(category)) out.push({ kind: 'basis_removed', program, category });
+    for (const category of rule.basisCategories)
+      if (!old.basisCategories.includes(category)) out.push({ kind: 'basis_added', program, category });
+    for (const category of old.basisCategories)
+      if (!rule.basisCategories.includes(category)) out.push({ kind: 'basis_removed', program, category });
   }
-  for (const category of after.itemCategories) if (!before.itemCategories.includes(category)) out.push({ kind: 'category_added', category });
-  for (const category of before.itemCategories) if (!after.itemCategories.includes(category)) out.push({ kind: 'category_removed', category });
+  for (const category of after.itemCategories)
+    if (!before.itemCategories.includes(category)) out.push({ kind: 'category_added', category });
+  for (const category of before.itemCategories)
+    if (!after.itemCategories.includes(category)) out.push({ kind: 'category_removed', category });
   for (const label of after.categoryLabels ?? []) {
     const old = before.categoryLabels?.find((c) => c.code === label.code);
     if (old && (old.zh !== label.zh || old.en !== label.en)) {
@@ -40,10 +47,12 @@ export function policyChanges(before: PolicyDocument, after: PolicyDocument): Po
     }
   }
   for (const entry of after.negativeList) {
-    if (!before.negativeList.some((n) => n.category === entry.category)) out.push({ kind: 'negative_added', category: entry.category, zh: entry.zh, en: entry.en });
+    if (!before.negativeList.some((n) => n.category === entry.category))
+      out.push({ kind: 'negative_added', category: entry.category, zh: entry.zh, en: entry.en });
   }
   for (const entry of before.negativeList) {
-    if (!after.negativeList.some((n) => n.category === entry.category)) out.push({ kind: 'negative_removed', category: entry.category, zh: entry.zh, en: entry.en });
+    if (!after.negativeList.some((n) => n.category === entry.category))
+      out.push({ kind: 'negative_removed', category: entry.category, zh: entry.zh, en: entry.en });
   }
   return out;
 }

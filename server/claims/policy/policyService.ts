@@ -42,7 +42,15 @@ export async function writeBudgetCategories(policy: PolicyDocument, totalFundFen
   for (const category of policy.budgetCategories) {
     await BudgetCategoryModel.updateOne(
       { policyVersion: policy.version, code: category.code },
-      { $set: { nameZh: category.nameZh, nameEn: category.nameEn, section: category.section, shareBasisPoints: category.shareBasisPoints, allocatedFen: allocatedFen(totalFundFen, category.shareBasisPoints) } },
+      {
+        $set: {
+          nameZh: category.nameZh,
+          nameEn: category.nameEn,
+          section: category.section,
+          shareBasisPoints: category.shareBasisPoints,
+          allocatedFen: allocatedFen(totalFundFen, category.shareBasisPoints),
+        },
+      },
       { upsert: true },
     );
   }
@@ -64,9 +72,15 @@ export async function ensurePolicies(totalFundFen: number): Promise<void> {
         log.info({ version: policy.version }, 'loaded policy');
       } else if (existing.sequence === undefined || !(existing.document as PolicyDocument).categoryLabels) {
         // A copy stored before versions were numbered and categories labelled in the document.
-        await PolicyModel.updateOne({ version: policy.version }, {
-          $set: { sequence: existing.sequence ?? index + 1, 'document.categoryLabels': (existing.document as PolicyDocument).categoryLabels ?? CATEGORY_LABELS },
-        });
+        await PolicyModel.updateOne(
+          { version: policy.version },
+          {
+            $set: {
+              sequence: existing.sequence ?? index + 1,
+              'document.categoryLabels': (existing.document as PolicyDocument).categoryLabels ?? CATEGORY_LABELS,
+            },
+          },
+        );
       }
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
@@ -146,8 +160,14 @@ export async function announcePolicy(ctx: HubContext, version: string): Promise<
 
 function toEntry(r: Record<string, any>): PolicyEntry {
   return {
-    version: r.version, sequence: r.sequence ?? 1, basedOn: r.basedOn ?? null, effectiveFrom: r.effectiveFrom, effectiveTo: r.effectiveTo ?? null,
-    publishedBy: r.publishedBy ?? 'system', publishedAt: r.createdAt ?? null, document: r.document as PolicyDocument,
+    version: r.version,
+    sequence: r.sequence ?? 1,
+    basedOn: r.basedOn ?? null,
+    effectiveFrom: r.effectiveFrom,
+    effectiveTo: r.effectiveTo ?? null,
+    publishedBy: r.publishedBy ?? 'system',
+    publishedAt: r.createdAt ?? null,
+    document: r.document as PolicyDocument,
   };
 }
 

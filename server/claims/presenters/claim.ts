@@ -18,7 +18,13 @@ export function presentClaim(c: StoredClaim, orgName?: string | null) {
     invoiceCode: i.invoiceCode,
     invoiceNo: i.invoiceNo,
     procurementId: i.procurementId ? String(i.procurementId) : null,
-    evidence: (i.evidence ?? []).map((e: any) => ({ fileId: e.fileId, sha256: e.sha256, filename: e.filename, contentType: e.contentType, size: e.size })),
+    evidence: (i.evidence ?? []).map((e: any) => ({
+      fileId: e.fileId,
+      sha256: e.sha256,
+      filename: e.filename,
+      contentType: e.contentType,
+      size: e.size,
+    })),
     eligible: i.eligible ?? null,
     ...(i.reason ? { reason: i.reason } : {}),
     ...(i.reasonKey ? { reasonKey: i.reasonKey } : {}),
@@ -47,13 +53,21 @@ export function presentClaim(c: StoredClaim, orgName?: string | null) {
     hasDuplicates: items.some((i: { duplicateOf: string | null }) => i.duplicateOf !== null),
     trace: [...(c.trace ?? [])],
     traceKeys: [...(c.traceKeys ?? [])] as TextKey[],
-    history: (c.history ?? []).map((h: any) => ({ status: h.status, at: iso(h.at), by: h.by, note: h.note ?? null, amountFen: h.amountFen ?? null })),
+    history: (c.history ?? []).map((h: any) => ({
+      status: h.status,
+      at: iso(h.at),
+      by: h.by,
+      note: h.note ?? null,
+      amountFen: h.amountFen ?? null,
+    })),
     revision: c.revision ?? 0,
     submittedAt: iso(c.submittedAt),
     assessedAt: iso(c.assessedAt),
     reviewedAt: iso(c.reviewedAt),
     reviewNote: c.reviewNote ?? null,
-    payment: c.payment?.voucherNo ? { voucherNo: c.payment.voucherNo, paidAt: iso(c.payment.paidAt), recordedBy: c.payment.recordedBy } : null,
+    payment: c.payment?.voucherNo
+      ? { voucherNo: c.payment.voucherNo, paidAt: iso(c.payment.paidAt), recordedBy: c.payment.recordedBy }
+      : null,
     createdAt: iso(c.createdAt),
     updatedAt: iso(c.updatedAt),
   };
@@ -64,9 +78,22 @@ export type PresentedClaim = ReturnType<typeof presentClaim>;
 export function presentClaimSummary(c: StoredClaim, orgName: string | null) {
   const d = presentClaim(c, orgName);
   return {
-    id: d.id, program: d.program, status: d.status, orgId: d.orgId, orgName: d.orgName ?? null, claimedFen: d.claimedFen, eligibleFen: d.eligibleFen,
-    proposedFen: d.proposedFen, approvedFen: d.approvedFen, paidFen: d.paidFen, items: d.items.length, hasDuplicates: d.hasDuplicates,
-    revision: d.revision, submittedAt: d.submittedAt, assessedAt: d.assessedAt, updatedAt: d.updatedAt,
+    id: d.id,
+    program: d.program,
+    status: d.status,
+    orgId: d.orgId,
+    orgName: d.orgName ?? null,
+    claimedFen: d.claimedFen,
+    eligibleFen: d.eligibleFen,
+    proposedFen: d.proposedFen,
+    approvedFen: d.approvedFen,
+    paidFen: d.paidFen,
+    items: d.items.length,
+    hasDuplicates: d.hasDuplicates,
+    revision: d.revision,
+    submittedAt: d.submittedAt,
+    assessedAt: d.assessedAt,
+    updatedAt: d.updatedAt,
   };
 }
 
@@ -77,31 +104,76 @@ const textKey = z.object({ key: z.string(), params: z.record(z.unknown()).option
 /** The OpenAPI response schemas of the two presenters. */
 export const ClaimResponse = z
   .object({
-    id: z.string(), program: z.enum(PROGRAMS), status: z.enum(CLAIM_STATUSES), orgId: z.string(), orgName: z.string().nullable().optional(),
-    filerUserId: z.string(), policyVersion: z.string(), baseId: z.string().nullable(), parkId: z.string().nullable(), procurementIds: z.array(z.string()),
-    level: z.enum(['township', 'village']).nullable(), township: z.string().nullable(), village: z.string().nullable(),
-    claimedFen: int, eligibleFen: int.nullable(), proposedFen: int.nullable(), approvedFen: int.nullable(), paidFen: int.nullable(),
-    items: z.array(z.object({
-      id: z.string(), category: z.string(), description: z.string(), amountFen: int, invoiceCode: z.string(), invoiceNo: z.string(),
-      procurementId: z.string().nullable(),
-      evidence: z.array(z.object({ fileId: z.string(), sha256: z.string(), filename: z.string(), contentType: z.string(), size: int })),
-      eligible: z.boolean().nullable(), reason: z.string().optional(), reasonKey: textKey.optional(), duplicateOf: z.string().nullable(),
-    })),
+    id: z.string(),
+    program: z.enum(PROGRAMS),
+    status: z.enum(CLAIM_STATUSES),
+    orgId: z.string(),
+    orgName: z.string().nullable().optional(),
+    filerUserId: z.string(),
+    policyVersion: z.string(),
+    baseId: z.string().nullable(),
+    parkId: z.string().nullable(),
+    procurementIds: z.array(z.string()),
+    level: z.enum(['township', 'village']).nullable(),
+    township: z.string().nullable(),
+    village: z.string().nullable(),
+    claimedFen: int,
+    eligibleFen: int.nullable(),
+    proposedFen: int.nullable(),
+    approvedFen: int.nullable(),
+    paidFen: int.nullable(),
+    items: z.array(
+      z.object({
+        id: z.string(),
+        category: z.string(),
+        description: z.string(),
+        amountFen: int,
+        invoiceCode: z.string(),
+        invoiceNo: z.string(),
+        procurementId: z.string().nullable(),
+        evidence: z.array(z.object({ fileId: z.string(), sha256: z.string(), filename: z.string(), contentType: z.string(), size: int })),
+        eligible: z.boolean().nullable(),
+        reason: z.string().optional(),
+        reasonKey: textKey.optional(),
+        duplicateOf: z.string().nullable(),
+      }),
+    ),
     hasDuplicates: z.boolean(),
-    trace: z.array(z.string()), traceKeys: z.array(textKey),
-    history: z.array(z.object({ status: z.enum(CLAIM_STATUSES), at: z.string(), by: z.string(), note: z.string().nullable(), amountFen: int.nullable() })),
-    revision: int, submittedAt: isoOrNull, assessedAt: isoOrNull, reviewedAt: isoOrNull, reviewNote: z.string().nullable(),
+    trace: z.array(z.string()),
+    traceKeys: z.array(textKey),
+    history: z.array(
+      z.object({ status: z.enum(CLAIM_STATUSES), at: z.string(), by: z.string(), note: z.string().nullable(), amountFen: int.nullable() }),
+    ),
+    revision: int,
+    submittedAt: isoOrNull,
+    assessedAt: isoOrNull,
+    reviewedAt: isoOrNull,
+    reviewNote: z.string().nullable(),
     payment: z.object({ voucherNo: z.string(), paidAt: isoOrNull, recordedBy: z.string().nullable() }).nullable(),
-    createdAt: isoOrNull, updatedAt: isoOrNull,
+    createdAt: isoOrNull,
+    updatedAt: isoOrNull,
   })
   .passthrough()
   .openapi('Claim');
 
 export const ClaimSummaryResponse = z
   .object({
-    id: z.string(), program: z.enum(PROGRAMS), status: z.enum(CLAIM_STATUSES), orgId: z.string(), orgName: z.string().nullable(),
-    claimedFen: int, eligibleFen: int.nullable(), proposedFen: int.nullable(), approvedFen: int.nullable(), paidFen: int.nullable(),
-    items: int, hasDuplicates: z.boolean(), revision: int, submittedAt: isoOrNull, assessedAt: isoOrNull, updatedAt: isoOrNull,
+    id: z.string(),
+    program: z.enum(PROGRAMS),
+    status: z.enum(CLAIM_STATUSES),
+    orgId: z.string(),
+    orgName: z.string().nullable(),
+    claimedFen: int,
+    eligibleFen: int.nullable(),
+    proposedFen: int.nullable(),
+    approvedFen: int.nullable(),
+    paidFen: int.nullable(),
+    items: int,
+    hasDuplicates: z.boolean(),
+    revision: int,
+    submittedAt: isoOrNull,
+    assessedAt: isoOrNull,
+    updatedAt: isoOrNull,
   })
   .passthrough()
   .openapi('ClaimSummary');

@@ -39,7 +39,8 @@ async function gatherFacts(claim: ClaimDocument): Promise<{ calc: CalcClaim; key
   });
   let stationKey: string | null = null;
   if (claim.program === 'service_station' && claim.township) {
-    stationKey = claim.level === 'village' ? `station:village:${claim.township}/${claim.village ?? ''}` : `station:township:${claim.township}`;
+    stationKey =
+      claim.level === 'village' ? `station:village:${claim.township}/${claim.village ?? ''}` : `station:township:${claim.township}`;
   }
   const allKeys = [...itemKeys.flat().map((k) => k.key), ...(stationKey ? [stationKey] : [])];
   const holders = await reserveKeys(claimId, allKeys);
@@ -51,7 +52,8 @@ async function gatherFacts(claim: ClaimDocument): Promise<{ calc: CalcClaim; key
     const records = (await Promise.all(claim.procurementIds.map((id) => ProcurementModel.findById(id).lean()))).filter((r) => r !== null);
     for (const r of records) procurements.set(String(r._id), { householdRegistryNo: r.householdRegistryNo, purchasedAt: r.purchasedAt });
     const registry = await HouseholdModel.find({ registryNo: { $in: records.map((r) => r.householdRegistryNo) } }).lean();
-    for (const h of registry) households.set(h.registryNo, { registeredFrom: h.registeredFrom, registeredUntil: h.registeredUntil ?? null });
+    for (const h of registry)
+      households.set(h.registryNo, { registeredFrom: h.registeredFrom, registeredUntil: h.registeredUntil ?? null });
   }
 
   const items: CalcItem[] = claim.items.map((item, index) => {
@@ -64,8 +66,11 @@ async function gatherFacts(claim: ClaimDocument): Promise<{ calc: CalcClaim; key
       if (earlier === undefined) seen.set(key, index);
     }
     const calcItem: CalcItem = {
-      category: item.category as CalcItem['category'], description: item.description, amountFen: item.amountFen,
-      evidenceCount: item.evidence.length, duplicates,
+      category: item.category as CalcItem['category'],
+      description: item.description,
+      amountFen: item.amountFen,
+      evidenceCount: item.evidence.length,
+      duplicates,
     };
     if (item.procurementId) {
       const p = procurements.get(String(item.procurementId));
@@ -93,7 +98,9 @@ async function gatherFacts(claim: ClaimDocument): Promise<{ calc: CalcClaim; key
     calc.orgType = (org?.type ?? 'enterprise') as CalcClaim['orgType'];
     const holder = stationKey ? holders.get(stationKey) : undefined;
     calc.station = {
-      level: (claim.level ?? 'township') as StationLevel, township: claim.township ?? '', village: claim.village ?? null,
+      level: (claim.level ?? 'township') as StationLevel,
+      township: claim.township ?? '',
+      village: claim.village ?? null,
       heldBy: holder && holder !== claimId ? `申报 claim ${holder}` : null,
       levelsClaimed: await stationLevelsClaimed(String(claim.orgId)),
     };
@@ -113,44 +120,71 @@ export interface AssessOutcome {
  * may change, under the claim's lock — so a retried, duplicated or restarted job has one effect.
  */
 export async function assessClaim(ctx: HubContext, data: AssessJobData): Promise<AssessOutcome> {
-  return withClaimLock(ctx.redis, ctx.config.REDIS_PREFIX, data.claimId, async () => {
-    const claim = await ClaimModel.findById(data.claimId);
-    if (!claim) throw new Error(`claim ${data.claimId} not found`);
-    if (claim.revision !== data.revision) return { outcome: 'skipped', reason: `claim is at revision ${claim.revision}, job is for ${data.revision}` };
-    const allowed = data.reason === 'submit' ? ['submitted'] : ['submitted', 'assessed'];
-    if (!allowed.includes(claim.status)) return { outcome: 'skipped', reason: `claim is ${claim.status}` };
+  return withClaimLock(
+    ctx.redis,
+    ctx.config.REDIS_PREFIX,
+    data.claimId,
+    async () => {
+      const claim = await ClaimModel.findById(data.claimId);
+      if (!claim) throw new Error(`claim ${data.claimId} not found`);
+      if (claim.revision !== data.revision)
+        return { outcome: 'skipped', reason: `claim is at revision ${claim.revision}, job is for ${data.revision}` };
+      const allowed = data.reason === 'submit' ? ['submitted'] : ['submitted', 'assessed'];
+      if (!allowed.includes(claim.status)) return { outcome: 'skipped', reason: `claim is ${claim.status}` };
 
-    // The version in force on the submission date, whatever has been published since.
-    const policy = await policyInForce(ctx, claim.submittedAt ?? new Date());
-    const { calc, keys } = await gatherFacts(claim);
-    const claimId = String(claim._id);
-    // A corrected claim may have dropped an invoice or file: give back what it no longer uses.
-    if (claim.revision > 1 || data.reason !== 'submit') {
-      await UniqueKeyModel.deleteMany({ owner: claimId, _id: { $nin: keys } });
-    }
-    const history = { approvedFen: await approvedSoFar(ctx, String(claim.orgId), claim.program) };
-    const decision = calculators[claim.program](calc, history, policy);
-    const before = { status: claim.status, proposedFen: claim.proposedFen };
-    decision.items.forEach((d, i) => {
-      const item = claim.items[i]!;
-      item.eligible = d.eligible;
-      item.reason = d.reason;
-      item.reasonKey = d.reasonKey;
-      item.duplicateOf = d.duplicateOf;
-    });
-    const now = new Date();
-    claim.set({
-      status: 'assessed', policyVersion: policy.version, claimedFen: decision.claimedFen, eligibleFen: decision.eligibleFen,
-      proposedFen: decision.proposedFen, trace: decision.trace, traceKeys: decision.traceKeys, assessedAt: now,
-    });
-    claim.history.push({ status: 'assessed', at: now, by: TALLY_ACTOR.username, note: data.reason === 'submit' ? null : `re-assessed (${data.reason})`, amountFen: decision.proposedFen });
-    await saveClaimAudited(ctx, claim, {
-      actor: TALLY_ACTOR, action: 'claim.assess',
-      before, after: { status: 'assessed', revision: claim.revision, eligibleFen: decision.eligibleFen, proposedFen: decision.proposedFen, policyVersion: policy.version },
-    });
-    hubEvents.emit('claim.assessed', { claimId, orgId: String(claim.orgId), program: claim.program, proposedFen: decision.proposedFen });
-    return { outcome: 'assessed', proposedFen: decision.proposedFen };
-  }, 20_000);
+      // The version in force on the submission date, whatever has been published since.
+      const policy = await policyInForce(ctx, claim.submittedAt ?? new Date());
+      const { calc, keys } = await gatherFacts(claim);
+      const claimId = String(claim._id);
+      // A corrected claim may have dropped an invoice or file: give back what it no longer uses.
+      if (claim.revision > 1 || data.reason !== 'submit') {
+        await UniqueKeyModel.deleteMany({ owner: claimId, _id: { $nin: keys } });
+      }
+      const history = { approvedFen: await approvedSoFar(ctx, String(claim.orgId), claim.program) };
+      const decision = calculators[claim.program](calc, history, policy);
+      const before = { status: claim.status, proposedFen: claim.proposedFen };
+      decision.items.forEach((d, i) => {
+        const item = claim.items[i]!;
+        item.eligible = d.eligible;
+        item.reason = d.reason;
+        item.reasonKey = d.reasonKey;
+        item.duplicateOf = d.duplicateOf;
+      });
+      const now = new Date();
+      claim.set({
+        status: 'assessed',
+        policyVersion: policy.version,
+        claimedFen: decision.claimedFen,
+        eligibleFen: decision.eligibleFen,
+        proposedFen: decision.proposedFen,
+        trace: decision.trace,
+        traceKeys: decision.traceKeys,
+        assessedAt: now,
+      });
+      claim.history.push({
+        status: 'assessed',
+        at: now,
+        by: TALLY_ACTOR.username,
+        note: data.reason === 'submit' ? null : `re-assessed (${data.reason})`,
+        amountFen: decision.proposedFen,
+      });
+      await saveClaimAudited(ctx, claim, {
+        actor: TALLY_ACTOR,
+        action: 'claim.assess',
+        before,
+        after: {
+          status: 'assessed',
+          revision: claim.revision,
+          eligibleFen: decision.eligibleFen,
+          proposedFen: decision.proposedFen,
+          policyVersion: policy.version,
+        },
+      });
+      hubEvents.emit('claim.assessed', { claimId, orgId: String(claim.orgId), program: claim.program, proposedFen: decision.proposedFen });
+      return { outcome: 'assessed', proposedFen: decision.proposedFen };
+    },
+    20_000,
+  );
 }
 
 export async function processAssessJob(job: Job<AssessJobData>, ctx: HubContext): Promise<AssessOutcome> {

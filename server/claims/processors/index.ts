@@ -10,5 +10,10 @@ export const claimProcessors: ProcessorRegistration[] = [
   // each claim's own writes are serialised by its lock.
   { queue: ASSESS_QUEUE, concurrency: 64, process: (job, ctx) => processAssessJob(job as Job<AssessJobData>, ctx) },
   // One fan-out at a time across every worker process.
-  { queue: MAINTENANCE_QUEUE, concurrency: 1, globalConcurrency: 1, process: (job, ctx) => processMaintenanceJob(job as Job<MaintenanceJobData>, ctx) },
+  {
+    queue: MAINTENANCE_QUEUE,
+    concurrency: 1,
+    globalConcurrency: 1,
+    process: (job, ctx) => processMaintenanceJob(job as Job<MaintenanceJobData>, ctx),
+  },
 ];

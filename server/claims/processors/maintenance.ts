@@ -18,7 +18,11 @@ export async function processMaintenanceJob(job: Job<MaintenanceJobData>, ctx: H
     const procurements = await ProcurementModel.find({ householdRegistryNo: data.registryNo }, { _id: 1 }).lean();
     if (!procurements.length) return { enqueued };
     const claims = await ClaimModel.find(
-      { program: 'poverty_procurement', status: { $in: ['submitted', 'assessed'] }, procurementIds: { $in: procurements.map((p) => p._id) } },
+      {
+        program: 'poverty_procurement',
+        status: { $in: ['submitted', 'assessed'] },
+        procurementIds: { $in: procurements.map((p) => p._id) },
+      },
       { revision: 1 },
     ).lean();
     for (const c of claims) {

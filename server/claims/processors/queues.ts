@@ -13,10 +13,7 @@ export interface AssessJobData {
   reason: 'submit' | 'household' | 'policy' | 'sweep';
 }
 
-export type MaintenanceJobData =
-  | { kind: 'household'; registryNo: string }
-  | { kind: 'policy'; version: string }
-  | { kind: 'sweep' };
+export type MaintenanceJobData = { kind: 'household'; registryNo: string } | { kind: 'policy'; version: string } | { kind: 'sweep' };
 
 export interface ClaimQueues {
   assess: Queue<AssessJobData>;
@@ -53,7 +50,13 @@ export function assessJobId(claimId: string, revision: number, reason: AssessJob
   return reason === 'submit' ? `${claimId}.r${revision}` : `${claimId}.r${revision}.${reason}.${stamp.replace(/:/g, '_')}`;
 }
 
-export async function enqueueAssessment(ctx: HubContext, claimId: string, revision: number, reason: AssessJobData['reason'] = 'submit', stamp = ''): Promise<void> {
+export async function enqueueAssessment(
+  ctx: HubContext,
+  claimId: string,
+  revision: number,
+  reason: AssessJobData['reason'] = 'submit',
+  stamp = '',
+): Promise<void> {
   await claimQueues(ctx).assess.add('assess', { claimId, revision, reason }, { jobId: assessJobId(claimId, revision, reason, stamp) });
 }
 

@@ -42,7 +42,10 @@ export async function recordProcurement(actor: AuthUser, command: RecordProcurem
   const warnings: { code: string; params: Record<string, string> }[] = [];
   if (!household) warnings.push({ code: 'household_not_registered', params: { registryNo: command.householdRegistryNo } });
   else if (household.registeredFrom && household.registeredFrom.getTime() > command.purchasedAt.getTime()) {
-    warnings.push({ code: 'household_registered_later', params: { registryNo: command.householdRegistryNo, registeredFrom: household.registeredFrom.toISOString().slice(0, 10) } });
+    warnings.push({
+      code: 'household_registered_later',
+      params: { registryNo: command.householdRegistryNo, registeredFrom: household.registeredFrom.toISOString().slice(0, 10) },
+    });
   }
   return { ...dto, warnings };
 }

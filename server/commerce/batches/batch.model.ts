@@ -2,9 +2,21 @@ import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'm
 import { pendingAuditField } from '../../platform/audit/outbox.ts';
 
 export const BATCH_STEP_STAGES = [
-  'origin', 'production', 'firing', 'harvest', 'processing', 'inspection', 'packing', 'warehousing', 'shipping', 'other',
+  'origin',
+  'production',
+  'firing',
+  'harvest',
+  'processing',
+  'inspection',
+  'packing',
+  'warehousing',
+  'shipping',
+  'other',
   // Recorded as they happen: ceramics clay source → forming → firing → glazing; farm planting → harvest.
-  'clay_source', 'forming', 'glazing', 'planting',
+  'clay_source',
+  'forming',
+  'glazing',
+  'planting',
 ] as const;
 
 const stepSchema = new Schema(

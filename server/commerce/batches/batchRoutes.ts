@@ -18,24 +18,48 @@ export function publicOrigin(req: Request): string {
 
 const CreateBatchBody = z
   .object({
-    ceramic: z.object({
-      claySource: text(100), kiln: text(100), firingDate: isoDate, workshop: text(100), inspector: text(64),
-      giMark: z.enum(CERAMIC_MARKS as [string, ...string[]], { errorMap: () => ({ message: `must be one of ${CERAMIC_MARKS.join(' ')}` }) }).optional(),
-    }).strict().optional(),
-    farm: z.object({
-      householdRegistryNo: z.string().trim().min(1).max(64).optional(),
-      cooperative: text(100).optional(),
-      township: z.enum(TOWNSHIPS, { errorMap: () => ({ message: "must be one of the county's 18 townships" }) }),
-      village: text(64).optional(),
-      harvestDate: isoDate,
-      inspection: text(200),
-      brand: z.literal('三黑三黄三红').optional(),
-    }).strict()
-      .refine((f) => f.householdRegistryNo || f.cooperative, { message: 'name the household (householdRegistryNo) or the cooperative', path: ['householdRegistryNo'] })
+    ceramic: z
+      .object({
+        claySource: text(100),
+        kiln: text(100),
+        firingDate: isoDate,
+        workshop: text(100),
+        inspector: text(64),
+        giMark: z
+          .enum(CERAMIC_MARKS as [string, ...string[]], { errorMap: () => ({ message: `must be one of ${CERAMIC_MARKS.join(' ')}` }) })
+          .optional(),
+      })
+      .strict()
       .optional(),
-    steps: z.array(z.object({
-      stage: z.enum(BATCH_STEP_STAGES), at: isoDateTime, place: text(100).optional(), note: text(300).optional(),
-    }).strict()).max(50).optional(),
+    farm: z
+      .object({
+        householdRegistryNo: z.string().trim().min(1).max(64).optional(),
+        cooperative: text(100).optional(),
+        township: z.enum(TOWNSHIPS, { errorMap: () => ({ message: "must be one of the county's 18 townships" }) }),
+        village: text(64).optional(),
+        harvestDate: isoDate,
+        inspection: text(200),
+        brand: z.literal('三黑三黄三红').optional(),
+      })
+      .strict()
+      .refine((f) => f.householdRegistryNo || f.cooperative, {
+        message: 'name the household (householdRegistryNo) or the cooperative',
+        path: ['householdRegistryNo'],
+      })
+      .optional(),
+    steps: z
+      .array(
+        z
+          .object({
+            stage: z.enum(BATCH_STEP_STAGES),
+            at: isoDateTime,
+            place: text(100).optional(),
+            note: text(300).optional(),
+          })
+          .strict(),
+      )
+      .max(50)
+      .optional(),
     quantity: z.number().int().positive().max(1e9).optional(),
     saleFrom: isoDateTime.optional(),
     saleTo: isoDateTime.optional(),
@@ -48,9 +72,18 @@ const CreateBatchBody = z
 const Step = z.object({ stage: z.string(), at: z.string(), place: z.string().nullable(), note: z.string().nullable() }).passthrough();
 export const BatchResponse = z
   .object({
-    id: z.string(), code: z.string(), traceUrl: z.string(), productId: z.string(), kind: z.enum(['ceramic', 'farm']),
-    ceramic: z.record(z.unknown()).nullable(), farm: z.record(z.unknown()).nullable(), steps: z.array(Step),
-    quantity: z.number().int().nullable(), saleFrom: z.string(), saleTo: z.string().nullable(), createdAt: z.string(),
+    id: z.string(),
+    code: z.string(),
+    traceUrl: z.string(),
+    productId: z.string(),
+    kind: z.enum(['ceramic', 'farm']),
+    ceramic: z.record(z.unknown()).nullable(),
+    farm: z.record(z.unknown()).nullable(),
+    steps: z.array(Step),
+    quantity: z.number().int().nullable(),
+    saleFrom: z.string(),
+    saleTo: z.string().nullable(),
+    createdAt: z.string(),
   })
   .openapi('Batch');
 
@@ -59,11 +92,24 @@ export const TraceResponse = z
     code: z.string(),
     product: z.object({ name: z.string(), category: z.string(), brand: z.string().nullable(), township: z.string().nullable() }).nullable(),
     enterprise: z.object({ name: z.string() }).nullable(),
-    origin: z.record(z.unknown()).openapi({ description: 'Ceramic: clay source, kiln, firing date, workshop, inspector, GI mark. Farm: household (name masked), cooperative, township, harvest date, inspection.' }),
+    origin: z.record(z.unknown()).openapi({
+      description:
+        'Ceramic: clay source, kiln, firing date, workshop, inspector, GI mark. Farm: household (name masked), cooperative, township, harvest date, inspection.',
+    }),
     steps: z.array(Step),
     quantity: z.number().int().nullable(),
     saleWindow: z.object({ from: z.string(), to: z.string().nullable() }),
-    sessions: z.array(z.object({ id: z.string(), title: z.string(), startsAt: z.string(), endsAt: z.string(), status: z.string(), quantity: z.number().int() }))
+    sessions: z
+      .array(
+        z.object({
+          id: z.string(),
+          title: z.string(),
+          startsAt: z.string(),
+          endsAt: z.string(),
+          status: z.string(),
+          quantity: z.number().int(),
+        }),
+      )
       .openapi({ description: "Live sessions with placed orders of the batch's product within the batch's sale window" }),
   })
   .openapi('PublicTrace');
@@ -72,19 +118,36 @@ const CodeParams = z.object({ code: z.string().max(64) }).strict();
 
 export function registerBatchRoutes(routes: RouteTable): void {
   routes.route({
-    method: 'post', path: '/products/:id/batches', summary: 'Record a production batch with its origin; returns its trace code', tags: ['traceability'],
-    access: ['enterprise'], params: idParams, body: CreateBatchBody, status: 201, response: BatchResponse,
+    method: 'post',
+    path: '/products/:id/batches',
+    summary: 'Record a production batch with its origin; returns its trace code',
+    tags: ['traceability'],
+    access: ['enterprise'],
+    params: idParams,
+    body: CreateBatchBody,
+    status: 201,
+    response: BatchResponse,
     handler: ({ user, params, body, req }) => createBatch(user, params.id, body, publicOrigin(req)),
   });
   routes.route({
-    method: 'get', path: '/products/:id/batches', summary: "A product's batches (its enterprise, bureau, auditor)", tags: ['traceability'],
-    access: ['enterprise', 'bureau', 'auditor'], params: idParams, response: z.object({ items: z.array(BatchResponse) }),
+    method: 'get',
+    path: '/products/:id/batches',
+    summary: "A product's batches (its enterprise, bureau, auditor)",
+    tags: ['traceability'],
+    access: ['enterprise', 'bureau', 'auditor'],
+    params: idParams,
+    response: z.object({ items: z.array(BatchResponse) }),
     handler: ({ user, params, req }) => listBatches(user, params.id, publicOrigin(req)),
   });
   for (const format of ['png', 'svg'] as const) {
     routes.route({
-      method: 'get', path: `/batches/:code/qr.${format}`, summary: `The batch's QR code (${format.toUpperCase()}) pointing at its public trace page`,
-      tags: ['traceability'], access: 'public', params: CodeParams, responseDescription: format === 'png' ? 'image/png' : 'image/svg+xml',
+      method: 'get',
+      path: `/batches/:code/qr.${format}`,
+      summary: `The batch's QR code (${format.toUpperCase()}) pointing at its public trace page`,
+      tags: ['traceability'],
+      access: 'public',
+      params: CodeParams,
+      responseDescription: format === 'png' ? 'image/png' : 'image/svg+xml',
       handler: async ({ params, req, res }) => {
         const image = await batchQr(params.code, publicOrigin(req), format);
         res.set('Cache-Control', 'private, max-age=3600');
@@ -93,8 +156,13 @@ export function registerBatchRoutes(routes: RouteTable): void {
     });
   }
   routes.route({
-    method: 'get', path: '/public/trace/:code', summary: "A batch's chain from origin to sale; 404 for an unknown code", tags: ['public'],
-    access: 'public', params: CodeParams, response: TraceResponse,
+    method: 'get',
+    path: '/public/trace/:code',
+    summary: "A batch's chain from origin to sale; 404 for an unknown code",
+    tags: ['public'],
+    access: 'public',
+    params: CodeParams,
+    response: TraceResponse,
     handler: ({ params }) => publicTrace(params.code),
   });
   registerBatchStepRoutes(routes);

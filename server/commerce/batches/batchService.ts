@@ -16,7 +16,15 @@ import { READ_ALL_ROLES, type AuthUser } from '../../platform/auth/roles.ts';
 
 export interface CreateBatchCommand {
   ceramic?: { claySource: string; kiln: string; firingDate: Date; workshop: string; inspector: string; giMark?: string };
-  farm?: { householdRegistryNo?: string; cooperative?: string; township: string; village?: string; harvestDate: Date; inspection: string; brand?: string };
+  farm?: {
+    householdRegistryNo?: string;
+    cooperative?: string;
+    township: string;
+    village?: string;
+    harvestDate: Date;
+    inspection: string;
+    brand?: string;
+  };
   steps?: { stage: (typeof BATCH_STEP_STAGES)[number]; at: Date; place?: string; note?: string }[];
   quantity?: number;
   saleFrom?: Date;
@@ -51,7 +59,11 @@ async function ownedProduct(actor: AuthUser, productId: string, write: boolean) 
   if (!product) throw notFound('Product');
   const owner = actor.role === 'enterprise' && actor.orgId === String(product.enterpriseId);
   if (write ? !owner : !(owner || READ_ALL_ROLES.includes(actor.role))) {
-    throw forbidden(write ? "Only the product's own enterprise may record its batches" : "Only the product's enterprise, the bureau and auditors may list its batches");
+    throw forbidden(
+      write
+        ? "Only the product's own enterprise may record its batches"
+        : "Only the product's enterprise, the bureau and auditors may list its batches",
+    );
   }
   return product;
 }
@@ -60,13 +72,19 @@ async function ownedProduct(actor: AuthUser, productId: string, write: boolean) 
 export async function createBatch(actor: AuthUser, productId: string, command: CreateBatchCommand, origin: string) {
   const product = await ownedProduct(actor, productId, true);
   const kind = command.ceramic ? 'ceramic' : 'farm';
-  if (product.category === 'ceramic' && kind !== 'ceramic') throw badRequest('Invalid field "ceramic": a ceramic product\'s batch needs its clay source, kiln, firing date, workshop and inspector');
+  if (product.category === 'ceramic' && kind !== 'ceramic')
+    throw badRequest(
+      'Invalid field "ceramic": a ceramic product\'s batch needs its clay source, kiln, firing date, workshop and inspector',
+    );
   if ((product.category === 'farm' || product.category === 'forest') && kind !== 'farm') {
-    throw badRequest('Invalid field "farm": a farm or forest product\'s batch needs its household or cooperative, township, harvest date and inspection');
+    throw badRequest(
+      'Invalid field "farm": a farm or forest product\'s batch needs its household or cooperative, township, harvest date and inspection',
+    );
   }
   if (command.farm?.householdRegistryNo) {
     const household = await HouseholdModel.exists({ registryNo: command.farm.householdRegistryNo });
-    if (!household) throw badRequest(`Invalid field "farm.householdRegistryNo": ${command.farm.householdRegistryNo} is not in the household registry`);
+    if (!household)
+      throw badRequest(`Invalid field "farm.householdRegistryNo": ${command.farm.householdRegistryNo} is not in the household registry`);
   }
   const saleFrom = command.saleFrom ?? new Date();
   for (let attempt = 0; ; attempt += 1) {
@@ -87,7 +105,12 @@ export async function createBatch(actor: AuthUser, productId: string, command: C
       });
       const dto = batchDto(batch.toObject(), traceUrlFor(origin, batch.code));
       // The code is a bearer secret for the label; the audit trail records the batch, not the code.
-      await saveAudited(batch, { actor, action: 'batch.create', target: { type: 'batch', id: dto.id }, after: { productId: dto.productId, kind, saleFrom: dto.saleFrom, saleTo: dto.saleTo } });
+      await saveAudited(batch, {
+        actor,
+        action: 'batch.create',
+        target: { type: 'batch', id: dto.id },
+        after: { productId: dto.productId, kind, saleFrom: dto.saleFrom, saleTo: dto.saleTo },
+      });
       return dto;
     } catch (err) {
       // A collision of 120 random bits is practically impossible; retry rather than fail if it ever happens.
@@ -134,7 +157,9 @@ export async function publicTrace(input: string) {
     origin = { kind: 'ceramic', ...batch.ceramic, firingDate: day(batch.ceramic.firingDate) };
   } else {
     const farm = batch.farm!;
-    const household = farm.householdRegistryNo ? await HouseholdModel.findOne({ registryNo: farm.householdRegistryNo }, { name: 1, township: 1, village: 1 }).lean() : null;
+    const household = farm.householdRegistryNo
+      ? await HouseholdModel.findOne({ registryNo: farm.householdRegistryNo }, { name: 1, township: 1, village: 1 }).lean()
+      : null;
     origin = {
       kind: 'farm',
       // Household personal data is masked; the registry number is never published.
@@ -148,15 +173,33 @@ export async function publicTrace(input: string) {
     };
   }
   const saleTo = batch.saleTo ?? new Date();
-  const sold = (await groupedSums(OrderModel, { productId: batch.productId, status: { $nin: [...STOCK_RELEASING_STATUSES] }, sessionId: { $ne: null }, createdAt: { $gte: batch.saleFrom, $lte: saleTo } }, '$sessionId', { quantity: '$quantity' }))
-    .map((g) => ({ _id: g.id as mongoose.Types.ObjectId, ...g.sums }));
-  const sessions = sold.length ? await LiveSessionModel.find({ _id: { $in: sold.map((s) => s._id) } }, { title: 1, startsAt: 1, endsAt: 1, status: 1 }).lean() : [];
+  const sold = (
+    await groupedSums(
+      OrderModel,
+      {
+        productId: batch.productId,
+        status: { $nin: [...STOCK_RELEASING_STATUSES] },
+        sessionId: { $ne: null },
+        createdAt: { $gte: batch.saleFrom, $lte: saleTo },
+      },
+      '$sessionId',
+      { quantity: '$quantity' },
+    )
+  ).map((g) => ({ _id: g.id as mongoose.Types.ObjectId, ...g.sums }));
+  const sessions = sold.length
+    ? await LiveSessionModel.find({ _id: { $in: sold.map((s) => s._id) } }, { title: 1, startsAt: 1, endsAt: 1, status: 1 }).lean()
+    : [];
   const soldBySession = new Map(sold.map((s) => [String(s._id), s]));
   const stations = await stationsPassed(batch.productId, batch.saleFrom, saleTo);
   return {
     code: batch.code,
     product: product
-      ? { name: product.name, category: product.category, brand: product.brand ?? null, township: product.township ?? enterprise?.township ?? null }
+      ? {
+          name: product.name,
+          category: product.category,
+          brand: product.brand ?? null,
+          township: product.township ?? enterprise?.township ?? null,
+        }
       : null,
     enterprise: enterprise ? { name: enterprise.name } : null,
     origin,
@@ -165,7 +208,11 @@ export async function publicTrace(input: string) {
     saleWindow: { from: batch.saleFrom.toISOString(), to: batch.saleTo ? batch.saleTo.toISOString() : null },
     sessions: sessions
       .map((s) => ({
-        id: String(s._id), title: s.title, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString(), status: s.status,
+        id: String(s._id),
+        title: s.title,
+        startsAt: s.startsAt.toISOString(),
+        endsAt: s.endsAt.toISOString(),
+        status: s.status,
         quantity: soldBySession.get(String(s._id))?.quantity ?? 0,
       }))
       .sort((a, b) => a.startsAt.localeCompare(b.startsAt)),
@@ -180,16 +227,31 @@ const THROUGH_STATION_STATUSES = ['arrived', 'delivered', 'completed'] as const;
  * The township stations the batch's goods went through: station-delivered orders of the product
  * in the sale window that reached their station, counted as parcels per station, most first.
  */
-async function stationsPassed(productId: unknown, from: Date, to: Date): Promise<{ name: string; township: string | null; parcels: number }[]> {
-  const rows = await groupedSums(OrderModel, {
-    productId, status: { $in: [...THROUGH_STATION_STATUSES] }, createdAt: { $gte: from, $lte: to }, 'delivery.stationOrgId': { $ne: null },
-  }, '$delivery.stationOrgId', { parcels: 1 });
+async function stationsPassed(
+  productId: unknown,
+  from: Date,
+  to: Date,
+): Promise<{ name: string; township: string | null; parcels: number }[]> {
+  const rows = await groupedSums(
+    OrderModel,
+    {
+      productId,
+      status: { $in: [...THROUGH_STATION_STATUSES] },
+      createdAt: { $gte: from, $lte: to },
+      'delivery.stationOrgId': { $ne: null },
+    },
+    '$delivery.stationOrgId',
+    { parcels: 1 },
+  );
   const ids = rows.map((r) => String(r.id)).filter((id) => mongoose.isValidObjectId(id));
   if (!ids.length) return [];
   const orgs = await OrgModel.find({ _id: { $in: ids }, type: 'station' }, { name: 1, township: 1 }).lean();
   const byId = new Map(orgs.map((o) => [String(o._id), o]));
   return rows
     .filter((r) => byId.has(String(r.id)))
-    .map((r) => { const org = byId.get(String(r.id))!; return { name: org.name, township: org.township ?? null, parcels: r.sums.parcels }; })
+    .map((r) => {
+      const org = byId.get(String(r.id))!;
+      return { name: org.name, township: org.township ?? null, parcels: r.sums.parcels };
+    })
     .sort((a, b) => b.parcels - a.parcels || a.name.localeCompare(b.name, 'zh-CN'));
 }

@@ -21,7 +21,12 @@ const MAX_STEPS = 50;
 const MAX_PHOTOS = 6;
 
 export interface StepRecord {
-  id?: string | null; stage: string; at: Date; place?: string | null; responsible?: string | null; note?: string | null;
+  id?: string | null;
+  stage: string;
+  at: Date;
+  place?: string | null;
+  responsible?: string | null;
+  note?: string | null;
   photos?: { fileId: string; filename: string; contentType: string; size: number }[] | null;
 }
 
@@ -29,8 +34,17 @@ export interface StepRecord {
 export function stepDto(record: unknown, code: string) {
   const s = record as StepRecord;
   return {
-    id: s.id ?? null, stage: s.stage, at: s.at.toISOString(), place: s.place ?? null, responsible: s.responsible ?? null, note: s.note ?? null,
-    photos: (s.photos ?? []).map((p) => ({ fileId: p.fileId, filename: p.filename, url: `/api/v1/public/trace/${code}/photos/${p.fileId}` })),
+    id: s.id ?? null,
+    stage: s.stage,
+    at: s.at.toISOString(),
+    place: s.place ?? null,
+    responsible: s.responsible ?? null,
+    note: s.note ?? null,
+    photos: (s.photos ?? []).map((p) => ({
+      fileId: p.fileId,
+      filename: p.filename,
+      url: `/api/v1/public/trace/${code}/photos/${p.fileId}`,
+    })),
   };
 }
 
@@ -42,7 +56,8 @@ const StepBody = z
 async function ownBatch(actor: AuthUser, id: string) {
   const batch = await BatchModel.findById(id);
   if (!batch) throw notFound('Batch');
-  if (actor.role !== 'enterprise' || actor.orgId !== String(batch.enterpriseId)) throw forbidden("Only the batch's own enterprise may record its steps");
+  if (actor.role !== 'enterprise' || actor.orgId !== String(batch.enterpriseId))
+    throw forbidden("Only the batch's own enterprise may record its steps");
   return batch;
 }
 
@@ -55,19 +70,36 @@ function withBatchLock<T>(ctx: HubContext, id: string, work: () => Promise<T>): 
     ttlMs: 10_000,
     waitMs: 8_000,
     retry: { firstMs: 5, maxMs: 100, jitter: true },
-    busy: () => new HttpError(503, 'service_unavailable', 'The batch is busy with other changes; try again in a moment', undefined, { 'Retry-After': '1' }),
+    busy: () =>
+      new HttpError(503, 'service_unavailable', 'The batch is busy with other changes; try again in a moment', undefined, {
+        'Retry-After': '1',
+      }),
   });
 }
 
 export async function recordStep(ctx: HubContext, actor: AuthUser, id: string, body: z.infer<typeof StepBody>) {
   const { steps, code } = await withBatchLock(ctx, id, async () => {
     const batch = await ownBatch(actor, id);
-    if (batch.steps.length >= MAX_STEPS) throw conflict(`A batch holds at most ${MAX_STEPS} steps`, { maximum: MAX_STEPS }, 'too_many_steps');
-    const added = { id: randomUUID(), stage: body.stage, at: body.at, place: body.place, responsible: body.responsible, note: body.note ?? null, photos: [] };
+    if (batch.steps.length >= MAX_STEPS)
+      throw conflict(`A batch holds at most ${MAX_STEPS} steps`, { maximum: MAX_STEPS }, 'too_many_steps');
+    const added = {
+      id: randomUUID(),
+      stage: body.stage,
+      at: body.at,
+      place: body.place,
+      responsible: body.responsible,
+      note: body.note ?? null,
+      photos: [],
+    };
     batch.steps.push(added as never);
     // Stable sort: steps on the same date keep the order they were recorded in.
     batch.steps.sort((a, b) => a.at.getTime() - b.at.getTime());
-    await saveAudited(batch, { actor, action: 'batch.step', target: { type: 'batch', id }, after: { stepId: added.id, stage: added.stage, at: added.at.toISOString() } });
+    await saveAudited(batch, {
+      actor,
+      action: 'batch.step',
+      target: { type: 'batch', id },
+      after: { stepId: added.id, stage: added.stage, at: added.at.toISOString() },
+    });
     return { steps: [...batch.steps], code: batch.code, step: added };
   });
   return { id, steps: steps.map((s) => stepDto(s as StepRecord, code)) };
@@ -77,14 +109,18 @@ export async function addStepPhoto(ctx: HubContext, actor: AuthUser, id: string,
   // Refuse early what would be refused under the lock; the file is stored before it, so a big upload holds nobody up.
   findStep(await ownBatch(actor, id), stepId);
   const stored = await storeEvidence(ctx.config.HUB_UPLOAD_DIR, file);
-  if (!stored.contentType.startsWith('image/')) throw new HttpError(415, 'unsupported_media_type', 'Invalid field "file": a step photo must be a JPEG or PNG');
+  if (!stored.contentType.startsWith('image/'))
+    throw new HttpError(415, 'unsupported_media_type', 'Invalid field "file": a step photo must be a JPEG or PNG');
   return withBatchLock(ctx, id, () => attachPhoto(actor, id, stepId, stored));
 }
 
 function findStep(batch: Awaited<ReturnType<typeof ownBatch>>, stepId: string) {
-  const step = batch.steps.find((s) => (s as StepRecord).id === stepId) as (StepRecord & { photos: NonNullable<StepRecord['photos']> }) | undefined;
+  const step = batch.steps.find((s) => (s as StepRecord).id === stepId) as
+    | (StepRecord & { photos: NonNullable<StepRecord['photos']> })
+    | undefined;
   if (!step) throw notFound('Step');
-  if ((step.photos ?? []).length >= MAX_PHOTOS) throw conflict(`A step holds at most ${MAX_PHOTOS} photos`, { maximum: MAX_PHOTOS }, 'too_many_files');
+  if ((step.photos ?? []).length >= MAX_PHOTOS)
+    throw conflict(`A step holds at most ${MAX_PHOTOS} photos`, { maximum: MAX_PHOTOS }, 'too_many_files');
   return step;
 }
 
@@ -100,10 +136,12 @@ async function attachPhoto(actor: AuthUser, id: string, stepId: string, stored: 
 async function sendPhoto(ctx: HubContext, code: string, fileId: string, res: Response) {
   if (!/^[0-9a-f-]{36}$/.test(fileId)) throw badRequest('Invalid params "fileId": must be a photo id');
   const batch = await BatchModel.findOne({ code }, { steps: 1 }).lean();
-  const photo = batch?.steps.flatMap((s) => ((s as StepRecord).photos ?? [])).find((p) => p.fileId === fileId);
+  const photo = batch?.steps.flatMap((s) => (s as StepRecord).photos ?? []).find((p) => p.fileId === fileId);
   if (!photo) throw notFound('Photo');
   const file = evidencePath(ctx.config.HUB_UPLOAD_DIR, fileId);
-  await access(file).catch(() => { throw notFound('Photo on disk'); });
+  await access(file).catch(() => {
+    throw notFound('Photo on disk');
+  });
   res.status(200).set({ 'Content-Type': photo.contentType, 'Content-Length': String(photo.size), 'Cache-Control': 'public, max-age=3600' });
   await new Promise<void>((resolve, reject) => {
     createReadStream(file).on('error', reject).pipe(res).on('finish', resolve).on('error', reject);
@@ -113,19 +151,39 @@ async function sendPhoto(ctx: HubContext, code: string, fileId: string, res: Res
 export function registerBatchStepRoutes(routes: RouteTable): void {
   const ctxOf = (req: { app: { locals: Record<string, unknown> } }) => req.app.locals.ctx as HubContext;
   routes.route({
-    method: 'post', path: '/batches/:id/steps', summary: 'Record a production or circulation step of a batch (date, place, responsible person)', tags: ['traceability'],
-    access: ['enterprise'], params: idParams, body: StepBody, status: 201, handler: ({ user, params, body, req }) => recordStep(ctxOf(req), user, params.id, body),
+    method: 'post',
+    path: '/batches/:id/steps',
+    summary: 'Record a production or circulation step of a batch (date, place, responsible person)',
+    tags: ['traceability'],
+    access: ['enterprise'],
+    params: idParams,
+    body: StepBody,
+    status: 201,
+    handler: ({ user, params, body, req }) => recordStep(ctxOf(req), user, params.id, body),
   });
   routes.route({
-    method: 'post', path: '/batches/:id/steps/:stepId/photos', summary: "Add a photo (JPEG or PNG, ≤ 10 MB) to a batch's step", tags: ['traceability'],
-    access: ['enterprise'], status: 201, before: [parseEvidenceUpload],
+    method: 'post',
+    path: '/batches/:id/steps/:stepId/photos',
+    summary: "Add a photo (JPEG or PNG, ≤ 10 MB) to a batch's step",
+    tags: ['traceability'],
+    access: ['enterprise'],
+    status: 201,
+    before: [parseEvidenceUpload],
     params: z.object({ id: idParams.shape.id, stepId: z.string().regex(/^[0-9a-f-]{36}$/, 'must be a step id') }).strict(),
-    requestContent: { body: { content: { 'multipart/form-data': { schema: z.object({ file: z.string().openapi({ type: 'string', format: 'binary' }) }) } } } },
+    requestContent: {
+      body: {
+        content: { 'multipart/form-data': { schema: z.object({ file: z.string().openapi({ type: 'string', format: 'binary' }) }) } },
+      },
+    },
     handler: ({ user, params, req }) => addStepPhoto(ctxOf(req), user, params.id, params.stepId, req.file),
   });
   routes.route({
-    method: 'get', path: '/public/trace/:code/photos/:fileId', summary: "A photo of a batch's step (public, like the trace page)", tags: ['public'],
-    access: 'public', params: z.object({ code: z.string().max(64), fileId: z.string().max(64) }).strict(),
+    method: 'get',
+    path: '/public/trace/:code/photos/:fileId',
+    summary: "A photo of a batch's step (public, like the trace page)",
+    tags: ['public'],
+    access: 'public',
+    params: z.object({ code: z.string().max(64), fileId: z.string().max(64) }).strict(),
     handler: ({ params, req, res }) => sendPhoto(ctxOf(req), params.code, params.fileId, res),
   });
 }

@@ -23,7 +23,14 @@ export const BuyerAddressModel = mongoose.model('BuyerAddress', addressSchema);
 
 export function addressDto(a: BuyerAddress & { _id: unknown }) {
   return {
-    id: String(a._id), province: a.province, city: a.city, county: a.county, township: a.township, village: a.village ?? null,
-    name: a.name, phone: a.phone, detail: a.detail,
+    id: String(a._id),
+    province: a.province,
+    city: a.city,
+    county: a.county,
+    township: a.township,
+    village: a.village ?? null,
+    name: a.name,
+    phone: a.phone,
+    detail: a.detail,
   };
 }

@@ -10,26 +10,56 @@ import { BuyerAddressModel, addressDto } from './address.model.ts';
 import { listOrders } from '../fulfilment/fulfilmentQueries.ts';
 import { loadOrder } from '../checkout/orderRecord.ts';
 
-const AddressResponse = z.object({
-  id: z.string(), province: z.string(), city: z.string(), county: z.string(), township: z.string(), village: z.string().nullable(),
-  name: z.string(), phone: z.string(), detail: z.string(),
-}).openapi('BuyerAddress');
+const AddressResponse = z
+  .object({
+    id: z.string(),
+    province: z.string(),
+    city: z.string(),
+    county: z.string(),
+    township: z.string(),
+    village: z.string().nullable(),
+    name: z.string(),
+    phone: z.string(),
+    detail: z.string(),
+  })
+  .openapi('BuyerAddress');
 
 const MAX_ADDRESSES = 20;
 
 export function registerBuyerRoutes(routes: RouteTable): void {
   routes.route({
-    method: 'get', path: '/places', summary: "Dehua's townships and their villages, offered first in address forms", tags: ['buyers'], access: 'public',
-    handler: () => ({ province: PROVINCE, city: CITY, county: COUNTY, townships: TOWNSHIPS.map((name) => ({ name, villages: VILLAGES[name] ?? [] })) }),
+    method: 'get',
+    path: '/places',
+    summary: "Dehua's townships and their villages, offered first in address forms",
+    tags: ['buyers'],
+    access: 'public',
+    handler: () => ({
+      province: PROVINCE,
+      city: CITY,
+      county: COUNTY,
+      townships: TOWNSHIPS.map((name) => ({ name, villages: VILLAGES[name] ?? [] })),
+    }),
   });
   routes.route({
-    method: 'get', path: '/me/addresses', summary: "The buyer's saved delivery addresses", tags: ['buyers'], access: ['buyer'],
+    method: 'get',
+    path: '/me/addresses',
+    summary: "The buyer's saved delivery addresses",
+    tags: ['buyers'],
+    access: ['buyer'],
     response: z.object({ items: z.array(AddressResponse) }),
-    handler: async ({ user }) => ({ items: (await BuyerAddressModel.find({ userId: user.id }).sort({ createdAt: 1 }).lean()).map(addressDto) }),
+    handler: async ({ user }) => ({
+      items: (await BuyerAddressModel.find({ userId: user.id }).sort({ createdAt: 1 }).lean()).map(addressDto),
+    }),
   });
   routes.route({
-    method: 'post', path: '/me/addresses', summary: 'Save a delivery address (township and village from the place list)', tags: ['buyers'],
-    access: ['buyer'], body: DeliveryAddress, status: 201, response: AddressResponse,
+    method: 'post',
+    path: '/me/addresses',
+    summary: 'Save a delivery address (township and village from the place list)',
+    tags: ['buyers'],
+    access: ['buyer'],
+    body: DeliveryAddress,
+    status: 201,
+    response: AddressResponse,
     handler: async ({ user, body }) => {
       if ((await BuyerAddressModel.countDocuments({ userId: user.id })) >= MAX_ADDRESSES) {
         throw new HttpError(409, 'too_many_addresses', `At most ${MAX_ADDRESSES} addresses; delete one first`, { max: MAX_ADDRESSES });
@@ -39,35 +69,56 @@ export function registerBuyerRoutes(routes: RouteTable): void {
     },
   });
   routes.route({
-    method: 'delete', path: '/me/addresses/:id', summary: 'Delete one of your addresses (404 for anyone else’s)', tags: ['buyers'],
-    access: ['buyer'], params: idParams,
+    method: 'delete',
+    path: '/me/addresses/:id',
+    summary: 'Delete one of your addresses (404 for anyone else’s)',
+    tags: ['buyers'],
+    access: ['buyer'],
+    params: idParams,
     handler: async ({ user, params }) => {
       const { deletedCount } = await BuyerAddressModel.deleteOne({ _id: params.id, userId: user.id });
       if (!deletedCount) throw notFound('Address');
     },
   });
   routes.route({
-    method: 'get', path: '/me/orders', summary: 'My orders (what I bought), newest first', tags: ['buyers'], access: 'signed-in',
+    method: 'get',
+    path: '/me/orders',
+    summary: 'My orders (what I bought), newest first',
+    tags: ['buyers'],
+    access: 'signed-in',
     handler: ({ req, user }) => listOrders(req.app.locals.ctx as HubContext, user, { mine: true }),
   });
   routes.route({
-    method: 'get', path: '/public/orders/:id/tracking', summary: "An order's status timeline for its tracking link (no personal data)", tags: ['buyers'],
-    access: 'public', params: idParams, query: z.object({ code: z.string().min(6).max(32) }).strict(),
+    method: 'get',
+    path: '/public/orders/:id/tracking',
+    summary: "An order's status timeline for its tracking link (no personal data)",
+    tags: ['buyers'],
+    access: 'public',
+    params: idParams,
+    query: z.object({ code: z.string().min(6).max(32) }).strict(),
     handler: async ({ req, params, query }) => {
       const ctx = req.app.locals.ctx as HubContext;
       const order = await loadOrder(ctx.redis, ctx.config.REDIS_PREFIX, params.id);
       if (!order || !order.trackingCode || order.trackingCode !== query.code) throw notFound('Order');
       const f = order.state.facts;
       return {
-        id: order.id, status: order.state.status, quantity: order.quantity, amountFen: order.amountFen,
-        delivery: order.delivery?.mode === 'station'
-          ? { mode: 'station', stationName: order.delivery.stationName, stationTownship: order.delivery.stationTownship }
-          : { mode: 'courier', township: order.delivery?.mode === 'courier' ? order.delivery.address.township : null },
+        id: order.id,
+        status: order.state.status,
+        quantity: order.quantity,
+        amountFen: order.amountFen,
+        delivery:
+          order.delivery?.mode === 'station'
+            ? { mode: 'station', stationName: order.delivery.stationName, stationTownship: order.delivery.stationTownship }
+            : { mode: 'courier', township: order.delivery?.mode === 'courier' ? order.delivery.address.township : null },
         payment: order.payment?.method ?? null,
-        carrier: (f.carrier as string | undefined) ?? null, waybillNo: (f.waybillNo as string | undefined) ?? null,
+        carrier: (f.carrier as string | undefined) ?? null,
+        waybillNo: (f.waybillNo as string | undefined) ?? null,
         // The seller's reason for declining a refund is meant for the buyer; other notes stay private.
         history: order.state.history.map(({ status, at, note, event }) => ({
-          status, at, ...(note === 'checkout' ? { note } : {}), ...(event === 'refund_rejected' ? { event, note } : {}),
+          status,
+          at,
+          ...(note === 'checkout' ? { note } : {}),
+          ...(event === 'refund_rejected' ? { event, note } : {}),
         })),
       };
     },

@@ -7,13 +7,21 @@ import { badRequest, notFound } from '../../platform/errors.ts';
 import { PAYMENT_METHODS, type PaymentMethod } from './paymentProviders.ts';
 
 /** `delivery` of POST /orders: courier to an address in the county, or pick-up at a station organisation. */
-export const DeliveryInput = z.discriminatedUnion('mode', [
-  z.object({ mode: z.literal('courier'), address: DeliveryAddress }).strict(),
-  z.object({ mode: z.literal('station'), stationOrgId: objectId('stationOrgId') }).strict(),
-], { errorMap: () => ({ message: 'must be {mode: "courier", address} or {mode: "station", stationOrgId}' }) }).openapi('DeliveryChoice');
+export const DeliveryInput = z
+  .discriminatedUnion(
+    'mode',
+    [
+      z.object({ mode: z.literal('courier'), address: DeliveryAddress }).strict(),
+      z.object({ mode: z.literal('station'), stationOrgId: objectId('stationOrgId') }).strict(),
+    ],
+    { errorMap: () => ({ message: 'must be {mode: "courier", address} or {mode: "station", stationOrgId}' }) },
+  )
+  .openapi('DeliveryChoice');
 export type DeliveryInput = z.infer<typeof DeliveryInput>;
 
-export const PaymentInput = z.enum(PAYMENT_METHODS, { errorMap: () => ({ message: 'must be "cod" (cash on delivery) or "transfer" (bank transfer)' }) });
+export const PaymentInput = z.enum(PAYMENT_METHODS, {
+  errorMap: () => ({ message: 'must be "cod" (cash on delivery) or "transfer" (bank transfer)' }),
+});
 
 /** What the order stores about its delivery (a station delivery carries the station's name and township for tracking). */
 export type StoredDelivery =
@@ -50,7 +58,13 @@ async function stationOrg(id: string) {
 }
 
 /** Checks the delivery choice (a station must be a `station` organisation) and makes the codes of a new order. */
-export async function prepareCheckout(delivery: DeliveryInput, method: PaymentMethod, paymentTimeoutSeconds: number, payBeforeShipping: boolean, now = Date.now()): Promise<CheckoutFields> {
+export async function prepareCheckout(
+  delivery: DeliveryInput,
+  method: PaymentMethod,
+  paymentTimeoutSeconds: number,
+  payBeforeShipping: boolean,
+  now = Date.now(),
+): Promise<CheckoutFields> {
   let stored: StoredDelivery;
   if (delivery.mode === 'station') {
     const station = await stationOrg(delivery.stationOrgId);

@@ -8,7 +8,9 @@ import { scheduleExpiry } from './expiry.ts';
 import { loadOrder, mayRead, orderView } from './orderRecord.ts';
 
 const missing = (field: string, what: string) =>
-  new HttpError(400, 'validation_failed', `Invalid field "${field}": a buyer's order needs ${what}`, { issues: [{ field: `body.${field}`, message: 'is required', code: 'invalid_type' }] });
+  new HttpError(400, 'validation_failed', `Invalid field "${field}": a buyer's order needs ${what}`, {
+    issues: [{ field: `body.${field}`, message: 'is required', code: 'invalid_type' }],
+  });
 
 /**
  * The checkout part of POST /orders: a buyer must choose delivery and payment (other roles may, as before
@@ -16,9 +18,13 @@ const missing = (field: string, what: string) =>
  * order is ever left without one.
  */
 export async function checkoutFor(
-  ctx: HubContext, actor: AuthUser, delivery: DeliveryInput | undefined, payment: PaymentMethod | undefined,
+  ctx: HubContext,
+  actor: AuthUser,
+  delivery: DeliveryInput | undefined,
+  payment: PaymentMethod | undefined,
 ): Promise<{ checkout?: CheckoutFields; orderId?: string }> {
-  if (actor.role === 'buyer' && !delivery) throw missing('delivery', 'a delivery choice ({mode: "courier", address} or {mode: "station", stationOrgId})');
+  if (actor.role === 'buyer' && !delivery)
+    throw missing('delivery', 'a delivery choice ({mode: "courier", address} or {mode: "station", stationOrgId})');
   if ((actor.role === 'buyer' || delivery) && !payment) throw missing('payment', 'a payment choice ("cod" or "transfer")');
   if (!delivery || !payment) {
     if (payment) throw missing('delivery', 'a delivery choice with its payment');

@@ -2,7 +2,16 @@ import { z } from 'zod';
 import type { RouteTable } from '../../platform/http/routeTable.ts';
 import type { HubContext } from '../../platform/context.ts';
 import { idParams } from '../../platform/http/schemas.ts';
-import { cancelOrder, completeOrder, confirmPayment, refundOrder, rejectRefund, RefundRejectBody, requestRefund, RefundRequestBody } from './checkoutService.ts';
+import {
+  cancelOrder,
+  completeOrder,
+  confirmPayment,
+  refundOrder,
+  rejectRefund,
+  RefundRejectBody,
+  requestRefund,
+  RefundRequestBody,
+} from './checkoutService.ts';
 import { OrderResponse } from '../orders/orderRoutes.ts';
 import { DeliveryInput, PaymentInput } from './checkoutFields.ts';
 import { checkoutReservation, plusOneQueue } from '../live/plusOne.ts';
@@ -17,45 +26,89 @@ import { READ_ALL_ROLES } from '../../platform/auth/roles.ts';
 const ctxOf = (req: { app: { locals: Record<string, unknown> } }) => req.app.locals.ctx as HubContext;
 const Reference = z.object({ reference: z.string().optional() }).passthrough();
 
-const idempotencyHeader = z.string().min(8, 'must be at least 8 characters').max(128).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+const idempotencyHeader = z
+  .string()
+  .min(8, 'must be at least 8 characters')
+  .max(128)
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
 export function registerCheckoutRoutes(routes: RouteTable): void {
   routes.route({
-    method: 'post', path: '/sessions/:id/reminder', summary: '预约: be notified in-app when this scheduled session goes live', tags: ['live'],
-    access: 'signed-in', params: idParams,
+    method: 'post',
+    path: '/sessions/:id/reminder',
+    summary: '预约: be notified in-app when this scheduled session goes live',
+    tags: ['live'],
+    access: 'signed-in',
+    params: idParams,
     handler: ({ req, user, params }) => subscribeReminder(ctxOf(req), user, params.id, true),
   });
   routes.route({
-    method: 'delete', path: '/sessions/:id/reminder', summary: 'Cancel the reminder', tags: ['live'], access: 'signed-in', params: idParams,
+    method: 'delete',
+    path: '/sessions/:id/reminder',
+    summary: 'Cancel the reminder',
+    tags: ['live'],
+    access: 'signed-in',
+    params: idParams,
     handler: ({ req, user, params }) => subscribeReminder(ctxOf(req), user, params.id, false),
   });
   routes.route({
-    method: 'get', path: '/sessions/:id/analytics', summary: 'Viewers, peak, chat, "+1"s, orders, paid GMV, conversion and per product (host, its association, bureau, auditor)', tags: ['live'],
-    access: 'signed-in', params: idParams,
+    method: 'get',
+    path: '/sessions/:id/analytics',
+    summary: 'Viewers, peak, chat, "+1"s, orders, paid GMV, conversion and per product (host, its association, bureau, auditor)',
+    tags: ['live'],
+    access: 'signed-in',
+    params: idParams,
     handler: ({ req, user, params }) => sessionAnalytics(ctxOf(req), user, params.id),
   });
   routes.route({
-    method: 'post', path: '/sessions/:id/flash-sale', summary: 'The host starts a flash sale of the pinned product (price, quantity, per-buyer limit, duration)', tags: ['live'],
-    access: ['host'], params: idParams, body: StartFlashSaleBody, status: 201,
+    method: 'post',
+    path: '/sessions/:id/flash-sale',
+    summary: 'The host starts a flash sale of the pinned product (price, quantity, per-buyer limit, duration)',
+    tags: ['live'],
+    access: ['host'],
+    params: idParams,
+    body: StartFlashSaleBody,
+    status: 201,
     handler: ({ req, user, params, body }) => startFlashSale(ctxOf(req), user, params.id, body),
   });
   routes.route({
-    method: 'delete', path: '/sessions/:id/flash-sale', summary: 'The host ends the flash sale early; unsold units return to stock', tags: ['live'],
-    access: ['host'], params: idParams,
+    method: 'delete',
+    path: '/sessions/:id/flash-sale',
+    summary: 'The host ends the flash sale early; unsold units return to stock',
+    tags: ['live'],
+    access: ['host'],
+    params: idParams,
     handler: ({ req, user, params }) => stopFlashSale(ctxOf(req), user, params.id),
   });
   routes.route({
-    method: 'get', path: '/sessions/:id/flash-sale', summary: "The session's flash sale (price, remaining, limit, end time for the countdown)", tags: ['live'],
-    access: 'public', params: idParams,
+    method: 'get',
+    path: '/sessions/:id/flash-sale',
+    summary: "The session's flash sale (price, remaining, limit, end time for the countdown)",
+    tags: ['live'],
+    access: 'public',
+    params: idParams,
     handler: ({ req, params }) => flashSaleView(ctxOf(req).redis, ctxOf(req).config.REDIS_PREFIX, params.id),
   });
   routes.route({
-    method: 'post', path: '/sessions/:id/flash-sale/orders', summary: 'Buy in the flash sale (Idempotency-Key; never past the per-buyer limit or the quantity)', tags: ['live'],
-    access: 'signed-in', params: idParams, status: 201, response: OrderResponse,
-    body: z.object({
-      quantity: z.number({ invalid_type_error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100'),
-      delivery: DeliveryInput.optional(), payment: PaymentInput.optional(),
-    }).strict(),
+    method: 'post',
+    path: '/sessions/:id/flash-sale/orders',
+    summary: 'Buy in the flash sale (Idempotency-Key; never past the per-buyer limit or the quantity)',
+    tags: ['live'],
+    access: 'signed-in',
+    params: idParams,
+    status: 201,
+    response: OrderResponse,
+    body: z
+      .object({
+        quantity: z
+          .number({ invalid_type_error: 'must be a whole number' })
+          .int('must be a whole number')
+          .min(1, 'must be at least 1')
+          .max(100, 'must be at most 100'),
+        delivery: DeliveryInput.optional(),
+        payment: PaymentInput.optional(),
+      })
+      .strict(),
     handler: async ({ req, res, user, params, body }) => {
       const key = idempotencyHeader.safeParse(req.header('idempotency-key'));
       if (!key.success) throw validationError(new z.ZodError(key.error.issues.map((i) => ({ ...i, path: ['Idempotency-Key'] }))), 'header');
@@ -65,48 +118,93 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     },
   });
   routes.route({
-    method: 'post', path: '/orders/:id/checkout', summary: 'The buyer completes a chat "+1" reservation with delivery and payment', tags: ['orders'],
-    access: ['buyer'], params: idParams, body: z.object({ delivery: DeliveryInput, payment: PaymentInput }).strict(), response: OrderResponse,
+    method: 'post',
+    path: '/orders/:id/checkout',
+    summary: 'The buyer completes a chat "+1" reservation with delivery and payment',
+    tags: ['orders'],
+    access: ['buyer'],
+    params: idParams,
+    body: z.object({ delivery: DeliveryInput, payment: PaymentInput }).strict(),
+    response: OrderResponse,
     handler: ({ req, user, params, body }) => checkoutReservation(ctxOf(req), user, params.id, body.delivery, body.payment),
   });
   routes.route({
-    method: 'get', path: '/sessions/:id/plus-ones', summary: 'The host\'s queue of "+1" reservations (status, checked out or not)', tags: ['live'],
-    access: 'signed-in', params: idParams,
+    method: 'get',
+    path: '/sessions/:id/plus-ones',
+    summary: 'The host\'s queue of "+1" reservations (status, checked out or not)',
+    tags: ['live'],
+    access: 'signed-in',
+    params: idParams,
     handler: async ({ req, user, params }) => {
       const session = await LiveSessionModel.findById(params.id, { hostUserId: 1, associationId: 1 }).lean();
       if (!session) throw notFound('Session');
-      if (String(session.hostUserId) !== user.id && !READ_ALL_ROLES.includes(user.role)) throw forbidden('Only the host sees the "+1" queue');
+      if (String(session.hostUserId) !== user.id && !READ_ALL_ROLES.includes(user.role))
+        throw forbidden('Only the host sees the "+1" queue');
       return plusOneQueue(ctxOf(req), params.id);
     },
   });
   routes.route({
-    method: 'post', path: '/orders/:id/payment', summary: 'The seller confirms a bank transfer with its reference: placed → paid', tags: ['orders'],
-    access: ['enterprise'], params: idParams, body: Reference, response: OrderResponse,
+    method: 'post',
+    path: '/orders/:id/payment',
+    summary: 'The seller confirms a bank transfer with its reference: placed → paid',
+    tags: ['orders'],
+    access: ['enterprise'],
+    params: idParams,
+    body: Reference,
+    response: OrderResponse,
     handler: ({ req, user, params, body }) => confirmPayment(ctxOf(req), user, params.id, body),
   });
   routes.route({
-    method: 'post', path: '/orders/:id/cancel', summary: 'Cancel (buyer before payment, seller before shipping); the stock comes back', tags: ['orders'],
-    access: 'signed-in', params: idParams, response: OrderResponse,
+    method: 'post',
+    path: '/orders/:id/cancel',
+    summary: 'Cancel (buyer before payment, seller before shipping); the stock comes back',
+    tags: ['orders'],
+    access: 'signed-in',
+    params: idParams,
+    response: OrderResponse,
     handler: ({ req, user, params }) => cancelOrder(ctxOf(req), user, params.id),
   });
   routes.route({
-    method: 'post', path: '/orders/:id/refund-request', summary: 'The buyer asks for a refund', tags: ['orders'],
-    access: ['buyer'], params: idParams, body: RefundRequestBody, response: OrderResponse,
+    method: 'post',
+    path: '/orders/:id/refund-request',
+    summary: 'The buyer asks for a refund',
+    tags: ['orders'],
+    access: ['buyer'],
+    params: idParams,
+    body: RefundRequestBody,
+    response: OrderResponse,
     handler: ({ req, user, params, body }) => requestRefund(ctxOf(req), user, params.id, body.reason),
   });
   routes.route({
-    method: 'post', path: '/orders/:id/refund', summary: 'The seller refunds once the goods are back; the stock comes back', tags: ['orders'],
-    access: ['enterprise'], params: idParams, body: Reference, response: OrderResponse,
+    method: 'post',
+    path: '/orders/:id/refund',
+    summary: 'The seller refunds once the goods are back; the stock comes back',
+    tags: ['orders'],
+    access: ['enterprise'],
+    params: idParams,
+    body: Reference,
+    response: OrderResponse,
     handler: ({ req, user, params, body }) => refundOrder(ctxOf(req), user, params.id, body),
   });
   routes.route({
-    method: 'post', path: '/orders/:id/refund-reject', summary: 'The seller declines a refund request {reason}: the order returns to the status it had before it', tags: ['orders'],
-    access: ['enterprise'], params: idParams, body: RefundRejectBody, response: OrderResponse,
+    method: 'post',
+    path: '/orders/:id/refund-reject',
+    summary: 'The seller declines a refund request {reason}: the order returns to the status it had before it',
+    tags: ['orders'],
+    access: ['enterprise'],
+    params: idParams,
+    body: RefundRejectBody,
+    response: OrderResponse,
     handler: ({ req, user, params, body }) => rejectRefund(ctxOf(req), user, params.id, body.reason),
   });
   routes.route({
-    method: 'post', path: '/orders/:id/complete', summary: 'The buyer confirms receipt: delivered → completed', tags: ['orders'],
-    access: ['buyer'], params: idParams, response: OrderResponse,
+    method: 'post',
+    path: '/orders/:id/complete',
+    summary: 'The buyer confirms receipt: delivered → completed',
+    tags: ['orders'],
+    access: ['buyer'],
+    params: idParams,
+    response: OrderResponse,
     handler: ({ req, user, params }) => completeOrder(ctxOf(req), user, params.id),
   });
 }

@@ -13,19 +13,27 @@ const ownBuyer = (order: OrderRecord, actor: AuthUser) => {
 const seller = (order: OrderRecord, actor: AuthUser) => {
   if (actor.role !== 'enterprise' || actor.orgId !== order.enterpriseId) throw forbidden('Only the selling enterprise may do this');
 };
-const payable = (order: OrderRecord) => ({ id: order.id, enterpriseId: order.enterpriseId, amountFen: order.amountFen, status: order.state.status });
+const payable = (order: OrderRecord) => ({
+  id: order.id,
+  enterpriseId: order.enterpriseId,
+  amountFen: order.amountFen,
+  status: order.state.status,
+});
 const needsCheckout = (order: OrderRecord) => {
-  if (!order.payment) throw badRequest('This order was placed without delivery and payment; it has no payment to confirm', { field: 'payment' });
+  if (!order.payment)
+    throw badRequest('This order was placed without delivery and payment; it has no payment to confirm', { field: 'payment' });
   return order.payment;
 };
 
 /** The seller confirms a bank transfer (with its reference): placed → paid. Two confirmations at once: one wins. */
 export function confirmPayment(ctx: HubContext, actor: AuthUser, orderId: string, input: unknown) {
   return applyTransition(ctx, actor, orderId, {
-    from: ['placed'], to: 'paid',
+    from: ['placed'],
+    to: 'paid',
     check: (order) => {
       const payment = needsCheckout(order);
-      if (payment.method !== 'transfer') throw badRequest('Cash on delivery is collected at hand-over (pick-up or delivery), not confirmed here', { field: 'payment' });
+      if (payment.method !== 'transfer')
+        throw badRequest('Cash on delivery is collected at hand-over (pick-up or delivery), not confirmed here', { field: 'payment' });
       return paymentProviders.transfer.confirm(payable(order), actor, input);
     },
   });
@@ -34,7 +42,8 @@ export function confirmPayment(ctx: HubContext, actor: AuthUser, orderId: string
 /** The buyer (before payment) or the seller (before shipping) cancels; the stock comes back. */
 export function cancelOrder(ctx: HubContext, actor: AuthUser, orderId: string) {
   return applyTransition(ctx, actor, orderId, {
-    from: actor.role === 'enterprise' ? ['placed', 'paid'] : ['placed'], to: 'cancelled',
+    from: actor.role === 'enterprise' ? ['placed', 'paid'] : ['placed'],
+    to: 'cancelled',
     check: (order) => {
       if (actor.role === 'enterprise') seller(order, actor);
       else ownBuyer(order, actor);
@@ -43,12 +52,16 @@ export function cancelOrder(ctx: HubContext, actor: AuthUser, orderId: string) {
   });
 }
 
-export const RefundRequestBody = z.object({ reason: z.string().trim().min(2, 'must be at least 2 characters').max(200, 'must be at most 200 characters') }).strict();
+export const RefundRequestBody = z
+  .object({ reason: z.string().trim().min(2, 'must be at least 2 characters').max(200, 'must be at most 200 characters') })
+  .strict();
 
 /** The buyer asks for a refund after paying (or once the parcel is on its way or handed over). */
 export function requestRefund(ctx: HubContext, actor: AuthUser, orderId: string, reason: string) {
   return applyTransition(ctx, actor, orderId, {
-    from: ['paid', 'shipped', 'arrived', 'delivered'], to: 'refund_requested', note: reason,
+    from: ['paid', 'shipped', 'arrived', 'delivered'],
+    to: 'refund_requested',
+    note: reason,
     check: (order) => {
       ownBuyer(order, actor);
       needsCheckout(order);
@@ -60,7 +73,8 @@ export function requestRefund(ctx: HubContext, actor: AuthUser, orderId: string,
 /** The seller refunds once the goods are back (or never left): refund_requested → refunded, stock returned. */
 export function refundOrder(ctx: HubContext, actor: AuthUser, orderId: string, input: unknown) {
   return applyTransition(ctx, actor, orderId, {
-    from: ['refund_requested'], to: 'refunded',
+    from: ['refund_requested'],
+    to: 'refunded',
     check: (order) => {
       seller(order, actor);
       const payment = needsCheckout(order);
@@ -71,7 +85,9 @@ export function refundOrder(ctx: HubContext, actor: AuthUser, orderId: string, i
   });
 }
 
-export const RefundRejectBody = z.object({ reason: z.string().trim().min(2, 'must be at least 2 characters').max(200, 'must be at most 200 characters') }).strict();
+export const RefundRejectBody = z
+  .object({ reason: z.string().trim().min(2, 'must be at least 2 characters').max(200, 'must be at most 200 characters') })
+  .strict();
 
 /**
  * The seller declines a refund request (with its reason, shown to the buyer): the order goes back to the status
@@ -83,10 +99,18 @@ export async function rejectRefund(ctx: HubContext, actor: AuthUser, orderId: st
   if (!order || !mayRead(order, actor)) throw notFound('Order');
   const back = order.state.facts.refundRequestedFrom as OrderStatus | undefined;
   if (order.state.status !== 'refund_requested' || !back) {
-    throw conflict(`The order is ${order.state.status}: there is no refund request to decline`, { status: order.state.status, to: 'refund_rejected' }, 'wrong_state');
+    throw conflict(
+      `The order is ${order.state.status}: there is no refund request to decline`,
+      { status: order.state.status, to: 'refund_rejected' },
+      'wrong_state',
+    );
   }
   return applyTransition(ctx, actor, orderId, {
-    from: ['refund_requested'], to: back, note: reason, event: 'refund_rejected', expectVersion: order.state.version,
+    from: ['refund_requested'],
+    to: back,
+    note: reason,
+    event: 'refund_rejected',
+    expectVersion: order.state.version,
     check: (current) => {
       seller(current, actor);
       return { refundRejectedAt: new Date().toISOString(), refundRejectReason: reason, refundRequestedFrom: null };
@@ -97,7 +121,8 @@ export async function rejectRefund(ctx: HubContext, actor: AuthUser, orderId: st
 /** The buyer confirms receipt: delivered → completed. */
 export function completeOrder(ctx: HubContext, actor: AuthUser, orderId: string) {
   return applyTransition(ctx, actor, orderId, {
-    from: ['delivered'], to: 'completed',
+    from: ['delivered'],
+    to: 'completed',
     check: (order) => {
       ownBuyer(order, actor);
       return { completedAt: new Date().toISOString() };

@@ -33,7 +33,11 @@ export function expiryQueue(ctx: HubContext): Queue<ExpiryJob> {
  * a job whose order was never placed finds nothing and ends.
  */
 export async function scheduleExpiry(ctx: HubContext, orderId: string, delayMs: number, deadline = ''): Promise<void> {
-  await expiryQueue(ctx).add('expire-unpaid', { orderId, deadline }, { jobId: expiryJobId(orderId) + (deadline ? `-${deadline}` : ''), delay: delayMs, attempts: 5 });
+  await expiryQueue(ctx).add(
+    'expire-unpaid',
+    { orderId, deadline },
+    { jobId: expiryJobId(orderId) + (deadline ? `-${deadline}` : ''), delay: delayMs, attempts: 5 },
+  );
 }
 
 /** Worker side: an order still unpaid becomes expired and gives its stock back, unless payment won the race. */
@@ -43,7 +47,12 @@ export async function processExpiry(job: Job<ExpiryJob>, ctx: HubContext): Promi
     return returned < 0 ? 'flash-already-ended' : `flash-ended:${returned}`;
   }
   try {
-    await applyTransition(ctx, null, job.data.orderId, { from: ['placed'], to: 'expired', check: () => undefined, deadline: job.data.deadline || 'first' });
+    await applyTransition(ctx, null, job.data.orderId, {
+      from: ['placed'],
+      to: 'expired',
+      check: () => undefined,
+      deadline: job.data.deadline || 'first',
+    });
     log.info({ orderId: job.data.orderId }, 'unpaid order expired; stock released');
     return 'expired';
   } catch (err) {

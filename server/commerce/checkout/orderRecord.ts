@@ -30,7 +30,13 @@ export interface OrderRecord {
   state: OrderState;
 }
 
-type Raw = Omit<QueuedOrder, 'status'> & { status: string; plusOne?: boolean; stateVersion?: number; history?: HistoryEntry[] | null; facts?: Record<string, unknown> | null };
+type Raw = Omit<QueuedOrder, 'status'> & {
+  status: string;
+  plusOne?: boolean;
+  stateVersion?: number;
+  history?: HistoryEntry[] | null;
+  facts?: Record<string, unknown> | null;
+};
 
 function storedState(o: Raw): OrderState {
   const status = o.status as OrderStatus;
@@ -49,13 +55,22 @@ function toRecord(o: Raw, redisState: OrderState | null): OrderRecord {
   // A "+1" reservation gets its delivery and payment at checkout, as facts of that transition.
   const f = state.facts as { delivery?: StoredDelivery; payment?: { method: PaymentMethod }; pickupCode?: string };
   return {
-    id: String(o._id), productId: String(o.productId), enterpriseId: String(o.enterpriseId), buyerUserId: String(o.buyerUserId),
-    quantity: o.quantity, unitPriceFen: o.unitPriceFen, amountFen: o.amountFen, sessionId: o.sessionId ? String(o.sessionId) : null,
-    idempotencyKey: o.idempotencyKey, createdAt: o.createdAt,
+    id: String(o._id),
+    productId: String(o.productId),
+    enterpriseId: String(o.enterpriseId),
+    buyerUserId: String(o.buyerUserId),
+    quantity: o.quantity,
+    unitPriceFen: o.unitPriceFen,
+    amountFen: o.amountFen,
+    sessionId: o.sessionId ? String(o.sessionId) : null,
+    idempotencyKey: o.idempotencyKey,
+    createdAt: o.createdAt,
     delivery: (o.delivery as StoredDelivery | undefined) ?? f.delivery ?? null,
     payment: (o.payment as { method: PaymentMethod } | undefined) ?? f.payment ?? null,
-    pickupCode: o.pickupCode ?? f.pickupCode ?? null, trackingCode: o.trackingCode ?? null,
-    expiresAt: (state.facts.expiresAt as string | null | undefined) !== undefined ? (state.facts.expiresAt as string | null) : o.expiresAt ?? null,
+    pickupCode: o.pickupCode ?? f.pickupCode ?? null,
+    trackingCode: o.trackingCode ?? null,
+    expiresAt:
+      (state.facts.expiresAt as string | null | undefined) !== undefined ? (state.facts.expiresAt as string | null) : (o.expiresAt ?? null),
     plusOne: o.plusOne === true,
     // A stored state newer than Redis's cannot happen (the database follows Redis), so Redis wins when present.
     state,
@@ -80,7 +95,11 @@ export async function loadOrder(redis: Redis, prefix: string, orderId: string): 
 
 /** Stored orders (a database query's result) with their current states. */
 export async function withStates(redis: Redis, prefix: string, docs: Record<string, unknown>[]): Promise<OrderRecord[]> {
-  const states = await readStates(redis, prefix, docs.map((d) => String(d._id)));
+  const states = await readStates(
+    redis,
+    prefix,
+    docs.map((d) => String(d._id)),
+  );
   return docs.map((d, i) => toRecord(fromDocument(d), states[i] ?? null));
 }
 
@@ -95,10 +114,20 @@ export function mayRead(order: OrderRecord, actor: AuthUser): boolean {
 function paymentView(order: OrderRecord) {
   if (!order.payment) return null;
   const f = order.state.facts;
-  const status = f.refundedAt ? 'refunded' : f.paidAt ? (order.payment.method === 'cod' ? 'collected' : 'paid')
-    : ['expired', 'cancelled'].includes(order.state.status) ? 'void' : order.payment.method === 'cod' ? 'due' : 'unpaid';
+  const status = f.refundedAt
+    ? 'refunded'
+    : f.paidAt
+      ? order.payment.method === 'cod'
+        ? 'collected'
+        : 'paid'
+      : ['expired', 'cancelled'].includes(order.state.status)
+        ? 'void'
+        : order.payment.method === 'cod'
+          ? 'due'
+          : 'unpaid';
   return {
-    method: order.payment.method, status,
+    method: order.payment.method,
+    status,
     reference: (f.paymentRef as string | undefined) ?? null,
     paidAt: (f.paidAt as string | undefined) ?? null,
     paidFen: (f.paidFen as number | undefined) ?? 0,
@@ -110,14 +139,26 @@ function paymentView(order: OrderRecord) {
 export function orderView(order: OrderRecord, actor: AuthUser | null) {
   const f = order.state.facts;
   return {
-    id: order.id, productId: order.productId, enterpriseId: order.enterpriseId, buyerUserId: order.buyerUserId,
-    quantity: order.quantity, unitPriceFen: order.unitPriceFen, amountFen: order.amountFen, sessionId: order.sessionId,
-    idempotencyKey: order.idempotencyKey, createdAt: order.createdAt,
+    id: order.id,
+    productId: order.productId,
+    enterpriseId: order.enterpriseId,
+    buyerUserId: order.buyerUserId,
+    quantity: order.quantity,
+    unitPriceFen: order.unitPriceFen,
+    amountFen: order.amountFen,
+    sessionId: order.sessionId,
+    idempotencyKey: order.idempotencyKey,
+    createdAt: order.createdAt,
     status: order.state.status,
     delivery: order.delivery,
     payment: paymentView(order),
     shipment: f.shippedAt
-      ? { carrier: (f.carrier as string | undefined) ?? null, waybillNo: (f.waybillNo as string | undefined) ?? null, viaStation: f.viaStation === true, shippedAt: f.shippedAt as string }
+      ? {
+          carrier: (f.carrier as string | undefined) ?? null,
+          waybillNo: (f.waybillNo as string | undefined) ?? null,
+          viaStation: f.viaStation === true,
+          shippedAt: f.shippedAt as string,
+        }
       : null,
     history: order.state.history,
     expiresAt: order.state.status === 'placed' ? order.expiresAt : null,

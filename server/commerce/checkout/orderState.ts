@@ -4,7 +4,16 @@ import { stockKey } from '../orders/stockKey.ts';
 
 /** Every status an order can have (CONTRACT.md). */
 export const ORDER_STATUSES = [
-  'placed', 'paid', 'shipped', 'arrived', 'delivered', 'completed', 'cancelled', 'expired', 'refund_requested', 'refunded',
+  'placed',
+  'paid',
+  'shipped',
+  'arrived',
+  'delivered',
+  'completed',
+  'cancelled',
+  'expired',
+  'refund_requested',
+  'refunded',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
@@ -100,12 +109,32 @@ export type TransitionResult =
   | { ok: false; status: OrderStatus; staleDeadline?: boolean };
 
 export async function transition(redis: Redis, prefix: string, t: TransitionRequest): Promise<TransitionResult> {
-  const entry: HistoryEntry = { status: t.to, at: (t.at ?? new Date()).toISOString(), by: t.by, ...(t.note ? { note: t.note } : {}), ...(t.event ? { event: t.event } : {}) };
+  const entry: HistoryEntry = {
+    status: t.to,
+    at: (t.at ?? new Date()).toISOString(),
+    by: t.by,
+    ...(t.note ? { note: t.note } : {}),
+    ...(t.event ? { event: t.event } : {}),
+  };
   const keys = [orderStateKey(prefix, t.orderId), stockKey(prefix, t.productId), transitionsKey(prefix)];
-  const init = { status: t.initial.status, version: t.initial.version, held: t.initial.held, history: t.initial.history, factsJson: JSON.stringify(t.initial.facts) };
+  const init = {
+    status: t.initial.status,
+    version: t.initial.version,
+    held: t.initial.held,
+    history: t.initial.history,
+    factsJson: JSON.stringify(t.initial.facts),
+  };
   const args = [
-    `,${t.from.join(',')},`, t.to, JSON.stringify(entry), STOCK_RELEASED.includes(t.to) ? '1' : '0',
-    JSON.stringify(t.facts ?? {}), JSON.stringify(init), t.orderId, t.productId, JSON.stringify(t.actor ?? null), t.deadline ?? '',
+    `,${t.from.join(',')},`,
+    t.to,
+    JSON.stringify(entry),
+    STOCK_RELEASED.includes(t.to) ? '1' : '0',
+    JSON.stringify(t.facts ?? {}),
+    JSON.stringify(init),
+    t.orderId,
+    t.productId,
+    JSON.stringify(t.actor ?? null),
+    t.deadline ?? '',
     t.expectVersion === undefined ? '' : String(t.expectVersion),
   ];
   let result: [string, string, string?, string?];

@@ -41,12 +41,27 @@ const STATUS_TEXT: Record<OrderStatus, [string, string]> = {
   refunded: ['已退款', 'Refunded'],
 };
 
-export async function notifyBuyer(ctx: HubContext, order: OrderRecord, status: OrderStatus, event?: { name: keyof typeof EVENT_TEXT; note: string }): Promise<void> {
-  const [zh, en] = event ? EVENT_TEXT[event.name].map((line) => line.replace('{note}', event.note)) as [string, string] : STATUS_TEXT[status];
+export async function notifyBuyer(
+  ctx: HubContext,
+  order: OrderRecord,
+  status: OrderStatus,
+  event?: { name: keyof typeof EVENT_TEXT; note: string },
+): Promise<void> {
+  const [zh, en] = event
+    ? (EVENT_TEXT[event.name].map((line) => line.replace('{note}', event.note)) as [string, string])
+    : STATUS_TEXT[status];
   await publishLive(ctx.redis, ctx.config.REDIS_PREFIX, {
     type: 'notify',
     userId: order.buyerUserId,
-    notification: { kind: 'order.status', orderId: order.id, status, ...(event ? { event: event.name } : {}), message: zh, messageEn: en, at: new Date().toISOString() },
+    notification: {
+      kind: 'order.status',
+      orderId: order.id,
+      status,
+      ...(event ? { event: event.name } : {}),
+      message: zh,
+      messageEn: en,
+      at: new Date().toISOString(),
+    },
   }).catch((err: unknown) => log.warn({ orderId: order.id, err: String(err) }, 'buyer notification not published'));
 }
 
@@ -62,10 +77,21 @@ export async function applyTransition(ctx: HubContext, actor: AuthUser | null, o
   if (!spec.from.includes(order.state.status)) throw wrongState(order.state.status, spec.to);
   const facts = spec.check(order) ?? {};
   const result = await transition(ctx.redis, prefix, {
-    orderId, productId: order.productId, from: spec.from, to: spec.to, by: actor?.id ?? 'system', note: spec.note, facts,
-    initial: order.state, deadline: spec.deadline, expectVersion: spec.expectVersion, event: spec.event, actor: actor ? { id: actor.id, username: actor.username, role: actor.role } : null,
+    orderId,
+    productId: order.productId,
+    from: spec.from,
+    to: spec.to,
+    by: actor?.id ?? 'system',
+    note: spec.note,
+    facts,
+    initial: order.state,
+    deadline: spec.deadline,
+    expectVersion: spec.expectVersion,
+    event: spec.event,
+    actor: actor ? { id: actor.id, username: actor.username, role: actor.role } : null,
   });
-  if (!result.ok && result.staleDeadline) throw conflict('A newer deadline applies to this order', { status: result.status }, 'stale_deadline');
+  if (!result.ok && result.staleDeadline)
+    throw conflict('A newer deadline applies to this order', { status: result.status }, 'stale_deadline');
   if (!result.ok) throw wrongState(result.status, spec.to);
   const after = await loadOrder(ctx.redis, prefix, orderId);
   await notifyBuyer(ctx, order, spec.to, spec.event ? { name: spec.event, note: spec.note ?? '' } : undefined);

@@ -30,7 +30,14 @@ export interface PaymentProvider {
 }
 
 const TransferConfirmation = z
-  .object({ reference: z.string().trim().min(4, 'must be at least 4 characters').max(64, 'must be at most 64 characters').regex(/^[\x21-\x7e\u4e00-\u9fa5 ]+$/u, 'letters, digits and punctuation only') })
+  .object({
+    reference: z
+      .string()
+      .trim()
+      .min(4, 'must be at least 4 characters')
+      .max(64, 'must be at most 64 characters')
+      .regex(/^[\x21-\x7e\u4e00-\u9fa5 ]+$/u, 'letters, digits and punctuation only'),
+  })
   .strict();
 
 function parse<T extends z.ZodTypeAny>(schema: T, input: unknown): z.output<T> {

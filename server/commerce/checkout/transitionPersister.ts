@@ -37,7 +37,10 @@ export class TransitionPersister {
   private passes = 0;
   private idleWaiters: { after: number; resolve: () => void }[] = [];
 
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
 
   private get processingKey() {
     return `${this.prefix}:orders:transitions:processing:${this.id}`;
@@ -91,7 +94,14 @@ export class TransitionPersister {
         actor: actor as never,
         action: `order.${entry.event ?? t.status}`,
         target: { type: 'order', id: t.orderId },
-        after: { status: t.status, version: t.version, at: entry.at, by: entry.by, facts: JSON.parse(t.facts) as unknown, released: t.released },
+        after: {
+          status: t.status,
+          version: t.version,
+          at: entry.at,
+          by: entry.by,
+          facts: JSON.parse(t.facts) as unknown,
+          released: t.released,
+        },
       });
       const facts = JSON.parse(t.facts) as Record<string, unknown>;
       // A "+1" reservation's checkout facts become the order's own fields (station parcel lists query them).
@@ -100,8 +110,12 @@ export class TransitionPersister {
         const order = await OrderModel.findById(t.orderId, { productId: 1, sessionId: 1, amountFen: 1, createdAt: 1 }).lean();
         if (order) {
           await announceGmvReversal({
-            orderId: t.orderId, productId: String(order.productId), sessionId: order.sessionId ? String(order.sessionId) : null,
-            amountFen: order.amountFen, placedAt: order.createdAt, status: t.status,
+            orderId: t.orderId,
+            productId: String(order.productId),
+            sessionId: order.sessionId ? String(order.sessionId) : null,
+            amountFen: order.amountFen,
+            placedAt: order.createdAt,
+            status: t.status,
           });
         }
       }
@@ -114,7 +128,14 @@ export class TransitionPersister {
       // back to `arrived` or `delivered` is not a second parcel).
       const station = facts.arrivedStationOrgId as string | undefined;
       if (station && typeof facts.arrivedAt === 'string' && (t.status === 'arrived' || (t.status === 'delivered' && facts.pickedUp))) {
-        await countStationParcel(this.redis, this.prefix, t.status === 'arrived' ? 'arrived' : 'pickedUp', t.orderId, station, facts.arrivedAt);
+        await countStationParcel(
+          this.redis,
+          this.prefix,
+          t.status === 'arrived' ? 'arrived' : 'pickedUp',
+          t.orderId,
+          station,
+          facts.arrivedAt,
+        );
       }
       if (t.released > 0) {
         const stock = await this.redis.get(stockKey(this.prefix, t.productId));

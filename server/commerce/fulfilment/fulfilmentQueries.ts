@@ -9,7 +9,11 @@ import { orderView, withStates } from '../checkout/orderRecord.ts';
 import type { OrderStatus } from '../checkout/orderState.ts';
 
 /** Orders the caller may list: a buyer its own, an enterprise its sales, a station the parcels routed to it, bureau/auditor all. */
-export async function listOrders(ctx: HubContext, actor: AuthUser, filter: { sessionId?: string; mine?: boolean; status?: OrderStatus; station?: boolean; cursor?: string; limit?: number }) {
+export async function listOrders(
+  ctx: HubContext,
+  actor: AuthUser,
+  filter: { sessionId?: string; mine?: boolean; status?: OrderStatus; station?: boolean; cursor?: string; limit?: number },
+) {
   const query: Record<string, unknown> = {};
   if (filter.mine || actor.role === 'buyer') query.buyerUserId = actor.id;
   else if (filter.station) {
@@ -25,7 +29,10 @@ export async function listOrders(ctx: HubContext, actor: AuthUser, filter: { ses
     query.$or = [{ createdAt: { $lt: after.createdAt } }, { _id: { $lt: after.id } }];
   }
   const limit = filter.limit ?? 200;
-  const docs = await OrderModel.find(query).sort({ createdAt: -1, _id: -1 }).limit(limit + 1).lean();
+  const docs = await OrderModel.find(query)
+    .sort({ createdAt: -1, _id: -1 })
+    .limit(limit + 1)
+    .lean();
   const page = docs.slice(0, limit);
   const records = await withStates(ctx.redis, ctx.config.REDIS_PREFIX, page as Record<string, unknown>[]);
   // The status filter applies to the current state (Redis may be ahead of the stored copy by a few ms).
@@ -52,7 +59,9 @@ export async function stationThroughput(ctx: HubContext, stationOrgId: string) {
     months.set(month, m);
   }
   return {
-    stationOrgId, name: org.name, township: org.township ?? null,
+    stationOrgId,
+    name: org.name,
+    township: org.township ?? null,
     months: [...months.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([month, m]) => ({ month, ...m })),
     totalParcels: [...months.values()].reduce((s, m) => s + m.parcels, 0),
   };

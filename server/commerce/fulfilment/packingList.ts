@@ -27,13 +27,19 @@ export async function packingListPdf(orders: OrderRecord[], productNames: Map<st
     const qr = await QRCode.toBuffer(`dehua-order:${o.id}`, { margin: 0, width: 72 });
     doc.image(qr, 40, top, { width: 72 });
     const d = o.delivery;
-    const where = !d ? '—' : d.mode === 'station'
-      ? `自提 / Pick-up: ${d.stationName}（${d.stationTownship ?? ''}）`
-      : `快递 / Courier: ${d.address.name} ${d.address.phone.slice(0, 3)}****${d.address.phone.slice(-4)} ${d.address.township}${d.address.village ?? ''}${d.address.detail}`;
-    doc.fontSize(10).text(`订单 Order ${o.id}`, 125, top)
+    const where = !d
+      ? '—'
+      : d.mode === 'station'
+        ? `自提 / Pick-up: ${d.stationName}（${d.stationTownship ?? ''}）`
+        : `快递 / Courier: ${d.address.name} ${d.address.phone.slice(0, 3)}****${d.address.phone.slice(-4)} ${d.address.township}${d.address.village ?? ''}${d.address.detail}`;
+    doc
+      .fontSize(10)
+      .text(`订单 Order ${o.id}`, 125, top)
       .text(`${productNames.get(o.productId) ?? o.productId} × ${o.quantity}   ${yuan(o.amountFen)}`)
       .text(where)
-      .text(`付款 Payment: ${o.payment?.method === 'cod' ? '货到付款 COD' : o.payment?.method === 'transfer' ? '对公转账 Bank transfer' : '—'}   状态 Status: ${o.state.status}`);
+      .text(
+        `付款 Payment: ${o.payment?.method === 'cod' ? '货到付款 COD' : o.payment?.method === 'transfer' ? '对公转账 Bank transfer' : '—'}   状态 Status: ${o.state.status}`,
+      );
     doc.y = Math.max(doc.y, top + 80);
     doc.moveTo(40, doc.y).lineTo(555, doc.y).stroke();
     doc.moveDown(0.5);

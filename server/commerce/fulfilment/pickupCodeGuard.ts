@@ -31,14 +31,36 @@ export interface PickupGuardLimits {
 }
 
 /** Throws 400 pickup_code_wrong (with the tries left) or 429 pickup_locked (with Retry-After); returns when the code is right. */
-export async function checkPickupCode(redis: Redis, prefix: string, orderId: string, given: string, expected: string | null, limits: PickupGuardLimits): Promise<void> {
+export async function checkPickupCode(
+  redis: Redis,
+  prefix: string,
+  orderId: string,
+  given: string,
+  expected: string | null,
+  limits: PickupGuardLimits,
+): Promise<void> {
   const [verdict, n] = (await redis.eval(
-    GUARD_SCRIPT, 2, pickupWrongKey(prefix, orderId), pickupLockKey(prefix, orderId),
-    given, expected ?? '', limits.maxWrong, limits.lockSeconds,
+    GUARD_SCRIPT,
+    2,
+    pickupWrongKey(prefix, orderId),
+    pickupLockKey(prefix, orderId),
+    given,
+    expected ?? '',
+    limits.maxWrong,
+    limits.lockSeconds,
   )) as [string, number];
   if (verdict === 'ok' && expected) return;
   if (verdict === 'locked') {
-    throw new HttpError(429, 'pickup_locked', `Too many wrong pick-up codes for this order; try again in ${n} s`, { retryAfterSeconds: n }, { 'Retry-After': String(n) });
+    throw new HttpError(
+      429,
+      'pickup_locked',
+      `Too many wrong pick-up codes for this order; try again in ${n} s`,
+      { retryAfterSeconds: n },
+      { 'Retry-After': String(n) },
+    );
   }
-  throw new HttpError(400, 'pickup_code_wrong', 'Invalid field "pickupCode": it is not this order\'s code', { field: 'pickupCode', triesLeft: Number(n) });
+  throw new HttpError(400, 'pickup_code_wrong', 'Invalid field "pickupCode": it is not this order\'s code', {
+    field: 'pickupCode',
+    triesLeft: Number(n),
+  });
 }

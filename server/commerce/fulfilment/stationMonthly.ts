@@ -30,14 +30,35 @@ export function onStationParcel(listener: Listener): () => void {
 }
 
 /** An order arrived at (`arrived`) or was picked up from (`pickedUp`) a station; `arrivedAt` names the month. */
-export async function countStationParcel(redis: Redis, prefix: string, kind: 'arrived' | 'pickedUp', orderId: string, stationOrgId: string, arrivedAt: string): Promise<void> {
+export async function countStationParcel(
+  redis: Redis,
+  prefix: string,
+  kind: 'arrived' | 'pickedUp',
+  orderId: string,
+  stationOrgId: string,
+  arrivedAt: string,
+): Promise<void> {
   const month = beijingMonth(arrivedAt);
   const field = `${stationOrgId}:${kind === 'arrived' ? 'parcels' : 'pickedUp'}`;
-  const counted = await redis.eval(COUNT_ONCE, 2, seenKey(prefix, orderId, kind), stationMonthKey(prefix, month), field, KEEP_SECONDS, KEEP_SECONDS);
+  const counted = await redis.eval(
+    COUNT_ONCE,
+    2,
+    seenKey(prefix, orderId, kind),
+    stationMonthKey(prefix, month),
+    field,
+    KEEP_SECONDS,
+    KEEP_SECONDS,
+  );
   if (counted !== null) await Promise.all([...listeners].map((l) => l({ stationOrgId, month })));
 }
 
-export interface StationMonthRow { stationOrgId: string; name: string; township: string | null; parcels: number; pickedUp: number }
+export interface StationMonthRow {
+  stationOrgId: string;
+  name: string;
+  township: string | null;
+  parcels: number;
+  pickedUp: number;
+}
 
 /** Every station's parcels in a month, busiest first; stations with none are listed too (the bureau sees which serve no one). */
 export async function stationMonth(redis: Redis, prefix: string, month: string): Promise<StationMonthRow[]> {
@@ -47,8 +68,11 @@ export async function stationMonth(redis: Redis, prefix: string, month: string):
   ]);
   return stations
     .map((s) => ({
-      stationOrgId: String(s._id), name: s.name, township: s.township ?? null,
-      parcels: Number(counts[`${String(s._id)}:parcels`] ?? 0), pickedUp: Number(counts[`${String(s._id)}:pickedUp`] ?? 0),
+      stationOrgId: String(s._id),
+      name: s.name,
+      township: s.township ?? null,
+      parcels: Number(counts[`${String(s._id)}:parcels`] ?? 0),
+      pickedUp: Number(counts[`${String(s._id)}:pickedUp`] ?? 0),
     }))
     .sort((a, b) => b.parcels - a.parcels || a.name.localeCompare(b.name, 'zh-CN'));
 }

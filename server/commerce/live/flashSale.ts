@@ -19,13 +19,19 @@ import { expiryQueue } from '../checkout/expiry.ts';
 import { hubEvents } from '../../platform/events.ts';
 import { endFlashSale, flashKey, flashSaleView, pushFlashSale } from './flashSaleEnd.ts';
 
-export const StartFlashSaleBody = z.object({
-  productId: z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id'),
-  priceFen: fen,
-  quantity: z.number().int('must be a whole number').min(1, 'must be at least 1').max(100_000, 'must be at most 100000'),
-  perBuyerLimit: z.number().int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100'),
-  durationSeconds: z.number().int('must be a whole number').min(10, 'must be at least 10').max(6 * 3600, 'must be at most 21600'),
-}).strict();
+export const StartFlashSaleBody = z
+  .object({
+    productId: z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id'),
+    priceFen: fen,
+    quantity: z.number().int('must be a whole number').min(1, 'must be at least 1').max(100_000, 'must be at most 100000'),
+    perBuyerLimit: z.number().int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100'),
+    durationSeconds: z
+      .number()
+      .int('must be a whole number')
+      .min(10, 'must be at least 10')
+      .max(6 * 3600, 'must be at most 21600'),
+  })
+  .strict();
 
 const boughtKey = (prefix: string, sessionId: string, saleId: string) => `${prefix}:live:flash:${sessionId}:${saleId}:bought`;
 
@@ -84,7 +90,8 @@ async function hostSession(actor: AuthUser, sessionId: string) {
   const session = await LiveSessionModel.findById(sessionId, { hostUserId: 1, status: 1 }).lean();
   if (!session) throw notFound('Session');
   if (String(session.hostUserId) !== actor.id) throw forbidden('Only the host of this session runs its flash sales');
-  if (session.status !== 'live') throw conflict(`Session ${sessionId} is ${session.status}, not live`, { status: session.status }, 'wrong_state');
+  if (session.status !== 'live')
+    throw conflict(`Session ${sessionId} is ${session.status}, not live`, { status: session.status }, 'wrong_state');
 }
 
 export { flashSaleView };
@@ -93,17 +100,28 @@ export { flashSaleView };
 export async function startFlashSale(ctx: HubContext, actor: AuthUser, sessionId: string, body: z.infer<typeof StartFlashSaleBody>) {
   await hostSession(actor, sessionId);
   const pinned = await pinnedProduct(ctx, sessionId);
-  if (!pinned || pinned.id !== body.productId) throw new HttpError(400, 'validation_failed', 'Invalid field "productId": pin the product before its flash sale', { field: 'productId' });
+  if (!pinned || pinned.id !== body.productId)
+    throw new HttpError(400, 'validation_failed', 'Invalid field "productId": pin the product before its flash sale', {
+      field: 'productId',
+    });
   const product = await ProductModel.findById(body.productId, { stock: 1, priceFen: 1 }).lean();
   if (!product) throw notFound('Product');
   const prefix = ctx.config.REDIS_PREFIX;
   const id = randomUUID();
   const endsAt = Date.now() + body.durationSeconds * 1000;
-  const result = (await run(ctx.redis, START_SCRIPT, [stockKey(prefix, body.productId), flashKey(prefix, sessionId)],
-    [product.stock, body.quantity, id, body.productId, body.priceFen, body.perBuyerLimit, endsAt])) as string[];
+  const result = (await run(
+    ctx.redis,
+    START_SCRIPT,
+    [stockKey(prefix, body.productId), flashKey(prefix, sessionId)],
+    [product.stock, body.quantity, id, body.productId, body.priceFen, body.perBuyerLimit, endsAt],
+  )) as string[];
   if (result[0] === 'running') throw conflict('A flash sale is already running in this session', undefined, 'flash_sale_running');
-  if (result[0] === 'short') throw conflict(`Only ${result[1]} in stock for a sale of ${body.quantity}`, { stock: Number(result[1]) }, 'sold_out');
-  await expiryQueue(ctx).add('flash-end', { orderId: '', flash: { sessionId, saleId: id } } as never, { jobId: `flash-end-${id}`, delay: body.durationSeconds * 1000 });
+  if (result[0] === 'short')
+    throw conflict(`Only ${result[1]} in stock for a sale of ${body.quantity}`, { stock: Number(result[1]) }, 'sold_out');
+  await expiryQueue(ctx).add('flash-end', { orderId: '', flash: { sessionId, saleId: id } } as never, {
+    jobId: `flash-end-${id}`,
+    delay: body.durationSeconds * 1000,
+  });
   const view = await flashSaleView(ctx.redis, prefix, sessionId);
   await pushFlashSale(ctx, sessionId, view.sale);
   return view;
@@ -119,7 +137,13 @@ export async function stopFlashSale(ctx: HubContext, actor: AuthUser, sessionId:
 }
 
 /** A buyer buys at the sale price (with delivery and payment, and an Idempotency-Key, as any order). */
-export async function buyFlashSale(ctx: HubContext, actor: AuthUser, sessionId: string, idemKey: string, body: { quantity: number; delivery?: DeliveryInput; payment?: PaymentMethod }) {
+export async function buyFlashSale(
+  ctx: HubContext,
+  actor: AuthUser,
+  sessionId: string,
+  idemKey: string,
+  body: { quantity: number; delivery?: DeliveryInput; payment?: PaymentMethod },
+) {
   const prefix = ctx.config.REDIS_PREFIX;
   const h = await ctx.redis.hgetall(flashKey(prefix, sessionId));
   if (!h.id || h.status !== 'running') throw conflict('No flash sale is running in this session', undefined, 'flash_sale_not_running');
@@ -130,23 +154,57 @@ export async function buyFlashSale(ctx: HubContext, actor: AuthUser, sessionId: 
   const priceFen = Number(h.priceFen);
   const amountFen = priceFen * body.quantity;
   const queued: QueuedOrder & { flashSaleId: string } = {
-    _id: orderId, productId: h.productId!, enterpriseId: String(product.enterpriseId), buyerUserId: actor.id, quantity: body.quantity,
-    unitPriceFen: priceFen, amountFen, sessionId, idempotencyKey: idemKey, status: 'placed', createdAt: new Date().toISOString(),
-    flashSaleId: h.id, ...(checkout ?? {}),
+    _id: orderId,
+    productId: h.productId!,
+    enterpriseId: String(product.enterpriseId),
+    buyerUserId: actor.id,
+    quantity: body.quantity,
+    unitPriceFen: priceFen,
+    amountFen,
+    sessionId,
+    idempotencyKey: idemKey,
+    status: 'placed',
+    createdAt: new Date().toISOString(),
+    flashSaleId: h.id,
+    ...(checkout ?? {}),
   };
   const fingerprint = `flash:${h.id}:${body.quantity}`;
-  const result = (await run(ctx.redis, BUY_SCRIPT,
-    [flashKey(prefix, sessionId), boughtKey(prefix, sessionId, h.id), idempotencyKey(prefix, actor.id, idemKey), pendingOrdersKey(prefix), unsavedOrdersKey(prefix), sessionSalesKey(prefix, sessionId)],
-    [Date.now(), actor.id, body.quantity, orderId, fingerprint, amountFen, JSON.stringify(queued), h.id])) as string[];
+  const result = (await run(
+    ctx.redis,
+    BUY_SCRIPT,
+    [
+      flashKey(prefix, sessionId),
+      boughtKey(prefix, sessionId, h.id),
+      idempotencyKey(prefix, actor.id, idemKey),
+      pendingOrdersKey(prefix),
+      unsavedOrdersKey(prefix),
+      sessionSalesKey(prefix, sessionId),
+    ],
+    [Date.now(), actor.id, body.quantity, orderId, fingerprint, amountFen, JSON.stringify(queued), h.id],
+  )) as string[];
   if (result[0] === 'existing') {
     const [existingId, ...rest] = result[1]!.split('|');
-    if (rest.join('|') !== fingerprint) throw conflict('This Idempotency-Key was already used for a different order; use a new key', undefined, 'idempotency_key_reused');
+    if (rest.join('|') !== fingerprint)
+      throw conflict('This Idempotency-Key was already used for a different order; use a new key', undefined, 'idempotency_key_reused');
     return { order: await getOrderView(ctx, actor, existingId!), replayed: true };
   }
   if (result[0] === 'not_running') throw conflict('The flash sale has ended', undefined, 'flash_sale_not_running');
-  if (result[0] === 'limit') throw conflict(`At most ${h.limit} per buyer in this sale; ${result[1]} left for you`, { perBuyerLimit: Number(h.limit), left: Number(result[1]) }, 'flash_sale_limit');
+  if (result[0] === 'limit')
+    throw conflict(
+      `At most ${h.limit} per buyer in this sale; ${result[1]} left for you`,
+      { perBuyerLimit: Number(h.limit), left: Number(result[1]) },
+      'flash_sale_limit',
+    );
   if (result[0] === 'sold_out') throw conflict(`Only ${result[1]} left in the flash sale`, { remaining: Number(result[1]) }, 'sold_out');
-  hubEvents.emit('order.placed', { orderId, productId: h.productId!, enterpriseId: String(product.enterpriseId), sessionId, quantity: body.quantity, amountFen, at: new Date(queued.createdAt) });
+  hubEvents.emit('order.placed', {
+    orderId,
+    productId: h.productId!,
+    enterpriseId: String(product.enterpriseId),
+    sessionId,
+    quantity: body.quantity,
+    amountFen,
+    at: new Date(queued.createdAt),
+  });
   // Every viewer's card learns the new remaining quantity (or that it sold out) at once.
   await pushFlashSale(ctx, sessionId, (await flashSaleView(ctx.redis, ctx.config.REDIS_PREFIX, sessionId)).sale);
   return { order: await getOrderView(ctx, actor, orderId), replayed: false, remaining: Number(result[1]) };

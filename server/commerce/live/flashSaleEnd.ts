@@ -20,13 +20,25 @@ return remaining
 export async function flashSaleView(redis: Redis, prefix: string, sessionId: string): Promise<{ sale: FlashSaleState | null }> {
   const h = await redis.hgetall(flashKey(prefix, sessionId));
   if (!h.id) return { sale: null };
-  return { sale: { id: h.id, status: h.status, productId: h.productId, priceFen: Number(h.priceFen), quantity: Number(h.quantity), remaining: Number(h.remaining), perBuyerLimit: Number(h.limit), endsAt: new Date(Number(h.endsAt)).toISOString() } };
+  return {
+    sale: {
+      id: h.id,
+      status: h.status,
+      productId: h.productId,
+      priceFen: Number(h.priceFen),
+      quantity: Number(h.quantity),
+      remaining: Number(h.remaining),
+      perBuyerLimit: Number(h.limit),
+      endsAt: new Date(Number(h.endsAt)).toISOString(),
+    },
+  };
 }
 
 /** Pushes the sale's state (remaining, sold out, ended) to every viewer of the session over Socket.IO (`flash:sale`). */
 export async function pushFlashSale(ctx: HubContext, sessionId: string, sale: FlashSaleState | null): Promise<void> {
-  await publishLive(ctx.redis, ctx.config.REDIS_PREFIX, { type: 'flash', sessionId, sale })
-    .catch((err: unknown) => log.warn({ sessionId, err: String(err) }, 'flash sale update not pushed'));
+  await publishLive(ctx.redis, ctx.config.REDIS_PREFIX, { type: 'flash', sessionId, sale }).catch((err: unknown) =>
+    log.warn({ sessionId, err: String(err) }, 'flash sale update not pushed'),
+  );
 }
 
 /** Ends the running sale (host, or its end job); unsold units return to stock exactly once. Returns them, or -1. */

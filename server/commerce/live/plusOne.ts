@@ -32,12 +32,26 @@ export async function plusOne(ctx: HubContext, actor: AuthUser, sessionId: strin
   // Expiry first, so no reservation is ever left without one (a job without its order ends by itself).
   await scheduleExpiry(ctx, orderId, holdSeconds * 1000);
   const hold = {
-    delivery: null, payment: null, pickupCode: null, plusOne: true,
+    delivery: null,
+    payment: null,
+    pickupCode: null,
+    plusOne: true,
     trackingCode: randomBytes(9).toString('base64url'),
     expiresAt: new Date(Date.now() + holdSeconds * 1000).toISOString(),
   } as unknown as CheckoutFields;
-  const { order } = await placeOrder(ctx.redis, prefix, actor, { productId: pinned.id, quantity: 1, sessionId, idempotencyKey: `plus1-${randomUUID()}`, orderId, checkout: hold });
-  await ctx.redis.multi().lpush(plusOneQueueKey(prefix, sessionId), JSON.stringify({ orderId, userId: actor.id, at: new Date().toISOString() })).ltrim(plusOneQueueKey(prefix, sessionId), 0, 499).exec();
+  const { order } = await placeOrder(ctx.redis, prefix, actor, {
+    productId: pinned.id,
+    quantity: 1,
+    sessionId,
+    idempotencyKey: `plus1-${randomUUID()}`,
+    orderId,
+    checkout: hold,
+  });
+  await ctx.redis
+    .multi()
+    .lpush(plusOneQueueKey(prefix, sessionId), JSON.stringify({ orderId, userId: actor.id, at: new Date().toISOString() }))
+    .ltrim(plusOneQueueKey(prefix, sessionId), 0, 499)
+    .exec();
   const record = await loadOrder(ctx.redis, prefix, order.id);
   return { order: orderView(record!, actor), product: pinned, buyerTail: actor.username.slice(-4) };
 }
@@ -49,26 +63,46 @@ export async function plusOneQueue(ctx: HubContext, sessionId: string) {
   for (const r of raw) {
     const { orderId, at } = JSON.parse(r) as { orderId: string; at: string };
     const order = await loadOrder(ctx.redis, ctx.config.REDIS_PREFIX, orderId);
-    if (order) items.push({ orderId, at, status: order.state.status, checkedOut: order.delivery !== null, buyerTail: '', productId: order.productId });
+    if (order)
+      items.push({
+        orderId,
+        at,
+        status: order.state.status,
+        checkedOut: order.delivery !== null,
+        buyerTail: '',
+        productId: order.productId,
+      });
   }
   return { items };
 }
 
 /** The buyer completes a "+1" reservation with delivery and payment; a transfer gets its payment deadline. */
-export async function checkoutReservation(ctx: HubContext, actor: AuthUser, orderId: string, delivery: DeliveryInput, method: PaymentMethod) {
+export async function checkoutReservation(
+  ctx: HubContext,
+  actor: AuthUser,
+  orderId: string,
+  delivery: DeliveryInput,
+  method: PaymentMethod,
+) {
   const provider = paymentProviders[method];
   const timeout = ctx.config.HUB_ORDER_PAYMENT_TIMEOUT_SECONDS;
   const fields = await prepareCheckout(delivery, method, timeout, provider.payBeforeShipping);
   if (provider.payBeforeShipping) await scheduleExpiry(ctx, orderId, timeout * 1000, 'checkout');
   return applyTransition(ctx, actor, orderId, {
-    from: ['placed'], to: 'placed', note: 'checkout',
+    from: ['placed'],
+    to: 'placed',
+    note: 'checkout',
     check: (order) => {
       if (order.buyerUserId !== actor.id) throw forbidden('Only the buyer of this reservation may check it out');
       if (order.delivery) throw new HttpError(409, 'already_checked_out', 'This order already has its delivery and payment', {});
       if (!order.plusOne) throw badRequest('Not a "+1" reservation: place orders with delivery and payment');
       return {
-        delivery: fields.delivery, payment: fields.payment, pickupCode: fields.pickupCode,
-        expiresAt: fields.expiresAt, deadline: provider.payBeforeShipping ? 'checkout' : 'none', checkedOutAt: new Date().toISOString(),
+        delivery: fields.delivery,
+        payment: fields.payment,
+        pickupCode: fields.pickupCode,
+        expiresAt: fields.expiresAt,
+        deadline: provider.payBeforeShipping ? 'checkout' : 'none',
+        checkedOutAt: new Date().toISOString(),
       };
     },
   });

@@ -34,8 +34,10 @@ export async function countViewer(ctx: HubContext, sessionId: string, viewer: st
 export async function sessionAnalytics(ctx: HubContext, actor: AuthUser, sessionId: string) {
   const session = await LiveSessionModel.findById(sessionId, { hostUserId: 1, associationId: 1, peakViewers: 1, title: 1 }).lean();
   if (!session) throw notFound('Session');
-  const mayRead = READ_ALL_ROLES.includes(actor.role) || String(session.hostUserId) === actor.id
-    || (actor.role === 'association' && actor.orgId === String(session.associationId));
+  const mayRead =
+    READ_ALL_ROLES.includes(actor.role) ||
+    String(session.hostUserId) === actor.id ||
+    (actor.role === 'association' && actor.orgId === String(session.associationId));
   if (!mayRead) throw forbidden("Only the session's host, its association, the bureau and the auditor see its analytics");
   return sessionFigures(ctx, { _id: sessionId, title: session.title, peakViewers: session.peakViewers ?? 0 });
 }
@@ -47,7 +49,9 @@ export async function sessionFigures(ctx: HubContext, session: { _id: unknown; t
   const sessionId = String(session._id);
   const prefix = ctx.config.REDIS_PREFIX;
   const [stats, viewers, peak] = await Promise.all([
-    ctx.redis.hgetall(statsKey(prefix, sessionId)), ctx.redis.pfcount(visitorsKey(prefix, sessionId)), ctx.redis.get(`${prefix}:live:peak:${sessionId}`),
+    ctx.redis.hgetall(statsKey(prefix, sessionId)),
+    ctx.redis.pfcount(visitorsKey(prefix, sessionId)),
+    ctx.redis.get(`${prefix}:live:peak:${sessionId}`),
   ]);
   const docs = await OrderModel.find({ sessionId }).limit(50_000).lean();
   const records = await withStates(ctx.redis, prefix, docs as Record<string, unknown>[]);
@@ -67,12 +71,19 @@ export async function sessionFigures(ctx: HubContext, session: { _id: unknown; t
     p.paidGmvFen += paid;
     byProduct.set(r.productId, p);
   }
-  const names = new Map((await ProductModel.find({ _id: { $in: [...byProduct.keys()] } }, { name: 1 }).lean()).map((p) => [String(p._id), p.name]));
+  const names = new Map(
+    (await ProductModel.find({ _id: { $in: [...byProduct.keys()] } }, { name: 1 }).lean()).map((p) => [String(p._id), p.name]),
+  );
   return {
-    sessionId, title: session.title,
-    viewers, peakViewers: Math.max(session.peakViewers ?? 0, Number(peak ?? 0)),
-    chatMessages: Number(stats.chat ?? 0), plusOnes: Number(stats.plusOnes ?? 0),
-    orders, buyers: buyers.size, paidGmvFen,
+    sessionId,
+    title: session.title,
+    viewers,
+    peakViewers: Math.max(session.peakViewers ?? 0, Number(peak ?? 0)),
+    chatMessages: Number(stats.chat ?? 0),
+    plusOnes: Number(stats.plusOnes ?? 0),
+    orders,
+    buyers: buyers.size,
+    paidGmvFen,
     // Basis points (buyers ÷ viewers × 10,000), an integer like every figure here.
     conversionBp: viewers > 0 ? Math.floor((buyers.size * 10_000) / viewers) : 0,
     products: [...byProduct.entries()].map(([productId, p]) => ({ productId, name: names.get(productId) ?? null, ...p })),

@@ -10,23 +10,42 @@ const subscribersKey = (prefix: string, sessionId: string) => `${prefix}:live:su
 export async function subscribeReminder(ctx: HubContext, actor: AuthUser, sessionId: string, on: boolean) {
   const session = await LiveSessionModel.findById(sessionId, { status: 1, endsAt: 1 }).lean();
   if (!session) throw notFound('Session');
-  if (on && session.status !== 'scheduled') throw conflict(`Session ${sessionId} is ${session.status}: only scheduled sessions take reminders`, { status: session.status }, 'wrong_state');
+  if (on && session.status !== 'scheduled')
+    throw conflict(
+      `Session ${sessionId} is ${session.status}: only scheduled sessions take reminders`,
+      { status: session.status },
+      'wrong_state',
+    );
   const key = subscribersKey(ctx.config.REDIS_PREFIX, sessionId);
-  if (on) await ctx.redis.multi().sadd(key, actor.id).expireat(key, Math.floor(new Date(session.endsAt).getTime() / 1000) + 86_400).exec();
+  if (on)
+    await ctx.redis
+      .multi()
+      .sadd(key, actor.id)
+      .expireat(key, Math.floor(new Date(session.endsAt).getTime() / 1000) + 86_400)
+      .exec();
   else await ctx.redis.srem(key, actor.id);
   return { sessionId, subscribed: on, subscribers: await ctx.redis.scard(key) };
 }
 
 /** Called when a session goes live: every subscriber gets a `notification` (then the list is spent). */
-export async function notifySubscribers(ctx: HubContext, session: { id: string; title: string; startsAt: Date; endsAt: Date }): Promise<number> {
+export async function notifySubscribers(
+  ctx: HubContext,
+  session: { id: string; title: string; startsAt: Date; endsAt: Date },
+): Promise<number> {
   const key = subscribersKey(ctx.config.REDIS_PREFIX, session.id);
   const [[, users]] = (await ctx.redis.multi().smembers(key).del(key).exec()) as [[null, string[]], unknown];
   for (const userId of users) {
     await publishLive(ctx.redis, ctx.config.REDIS_PREFIX, {
-      type: 'notify', userId,
+      type: 'notify',
+      userId,
       notification: {
-        kind: 'session.live', sessionId: session.id, title: session.title, startsAt: session.startsAt.toISOString(), endsAt: session.endsAt.toISOString(),
-        message: `“${session.title}” 开播了 / is live now`, at: new Date().toISOString(),
+        kind: 'session.live',
+        sessionId: session.id,
+        title: session.title,
+        startsAt: session.startsAt.toISOString(),
+        endsAt: session.endsAt.toISOString(),
+        message: `“${session.title}” 开播了 / is live now`,
+        at: new Date().toISOString(),
       },
     });
   }

@@ -71,7 +71,11 @@ export class OrderPersister extends EventEmitter<{ reclaimed: [{ owner: string; 
   private passes = 0;
   private readonly timing: PersisterTiming;
 
-  constructor(private readonly redis: Redis, private readonly prefix: string, timing: Partial<PersisterTiming> = {}) {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    timing: Partial<PersisterTiming> = {},
+  ) {
     super();
     this.timing = { ...DEFAULT_TIMING, ...timing };
   }
@@ -148,18 +152,26 @@ export class OrderPersister extends EventEmitter<{ reclaimed: [{ owner: string; 
     const written = orders.filter((o) => !refused.has(o._id));
     const products = [...new Set(written.map((o) => o.productId))];
     const stocks = products.length ? await this.redis.mget(products.map((p) => stockKey(this.prefix, p))) : [];
-    await Promise.all(products.map((p, i) => (stocks[i] === null ? null : ProductModel.updateOne({ _id: p }, { $set: { stock: Number(stocks[i]) } }))));
+    await Promise.all(
+      products.map((p, i) => (stocks[i] === null ? null : ProductModel.updateOne({ _id: p }, { $set: { stock: Number(stocks[i]) } }))),
+    );
     if (written.length) {
       // The queued batch is this event's outbox: a retry after a crash re-appends it under the same source, once.
       await appendAudit({
-        source: `order.place:${createHash('sha256').update(written.map((o) => o._id).join(',')).digest('hex')}`,
+        source: `order.place:${createHash('sha256')
+          .update(written.map((o) => o._id).join(','))
+          .digest('hex')}`,
         actor: null,
         action: 'order.place',
         target: { type: 'order-batch', id: written[0]!._id },
         after: { count: written.length, orders: written.map(({ _id, ...rest }) => ({ id: _id, ...rest })) },
       });
     }
-    await this.redis.multi().del(this.processingKey).hdel(unsavedOrdersKey(this.prefix), ...orders.map((o) => o._id)).exec();
+    await this.redis
+      .multi()
+      .del(this.processingKey)
+      .hdel(unsavedOrdersKey(this.prefix), ...orders.map((o) => o._id))
+      .exec();
     return orders.length;
   }
 
@@ -185,7 +197,11 @@ export class OrderPersister extends EventEmitter<{ reclaimed: [{ owner: string; 
         { ordered: false },
       );
     } catch (err) {
-      const writeErrors = (err as { writeErrors?: { index?: number; err?: { index?: number; code?: number; errmsg?: string } ; code?: number; errmsg?: string }[] }).writeErrors;
+      const writeErrors = (
+        err as {
+          writeErrors?: { index?: number; err?: { index?: number; code?: number; errmsg?: string }; code?: number; errmsg?: string }[];
+        }
+      ).writeErrors;
       if (!writeErrors && !isDuplicateKeyError(err)) throw err;
       // Only a duplicate key is final; anything else (a database restarting, a busy lock) retries the batch.
       if (!writeErrors?.length || writeErrors.some((e) => (e.code ?? e.err?.code) !== 11000)) throw err;
@@ -197,14 +213,23 @@ export class OrderPersister extends EventEmitter<{ reclaimed: [{ owner: string; 
       // Same _id: written by an earlier attempt of this batch (the message does not always name the index, so
       // ask the database). Otherwise the same buyer and key under another _id: a replay Redis forgot.
       const written = new Set(
-        (await OrderModel.collection.find({ _id: { $in: duplicates.map((d) => new Types.ObjectId(d.order._id)) } }, { projection: { _id: 1 } }).toArray()).map((d) => String(d._id)),
+        (
+          await OrderModel.collection
+            .find({ _id: { $in: duplicates.map((d) => new Types.ObjectId(d.order._id)) } }, { projection: { _id: 1 } })
+            .toArray()
+        ).map((d) => String(d._id)),
       );
       for (const { order, message } of duplicates) {
         if (written.has(order._id)) continue;
         refused.add(order._id);
         await releaseStock(this.redis, this.prefix, {
-          productId: order.productId, buyerUserId: order.buyerUserId, key: order.idempotencyKey, orderId: order._id,
-          quantity: order.quantity, amountFen: order.amountFen, sessionId: order.sessionId,
+          productId: order.productId,
+          buyerUserId: order.buyerUserId,
+          key: order.idempotencyKey,
+          orderId: order._id,
+          quantity: order.quantity,
+          amountFen: order.amountFen,
+          sessionId: order.sessionId,
         });
         log.error({ orderId: order._id, message }, 'order refused by the database; its stock was released');
       }

@@ -12,11 +12,25 @@ import { listOrders } from '../fulfilment/fulfilmentQueries.ts';
 
 export const OrderResponse = z
   .object({
-    id: z.string(), productId: z.string(), enterpriseId: z.string(), buyerUserId: z.string(), quantity: z.number().int(),
-    unitPriceFen: z.number().int(), amountFen: z.number().int(), sessionId: z.string().nullable(), idempotencyKey: z.string(),
-    status: z.enum(ORDER_STATUSES), createdAt: z.string().nullable(),
-    delivery: z.unknown().optional(), payment: z.unknown().optional(), history: z.array(z.object({ status: z.enum(ORDER_STATUSES), at: z.string(), by: z.string() })).optional(),
-    pickupCode: z.string().nullable().optional().openapi({ description: 'Station delivery: the code the buyer shows at pick-up (buyer only)' }),
+    id: z.string(),
+    productId: z.string(),
+    enterpriseId: z.string(),
+    buyerUserId: z.string(),
+    quantity: z.number().int(),
+    unitPriceFen: z.number().int(),
+    amountFen: z.number().int(),
+    sessionId: z.string().nullable(),
+    idempotencyKey: z.string(),
+    status: z.enum(ORDER_STATUSES),
+    createdAt: z.string().nullable(),
+    delivery: z.unknown().optional(),
+    payment: z.unknown().optional(),
+    history: z.array(z.object({ status: z.enum(ORDER_STATUSES), at: z.string(), by: z.string() })).optional(),
+    pickupCode: z
+      .string()
+      .nullable()
+      .optional()
+      .openapi({ description: 'Station delivery: the code the buyer shows at pick-up (buyer only)' }),
   })
   .openapi('Order');
 
@@ -28,12 +42,21 @@ const idempotencyHeader = z
 
 export function registerOrderRoutes(routes: RouteTable): void {
   routes.route({
-    method: 'post', path: '/orders', summary: 'Buy a product; send an Idempotency-Key header so a retry sells once', tags: ['orders'],
-    access: 'signed-in', status: 201, response: OrderResponse,
+    method: 'post',
+    path: '/orders',
+    summary: 'Buy a product; send an Idempotency-Key header so a retry sells once',
+    tags: ['orders'],
+    access: 'signed-in',
+    status: 201,
+    response: OrderResponse,
     body: z
       .object({
         productId: objectId('productId'),
-        quantity: z.number({ invalid_type_error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000'),
+        quantity: z
+          .number({ invalid_type_error: 'must be a whole number' })
+          .int('must be a whole number')
+          .min(1, 'must be at least 1')
+          .max(1000, 'must be at most 1000'),
         sessionId: objectId('sessionId').optional(),
         delivery: DeliveryInput.optional(),
         payment: PaymentInput.optional(),
@@ -47,30 +70,51 @@ export function registerOrderRoutes(routes: RouteTable): void {
       const ctx = req.app.locals.ctx as HubContext;
       const { delivery, payment, ...command } = body;
       const checkout = await checkoutFor(ctx, user, delivery, payment);
-      const { order, replayed } = await placeOrder(ctx.redis, ctx.config.REDIS_PREFIX, user, { ...command, idempotencyKey: key.data, ...checkout });
+      const { order, replayed } = await placeOrder(ctx.redis, ctx.config.REDIS_PREFIX, user, {
+        ...command,
+        idempotencyKey: key.data,
+        ...checkout,
+      });
       if (replayed) res.set('Idempotent-Replayed', 'true');
       // A checkout order answers in the same shape as GET /orders/:id (payment status, history, pick-up code).
       return checkout.checkout ? getOrderView(ctx, user, order.id) : order;
     },
   });
   routes.route({
-    method: 'get', path: '/orders', summary: 'Orders: a buyer sees its own, an enterprise its sales, bureau and auditor all', tags: ['orders'],
+    method: 'get',
+    path: '/orders',
+    summary: 'Orders: a buyer sees its own, an enterprise its sales, bureau and auditor all',
+    tags: ['orders'],
     access: 'signed-in',
-    query: z.object({
-      sessionId: objectId('sessionId').optional(),
-      mine: z.enum(['1', 'true']).optional().openapi({ description: 'Only the orders the caller bought' }),
-      station: z.enum(['1', 'true']).optional().openapi({ description: "A station user: the parcels routed to its station" }),
-      status: z.enum(ORDER_STATUSES).optional(),
-      cursor: z.string().max(200).optional().openapi({ description: 'nextCursor of the previous page' }),
-      limit: z.coerce.number().int().min(1).max(500).default(200),
-    }).strict(),
+    query: z
+      .object({
+        sessionId: objectId('sessionId').optional(),
+        mine: z.enum(['1', 'true']).optional().openapi({ description: 'Only the orders the caller bought' }),
+        station: z.enum(['1', 'true']).optional().openapi({ description: 'A station user: the parcels routed to its station' }),
+        status: z.enum(ORDER_STATUSES).optional(),
+        cursor: z.string().max(200).optional().openapi({ description: 'nextCursor of the previous page' }),
+        limit: z.coerce.number().int().min(1).max(500).default(200),
+      })
+      .strict(),
     response: z.object({ items: z.array(OrderResponse), nextCursor: z.string().nullable() }),
     handler: ({ req, user, query }) =>
-      listOrders(req.app.locals.ctx as HubContext, user, { sessionId: query.sessionId, mine: !!query.mine, station: !!query.station, status: query.status, cursor: query.cursor, limit: query.limit }),
+      listOrders(req.app.locals.ctx as HubContext, user, {
+        sessionId: query.sessionId,
+        mine: !!query.mine,
+        station: !!query.station,
+        status: query.status,
+        cursor: query.cursor,
+        limit: query.limit,
+      }),
   });
   routes.route({
-    method: 'get', path: '/orders/:id', summary: 'One order (its buyer, its seller, bureau, auditor)', tags: ['orders'],
-    access: 'signed-in', params: idParams, response: OrderResponse,
+    method: 'get',
+    path: '/orders/:id',
+    summary: 'One order (its buyer, its seller, bureau, auditor)',
+    tags: ['orders'],
+    access: 'signed-in',
+    params: idParams,
+    response: OrderResponse,
     handler: ({ req, user, params }) => {
       const ctx = req.app.locals.ctx as HubContext;
       return getOrderView(ctx, user, params.id);

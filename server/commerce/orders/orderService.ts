@@ -81,7 +81,11 @@ export async function findOrder(redis: Redis, prefix: string, orderId: string) {
 
 async function existingOrder(redis: Redis, prefix: string, orderId: string, fingerprint: string, expected: string) {
   if (fingerprint !== expected) {
-    throw conflict('This Idempotency-Key was already used for a different order; use a new key for a new order', undefined, 'idempotency_key_reused');
+    throw conflict(
+      'This Idempotency-Key was already used for a different order; use a new key for a new order',
+      undefined,
+      'idempotency_key_reused',
+    );
   }
   const order = await findOrder(redis, prefix, orderId);
   if (!order) throw conflict('The order for this Idempotency-Key was refused; place it again with a new key', undefined, 'order_refused');
@@ -144,13 +148,22 @@ export async function placeOrder(redis: Redis, prefix: string, actor: AuthUser, 
     reservation = await reserveStock(redis, prefix, reserve, statusKey);
   }
   if (reservation.outcome === 'session_unknown') throw notFound('Session');
-  if (reservation.outcome === 'stock_unknown') throw conflict('Stock of this product is being recounted; try again', undefined, 'stock_recounting');
+  if (reservation.outcome === 'stock_unknown')
+    throw conflict('Stock of this product is being recounted; try again', undefined, 'stock_recounting');
   if (reservation.outcome === 'session_not_live') {
-    throw conflict(`Session ${command.sessionId} is ${reservation.status}, not live: orders are attributed only to live sessions`, { status: reservation.status }, 'wrong_state');
+    throw conflict(
+      `Session ${command.sessionId} is ${reservation.status}, not live: orders are attributed only to live sessions`,
+      { status: reservation.status },
+      'wrong_state',
+    );
   }
   if (reservation.outcome === 'existing') return existingOrder(redis, prefix, reservation.orderId, reservation.fingerprint, fingerprint);
   if (reservation.outcome === 'sold_out') {
-    throw conflict(`Only ${reservation.stockLeft} left in stock; ${command.quantity} requested`, { stock: reservation.stockLeft }, 'sold_out');
+    throw conflict(
+      `Only ${reservation.stockLeft} left in stock; ${command.quantity} requested`,
+      { stock: reservation.stockLeft },
+      'sold_out',
+    );
   }
   const dto = queuedOrderDto(queued);
   hubEvents.emit('order.placed', {
@@ -169,7 +182,9 @@ export async function placeOrder(redis: Redis, prefix: string, actor: AuthUser, 
 export async function sumSessionOrders(sessionId: string) {
   const totals = { orders: 0, quantity: 0, amountFen: 0 };
   // Paid, shipped or delivered orders still count; cancelled, expired and refunded ones gave their stock back.
-  const cursor = OrderModel.find({ sessionId, status: { $nin: STOCK_RELEASED } }, { quantity: 1, amountFen: 1 }).lean().cursor();
+  const cursor = OrderModel.find({ sessionId, status: { $nin: STOCK_RELEASED } }, { quantity: 1, amountFen: 1 })
+    .lean()
+    .cursor();
   for await (const o of cursor) {
     totals.orders += 1;
     totals.quantity += o.quantity;
@@ -182,7 +197,9 @@ export async function getOrder(redis: Redis, prefix: string, actor: AuthUser, id
   const order = await findOrder(redis, prefix, id);
   if (!order) throw notFound('Order');
   const mayRead =
-    order.buyerUserId === actor.id || READ_ALL_ROLES.includes(actor.role) || (actor.role === 'enterprise' && actor.orgId === order.enterpriseId);
+    order.buyerUserId === actor.id ||
+    READ_ALL_ROLES.includes(actor.role) ||
+    (actor.role === 'enterprise' && actor.orgId === order.enterpriseId);
   if (!mayRead) throw forbidden('This order belongs to another buyer');
   return order;
 }
@@ -196,4 +213,3 @@ export function decodeOrderCursor(cursor: string): { createdAt: Date; id: mongoo
   const { at, id } = decodeDateCursor(cursor);
   return { createdAt: at, id };
 }
-

@@ -102,18 +102,24 @@ export interface ReserveCommand {
   orderJson: string;
 }
 
-export async function reserveStock(redis: Redis, prefix: string, c: ReserveCommand, sessionStatusKey = `${prefix}:none`): Promise<Reservation> {
+export async function reserveStock(
+  redis: Redis,
+  prefix: string,
+  c: ReserveCommand,
+  sessionStatusKey = `${prefix}:none`,
+): Promise<Reservation> {
   const result = (await runScript(
     redis,
     RESERVE_SCRIPT,
-    [stockKey(prefix, c.productId), idempotencyKey(prefix, c.buyerUserId, c.key), sessionSalesKey(prefix, c.sessionId ?? 'none'), pendingOrdersKey(prefix), unsavedOrdersKey(prefix), sessionStatusKey],
-    [c.quantity,
-    c.orderId,
-    0,
-    c.fingerprint,
-    c.amountFen,
-    c.sessionId ? '1' : '0',
-    c.orderJson],
+    [
+      stockKey(prefix, c.productId),
+      idempotencyKey(prefix, c.buyerUserId, c.key),
+      sessionSalesKey(prefix, c.sessionId ?? 'none'),
+      pendingOrdersKey(prefix),
+      unsavedOrdersKey(prefix),
+      sessionStatusKey,
+    ],
+    [c.quantity, c.orderId, 0, c.fingerprint, c.amountFen, c.sessionId ? '1' : '0', c.orderJson],
   )) as [string, string, number?, number?, number?];
   if (result[0] === 'existing') {
     const [orderId, ...rest] = result[1].split('|');
@@ -130,7 +136,11 @@ export async function reserveStock(redis: Redis, prefix: string, c: ReserveComma
   };
 }
 
-export async function releaseStock(redis: Redis, prefix: string, c: Omit<ReserveCommand, 'orderJson' | 'persistedStock' | 'fingerprint'>): Promise<void> {
+export async function releaseStock(
+  redis: Redis,
+  prefix: string,
+  c: Omit<ReserveCommand, 'orderJson' | 'persistedStock' | 'fingerprint'>,
+): Promise<void> {
   await redis.eval(
     RELEASE_SCRIPT,
     3,
@@ -170,7 +180,9 @@ export async function stockFromTruth(redis: Redis, prefix: string, productId: st
   const product = await ProductModel.findById(productId, { stock: 1, stockListed: 1 }).lean();
   if (!product) return null;
   let persistedHeld = 0;
-  const orders = OrderModel.find({ productId, status: { $nin: [...STOCK_RELEASING_STATUSES] } }, { quantity: 1 }).lean().cursor();
+  const orders = OrderModel.find({ productId, status: { $nin: [...STOCK_RELEASING_STATUSES] } }, { quantity: 1 })
+    .lean()
+    .cursor();
   for await (const o of orders) {
     persistedHeld += o.quantity;
     queued.delete(String(o._id));

@@ -7,8 +7,15 @@ import { createProduct, getProduct, listProducts } from './productService.ts';
 
 export const ProductResponse = z
   .object({
-    id: z.string(), enterpriseId: z.string(), name: z.string(), category: z.enum(PRODUCT_CATEGORIES), priceFen: z.number().int(),
-    stock: z.number().int(), householdRegistryNo: z.string().nullable(), active: z.boolean(), createdAt: z.string().nullable(),
+    id: z.string(),
+    enterpriseId: z.string(),
+    name: z.string(),
+    category: z.enum(PRODUCT_CATEGORIES),
+    priceFen: z.number().int(),
+    stock: z.number().int(),
+    householdRegistryNo: z.string().nullable(),
+    active: z.boolean(),
+    createdAt: z.string().nullable(),
   })
   .openapi('Product');
 
@@ -16,14 +23,27 @@ const ctxOf = (req: { app: { locals: Record<string, unknown> } }) => req.app.loc
 
 export function registerProductRoutes(routes: RouteTable): void {
   routes.route({
-    method: 'post', path: '/products', summary: 'List a product for sale (stock in whole units, price in fen)', tags: ['products'],
-    access: ['enterprise'], status: 201, response: ProductResponse,
+    method: 'post',
+    path: '/products',
+    summary: 'List a product for sale (stock in whole units, price in fen)',
+    tags: ['products'],
+    access: ['enterprise'],
+    status: 201,
+    response: ProductResponse,
     body: z
       .object({
         name: text(120),
         category: z.enum(PRODUCT_CATEGORIES),
-        priceFen: z.number({ invalid_type_error: 'must be an integer number of fen' }).int('must be a whole number of fen').positive('must be positive').max(1e9, 'must not exceed 10^9 fen'),
-        stock: z.number({ invalid_type_error: 'must be a whole number' }).int('must be a whole number').min(0, 'must not be negative').max(10_000_000, 'must not exceed 10,000,000'),
+        priceFen: z
+          .number({ invalid_type_error: 'must be an integer number of fen' })
+          .int('must be a whole number of fen')
+          .positive('must be positive')
+          .max(1e9, 'must not exceed 10^9 fen'),
+        stock: z
+          .number({ invalid_type_error: 'must be a whole number' })
+          .int('must be a whole number')
+          .min(0, 'must not be negative')
+          .max(10_000_000, 'must not exceed 10,000,000'),
         householdRegistryNo: text(64).optional(),
       })
       .strict()
@@ -34,8 +54,12 @@ export function registerProductRoutes(routes: RouteTable): void {
     },
   });
   routes.route({
-    method: 'get', path: '/products', summary: 'Products (an enterprise sees its own unless ids are given)', tags: ['products'],
-    access: 'signed-in', response: z.object({ items: z.array(ProductResponse) }),
+    method: 'get',
+    path: '/products',
+    summary: 'Products (an enterprise sees its own unless ids are given)',
+    tags: ['products'],
+    access: 'signed-in',
+    response: z.object({ items: z.array(ProductResponse) }),
     query: z
       .object({
         enterpriseId: objectId('enterpriseId').optional(),
@@ -52,8 +76,13 @@ export function registerProductRoutes(routes: RouteTable): void {
     },
   });
   routes.route({
-    method: 'get', path: '/products/:id', summary: 'One product with its live stock', tags: ['products'], access: 'signed-in',
-    params: idParams, response: ProductResponse,
+    method: 'get',
+    path: '/products/:id',
+    summary: 'One product with its live stock',
+    tags: ['products'],
+    access: 'signed-in',
+    params: idParams,
+    response: ProductResponse,
     handler: ({ req, params }) => {
       const ctx = ctxOf(req);
       return getProduct(ctx.redis, ctx.config.REDIS_PREFIX, params.id);

@@ -37,13 +37,22 @@ export async function createProduct(redis: Redis, prefix: string, actor: AuthUse
     throw badRequest(`Invalid field "householdRegistryNo": no registered household ${command.householdRegistryNo}`);
   }
   // The product and its product.create event are one write (the audit outbox).
-  const product = new ProductModel({ ...command, householdRegistryNo: command.householdRegistryNo ?? null, enterpriseId: actor.orgId, stockListed: command.stock });
+  const product = new ProductModel({
+    ...command,
+    householdRegistryNo: command.householdRegistryNo ?? null,
+    enterpriseId: actor.orgId,
+    stockListed: command.stock,
+  });
   const id = String(product._id);
   const draft = productDto(product.toObject());
-  await recordChange({ redis, config: { REDIS_PREFIX: prefix } }, { model: ProductModel, id, audit: { actor, action: 'product.create', target: { type: 'product', id }, after: draft } }, async (entry) => {
-    withPendingAudit(product, entry);
-    await product.save();
-  });
+  await recordChange(
+    { redis, config: { REDIS_PREFIX: prefix } },
+    { model: ProductModel, id, audit: { actor, action: 'product.create', target: { type: 'product', id }, after: draft } },
+    async (entry) => {
+      withPendingAudit(product, entry);
+      await product.save();
+    },
+  );
   await initStockCounter(redis, prefix, id, product.stock);
   return productDto(product.toObject());
 }
@@ -61,7 +70,11 @@ export async function listProducts(redis: Redis, prefix: string, actor: AuthUser
   // An enterprise manages its own catalogue; everyone else (hosts, associations picking what to feature) sees all.
   if (actor.role === 'enterprise' && !filter.ids) query.enterpriseId = actor.orgId;
   const products = await ProductModel.find(query).sort({ createdAt: -1 }).limit(500).lean();
-  const stocks = await liveStocks(redis, prefix, products.map((p) => String(p._id)));
+  const stocks = await liveStocks(
+    redis,
+    prefix,
+    products.map((p) => String(p._id)),
+  );
   return { items: products.map((p, i) => productDto(p, stocks[i])) };
 }
 

@@ -47,12 +47,18 @@ export async function sendChat(ctx: HubContext, actor: AuthUser, sessionId: stri
   if (ttl < 0) await ctx.redis.pexpire(key, CHAT_RATE_WINDOW_MS);
   if (count > CHAT_RATE_MESSAGES) {
     const retryAfterMs = ttl > 0 ? ttl : CHAT_RATE_WINDOW_MS;
-    throw new HttpError(429, 'too_many_requests', `Slow down: at most ${CHAT_RATE_MESSAGES} messages per ${CHAT_RATE_WINDOW_MS / 1000} s`, { retryAfterMs });
+    throw new HttpError(429, 'too_many_requests', `Slow down: at most ${CHAT_RATE_MESSAGES} messages per ${CHAT_RATE_WINDOW_MS / 1000} s`, {
+      retryAfterMs,
+    });
   }
   // A buyer's login name is their mobile number: others see it masked.
   const username = actor.role === 'buyer' ? `${actor.username.slice(0, 3)}****${actor.username.slice(-4)}` : actor.username;
   const message: ChatMessage = { id: randomUUID(), sessionId, userId: actor.id, username, text, at: new Date().toISOString() };
-  await ctx.redis.multi().lpush(historyKey(prefix, sessionId), JSON.stringify(message)).ltrim(historyKey(prefix, sessionId), 0, HISTORY - 1).exec();
+  await ctx.redis
+    .multi()
+    .lpush(historyKey(prefix, sessionId), JSON.stringify(message))
+    .ltrim(historyKey(prefix, sessionId), 0, HISTORY - 1)
+    .exec();
   return message;
 }
 
@@ -71,10 +77,14 @@ export async function setMuted(ctx: HubContext, actor: AuthUser, sessionId: stri
   await requireHostOf(actor, sessionId);
   const key = mutedKey(ctx.config.REDIS_PREFIX, sessionId);
   // The moderation lives in Redis: it and its audit event are one MULTI (the audit outbox's Redis-held entries).
-  await recordRedisChange(ctx, { actor, action: muted ? 'chat.mute' : 'chat.unmute', target: { type: 'session', id: sessionId }, after: { userId } }, (multi) => {
-    if (muted) multi.sadd(key, userId).expire(key, 7 * 24 * 3600);
-    else multi.srem(key, userId);
-  });
+  await recordRedisChange(
+    ctx,
+    { actor, action: muted ? 'chat.mute' : 'chat.unmute', target: { type: 'session', id: sessionId }, after: { userId } },
+    (multi) => {
+      if (muted) multi.sadd(key, userId).expire(key, 7 * 24 * 3600);
+      else multi.srem(key, userId);
+    },
+  );
   return { sessionId, userId, muted };
 }
 
@@ -85,6 +95,8 @@ export async function removeChatMessage(ctx: HubContext, actor: AuthUser, sessio
   const hit = raw.find((r) => (JSON.parse(r) as ChatMessage).id === messageId);
   if (!hit) throw notFound('Chat message');
   const message = JSON.parse(hit) as ChatMessage;
-  await recordRedisChange(ctx, { actor, action: 'chat.remove', target: { type: 'session', id: sessionId }, before: message }, (multi) => multi.lrem(key, 0, hit));
+  await recordRedisChange(ctx, { actor, action: 'chat.remove', target: { type: 'session', id: sessionId }, before: message }, (multi) =>
+    multi.lrem(key, 0, hit),
+  );
   return { sessionId, messageId };
 }

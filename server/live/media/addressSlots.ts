@@ -71,7 +71,9 @@ export class AddressSlots {
     slots?.delete(slot);
     if (slots && !slots.size) this.held.delete(address);
     // Not awaited by the closing transport: a failed release still expires with its TTL.
-    this.redis.zrem(this.key(address), slot).catch((err: unknown) => log.warn({ err: String(err) }, 'address slot not released; it expires'));
+    this.redis
+      .zrem(this.key(address), slot)
+      .catch((err: unknown) => log.warn({ err: String(err) }, 'address slot not released; it expires'));
   }
 
   /** Slots open for the address across every process. */

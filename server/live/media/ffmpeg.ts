@@ -75,7 +75,9 @@ export function sdpFor(tracks: { port: number; rtpParameters: ms.RtpParameters; 
     const name = codec.mimeType.split('/')[1]!;
     lines.push(`m=${track.kind} ${track.port} RTP/AVP ${codec.payloadType}`);
     lines.push(`a=rtcp:${track.port + 1}`);
-    lines.push(`a=rtpmap:${codec.payloadType} ${name}/${codec.clockRate}${codec.channels && codec.channels > 1 ? `/${codec.channels}` : ''}`);
+    lines.push(
+      `a=rtpmap:${codec.payloadType} ${name}/${codec.clockRate}${codec.channels && codec.channels > 1 ? `/${codec.channels}` : ''}`,
+    );
     const params = Object.entries(codec.parameters ?? {}).filter(([k]) => !k.startsWith('x-google'));
     if (params.length) lines.push(`a=fmtp:${codec.payloadType} ${params.map(([k, v]) => `${k}=${v}`).join(';')}`);
     lines.push('a=recvonly');

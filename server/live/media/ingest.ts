@@ -133,7 +133,11 @@ export async function ingestInfo(ctx: HubContext, actor: AuthUser, sessionId: st
 export async function rotateIngestKey(ctx: HubContext, actor: AuthUser, sessionId: string, origin?: string) {
   await requireHostOf(actor, sessionId);
   const streamKey = newKey();
-  await IngestKeyModel.updateOne({ sessionId }, { $set: { streamKey, rotatedAt: new Date() }, $setOnInsert: { sessionId } }, { upsert: true });
+  await IngestKeyModel.updateOne(
+    { sessionId },
+    { $set: { streamKey, rotatedAt: new Date() }, $setOnInsert: { sessionId } },
+    { upsert: true },
+  );
   stopIngestHere(ctx, sessionId);
   await publishLive(ctx.redis, ctx.config.REDIS_PREFIX, { type: 'ingestKeyRotated', sessionId });
   log.info({ sessionId }, 'stream key rotated');
@@ -164,7 +168,12 @@ export class RtmpIngest {
   private readonly publishers = new Map<string, Publisher>();
   port = 0;
 
-  constructor(private readonly ctx: HubContext, private readonly pool: MediaPool, private readonly notify: RoomNotify, private readonly claims: PublisherClaims) {}
+  constructor(
+    private readonly ctx: HubContext,
+    private readonly pool: MediaPool,
+    private readonly notify: RoomNotify,
+    private readonly claims: PublisherClaims,
+  ) {}
 
   async start(): Promise<void> {
     if (!this.ctx.config.HUB_RTMP_PORT) return;
@@ -174,11 +183,16 @@ export class RtmpIngest {
     const before = new Set(process.listeners('uncaughtException'));
     const nms = new NodeMediaServer({ logType: 0, rtmp: { port, chunk_size: 60000, gop_cache: true, ping: 30, ping_timeout: 60 } });
     nms.run();
-    for (const listener of process.listeners('uncaughtException')) if (!before.has(listener)) process.removeListener('uncaughtException', listener);
-    nms.on('prePublish', (id, streamPath) => void this.onPublish(id, streamPath).catch((err) => {
-      log.error({ err: String(err) }, 'RTMP publish failed');
-      nms.getSession(id)?.reject();
-    }));
+    for (const listener of process.listeners('uncaughtException'))
+      if (!before.has(listener)) process.removeListener('uncaughtException', listener);
+    nms.on(
+      'prePublish',
+      (id, streamPath) =>
+        void this.onPublish(id, streamPath).catch((err) => {
+          log.error({ err: String(err) }, 'RTMP publish failed');
+          nms.getSession(id)?.reject();
+        }),
+    );
     nms.on('donePublish', (id) => this.onUnpublish(id));
     this.nms = nms;
     this.port = port;
@@ -195,7 +209,8 @@ export class RtmpIngest {
     const streamKey = match[1]!;
     const sessionId = await sessionOfStreamKey(streamKey);
     if (!sessionId) return refuse('unknown or rotated stream key');
-    if (!holdsSession(this.ctx, sessionId)) return refuse('this web process does not hold the session (use the rtmpUrl the hub gave)', { sessionId });
+    if (!holdsSession(this.ctx, sessionId))
+      return refuse('this web process does not hold the session (use the rtmpUrl the hub gave)', { sessionId });
     const status = await sessionStatus(this.ctx.redis, this.ctx.config.REDIS_PREFIX, sessionId);
     if (status !== 'live') return refuse('session is not live', { sessionId, status });
     const room = await this.pool.existingRoom(sessionId);
@@ -220,31 +235,74 @@ export class RtmpIngest {
     const opus = codecs.find((c) => c.mimeType.toLowerCase() === 'audio/opus')!;
     const outputs: string[] = [];
     const producers: ms.Producer[] = [];
-    for (const [kind, codec] of [['video', vp8], ['audio', opus]] as const) {
-      const transport = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: false, comedia: true });
+    for (const [kind, codec] of [
+      ['video', vp8],
+      ['audio', opus],
+    ] as const) {
+      const transport = await router.createPlainTransport({
+        listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+        rtcpMux: false,
+        comedia: true,
+      });
       publisher.transports.push(transport);
       const ssrc = randomInt(1, 0x7fffffff);
-      producers.push(await transport.produce({
-        kind,
-        rtpParameters: {
-          codecs: [{ mimeType: codec.mimeType, payloadType: codec.preferredPayloadType!, clockRate: codec.clockRate, ...(kind === 'audio' ? { channels: 2 } : {}) }],
-          encodings: [{ ssrc }],
-        },
-        appData: { ingest: 'rtmp' },
-      }));
+      producers.push(
+        await transport.produce({
+          kind,
+          rtpParameters: {
+            codecs: [
+              {
+                mimeType: codec.mimeType,
+                payloadType: codec.preferredPayloadType!,
+                clockRate: codec.clockRate,
+                ...(kind === 'audio' ? { channels: 2 } : {}),
+              },
+            ],
+            encodings: [{ ssrc }],
+          },
+          appData: { ingest: 'rtmp' },
+        }),
+      );
       const target = `rtp://127.0.0.1:${transport.tuple.localPort}?rtcpport=${transport.rtcpTuple!.localPort}&pkt_size=1200`;
-      outputs.push(...(kind === 'video'
-        ? ['-map', '0:v:0', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '1200k', '-g', '48', '-pix_fmt', 'yuv420p', '-an']
-        : ['-map', '0:a:0?', '-c:a', 'libopus', '-ar', '48000', '-ac', '2', '-b:a', '96k', '-vn']),
-      '-payload_type', String(codec.preferredPayloadType), '-ssrc', String(ssrc), '-f', 'rtp', target);
+      outputs.push(
+        ...(kind === 'video'
+          ? [
+              '-map',
+              '0:v:0',
+              '-c:v',
+              'libvpx',
+              '-deadline',
+              'realtime',
+              '-cpu-used',
+              '8',
+              '-b:v',
+              '1200k',
+              '-g',
+              '48',
+              '-pix_fmt',
+              'yuv420p',
+              '-an',
+            ]
+          : ['-map', '0:a:0?', '-c:a', 'libopus', '-ar', '48000', '-ac', '2', '-b:a', '96k', '-vn']),
+        '-payload_type',
+        String(codec.preferredPayloadType),
+        '-ssrc',
+        String(ssrc),
+        '-f',
+        'rtp',
+        target,
+      );
     }
     const input = `rtmp://127.0.0.1:${this.port}/live/${publisher.streamKey}`;
-    const ffmpeg = spawn(this.ctx.config.HUB_FFMPEG_PATH, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-i', input, ...outputs], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const ffmpeg = spawn(this.ctx.config.HUB_FFMPEG_PATH, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-i', input, ...outputs], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     publisher.ffmpeg = ffmpeg;
     let stderr = '';
     ffmpeg.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     ffmpeg.on('close', (code) => {
-      if (this.publishers.get(publisher.nmsId) === publisher) log.warn({ sessionId: publisher.sessionId, code, stderr: stderr.slice(-400) }, 'RTMP ingest FFmpeg ended');
+      if (this.publishers.get(publisher.nmsId) === publisher)
+        log.warn({ sessionId: publisher.sessionId, code, stderr: stderr.slice(-400) }, 'RTMP ingest FFmpeg ended');
       this.end(publisher);
     });
     for (const producer of producers) await room.addExternalProducer(producer);

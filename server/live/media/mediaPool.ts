@@ -56,7 +56,9 @@ export class MediaPool {
   static async start(config: HubConfig, redis: Redis): Promise<MediaPool | null> {
     const bin = findWorkerBinary(config);
     if (!bin) {
-      log.warn('mediasoup-worker binary not found (set MEDIASOUP_WORKER_BIN or run scripts/build-mediasoup-worker.sh): live video is OFF, scheduling, chat and orders still work');
+      log.warn(
+        'mediasoup-worker binary not found (set MEDIASOUP_WORKER_BIN or run scripts/build-mediasoup-worker.sh): live video is OFF, scheduling, chat and orders still work',
+      );
       return null;
     }
     // mediasoup reads MEDIASOUP_WORKER_BIN when its module loads, hence the late import.
@@ -81,7 +83,9 @@ export class MediaPool {
       }
       if (this.stopping) return;
       setTimeout(() => {
-        void this.spawn(mediasoup, index).then((replacement) => (this.workers[this.workers.indexOf(slot)] = replacement)).catch((e) => log.error({ err: String(e) }, 'replacement worker failed'));
+        void this.spawn(mediasoup, index)
+          .then((replacement) => (this.workers[this.workers.indexOf(slot)] = replacement))
+          .catch((e) => log.error({ err: String(e) }, 'replacement worker failed'));
       }, 1000).unref();
     });
     return slot;
@@ -103,7 +107,10 @@ export class MediaPool {
       if (port === undefined) throw err;
       const server = await worker.createWebRtcServer({ listenInfos: webRtcServerListenInfos(this.config, undefined) });
       const ports = await webRtcServerPorts(server);
-      log.warn({ index, wanted: port, err: err instanceof Error ? err.message : String(err), ports }, 'WebRTC port taken: this worker listens on a port from MEDIASOUP_MIN_PORT..MEDIASOUP_MAX_PORT instead');
+      log.warn(
+        { index, wanted: port, err: err instanceof Error ? err.message : String(err), ports },
+        'WebRTC port taken: this worker listens on a port from MEDIASOUP_MIN_PORT..MEDIASOUP_MAX_PORT instead',
+      );
       return server;
     }
   }

@@ -27,7 +27,12 @@ describe('media rooms (mediasoup): routers, pipeToRouter across workers, cleanup
 
   before(async () => {
     // Two workers and room for one viewer (2 consumers) per router, so the second viewer forces a piped router.
-    const config = loadConfig({ ...process.env, MEDIASOUP_NUM_WORKERS: '2', MEDIASOUP_MAX_CONSUMERS_PER_ROUTER: '2', MEDIASOUP_LISTEN_IP: '127.0.0.1' });
+    const config = loadConfig({
+      ...process.env,
+      MEDIASOUP_NUM_WORKERS: '2',
+      MEDIASOUP_MAX_CONSUMERS_PER_ROUTER: '2',
+      MEDIASOUP_LISTEN_IP: '127.0.0.1',
+    });
     const started = await MediaPool.start(config, redis);
     if (!started) throw new Error(`no mediasoup worker binary (MEDIASOUP_WORKER_BIN=${process.env.MEDIASOUP_WORKER_BIN})`);
     pool = started;
@@ -103,7 +108,7 @@ describe('media rooms (mediasoup): routers, pipeToRouter across workers, cleanup
     expect(pool.existingRoom('session-end')).to.equal(undefined);
   });
 
-  it('every transport goes through its worker\'s WebRtcServer: one UDP and one TCP port per worker, however many viewers', async () => {
+  it("every transport goes through its worker's WebRtcServer: one UDP and one TCP port per worker, however many viewers", async () => {
     const room = await pool.room('session-ports', notify);
     await room.addPeer('host', 'host');
     await room.createTransport('host', 'send');
@@ -116,7 +121,10 @@ describe('media rooms (mediasoup): routers, pipeToRouter across workers, cleanup
     for (let i = 0; i < 8; i += 1) {
       await room.addPeer(`pv${i}`, 'viewer');
       const t = await room.createTransport(`pv${i}`, 'recv', `10.0.0.${i}`);
-      expect(t.iceCandidates.every((c) => allowed.has(c.port)), JSON.stringify(t.iceCandidates)).to.equal(true);
+      expect(
+        t.iceCandidates.every((c) => allowed.has(c.port)),
+        JSON.stringify(t.iceCandidates),
+      ).to.equal(true);
     }
     const dumps = await Promise.all(pool.workers.map((w) => w.webRtcServer.dump()));
     expect(dumps.reduce((n, d) => n + d.webRtcTransportIds.length, 0)).to.be.at.least(9);
@@ -131,15 +139,27 @@ describe('media transport caps: per connection, per address, per session, with a
   before(async () => {
     // Loaded when the tests run: the global setup sets REDIS_PREFIX (the address cap's keys) after files load.
     config = loadConfig({
-      ...process.env, MEDIASOUP_NUM_WORKERS: '1', MEDIASOUP_LISTEN_IP: '127.0.0.1',
-      MEDIASOUP_MAX_TRANSPORTS_PER_CONNECTION: '2', MEDIASOUP_MAX_TRANSPORTS_PER_ADDRESS: '3', MEDIASOUP_MAX_TRANSPORTS_PER_SESSION: '5',
+      ...process.env,
+      MEDIASOUP_NUM_WORKERS: '1',
+      MEDIASOUP_LISTEN_IP: '127.0.0.1',
+      MEDIASOUP_MAX_TRANSPORTS_PER_CONNECTION: '2',
+      MEDIASOUP_MAX_TRANSPORTS_PER_ADDRESS: '3',
+      MEDIASOUP_MAX_TRANSPORTS_PER_SESSION: '5',
     });
     pool = (await MediaPool.start(config, redis))!;
   });
   after(async () => {
     await pool?.close();
   });
-  const refusal = (p: Promise<unknown>) => p.then(() => null, (e: { status: number; code: string; details: { scope: string; limit: number } }) => ({ status: e.status, code: e.code, ...e.details }));
+  const refusal = (p: Promise<unknown>) =>
+    p.then(
+      () => null,
+      (e: { status: number; code: string; details: { scope: string; limit: number } }) => ({
+        status: e.status,
+        code: e.code,
+        ...e.details,
+      }),
+    );
 
   it('refuses beyond each cap with media_full naming the cap, and frees capacity when transports close', async () => {
     const room = await pool.room('session-caps', () => undefined);
@@ -148,17 +168,32 @@ describe('media transport caps: per connection, per address, per session, with a
     await room.addPeer('a', 'viewer');
     await room.createTransport('a', 'recv', '192.0.2.10');
     await room.createTransport('a', 'recv', '192.0.2.10');
-    expect(await refusal(room.createTransport('a', 'recv', '192.0.2.10'))).to.deep.equal({ status: 409, code: 'media_full', scope: 'connection', limit: 2 });
+    expect(await refusal(room.createTransport('a', 'recv', '192.0.2.10'))).to.deep.equal({
+      status: 409,
+      code: 'media_full',
+      scope: 'connection',
+      limit: 2,
+    });
     await room.addPeer('b', 'viewer');
     await room.createTransport('b', 'recv', '192.0.2.10');
-    expect(await refusal(room.createTransport('b', 'recv', '192.0.2.10'))).to.deep.equal({ status: 503, code: 'media_full', scope: 'address', limit: 3 });
+    expect(await refusal(room.createTransport('b', 'recv', '192.0.2.10'))).to.deep.equal({
+      status: 503,
+      code: 'media_full',
+      scope: 'address',
+      limit: 3,
+    });
     for (const peer of ['c', 'd']) {
       await room.addPeer(peer, 'viewer');
       await room.createTransport(peer, 'recv', `198.51.100.${peer.charCodeAt(0)}`);
     }
     // 5 viewer transports open: the session is full for viewers (the host's transport does not count).
     await room.addPeer('e', 'viewer');
-    expect(await refusal(room.createTransport('e', 'recv', '203.0.113.5'))).to.deep.equal({ status: 503, code: 'media_full', scope: 'session', limit: 5 });
+    expect(await refusal(room.createTransport('e', 'recv', '203.0.113.5'))).to.deep.equal({
+      status: 503,
+      code: 'media_full',
+      scope: 'session',
+      limit: 5,
+    });
     // A leaving viewer gives its transports (and its address's share) back.
     room.removePeer('a');
     await new Promise((r) => setTimeout(r, 50));
@@ -184,7 +219,12 @@ describe('media transport caps: per connection, per address, per session, with a
       await there.addPeer('b', 'viewer');
       await there.createTransport('b', 'recv', address);
       // Each process alone holds fewer than 3; together they hold the address's share.
-      expect(await refusal(there.createTransport('b', 'recv', address))).to.deep.equal({ status: 503, code: 'media_full', scope: 'address', limit: 3 });
+      expect(await refusal(there.createTransport('b', 'recv', address))).to.deep.equal({
+        status: 503,
+        code: 'media_full',
+        scope: 'address',
+        limit: 3,
+      });
       expect(await other.transportsOf(address)).to.equal(3);
       here.removePeer('a');
       for (let i = 0; i < 200 && (await other.transportsOf(address)) > 1; i += 1) await new Promise((r) => setTimeout(r, 25));

@@ -32,7 +32,11 @@ interface Peer {
   consumers: Map<string, ms.Consumer>;
 }
 
-export type RoomNotify = (peerId: string, event: 'media:newProducer' | 'media:producerClosed' | 'media:layersChange', data: Record<string, unknown>) => void;
+export type RoomNotify = (
+  peerId: string,
+  event: 'media:newProducer' | 'media:producerClosed' | 'media:layersChange',
+  data: Record<string, unknown>,
+) => void;
 
 /**
  * The clear refusal when media capacity is used up: `media_full`, naming which cap (connection, address,
@@ -41,7 +45,13 @@ export type RoomNotify = (peerId: string, event: 'media:newProducer' | 'media:pr
  */
 export function mediaFull(scope: 'connection' | 'address' | 'session', limit: number): HttpError {
   const what = { connection: 'this connection', address: 'your network address', session: 'this live session' }[scope];
-  return new HttpError(scope === 'connection' ? 409 : 503, 'media_full', `No more media transports for ${what} (limit ${limit}); close one or try again later`, { scope, limit }, scope === 'connection' ? undefined : { 'Retry-After': '10' });
+  return new HttpError(
+    scope === 'connection' ? 409 : 503,
+    'media_full',
+    `No more media transports for ${what} (limit ${limit}); close one or try again later`,
+    { scope, limit },
+    scope === 'connection' ? undefined : { 'Retry-After': '10' },
+  );
 }
 
 /** The host's top simulcast layer (three layers: 0, 1, 2; client/src/pages/liveClient.ts SIMULCAST_ENCODINGS). */
@@ -137,12 +147,30 @@ export class MediaRoom {
     if (role === 'host') {
       // A reconnecting host replaces its old connection; there is one sender per session.
       for (const peer of this.peers.values()) if (peer.role === 'host') this.removePeer(peer.id);
-      this.peers.set(peerId, { id: peerId, role, slot: this.routers[0]!, reserved: 0, opening: 0, transports: new Map(), producers: new Map(), consumers: new Map() });
+      this.peers.set(peerId, {
+        id: peerId,
+        role,
+        slot: this.routers[0]!,
+        reserved: 0,
+        opening: 0,
+        transports: new Map(),
+        producers: new Map(),
+        consumers: new Map(),
+      });
       return;
     }
     const slot = await this.slotForViewer();
     slot.load += CONSUMERS_PER_VIEWER;
-    this.peers.set(peerId, { id: peerId, role, slot, reserved: CONSUMERS_PER_VIEWER, opening: 0, transports: new Map(), producers: new Map(), consumers: new Map() });
+    this.peers.set(peerId, {
+      id: peerId,
+      role,
+      slot,
+      reserved: CONSUMERS_PER_VIEWER,
+      opening: 0,
+      transports: new Map(),
+      producers: new Map(),
+      consumers: new Map(),
+    });
   }
 
   private peer(peerId: string): Peer {
@@ -179,7 +207,10 @@ export class MediaRoom {
     try {
       // Shared by every web process (Redis), so an address cannot open its share once per process.
       if (capped) addressSlot = await this.pool.takeAddressSlot(address);
-      transport = await peer.slot.router.createWebRtcTransport({ ...webRtcTransportOptions(peer.slot.worker.webRtcServer), appData: { direction } });
+      transport = await peer.slot.router.createWebRtcTransport({
+        ...webRtcTransportOptions(peer.slot.worker.webRtcServer),
+        appData: { direction },
+      });
     } catch (err) {
       release();
       throw err;
@@ -221,7 +252,8 @@ export class MediaRoom {
   async produce(peerId: string, transportId: string, kind: ms.MediaKind, rtpParameters: ms.RtpParameters) {
     const peer = this.peer(peerId);
     if (peer.role !== 'host') throw forbidden('Only the host sends media');
-    if ([...peer.producers.values()].some((p) => p.kind === kind)) throw conflict(`The host already sends ${kind}`, undefined, 'already_producing');
+    if ([...peer.producers.values()].some((p) => p.kind === kind))
+      throw conflict(`The host already sends ${kind}`, undefined, 'already_producing');
     const producer = await this.transport(peer, transportId).produce({ kind, rtpParameters });
     peer.producers.set(producer.id, producer);
     this.hostProducers.set(producer.id, producer);
@@ -279,7 +311,12 @@ export class MediaRoom {
       if (!peer.slot.router.canConsume({ producerId: localId, rtpCapabilities })) {
         throw new HttpError(400, 'validation_failed', `Invalid field "rtpCapabilities": this browser cannot receive ${producer.kind}`);
       }
-      const consumer = await transport.consume({ producerId: localId, rtpCapabilities, paused: true, appData: { originalProducerId: producer.id } });
+      const consumer = await transport.consume({
+        producerId: localId,
+        rtpCapabilities,
+        paused: true,
+        appData: { originalProducerId: producer.id },
+      });
       peer.consumers.set(consumer.id, consumer);
       // Reserved capacity turns into real consumers; anything beyond the reservation adds load.
       if (peer.reserved > 0) peer.reserved -= 1;
@@ -295,7 +332,11 @@ export class MediaRoom {
       if (consumer.kind === 'video') {
         // The viewer page shows which simulcast layer its bandwidth (or its choice) gets.
         consumer.on('layerschange', (layers) => {
-          this.notify(peer.id, 'media:layersChange', { consumerId: consumer.id, spatialLayer: layers?.spatialLayer ?? null, temporalLayer: layers?.temporalLayer ?? null });
+          this.notify(peer.id, 'media:layersChange', {
+            consumerId: consumer.id,
+            spatialLayer: layers?.spatialLayer ?? null,
+            temporalLayer: layers?.temporalLayer ?? null,
+          });
         });
       } else {
         // Under a tight downlink, sound keeps its share first: a viewer can follow the pitch without the picture.

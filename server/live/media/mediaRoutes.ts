@@ -18,7 +18,8 @@ const originOf = (req: Request) => `${req.protocol}://${req.get('host') ?? '127.
 
 function whipOf(req: Request): WhipIngest {
   const whip = ctxOf(req).services.liveWhip as WhipIngest | undefined;
-  if (!whip) throw new HttpError(503, 'media_unavailable', 'Live video is off on this hub (no mediasoup worker): WHIP ingest is unavailable');
+  if (!whip)
+    throw new HttpError(503, 'media_unavailable', 'Live video is off on this hub (no mediasoup worker): WHIP ingest is unavailable');
   return whip;
 }
 
@@ -38,21 +39,31 @@ const sdpBody = express.text({ type: () => true, limit: '64kb' });
 const whipQuery = z.object({ session: objectId('session').optional() }).strict();
 const whipResourceParams = z.object({ id: objectId(), resourceId: z.string().uuid('resourceId must be a WHIP resource id') }).strict();
 
-const MediaResponse = z.object({
-  live: z.object({ hls: z.string().nullable() }),
-  replay: z.object({
-    status: z.enum(['none', 'recording', 'processing', 'ready', 'failed']),
-    durationS: z.number().optional(), mp4: z.string().optional(), hls: z.string().optional(),
-    chapters: z.array(z.object({ productId: z.string(), startS: z.number(), endS: z.number() })),
-    clips: z.array(z.object({ productId: z.string(), url: z.string(), durationS: z.number(), startS: z.number() })),
-    bytes: z.number().int(), error: z.string().nullable(),
-  }),
-}).openapi('SessionMedia');
+const MediaResponse = z
+  .object({
+    live: z.object({ hls: z.string().nullable() }),
+    replay: z.object({
+      status: z.enum(['none', 'recording', 'processing', 'ready', 'failed']),
+      durationS: z.number().optional(),
+      mp4: z.string().optional(),
+      hls: z.string().optional(),
+      chapters: z.array(z.object({ productId: z.string(), startS: z.number(), endS: z.number() })),
+      clips: z.array(z.object({ productId: z.string(), url: z.string(), durationS: z.number(), startS: z.number() })),
+      bytes: z.number().int(),
+      error: z.string().nullable(),
+    }),
+  })
+  .openapi('SessionMedia');
 
 export function registerMediaRoutes(routes: RouteTable): void {
   routes.route({
-    method: 'get', path: '/public/sessions/:id/media', summary: 'Live HLS while live; the replay, its chapters and per-product clips after', tags: ['public'],
-    access: 'public', params: idParams, response: MediaResponse,
+    method: 'get',
+    path: '/public/sessions/:id/media',
+    summary: 'Live HLS while live; the replay, its chapters and per-product clips after',
+    tags: ['public'],
+    access: 'public',
+    params: idParams,
+    response: MediaResponse,
     handler: async ({ req, params }) => {
       const session = await LiveSessionModel.findById(params.id, { status: 1 }).lean();
       if (!session) throw notFound('Session');
@@ -60,36 +71,68 @@ export function registerMediaRoutes(routes: RouteTable): void {
     },
   });
   routes.route({
-    method: 'get', path: '/public/sessions/:id/replay', summary: 'What the replay page shows beside the media: the session and its shelf', tags: ['public'],
-    access: 'public', params: idParams,
+    method: 'get',
+    path: '/public/sessions/:id/replay',
+    summary: 'What the replay page shows beside the media: the session and its shelf',
+    tags: ['public'],
+    access: 'public',
+    params: idParams,
     handler: async ({ req, params }) => {
-      const session = await LiveSessionModel.findById(params.id, { title: 1, status: 1, startsAt: 1, endsAt: 1, startedAt: 1, endedAt: 1, productIds: 1 }).lean();
+      const session = await LiveSessionModel.findById(params.id, {
+        title: 1,
+        status: 1,
+        startsAt: 1,
+        endsAt: 1,
+        startedAt: 1,
+        endedAt: 1,
+        productIds: 1,
+      }).lean();
       if (!session) throw notFound('Session');
       const ctx = ctxOf(req);
       return {
         session: {
-          id: params.id, title: session.title, status: session.status, startsAt: session.startsAt.toISOString(), endsAt: session.endsAt.toISOString(),
-          startedAt: session.startedAt?.toISOString() ?? null, endedAt: session.endedAt?.toISOString() ?? null,
+          id: params.id,
+          title: session.title,
+          status: session.status,
+          startsAt: session.startsAt.toISOString(),
+          endsAt: session.endsAt.toISOString(),
+          startedAt: session.startedAt?.toISOString() ?? null,
+          endedAt: session.endedAt?.toISOString() ?? null,
         },
         shelf: await sessionShelf(ctx, (session.productIds ?? []).map(String)),
         media: await sessionMedia(ctx.config, params.id, session.status),
       };
     },
   });
-  const IngestResponse = z.object({ rtmpUrl: z.string().nullable(), streamKey: z.string(), whipUrl: z.string().nullable() }).openapi('SessionIngest');
+  const IngestResponse = z
+    .object({ rtmpUrl: z.string().nullable(), streamKey: z.string(), whipUrl: z.string().nullable() })
+    .openapi('SessionIngest');
   routes.route({
-    method: 'get', path: '/sessions/:id/ingest', summary: 'RTMP address and stream key for OBS or an encoder (the session\'s host only)', tags: ['sessions'],
-    access: ['host'], params: idParams, response: IngestResponse,
+    method: 'get',
+    path: '/sessions/:id/ingest',
+    summary: "RTMP address and stream key for OBS or an encoder (the session's host only)",
+    tags: ['sessions'],
+    access: ['host'],
+    params: idParams,
+    response: IngestResponse,
     handler: ({ req, user, params }) => ingestInfo(ctxOf(req), user, params.id, originOf(req)),
   });
   routes.route({
-    method: 'post', path: '/sessions/:id/ingest/rotate', summary: 'A new stream key; the old one is refused from now on', tags: ['sessions'],
-    access: ['host'], params: idParams, response: IngestResponse,
+    method: 'post',
+    path: '/sessions/:id/ingest/rotate',
+    summary: 'A new stream key; the old one is refused from now on',
+    tags: ['sessions'],
+    access: ['host'],
+    params: idParams,
+    response: IngestResponse,
     handler: ({ req, user, params }) => rotateIngestKey(ctxOf(req), user, params.id, originOf(req)),
   });
   registerWhipRoutes(routes);
   routes.route({
-    method: 'get', path: '/media/storage', summary: 'Disk used by recordings against the budget; prunes what retention or the budget requires', tags: ['sessions'],
+    method: 'get',
+    path: '/media/storage',
+    summary: 'Disk used by recordings against the budget; prunes what retention or the budget requires',
+    tags: ['sessions'],
     access: ['bureau', 'association'],
     handler: ({ req }) => pruneMedia(ctxOf(req).config),
   });
@@ -100,38 +143,72 @@ function registerWhipRoutes(routes: RouteTable): void {
   // The RouteTable knows no OPTIONS; a CORS preflight is answered here, before Express's automatic OPTIONS reply.
   for (const path of ['/sessions/:id/whip', '/sessions/:id/whip/:resourceId']) {
     routes.router.options(path, (_req, res) => {
-      res.set({ ...WHIP_PREFLIGHT, 'Accept-Post': 'application/sdp' }).status(204).end();
+      res
+        .set({ ...WHIP_PREFLIGHT, 'Accept-Post': 'application/sdp' })
+        .status(204)
+        .end();
     });
   }
   routes.route({
-    method: 'post', path: '/sessions/:id/whip', summary: 'WHIP ingest (OBS 30+): an SDP offer with Authorization: Bearer <streamKey> → 201, the SDP answer and a Location to DELETE', tags: ['sessions'],
-    access: 'public', params: idParams, query: whipQuery, before: [whipCors, sdpBody], status: 201,
-    requestContent: { body: { content: { 'application/sdp': { schema: z.string().openapi({ example: 'v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\n…' }) } } } },
+    method: 'post',
+    path: '/sessions/:id/whip',
+    summary: 'WHIP ingest (OBS 30+): an SDP offer with Authorization: Bearer <streamKey> → 201, the SDP answer and a Location to DELETE',
+    tags: ['sessions'],
+    access: 'public',
+    params: idParams,
+    query: whipQuery,
+    before: [whipCors, sdpBody],
+    status: 201,
+    requestContent: {
+      body: { content: { 'application/sdp': { schema: z.string().openapi({ example: 'v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\n…' }) } } },
+    },
     responseDescription: 'The SDP answer (application/sdp); Location names the WHIP resource',
     handler: async ({ req, res, params }) => {
-      if (!req.is('application/sdp')) throw new HttpError(415, 'unsupported_media_type', 'Invalid header "Content-Type": a WHIP offer is application/sdp');
+      if (!req.is('application/sdp'))
+        throw new HttpError(415, 'unsupported_media_type', 'Invalid header "Content-Type": a WHIP offer is application/sdp');
       if (typeof req.body !== 'string' || !req.body.trim()) throw new HttpError(400, 'bad_sdp', 'Invalid SDP offer: the body is empty');
       const published = await whipOf(req).publish(params.id, req.get('authorization'), req.body);
-      res.status(201).set({
-        'Content-Type': 'application/sdp',
-        Location: `${originOf(req)}${published.resourcePath}?session=${params.id}`,
-        ETag: `"${published.resourceId}"`,
-      }).send(published.answer);
+      res
+        .status(201)
+        .set({
+          'Content-Type': 'application/sdp',
+          Location: `${originOf(req)}${published.resourcePath}?session=${params.id}`,
+          ETag: `"${published.resourceId}"`,
+        })
+        .send(published.answer);
     },
   });
   routes.route({
-    method: 'delete', path: '/sessions/:id/whip/:resourceId', summary: 'Ends a WHIP publisher (the stream key it published with)', tags: ['sessions'],
-    access: 'public', params: whipResourceParams, query: whipQuery, before: [whipCors],
+    method: 'delete',
+    path: '/sessions/:id/whip/:resourceId',
+    summary: 'Ends a WHIP publisher (the stream key it published with)',
+    tags: ['sessions'],
+    access: 'public',
+    params: whipResourceParams,
+    query: whipQuery,
+    before: [whipCors],
     handler: ({ req, res, params }) => {
       whipOf(req).remove(params.id, params.resourceId, req.get('authorization'));
       res.status(200).end();
     },
   });
   routes.route({
-    method: 'patch', path: '/sessions/:id/whip/:resourceId', summary: 'Trickle ICE and ICE restarts are not supported (mediasoup is ICE-lite and gives every candidate in the answer): 405', tags: ['sessions'],
-    access: 'public', params: whipResourceParams, query: whipQuery, before: [whipCors, sdpBody],
+    method: 'patch',
+    path: '/sessions/:id/whip/:resourceId',
+    summary: 'Trickle ICE and ICE restarts are not supported (mediasoup is ICE-lite and gives every candidate in the answer): 405',
+    tags: ['sessions'],
+    access: 'public',
+    params: whipResourceParams,
+    query: whipQuery,
+    before: [whipCors, sdpBody],
     handler: () => {
-      throw new HttpError(405, 'method_not_allowed', 'This WHIP resource takes no PATCH: every candidate is in the answer (ICE-lite); to restart, DELETE it and POST a new offer', undefined, { Allow: 'DELETE, OPTIONS' });
+      throw new HttpError(
+        405,
+        'method_not_allowed',
+        'This WHIP resource takes no PATCH: every candidate is in the answer (ICE-lite); to restart, DELETE it and POST a new offer',
+        undefined,
+        { Allow: 'DELETE, OPTIONS' },
+      );
     },
   });
 }
@@ -141,17 +218,28 @@ function registerWhipRoutes(routes: RouteTable): void {
  * change once written (immutable), the live playlist changes every segment (1 s), VOD playlists rarely.
  */
 export function mountMedia(app: Express, ctx: HubContext): void {
-  app.use('/media', express.static(mediaRoot(ctx.config), {
-    index: false, dotfiles: 'deny', fallthrough: true,
-    setHeaders: (res, file) => {
-      const live = file.split(path.sep).includes('live');
-      if (file.endsWith('.m3u8')) res.setHeader('Cache-Control', live ? 'public, max-age=1' : 'public, max-age=60');
-      else if (file.endsWith('.ts') || file.endsWith('.m4s') || file.includes(`${path.sep}clips${path.sep}`) || file.includes(`${path.sep}live-clips${path.sep}`)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
-      else res.setHeader('Cache-Control', 'public, max-age=3600');
-      if (file.endsWith('.m3u8')) res.setHeader('Content-Type', 'application/vnd.apple.mpegurl');
-      if (file.endsWith('.ts')) res.setHeader('Content-Type', 'video/mp2t');
-      res.setHeader('Access-Control-Allow-Origin', '*');
-    },
-  }));
+  app.use(
+    '/media',
+    express.static(mediaRoot(ctx.config), {
+      index: false,
+      dotfiles: 'deny',
+      fallthrough: true,
+      setHeaders: (res, file) => {
+        const live = file.split(path.sep).includes('live');
+        if (file.endsWith('.m3u8')) res.setHeader('Cache-Control', live ? 'public, max-age=1' : 'public, max-age=60');
+        else if (
+          file.endsWith('.ts') ||
+          file.endsWith('.m4s') ||
+          file.includes(`${path.sep}clips${path.sep}`) ||
+          file.includes(`${path.sep}live-clips${path.sep}`)
+        )
+          res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+        else res.setHeader('Cache-Control', 'public, max-age=3600');
+        if (file.endsWith('.m3u8')) res.setHeader('Content-Type', 'application/vnd.apple.mpegurl');
+        if (file.endsWith('.ts')) res.setHeader('Content-Type', 'video/mp2t');
+        res.setHeader('Access-Control-Allow-Origin', '*');
+      },
+    }),
+  );
   app.use('/media', (req, _res, next) => next(new HttpError(404, 'not_found', `No media file ${req.originalUrl}`)));
 }

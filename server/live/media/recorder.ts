@@ -26,7 +26,12 @@ export const KEYFRAME_INTERVAL_S = 0.5;
 export const LIVE_SEGMENT_S = 1;
 
 /** A pinned stretch's clip, cut while the session is still live (the product card shows it at once). */
-export interface LiveClip { productId: string; url: string; durationS: number; startS: number }
+export interface LiveClip {
+  productId: string;
+  url: string;
+  durationS: number;
+  startS: number;
+}
 
 export type RecordingNotice = { sessionId: string; status: string; error?: string | null; clip?: LiveClip };
 
@@ -40,27 +45,78 @@ const CLIP_FLUSH_S = 2;
 export function recordArgs(sdpFile: string, partFile: string, liveDir: string, partIndex: number, kinds: ms.MediaKind[]): string[] {
   const pad = String(partIndex);
   const hls = [
-    'f=hls', `hls_time=${LIVE_SEGMENT_S}`, 'hls_list_size=6',
+    'f=hls',
+    `hls_time=${LIVE_SEGMENT_S}`,
+    'hls_list_size=6',
     'hls_flags=append_list+omit_endlist+discont_start+independent_segments+delete_segments',
     `hls_segment_filename=${path.join(liveDir, `p${pad}-%05d.ts`)}`,
   ].join(':');
   return [
-    '-hide_banner', '-loglevel', 'warning', '-nostdin', '-nostats', '-progress', 'pipe:1',
+    '-hide_banner',
+    '-loglevel',
+    'warning',
+    '-nostdin',
+    '-nostats',
+    '-progress',
+    'pipe:1',
     // Loopback RTP never arrives out of order: no reorder queue (one lost packet would stall it), and a deep socket buffer for a busy CPU.
-    '-protocol_whitelist', 'file,udp,rtp', '-reorder_queue_size', '0', '-buffer_size', '4194304', '-analyzeduration', '5000000', '-probesize', '10000000',
-    '-i', sdpFile,
+    '-protocol_whitelist',
+    'file,udp,rtp',
+    '-reorder_queue_size',
+    '0',
+    '-buffer_size',
+    '4194304',
+    '-analyzeduration',
+    '5000000',
+    '-probesize',
+    '10000000',
+    '-i',
+    sdpFile,
     ...(kinds.includes('video') ? ['-map', '0:v:0'] : []),
     ...(kinds.includes('audio') ? ['-map', '0:a:0'] : []),
-    '-c:v', 'libx264', '-preset', 'superfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-profile:v', 'main',
-    '-crf', '23', '-maxrate', '2500k', '-bufsize', '5000k',
-    '-force_key_frames', `expr:gte(t,n_forced*${KEYFRAME_INTERVAL_S})`, '-sc_threshold', '0', '-r', '25',
-    '-c:a', 'aac', '-b:a', '96k', '-ar', '48000', '-ac', '2',
-    '-flags', '+global_header',
-    '-f', 'tee', `[f=mp4:max_interleave_delta=1000000:movflags=+frag_keyframe+empty_moov+default_base_moof]${partFile}|[max_interleave_delta=1000000:${hls}]${path.join(liveDir, 'index.m3u8')}`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'superfast',
+    '-tune',
+    'zerolatency',
+    '-pix_fmt',
+    'yuv420p',
+    '-profile:v',
+    'main',
+    '-crf',
+    '23',
+    '-maxrate',
+    '2500k',
+    '-bufsize',
+    '5000k',
+    '-force_key_frames',
+    `expr:gte(t,n_forced*${KEYFRAME_INTERVAL_S})`,
+    '-sc_threshold',
+    '0',
+    '-r',
+    '25',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '96k',
+    '-ar',
+    '48000',
+    '-ac',
+    '2',
+    '-flags',
+    '+global_header',
+    '-f',
+    'tee',
+    `[f=mp4:max_interleave_delta=1000000:movflags=+frag_keyframe+empty_moov+default_base_moof]${partFile}|[max_interleave_delta=1000000:${hls}]${path.join(liveDir, 'index.m3u8')}`,
   ];
 }
 
-const signatureOf = (codecs: { kind: string; mimeType: string }[]) => codecs.map((c) => `${c.kind}:${c.mimeType.toLowerCase()}`).sort().join(',');
+const signatureOf = (codecs: { kind: string; mimeType: string }[]) =>
+  codecs
+    .map((c) => `${c.kind}:${c.mimeType.toLowerCase()}`)
+    .sort()
+    .join(',');
 
 /** The router codecs the producers send (the consumers' payload types are the router's). */
 function codecsOf(router: ms.Router, producers: ms.Producer[]): ms.RtpCodecCapability[] {
@@ -123,7 +179,15 @@ class RecordingPart {
       this.ports.mine.push(port);
       this.trackPorts.set(codec.kind, port);
       const rtpParameters: ms.RtpParameters = {
-        codecs: [{ mimeType: codec.mimeType, payloadType: codec.preferredPayloadType!, clockRate: codec.clockRate, channels: codec.channels, parameters: codec.parameters ?? {} }],
+        codecs: [
+          {
+            mimeType: codec.mimeType,
+            payloadType: codec.preferredPayloadType!,
+            clockRate: codec.clockRate,
+            channels: codec.channels,
+            parameters: codec.parameters ?? {},
+          },
+        ],
       };
       tracks.push({ port, rtpParameters, kind: codec.kind });
     }
@@ -132,7 +196,17 @@ class RecordingPart {
     writeFileSync(sdpFile, sdpFor(tracks));
     const liveDir = path.join(dir, 'live');
     mkdirSync(liveDir, { recursive: true });
-    const child = spawn(config.HUB_FFMPEG_PATH, recordArgs(sdpFile, this.file, liveDir, this.index, tracks.map((t) => t.kind)), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      config.HUB_FFMPEG_PATH,
+      recordArgs(
+        sdpFile,
+        this.file,
+        liveDir,
+        this.index,
+        tracks.map((t) => t.kind),
+      ),
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     this.child = child;
     child.stderr!.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-4096)));
     let buffer = '';
@@ -195,18 +269,30 @@ class RecordingPart {
     this.producerIds = producers.map((p) => p.id).sort();
     for (const producer of producers) {
       const port = this.trackPorts.get(producer.kind)!;
-      const transport = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: false, comedia: false });
+      const transport = await router.createPlainTransport({
+        listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+        rtcpMux: false,
+        comedia: false,
+      });
       this.transports.push(transport);
       await transport.connect({ ip: '127.0.0.1', port, rtcpPort: port + 1 });
-      const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities, paused: true, appData: { recorder: true } });
+      const consumer = await transport.consume({
+        producerId: producer.id,
+        rtpCapabilities: router.rtpCapabilities,
+        paused: true,
+        appData: { recorder: true },
+      });
       this.consumers.push(consumer);
     }
     for (const consumer of this.consumers) await consumer.resume();
     // The browser sends keyframes only when asked: ask now, and again in case the first was lost.
     for (const delay of [0, 1000, 2500]) {
-      this.keyframeTimers.push(setTimeout(() => {
-        for (const consumer of this.consumers) if (consumer.kind === 'video' && !consumer.closed) void consumer.requestKeyFrame().catch(() => undefined);
-      }, delay));
+      this.keyframeTimers.push(
+        setTimeout(() => {
+          for (const consumer of this.consumers)
+            if (consumer.kind === 'video' && !consumer.closed) void consumer.requestKeyFrame().catch(() => undefined);
+        }, delay),
+      );
     }
   }
 
@@ -217,7 +303,14 @@ class RecordingPart {
 
   /** Stops the RTP into FFmpeg (the producers may live on in the next part). */
   endInput(): void {
-    log.debug({ outS: this.lastOutUs / 1e6, wallS: this.startedAt ? (Date.now() - this.startedAt.getTime()) / 1000 : null, sinceAdvanceS: (Date.now() - this.lastAdvance) / 1000 }, 'recording input ends');
+    log.debug(
+      {
+        outS: this.lastOutUs / 1e6,
+        wallS: this.startedAt ? (Date.now() - this.startedAt.getTime()) / 1000 : null,
+        sinceAdvanceS: (Date.now() - this.lastAdvance) / 1000,
+      },
+      'recording input ends',
+    );
     this.clearTimers();
     for (const transport of this.transports) if (!transport.closed) transport.close();
   }
@@ -281,7 +374,8 @@ class SessionRecorder {
   private prepareStandby(): void {
     if (this.finished || this.room.isClosed || this.standby) return;
     const part = this.newPart();
-    this.standby = part.spawn(defaultCodecs(this.room.primaryRouter), this.service.config, this.dir, this.service.ports)
+    this.standby = part
+      .spawn(defaultCodecs(this.room.primaryRouter), this.service.config, this.dir, this.service.ports)
       .then(() => part)
       .catch((err) => {
         log.warn({ sessionId: this.room.sessionId, err: String(err) }, 'standby FFmpeg failed to start');
@@ -343,18 +437,30 @@ class SessionRecorder {
     const part = this.part;
     if (!part) return;
     this.part = null;
-    const done = part.stop().then(() => this.keepPart(part)).catch((err) => log.error({ err: String(err) }, 'recording part stop failed'));
+    const done = part
+      .stop()
+      .then(() => this.keepPart(part))
+      .catch((err) => log.error({ err: String(err) }, 'recording part stop failed'));
     this.draining.add(done);
     void done.finally(() => this.draining.delete(done));
   }
 
   private async keepPart(part: RecordingPart): Promise<void> {
     if (!part.startedAt) {
-      log.warn({ sessionId: this.room.sessionId, part: part.index, stderr: part.stderr.slice(-500) }, 'recording part had no media; dropped');
+      log.warn(
+        { sessionId: this.room.sessionId, part: part.index, stderr: part.stderr.slice(-500) },
+        'recording part had no media; dropped',
+      );
       return;
     }
-    log.info({ sessionId: this.room.sessionId, part: part.index, startedAt: part.startedAt, ffmpeg: part.stderr.slice(-300) }, 'recording part ended');
-    await RecordingModel.updateOne({ sessionId: this.room.sessionId }, { $push: { parts: { file: path.relative(this.dir, part.file), startedAt: part.startedAt } } });
+    log.info(
+      { sessionId: this.room.sessionId, part: part.index, startedAt: part.startedAt, ffmpeg: part.stderr.slice(-300) },
+      'recording part ended',
+    );
+    await RecordingModel.updateOne(
+      { sessionId: this.room.sessionId },
+      { $push: { parts: { file: path.relative(this.dir, part.file), startedAt: part.startedAt } } },
+    );
     this.failures = 0;
   }
 
@@ -382,13 +488,18 @@ class SessionRecorder {
     const ended = this.openPin;
     this.openPin = productId ? { productId, at } : null;
     if (ended && !this.finished) {
-      const cut = this.cutLiveClip(ended.productId, ended.at, at).catch((err) => log.warn({ sessionId: this.room.sessionId, err: String(err) }, 'live clip failed (the replay still cuts it)'));
+      const cut = this.cutLiveClip(ended.productId, ended.at, at).catch((err) =>
+        log.warn({ sessionId: this.room.sessionId, err: String(err) }, 'live clip failed (the replay still cuts it)'),
+      );
       this.liveCuts.add(cut);
       void cut.finally(() => this.liveCuts.delete(cut));
     }
     await RecordingModel.updateOne(
       { sessionId: this.room.sessionId },
-      { $setOnInsert: { sessionId: this.room.sessionId, status: 'recording', parts: [], chapters: [], clips: [] }, $push: { pins: { productId, at } } },
+      {
+        $setOnInsert: { sessionId: this.room.sessionId, status: 'recording', parts: [], chapters: [], clips: [] },
+        $push: { pins: { productId, at } },
+      },
       { upsert: true },
     );
   }
@@ -411,19 +522,46 @@ class SessionRecorder {
     // Names are never reused (immutable caching): the stretch's end time and the product.
     const file = path.join(dir, `${to.getTime()}-${productId}.mp4`);
     const config = this.service.config;
-    await runOrThrow(config.HUB_FFMPEG_PATH, [
-      '-hide_banner', '-loglevel', 'error', '-y', '-ss', startS.toFixed(3), '-i', part.file, '-t', (endS - startS).toFixed(3),
-      '-c', 'copy', '-movflags', '+faststart', '-avoid_negative_ts', 'make_zero', file,
-    ], `cutting the live clip of product ${productId}`, 60_000);
+    await runOrThrow(
+      config.HUB_FFMPEG_PATH,
+      [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-y',
+        '-ss',
+        startS.toFixed(3),
+        '-i',
+        part.file,
+        '-t',
+        (endS - startS).toFixed(3),
+        '-c',
+        'copy',
+        '-movflags',
+        '+faststart',
+        '-avoid_negative_ts',
+        'make_zero',
+        file,
+      ],
+      `cutting the live clip of product ${productId}`,
+      60_000,
+    );
     const durationS = Math.round(((await probeDuration(config.HUB_FFPROBE_PATH, file)) ?? endS - startS) * 1000) / 1000;
     const rel = path.relative(this.dir, file);
     const first = await RecordingModel.findOne({ sessionId: this.room.sessionId }, { parts: 1 }).lean();
     // Seconds since the recording began (wall clock): the joined replay's time when the host never left.
     const began = Math.min(part.startedAt.getTime(), ...(first?.parts ?? []).map((p) => p.startedAt?.getTime() ?? Infinity));
     const clipStartS = Math.round((from.getTime() - began) / 10) / 100;
-    await RecordingModel.updateOne({ sessionId: this.room.sessionId }, { $push: { liveClips: { productId, file: rel, durationS, startS: clipStartS } } });
+    await RecordingModel.updateOne(
+      { sessionId: this.room.sessionId },
+      { $push: { liveClips: { productId, file: rel, durationS, startS: clipStartS } } },
+    );
     log.info({ sessionId: this.room.sessionId, productId, durationS }, 'live clip cut');
-    this.service.notify({ sessionId: this.room.sessionId, status: 'recording', clip: { productId, url: mediaUrl(config, this.room.sessionId, rel), durationS, startS: clipStartS } });
+    this.service.notify({
+      sessionId: this.room.sessionId,
+      status: 'recording',
+      clip: { productId, url: mediaUrl(config, this.room.sessionId, rel), durationS, startS: clipStartS },
+    });
   }
 
   /** The room closed (session ended): finish FFmpeg, then join the parts and cut the clips. */

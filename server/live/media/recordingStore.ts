@@ -93,39 +93,98 @@ export async function finalizeRecording(config: HubConfig, sessionId: string): P
     const mp4 = path.join(dir, 'recording.mp4');
     const list = path.join(dir, 'parts', 'concat.txt');
     writeFileSync(list, parts.map((p) => `file '${p.file.replace(/'/g, "'\\''")}'`).join('\n'));
-    await runOrThrow(config.HUB_FFMPEG_PATH, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', '-movflags', '+faststart', mp4], 'joining the recording parts');
+    await runOrThrow(
+      config.HUB_FFMPEG_PATH,
+      ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', '-movflags', '+faststart', mp4],
+      'joining the recording parts',
+    );
     const vod = path.join(dir, 'vod');
     rmSync(vod, { recursive: true, force: true });
     mkdirSync(vod, { recursive: true });
-    await runOrThrow(config.HUB_FFMPEG_PATH, [
-      '-hide_banner', '-loglevel', 'error', '-y', '-i', mp4, '-c', 'copy', '-f', 'hls', '-hls_time', '4', '-hls_playlist_type', 'vod',
-      '-hls_segment_filename', path.join(vod, 'seg-%05d.ts'), path.join(vod, 'index.m3u8'),
-    ], 'packaging the replay HLS');
+    await runOrThrow(
+      config.HUB_FFMPEG_PATH,
+      [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-y',
+        '-i',
+        mp4,
+        '-c',
+        'copy',
+        '-f',
+        'hls',
+        '-hls_time',
+        '4',
+        '-hls_playlist_type',
+        'vod',
+        '-hls_segment_filename',
+        path.join(vod, 'seg-%05d.ts'),
+        path.join(vod, 'index.m3u8'),
+      ],
+      'packaging the replay HLS',
+    );
     const durationS = (await probeDuration(config.HUB_FFPROBE_PATH, mp4)) ?? parts.reduce((s, p) => s + p.durationS, 0);
-    const chapters = chaptersOf(parts, (recording.pins ?? []).map((p) => ({ productId: p.productId ?? null, at: p.at! })), recording.endedAt ?? new Date());
+    const chapters = chaptersOf(
+      parts,
+      (recording.pins ?? []).map((p) => ({ productId: p.productId ?? null, at: p.at! })),
+      recording.endedAt ?? new Date(),
+    );
     const clipsDir = path.join(dir, 'clips');
     rmSync(clipsDir, { recursive: true, force: true });
     mkdirSync(clipsDir, { recursive: true });
     const clips = [];
     for (const [i, chapter] of chapters.entries()) {
       const file = path.join(clipsDir, `${String(i + 1).padStart(2, '0')}-${chapter.productId}.mp4`);
-      await runOrThrow(config.HUB_FFMPEG_PATH, [
-        '-hide_banner', '-loglevel', 'error', '-y', '-ss', String(chapter.startS), '-i', mp4, '-t', String(chapter.endS - chapter.startS),
-        '-c', 'copy', '-movflags', '+faststart', '-avoid_negative_ts', 'make_zero', file,
-      ], `cutting the clip of product ${chapter.productId}`);
+      await runOrThrow(
+        config.HUB_FFMPEG_PATH,
+        [
+          '-hide_banner',
+          '-loglevel',
+          'error',
+          '-y',
+          '-ss',
+          String(chapter.startS),
+          '-i',
+          mp4,
+          '-t',
+          String(chapter.endS - chapter.startS),
+          '-c',
+          'copy',
+          '-movflags',
+          '+faststart',
+          '-avoid_negative_ts',
+          'make_zero',
+          file,
+        ],
+        `cutting the clip of product ${chapter.productId}`,
+      );
       const clipDuration = await probeDuration(config.HUB_FFPROBE_PATH, file);
-      clips.push({ productId: chapter.productId, file: path.relative(dir, file), durationS: round3(clipDuration ?? chapter.endS - chapter.startS), startS: chapter.startS });
+      clips.push({
+        productId: chapter.productId,
+        file: path.relative(dir, file),
+        durationS: round3(clipDuration ?? chapter.endS - chapter.startS),
+        startS: chapter.startS,
+      });
     }
     // The joined file holds everything: the parts and the live segments are no longer needed.
     rmSync(path.join(dir, 'parts'), { recursive: true, force: true });
     rmSync(path.join(dir, 'live'), { recursive: true, force: true });
     rmSync(path.join(dir, LIVE_CLIPS_DIR), { recursive: true, force: true });
-    await RecordingModel.updateOne({ sessionId }, {
-      $set: {
-        status: 'ready', durationS: round3(durationS), chapters, clips, liveClips: [], bytes: dirBytes(dir),
-        parts: parts.map((p) => ({ file: path.relative(dir, p.file), startedAt: p.startedAt, durationS: round3(p.durationS) })),
+    await RecordingModel.updateOne(
+      { sessionId },
+      {
+        $set: {
+          status: 'ready',
+          durationS: round3(durationS),
+          chapters,
+          clips,
+          liveClips: [],
+          bytes: dirBytes(dir),
+          parts: parts.map((p) => ({ file: path.relative(dir, p.file), startedAt: p.startedAt, durationS: round3(p.durationS) })),
+        },
       },
-    });
+    );
     log.info({ sessionId, durationS, parts: parts.length, chapters: chapters.length }, 'recording ready');
     return 'ready';
   } catch (err) {
@@ -146,11 +205,14 @@ export function mediaUrl(config: Pick<HubConfig, 'HUB_MEDIA_BASE_URL'>, sessionI
 export async function sessionMedia(config: HubConfig, sessionId: string, sessionStatus: string) {
   const recording = await RecordingModel.findOne({ sessionId }).lean();
   const liveFile = path.join(sessionMediaDir(config, sessionId), 'live', 'index.m3u8');
-  const liveHls = sessionStatus === 'live' && recording?.status === 'recording' && existsSync(liveFile) ? mediaUrl(config, sessionId, 'live/index.m3u8') : null;
+  const liveHls =
+    sessionStatus === 'live' && recording?.status === 'recording' && existsSync(liveFile)
+      ? mediaUrl(config, sessionId, 'live/index.m3u8')
+      : null;
   const status = !recording || recording.status === 'pruned' ? 'none' : recording.status;
   const ready = status === 'ready';
   // While live (and processing), the clips cut so far; then the replay's own.
-  const clips = ready ? recording?.clips ?? [] : status === 'recording' || status === 'processing' ? recording?.liveClips ?? [] : [];
+  const clips = ready ? (recording?.clips ?? []) : status === 'recording' || status === 'processing' ? (recording?.liveClips ?? []) : [];
   return {
     live: { hls: liveHls },
     replay: {
@@ -158,9 +220,14 @@ export async function sessionMedia(config: HubConfig, sessionId: string, session
       ...(ready && recording?.durationS != null ? { durationS: recording.durationS } : {}),
       ...(ready ? { mp4: mediaUrl(config, sessionId, 'recording.mp4'), hls: mediaUrl(config, sessionId, 'vod/index.m3u8') } : {}),
       chapters: ready ? (recording?.chapters ?? []).map((c) => ({ productId: c.productId!, startS: c.startS!, endS: c.endS! })) : [],
-      clips: clips.map((c) => ({ productId: c.productId!, url: mediaUrl(config, sessionId, c.file!), durationS: c.durationS!, startS: c.startS! })),
+      clips: clips.map((c) => ({
+        productId: c.productId!,
+        url: mediaUrl(config, sessionId, c.file!),
+        durationS: c.durationS!,
+        startS: c.startS!,
+      })),
       // A recording still being written is measured now (a few files); a finished one was measured once.
-      bytes: status === 'recording' ? dirBytes(sessionMediaDir(config, sessionId)) : recording?.bytes ?? 0,
+      bytes: status === 'recording' ? dirBytes(sessionMediaDir(config, sessionId)) : (recording?.bytes ?? 0),
       error: recording?.error ?? null,
     },
   };
@@ -182,8 +249,12 @@ export interface StorageReport {
  */
 export async function pruneMedia(config: HubConfig, now = new Date()): Promise<StorageReport> {
   const budgetBytes = config.HUB_MEDIA_BUDGET_MB * 1024 * 1024;
-  const items = await RecordingModel.find({ status: { $in: ['ready', 'failed', 'recording', 'processing'] } }, { sessionId: 1, status: 1, bytes: 1, createdAt: 1, endedAt: 1 })
-    .sort({ createdAt: 1 }).lean();
+  const items = await RecordingModel.find(
+    { status: { $in: ['ready', 'failed', 'recording', 'processing'] } },
+    { sessionId: 1, status: 1, bytes: 1, createdAt: 1, endedAt: 1 },
+  )
+    .sort({ createdAt: 1 })
+    .lean();
   let used = items.reduce((s, r) => s + (r.bytes ?? 0), 0);
   const pruned: string[] = [];
   const retentionMs = config.HUB_MEDIA_RETENTION_DAYS * 86400_000;

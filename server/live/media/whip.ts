@@ -35,26 +35,40 @@ interface WhipResource {
   ended: boolean;
 }
 
-export const unauthorizedKey = (message: string) => new HttpError(401, 'unauthenticated', message, undefined, { 'WWW-Authenticate': 'Bearer realm="whip"' });
+export const unauthorizedKey = (message: string) =>
+  new HttpError(401, 'unauthenticated', message, undefined, { 'WWW-Authenticate': 'Bearer realm="whip"' });
 
 /** The stream key from `Authorization: Bearer <key>`. */
 export function bearerKey(header: string | undefined): string {
   const match = /^Bearer\s+([A-Za-z0-9_-]{16,64})\s*$/i.exec(header ?? '');
-  if (!match) throw unauthorizedKey('Send the session\'s stream key as Authorization: Bearer <streamKey>');
+  if (!match) throw unauthorizedKey("Send the session's stream key as Authorization: Bearer <streamKey>");
   return match[1]!;
 }
 
 export class WhipIngest {
   private readonly resources = new Map<string, WhipResource>();
 
-  constructor(private readonly ctx: HubContext, private readonly pool: MediaPool, private readonly notify: RoomNotify, private readonly claims: PublisherClaims) {}
+  constructor(
+    private readonly ctx: HubContext,
+    private readonly pool: MediaPool,
+    private readonly notify: RoomNotify,
+    private readonly claims: PublisherClaims,
+  ) {}
 
   /** `POST /sessions/:id/whip`: the answer and the resource's path. */
-  async publish(sessionId: string, authorization: string | undefined, offerSdp: string): Promise<{ answer: string; resourcePath: string; resourceId: string }> {
+  async publish(
+    sessionId: string,
+    authorization: string | undefined,
+    offerSdp: string,
+  ): Promise<{ answer: string; resourcePath: string; resourceId: string }> {
     const streamKey = bearerKey(authorization);
     if ((await sessionOfStreamKey(streamKey)) !== sessionId) throw unauthorizedKey('Unknown or rotated stream key for this session');
     if (!holdsSession(this.ctx, sessionId)) {
-      throw new HttpError(421, 'misdirected', 'This web process does not hold the session: use the whipUrl the hub gave (it ends in ?session=<id>)');
+      throw new HttpError(
+        421,
+        'misdirected',
+        'This web process does not hold the session: use the whipUrl the hub gave (it ends in ?session=<id>)',
+      );
     }
     const status = await sessionStatus(this.ctx.redis, this.ctx.config.REDIS_PREFIX, sessionId);
     if (status !== 'live') throw conflict(`The session is not live (${status ?? 'unknown'}); start it first`, undefined, 'not_live');
@@ -78,7 +92,9 @@ export class WhipIngest {
       const producers: ms.Producer[] = [];
       for (const section of offer.accepted) {
         try {
-          producers.push(await transport.produce({ kind: section.kind, rtpParameters: section.rtpParameters, appData: { ingest: 'whip' } }));
+          producers.push(
+            await transport.produce({ kind: section.kind, rtpParameters: section.rtpParameters, appData: { ingest: 'whip' } }),
+          );
         } catch (err) {
           if (err instanceof TypeError) throw new HttpError(400, 'bad_sdp', `Invalid SDP offer: section ${section.mid}: ${err.message}`);
           throw err;
@@ -86,7 +102,10 @@ export class WhipIngest {
       }
       for (const producer of producers) await room.addExternalProducer(producer);
       const answer = whipAnswer(offer, transport);
-      log.info({ sessionId, resourceId: resource.id, tracks: offer.accepted.map((a) => `${a.kind}:${a.rtpParameters.codecs[0]!.mimeType}`) }, 'WHIP publisher accepted');
+      log.info(
+        { sessionId, resourceId: resource.id, tracks: offer.accepted.map((a) => `${a.kind}:${a.rtpParameters.codecs[0]!.mimeType}`) },
+        'WHIP publisher accepted',
+      );
       return { answer, resourcePath: `${whipPath(sessionId)}/${resource.id}`, resourceId: resource.id };
     } catch (err) {
       this.end(resource, 'setup failed');

@@ -65,7 +65,8 @@ function chooseCodec(media: MediaDescription, kind: ms.MediaKind, caps: ms.RtpCa
 function rtcpFeedbackOf(media: MediaDescription, payload: number, routerCodec: ms.RtpCodecCapability): ms.RtcpFeedback[] {
   const offered = (media.rtcpFb ?? []).filter((fb) => String(fb.payload) === String(payload) || fb.payload === '*');
   return (routerCodec.rtcpFeedback ?? []).filter((want) =>
-    offered.some((fb) => fb.type === want.type && (fb.subtype ?? '') === (want.parameter ?? '')));
+    offered.some((fb) => fb.type === want.type && (fb.subtype ?? '') === (want.parameter ?? '')),
+  );
 }
 
 /** The encoder's rids in its a=simulcast order (paused ones included: mediasoup takes them when they come). */
@@ -73,7 +74,10 @@ function simulcastRids(media: MediaDescription): string[] {
   const sim = media.simulcast;
   const list = sim?.dir1 === 'send' ? sim.list1 : sim?.dir2 === 'send' ? sim.list2 : undefined;
   if (!list) return [];
-  return list.split(';').map((alternatives) => alternatives.split(',')[0]!.replace(/^~/, '')).filter(Boolean);
+  return list
+    .split(';')
+    .map((alternatives) => alternatives.split(',')[0]!.replace(/^~/, ''))
+    .filter(Boolean);
 }
 
 function iceOf(session: SessionDescription, media: MediaAttributes) {
@@ -112,17 +116,33 @@ export function readWhipOffer(sdp: string, caps: ms.RtpCapabilities): WhipOffer 
     const chosen = chooseCodec(media, kind, caps);
     if (!chosen) return;
     const mid = media.mid !== undefined ? String(media.mid) : String(index);
-    if (session.media.length > 1 && !bundle.includes(mid)) throw new WhipOfferError(`section ${mid} is not in the BUNDLE group (WHIP needs one bundled transport)`);
-    const codecs: ms.RtpCodecParameters[] = [{
-      mimeType: chosen.routerCodec.mimeType, payloadType: chosen.payloadType, clockRate: chosen.routerCodec.clockRate,
-      ...(kind === 'audio' ? { channels: chosen.routerCodec.channels ?? 1 } : {}),
-      parameters: chosen.params, rtcpFeedback: rtcpFeedbackOf(media, chosen.payloadType, chosen.routerCodec),
-    }];
-    const rtx = kind === 'video'
-      ? media.rtp.find((r) => r.codec.toLowerCase() === 'rtx' && Number(fmtpOf(media, r.payload).apt) === chosen.payloadType)
-      : undefined;
-    if (rtx) codecs.push({ mimeType: 'video/rtx', payloadType: rtx.payload, clockRate: rtx.rate ?? 90000, parameters: { apt: chosen.payloadType }, rtcpFeedback: [] });
-    const supported = new Set((caps.headerExtensions ?? []).filter((e) => e.kind === kind && e.direction !== 'sendonly').map((e) => e.uri as string));
+    if (session.media.length > 1 && !bundle.includes(mid))
+      throw new WhipOfferError(`section ${mid} is not in the BUNDLE group (WHIP needs one bundled transport)`);
+    const codecs: ms.RtpCodecParameters[] = [
+      {
+        mimeType: chosen.routerCodec.mimeType,
+        payloadType: chosen.payloadType,
+        clockRate: chosen.routerCodec.clockRate,
+        ...(kind === 'audio' ? { channels: chosen.routerCodec.channels ?? 1 } : {}),
+        parameters: chosen.params,
+        rtcpFeedback: rtcpFeedbackOf(media, chosen.payloadType, chosen.routerCodec),
+      },
+    ];
+    const rtx =
+      kind === 'video'
+        ? media.rtp.find((r) => r.codec.toLowerCase() === 'rtx' && Number(fmtpOf(media, r.payload).apt) === chosen.payloadType)
+        : undefined;
+    if (rtx)
+      codecs.push({
+        mimeType: 'video/rtx',
+        payloadType: rtx.payload,
+        clockRate: rtx.rate ?? 90000,
+        parameters: { apt: chosen.payloadType },
+        rtcpFeedback: [],
+      });
+    const supported = new Set(
+      (caps.headerExtensions ?? []).filter((e) => e.kind === kind && e.direction !== 'sendonly').map((e) => e.uri as string),
+    );
     const headerExtensions: ms.RtpHeaderExtensionParameters[] = (media.ext ?? [])
       .filter((e) => supported.has(e.uri) && !e['encrypt-uri'])
       .map((e) => ({ uri: e.uri as ms.RtpHeaderExtensionUri, id: e.value, encrypt: false }));
@@ -134,20 +154,33 @@ export function readWhipOffer(sdp: string, caps: ms.RtpCapabilities): WhipOffer 
       }
       encodings = rids.map((rid) => ({ rid }));
     } else {
-      const fid = (media.ssrcGroups ?? []).find((g) => g.semantics === 'FID')?.ssrcs.split(' ').map(Number);
+      const fid = (media.ssrcGroups ?? [])
+        .find((g) => g.semantics === 'FID')
+        ?.ssrcs.split(' ')
+        .map(Number);
       const ssrc = fid?.[0] ?? media.ssrcs?.[0]?.id;
       if (!ssrc) throw new WhipOfferError(`section ${mid} names no a=ssrc and no a=simulcast rids`);
       encodings = [{ ssrc: Number(ssrc), ...(rtx && fid?.[1] ? { rtx: { ssrc: fid[1] } } : {}) }];
     }
     const cname = media.ssrcs?.find((s) => s.attribute === 'cname')?.value;
     accepted.push({
-      index, mid, kind, rids,
-      rtpParameters: { mid, codecs, headerExtensions, encodings, rtcp: { ...(cname ? { cname } : {}), reducedSize: Boolean(media.rtcpRsize) } },
+      index,
+      mid,
+      kind,
+      rids,
+      rtpParameters: {
+        mid,
+        codecs,
+        headerExtensions,
+        encodings,
+        rtcp: { ...(cname ? { cname } : {}), reducedSize: Boolean(media.rtcpRsize) },
+      },
     });
     kinds.add(kind);
     first ??= media;
   });
-  if (!first || !accepted.length) throw new WhipOfferError('no audio or video section the hub can receive (send Opus, VP8 or H.264 constrained baseline)');
+  if (!first || !accepted.length)
+    throw new WhipOfferError('no audio or video section the hub can receive (send Opus, VP8 or H.264 constrained baseline)');
   return { session, iceParameters: iceOf(session, first), dtlsParameters: dtlsOf(session, first), accepted };
 }
 
@@ -162,7 +195,13 @@ export function whipAnswer(offer: WhipOffer, local: LocalTransport): string {
   const fingerprint = local.dtlsParameters.fingerprints.find((f) => f.algorithm === 'sha-256') ?? local.dtlsParameters.fingerprints[0]!;
   const byIndex = new Map(offer.accepted.map((a) => [a.index, a]));
   const candidates = local.iceCandidates.map((c, i) => ({
-    foundation: c.foundation || `c${i}`, component: 1, transport: c.protocol, priority: c.priority, ip: c.address, port: c.port, type: c.type,
+    foundation: c.foundation || `c${i}`,
+    component: 1,
+    transport: c.protocol,
+    priority: c.priority,
+    ip: c.address,
+    port: c.port,
+    type: c.type,
     ...(c.protocol === 'tcp' ? { tcptype: c.tcpType ?? 'passive' } : {}),
   }));
   const main = candidates.find((c) => c.transport === 'udp') ?? candidates[0];
@@ -171,29 +210,64 @@ export function whipAnswer(offer: WhipOffer, local: LocalTransport): string {
     const mid = offered.mid !== undefined ? String(offered.mid) : String(index);
     if (!section) {
       // Rejected: port 0, the offer's own first format, nothing else (RFC 3264 §6).
-      return { type: offered.type, port: 0, protocol: offered.protocol, payloads: String(offered.payloads ?? '').split(' ')[0], mid, direction: 'inactive', rtp: [], fmtp: [] } as MediaDescription;
+      return {
+        type: offered.type,
+        port: 0,
+        protocol: offered.protocol,
+        payloads: String(offered.payloads ?? '').split(' ')[0],
+        mid,
+        direction: 'inactive',
+        rtp: [],
+        fmtp: [],
+      } as MediaDescription;
     }
     const { codecs, headerExtensions } = section.rtpParameters;
     return {
-      type: offered.type, port: main?.port ?? 9, protocol: 'UDP/TLS/RTP/SAVPF', payloads: codecs.map((c) => c.payloadType).join(' '),
+      type: offered.type,
+      port: main?.port ?? 9,
+      protocol: 'UDP/TLS/RTP/SAVPF',
+      payloads: codecs.map((c) => c.payloadType).join(' '),
       connection: { version: 4, ip: main?.ip ?? '0.0.0.0' },
-      mid, direction: 'recvonly',
-      iceUfrag: local.iceParameters.usernameFragment, icePwd: local.iceParameters.password,
+      mid,
+      direction: 'recvonly',
+      iceUfrag: local.iceParameters.usernameFragment,
+      icePwd: local.iceParameters.password,
       setup: offer.dtlsParameters.role === 'server' ? 'active' : 'passive',
-      candidates, endOfCandidates: 'end-of-candidates',
-      rtcpMux: 'rtcp-mux', ...(section.rtpParameters.rtcp?.reducedSize ? { rtcpRsize: 'rtcp-rsize' as const } : {}),
-      rtp: codecs.map((c) => ({ payload: c.payloadType, codec: c.mimeType.split('/')[1]!, rate: c.clockRate, ...(c.channels && c.channels > 1 ? { encoding: c.channels } : {}) })),
-      fmtp: codecs.filter((c) => Object.keys(c.parameters ?? {}).length)
-        .map((c) => ({ payload: c.payloadType, config: Object.entries(c.parameters!).map(([k, v]) => `${k}=${String(v)}`).join(';') })),
-      rtcpFb: codecs.flatMap((c) => (c.rtcpFeedback ?? []).map((fb) => ({ payload: c.payloadType, type: fb.type, ...(fb.parameter ? { subtype: fb.parameter } : {}) }))),
+      candidates,
+      endOfCandidates: 'end-of-candidates',
+      rtcpMux: 'rtcp-mux',
+      ...(section.rtpParameters.rtcp?.reducedSize ? { rtcpRsize: 'rtcp-rsize' as const } : {}),
+      rtp: codecs.map((c) => ({
+        payload: c.payloadType,
+        codec: c.mimeType.split('/')[1]!,
+        rate: c.clockRate,
+        ...(c.channels && c.channels > 1 ? { encoding: c.channels } : {}),
+      })),
+      fmtp: codecs
+        .filter((c) => Object.keys(c.parameters ?? {}).length)
+        .map((c) => ({
+          payload: c.payloadType,
+          config: Object.entries(c.parameters!)
+            .map(([k, v]) => `${k}=${String(v)}`)
+            .join(';'),
+        })),
+      rtcpFb: codecs.flatMap((c) =>
+        (c.rtcpFeedback ?? []).map((fb) => ({ payload: c.payloadType, type: fb.type, ...(fb.parameter ? { subtype: fb.parameter } : {}) })),
+      ),
       ext: headerExtensions!.map((e) => ({ value: e.id, uri: e.uri })),
-      ...(section.rids.length ? { rids: section.rids.map((id) => ({ id, direction: 'recv' })), simulcast: { dir1: 'recv' as const, list1: section.rids.join(';') } } : {}),
+      ...(section.rids.length
+        ? {
+            rids: section.rids.map((id) => ({ id, direction: 'recv' })),
+            simulcast: { dir1: 'recv' as const, list1: section.rids.join(';') },
+          }
+        : {}),
     } as MediaDescription;
   });
   const answer: SessionDescription = {
     version: 0,
     origin: { username: '-', sessionId: String(Date.now()), sessionVersion: 1, netType: 'IN', ipVer: 4, address: '127.0.0.1' },
-    name: '-', timing: { start: 0, stop: 0 },
+    name: '-',
+    timing: { start: 0, stop: 0 },
     icelite: 'ice-lite',
     fingerprint: { type: fingerprint.algorithm, hash: fingerprint.value },
     groups: [{ type: 'BUNDLE', mids: offer.accepted.map((a) => a.mid).join(' ') }],

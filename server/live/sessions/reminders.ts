@@ -39,7 +39,9 @@ export async function scheduleReminder(ctx: HubContext, session: { id: string; h
 }
 
 export async function cancelReminder(ctx: HubContext, sessionId: string, startsAt: Date): Promise<void> {
-  await reminderQueue(ctx).remove(jobId(sessionId, startsAt)).catch(() => 0);
+  await reminderQueue(ctx)
+    .remove(jobId(sessionId, startsAt))
+    .catch(() => 0);
 }
 
 /** Worker side: remind the host in-app unless the session moved, was cancelled or already started. */

@@ -80,7 +80,8 @@ async function requireHost(hostUserId: string, actor: AuthUser) {
 async function requireOwnSession(actor: AuthUser, id: string) {
   const session = await LiveSessionModel.findById(id);
   if (!session) throw notFound('Session');
-  if (actor.role === 'association' && String(session.associationId) !== actor.orgId) throw forbidden('This session belongs to another association');
+  if (actor.role === 'association' && String(session.associationId) !== actor.orgId)
+    throw forbidden('This session belongs to another association');
   return session;
 }
 
@@ -97,11 +98,14 @@ async function findOverlap(c: { studioId: string; hostUserId: string; startsAt: 
 
 function overlapConflict(c: { studioId: string }, other: SessionRecord) {
   const what = String(other.studioId) === c.studioId ? 'studio' : 'host';
-  return withParams(conflict(
-    `The ${what} is already booked from ${other.startsAt.toISOString()} to ${other.endsAt.toISOString()} (“${other.title}”)`,
-    { conflictingSessionId: String(other._id), resource: what },
-    'double_booked',
-  ), { startsAt: other.startsAt.toISOString(), endsAt: other.endsAt.toISOString(), title: other.title });
+  return withParams(
+    conflict(
+      `The ${what} is already booked from ${other.startsAt.toISOString()} to ${other.endsAt.toISOString()} (“${other.title}”)`,
+      { conflictingSessionId: String(other._id), resource: what },
+      'double_booked',
+    ),
+    { startsAt: other.startsAt.toISOString(), endsAt: other.endsAt.toISOString(), title: other.title },
+  );
 }
 
 /** Locks for every studio and host whose bookings a change touches, so check-then-write is atomic across processes. */
@@ -124,7 +128,10 @@ const withBookingLocks = <T>(redis: Redis, names: string[], work: () => Promise<
     ttlMs: 10_000,
     waitMs: 8_000,
     retry: { firstMs: 5, maxMs: 100, jitter: true },
-    busy: () => new HttpError(503, 'service_unavailable', 'The schedule is busy with other bookings; try again in a moment', undefined, { 'Retry-After': '1' }),
+    busy: () =>
+      new HttpError(503, 'service_unavailable', 'The schedule is busy with other bookings; try again in a moment', undefined, {
+        'Retry-After': '1',
+      }),
   });
 
 export async function scheduleSession(ctx: HubContext, actor: AuthUser, c: ScheduleCommand): Promise<SessionDto> {
@@ -151,7 +158,12 @@ export async function scheduleSession(ctx: HubContext, actor: AuthUser, c: Sched
       createdAt: new Date(),
     });
     const scheduled = sessionDto(session.toObject());
-    await saveSessionAudited(ctx, session, { actor, action: 'session.schedule', target: { type: 'session', id: scheduled.id }, after: scheduled });
+    await saveSessionAudited(ctx, session, {
+      actor,
+      action: 'session.schedule',
+      target: { type: 'session', id: scheduled.id },
+      after: scheduled,
+    });
     return scheduled;
   });
   await markSessionStatus(ctx.redis, ctx.config.REDIS_PREFIX, dto.id, 'scheduled');
@@ -173,7 +185,12 @@ export interface MoveCommand {
 /** Moves or edits a scheduled session; the host (old and new, if it changed) is told. */
 export async function updateSession(ctx: HubContext, actor: AuthUser, id: string, patch: MoveCommand): Promise<SessionDto> {
   const current = await requireOwnSession(actor, id);
-  if (current.status !== 'scheduled') throw conflict(`Session ${id} is ${current.status}; only a scheduled session can be changed`, { status: current.status }, 'wrong_state');
+  if (current.status !== 'scheduled')
+    throw conflict(
+      `Session ${id} is ${current.status}; only a scheduled session can be changed`,
+      { status: current.status },
+      'wrong_state',
+    );
   const next = {
     studioId: patch.studioId ?? String(current.studioId),
     hostUserId: patch.hostUserId ?? String(current.hostUserId),
@@ -191,7 +208,8 @@ export async function updateSession(ctx: HubContext, actor: AuthUser, id: string
     const other = await findOverlap(next, id);
     if (other) throw overlapConflict(next, other);
     const fresh = await LiveSessionModel.findById(id);
-    if (!fresh || fresh.status !== 'scheduled') throw conflict(`Session ${id} changed state meanwhile; reload it`, undefined, 'wrong_state');
+    if (!fresh || fresh.status !== 'scheduled')
+      throw conflict(`Session ${id} changed state meanwhile; reload it`, undefined, 'wrong_state');
     fresh.set({
       studioId: next.studioId,
       baseId: studio?.baseId ?? fresh.baseId,
@@ -221,7 +239,12 @@ export async function updateSession(ctx: HubContext, actor: AuthUser, id: string
 
 export async function cancelSession(ctx: HubContext, actor: AuthUser, id: string, reason: string | undefined): Promise<SessionDto> {
   const session = await requireOwnSession(actor, id);
-  if (session.status !== 'scheduled') throw conflict(`Session ${id} is ${session.status}; only a scheduled session can be cancelled`, { status: session.status }, 'wrong_state');
+  if (session.status !== 'scheduled')
+    throw conflict(
+      `Session ${id} is ${session.status}; only a scheduled session can be cancelled`,
+      { status: session.status },
+      'wrong_state',
+    );
   const before = sessionDto(session.toObject());
   session.set({ status: 'cancelled', cancelledAt: new Date(), cancelReason: reason ?? null });
   const after = sessionDto(session.toObject());
@@ -244,11 +267,18 @@ async function requireHostedSession(actor: AuthUser, id: string) {
 export async function startSession(ctx: HubContext, actor: AuthUser, id: string): Promise<SessionDto> {
   const session = await requireHostedSession(actor, id);
   if (session.status === 'live') return sessionDto(session.toObject());
-  if (session.status !== 'scheduled') throw conflict(`Session ${id} is ${session.status}; it cannot go live`, { status: session.status }, 'wrong_state');
+  if (session.status !== 'scheduled')
+    throw conflict(`Session ${id} is ${session.status}; it cannot go live`, { status: session.status }, 'wrong_state');
   const before = sessionDto(session.toObject());
   const at = new Date();
   session.set({ status: 'live', startedAt: at });
-  await saveSessionAudited(ctx, session, { actor, action: 'session.start', target: { type: 'session', id }, before, after: sessionDto(session.toObject()) });
+  await saveSessionAudited(ctx, session, {
+    actor,
+    action: 'session.start',
+    target: { type: 'session', id },
+    before,
+    after: sessionDto(session.toObject()),
+  });
   const after = sessionDto(session.toObject());
   await markSessionStatus(ctx.redis, ctx.config.REDIS_PREFIX, id, 'live');
   await cancelReminder(ctx, id, session.startsAt);
@@ -262,7 +292,8 @@ export async function startSession(ctx: HubContext, actor: AuthUser, id: string)
 /** Ends the session: totals and the viewer peak are written to the session, and every process closes its media room. */
 export async function endSession(ctx: HubContext, actor: AuthUser, id: string): Promise<SessionDto> {
   const session = await requireHostedSession(actor, id);
-  if (session.status !== 'live') throw conflict(`Session ${id} is ${session.status}; only a live session can end`, { status: session.status }, 'wrong_state');
+  if (session.status !== 'live')
+    throw conflict(`Session ${id} is ${session.status}; only a live session can end`, { status: session.status }, 'wrong_state');
   const before = sessionDto(session.toObject());
   const at = new Date();
   const prefix = ctx.config.REDIS_PREFIX;
@@ -279,7 +310,13 @@ export async function endSession(ctx: HubContext, actor: AuthUser, id: string): 
     peakViewers: Math.max(session.peakViewers ?? 0, peak),
     pinnedProductId: null,
   });
-  await saveSessionAudited(ctx, session, { actor, action: 'session.end', target: { type: 'session', id }, before, after: sessionDto(session.toObject()) });
+  await saveSessionAudited(ctx, session, {
+    actor,
+    action: 'session.end',
+    target: { type: 'session', id },
+    before,
+    after: sessionDto(session.toObject()),
+  });
   await ctx.redis.del(pinnedKey(prefix, id));
   const after = sessionDto(session.toObject());
   await publishLive(ctx.redis, prefix, { type: 'status', sessionId: id, status: 'ended' });
@@ -290,7 +327,8 @@ export async function endSession(ctx: HubContext, actor: AuthUser, id: string): 
 export async function getSession(actor: AuthUser, id: string): Promise<SessionDto> {
   const session = await LiveSessionModel.findById(id).lean();
   if (!session) throw notFound('Session');
-  if (actor.role === 'association' && String(session.associationId) !== actor.orgId) throw forbidden('This session belongs to another association');
+  if (actor.role === 'association' && String(session.associationId) !== actor.orgId)
+    throw forbidden('This session belongs to another association');
   return sessionDto(session);
 }
 
@@ -330,7 +368,8 @@ async function sessionTotals(ctx: HubContext, id: string) {
 export async function sessionSales(ctx: HubContext, actor: AuthUser, id: string) {
   const session = await LiveSessionModel.findById(id, { associationId: 1 }).lean();
   if (!session) throw notFound('Session');
-  if (actor.role === 'association' && String(session.associationId) !== actor.orgId) throw forbidden('This session belongs to another association');
+  if (actor.role === 'association' && String(session.associationId) !== actor.orgId)
+    throw forbidden('This session belongs to another association');
   return { sessionId: id, ...(await sessionTotals(ctx, id)) };
 }
 
@@ -341,7 +380,9 @@ export async function sessionShelf(ctx: HubContext, productIds: string[]): Promi
   const stocks = await ctx.redis.mget(productIds.map((p) => stockKey(ctx.config.REDIS_PREFIX, p)));
   return productIds.flatMap((pid, i) => {
     const p = products.find((x) => String(x._id) === pid);
-    return p ? [{ id: pid, name: p.name, category: p.category, priceFen: p.priceFen, stock: stocks[i] === null ? p.stock : Number(stocks[i]) }] : [];
+    return p
+      ? [{ id: pid, name: p.name, category: p.category, priceFen: p.priceFen, stock: stocks[i] === null ? p.stock : Number(stocks[i]) }]
+      : [];
   });
 }
 
@@ -355,7 +396,11 @@ export async function pinnedProduct(ctx: HubContext, sessionId: string): Promise
 export async function pinProduct(ctx: HubContext, actor: AuthUser, id: string, productId: string | null) {
   const session = await requireHostedSession(actor, id);
   if (session.status !== 'live' && session.status !== 'scheduled') {
-    throw conflict(`Session ${id} is ${session.status}; products can be pinned before or during it`, { status: session.status }, 'wrong_state');
+    throw conflict(
+      `Session ${id} is ${session.status}; products can be pinned before or during it`,
+      { status: session.status },
+      'wrong_state',
+    );
   }
   let product: PinnedProduct | null = null;
   if (productId) {
@@ -367,7 +412,13 @@ export async function pinProduct(ctx: HubContext, actor: AuthUser, id: string, p
   }
   const before = session.pinnedProductId ? String(session.pinnedProductId) : null;
   session.set({ pinnedProductId: productId });
-  await saveSessionAudited(ctx, session, { actor, action: productId ? 'session.pin' : 'session.unpin', target: { type: 'session', id }, before: { pinnedProductId: before }, after: { pinnedProductId: productId } });
+  await saveSessionAudited(ctx, session, {
+    actor,
+    action: productId ? 'session.pin' : 'session.unpin',
+    target: { type: 'session', id },
+    before: { pinnedProductId: before },
+    after: { pinnedProductId: productId },
+  });
   const key = pinnedKey(ctx.config.REDIS_PREFIX, id);
   if (product) await ctx.redis.set(key, JSON.stringify(product), 'EX', 2 * 24 * 3600);
   else await ctx.redis.del(key);
@@ -376,7 +427,11 @@ export async function pinProduct(ctx: HubContext, actor: AuthUser, id: string, p
 }
 
 /** Saves the session with the audit event of its change in the same write (the audit outbox). */
-async function saveSessionAudited(ctx: HubContext, session: HydratedDocument<LiveSession>, audit: Omit<AuditEntry, 'source' | 'at'>): Promise<void> {
+async function saveSessionAudited(
+  ctx: HubContext,
+  session: HydratedDocument<LiveSession>,
+  audit: Omit<AuditEntry, 'source' | 'at'>,
+): Promise<void> {
   await recordChange(ctx, { model: LiveSessionModel, id: String(session._id), audit }, async (entry) => {
     withPendingAudit(session, entry);
     await session.save();

@@ -35,7 +35,10 @@ export async function listStudios(actor: AuthUser, filter: { baseId?: string; li
   const query: Record<string, unknown> = {};
   if (filter.baseId) query.baseId = filter.baseId;
   if (actor.role === 'association') query.associationId = actor.orgId;
-  const rows = await StudioModel.find({ ...query, ...idAfter(filter.cursor, 1) }).sort({ _id: 1 }).limit(filter.limit + 1).lean();
+  const rows = await StudioModel.find({ ...query, ...idAfter(filter.cursor, 1) })
+    .sort({ _id: 1 })
+    .limit(filter.limit + 1)
+    .lean();
   const { page, nextCursor } = idPage(rows, filter.limit);
   return { items: page.map(studioDto), nextCursor };
 }

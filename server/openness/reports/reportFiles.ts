@@ -12,16 +12,41 @@ class Yuan {
   constructor(readonly fen: number) {}
 }
 type Cell = string | number | null | Yuan;
-interface Table { name: string; header: string[]; rows: Cell[][] }
+interface Table {
+  name: string;
+  header: string[];
+  rows: Cell[][];
+}
 
 const pair = (lang: FileLang) => (zh: string, en: string) => (lang === 'zh' ? zh : en);
 
 /** The report's sections as plain tables, shared by the CSV and the workbook. */
 function reportTables(report: ReportResult, lang: FileLang): Table[] {
   const h = pair(lang);
-  const figureHeaders = [h('直播场次', 'Sessions held'), h('订单数', 'Orders'), h('交易额（元）', 'GMV (yuan)'), h('带动贫困户', 'Poverty households'), h('批准补助（元）', 'Approved (yuan)'), h('已拨付（元）', 'Paid (yuan)')];
-  type FigureRow = { sessionsHeld: number; orders: number; gmvFen: number; povertyHouseholds: number; approvedFen: number; paidFen: number };
-  const figures = (r: FigureRow): Cell[] => [r.sessionsHeld, r.orders, new Yuan(r.gmvFen), r.povertyHouseholds, new Yuan(r.approvedFen), new Yuan(r.paidFen)];
+  const figureHeaders = [
+    h('直播场次', 'Sessions held'),
+    h('订单数', 'Orders'),
+    h('交易额（元）', 'GMV (yuan)'),
+    h('带动贫困户', 'Poverty households'),
+    h('批准补助（元）', 'Approved (yuan)'),
+    h('已拨付（元）', 'Paid (yuan)'),
+  ];
+  type FigureRow = {
+    sessionsHeld: number;
+    orders: number;
+    gmvFen: number;
+    povertyHouseholds: number;
+    approvedFen: number;
+    paidFen: number;
+  };
+  const figures = (r: FigureRow): Cell[] => [
+    r.sessionsHeld,
+    r.orders,
+    new Yuan(r.gmvFen),
+    r.povertyHouseholds,
+    new Yuan(r.approvedFen),
+    new Yuan(r.paidFen),
+  ];
   const programName = new Map(report.byProgram.map((p) => [p.program, lang === 'zh' ? p.nameZh : (p.nameEn ?? p.program)]));
   return [
     {
@@ -29,32 +54,108 @@ function reportTables(report: ReportResult, lang: FileLang): Table[] {
       header: [h('期间', 'Period'), ...figureHeaders, h('贫困户采购额（元）', 'Procurement from households (yuan)')],
       rows: [[`${report.from} ~ ${report.to}`, ...figures(report.totals), new Yuan(report.totals.procurementFen)]],
     },
-    { name: h('按月', 'By month'), header: [h('月份', 'Month'), ...figureHeaders], rows: report.byMonth.map((m) => [m.month, ...figures(m)]) },
+    {
+      name: h('按月', 'By month'),
+      header: [h('月份', 'Month'), ...figureHeaders],
+      rows: report.byMonth.map((m) => [m.month, ...figures(m)]),
+    },
     {
       name: h('按项目', 'By programme'),
-      header: [h('项目', 'Programme'), h('批准笔数', 'Claims approved'), h('批准补助（元）', 'Approved (yuan)'), h('已拨付（元）', 'Paid (yuan)'), h('每单位上限（元）', 'Cap per beneficiary (yuan)')],
-      rows: report.byProgram.map((p) => [programName.get(p.program)!, p.claimsApproved, new Yuan(p.approvedFen), new Yuan(p.paidFen), p.capFen === null ? '—' : new Yuan(p.capFen)]),
+      header: [
+        h('项目', 'Programme'),
+        h('批准笔数', 'Claims approved'),
+        h('批准补助（元）', 'Approved (yuan)'),
+        h('已拨付（元）', 'Paid (yuan)'),
+        h('每单位上限（元）', 'Cap per beneficiary (yuan)'),
+      ],
+      rows: report.byProgram.map((p) => [
+        programName.get(p.program)!,
+        p.claimsApproved,
+        new Yuan(p.approvedFen),
+        new Yuan(p.paidFen),
+        p.capFen === null ? '—' : new Yuan(p.capFen),
+      ]),
     },
-    { name: h('按乡镇', 'By township'), header: [h('乡镇', 'Township'), ...figureHeaders], rows: report.byTownship.map((t) => [t.township, ...figures(t)]) },
+    {
+      name: h('按乡镇', 'By township'),
+      header: [h('乡镇', 'Township'), ...figureHeaders],
+      rows: report.byTownship.map((t) => [t.township, ...figures(t)]),
+    },
     {
       name: h('资金使用', 'Budget use'),
-      header: [h('类别', 'Category'), h('安排资金（元）', 'Allocated (yuan)'), h('本期批准（元）', 'Approved in period (yuan)'), h('本期拨付（元）', 'Paid in period (yuan)'), h('累计批准（元）', 'Approved to date (yuan)'), h('累计拨付（元）', 'Paid to date (yuan)'), h('使用率', 'Used')],
-      rows: report.budget.map((b) => [lang === 'zh' ? b.nameZh : (b.nameEn ?? b.category), new Yuan(b.allocatedFen), new Yuan(b.approvedFen), new Yuan(b.paidFen), new Yuan(b.approvedToDateFen), new Yuan(b.paidToDateFen), `${(b.usedBasisPoints / 100).toFixed(2)}%`]),
+      header: [
+        h('类别', 'Category'),
+        h('安排资金（元）', 'Allocated (yuan)'),
+        h('本期批准（元）', 'Approved in period (yuan)'),
+        h('本期拨付（元）', 'Paid in period (yuan)'),
+        h('累计批准（元）', 'Approved to date (yuan)'),
+        h('累计拨付（元）', 'Paid to date (yuan)'),
+        h('使用率', 'Used'),
+      ],
+      rows: report.budget.map((b) => [
+        lang === 'zh' ? b.nameZh : (b.nameEn ?? b.category),
+        new Yuan(b.allocatedFen),
+        new Yuan(b.approvedFen),
+        new Yuan(b.paidFen),
+        new Yuan(b.approvedToDateFen),
+        new Yuan(b.paidToDateFen),
+        `${(b.usedBasisPoints / 100).toFixed(2)}%`,
+      ]),
     },
     {
       name: h('直播场次分析', 'Sessions'),
-      header: [h('场次', 'Session'), h('开播时间（北京时间）', 'Started (Beijing time)'), h('观看人数', 'Viewers'), h('峰值', 'Peak'), h('弹幕', 'Chat messages'), '+1', h('订单', 'Orders'), h('下单人数', 'Buyers'), h('已付成交额（元）', 'Paid GMV (yuan)'), h('转化率', 'Conversion')],
-      rows: report.sessions.map((s) => [s.title, s.startedAt ? shanghaiDateTime(new Date(s.startedAt)) : null, s.viewers, s.peakViewers, s.chatMessages, s.plusOnes, s.orders, s.buyers, new Yuan(s.paidGmvFen), `${(s.conversionBp / 100).toFixed(2)}%`]),
+      header: [
+        h('场次', 'Session'),
+        h('开播时间（北京时间）', 'Started (Beijing time)'),
+        h('观看人数', 'Viewers'),
+        h('峰值', 'Peak'),
+        h('弹幕', 'Chat messages'),
+        '+1',
+        h('订单', 'Orders'),
+        h('下单人数', 'Buyers'),
+        h('已付成交额（元）', 'Paid GMV (yuan)'),
+        h('转化率', 'Conversion'),
+      ],
+      rows: report.sessions.map((s) => [
+        s.title,
+        s.startedAt ? shanghaiDateTime(new Date(s.startedAt)) : null,
+        s.viewers,
+        s.peakViewers,
+        s.chatMessages,
+        s.plusOnes,
+        s.orders,
+        s.buyers,
+        new Yuan(s.paidGmvFen),
+        `${(s.conversionBp / 100).toFixed(2)}%`,
+      ]),
     },
     {
       name: h('场次商品', 'Session products'),
-      header: [h('场次', 'Session'), h('商品', 'Product'), h('订单', 'Orders'), h('件数', 'Quantity'), h('已付成交额（元）', 'Paid GMV (yuan)')],
-      rows: report.sessions.flatMap((s) => s.products.map((p) => [s.title, p.name ?? p.productId, p.orders, p.quantity, new Yuan(p.paidGmvFen)])),
+      header: [
+        h('场次', 'Session'),
+        h('商品', 'Product'),
+        h('订单', 'Orders'),
+        h('件数', 'Quantity'),
+        h('已付成交额（元）', 'Paid GMV (yuan)'),
+      ],
+      rows: report.sessions.flatMap((s) =>
+        s.products.map((p) => [s.title, p.name ?? p.productId, p.orders, p.quantity, new Yuan(p.paidGmvFen)]),
+      ),
     },
     {
       name: h('批准公示', 'Disclosure'),
-      header: [h('单位', 'Organisation'), h('项目', 'Programme'), h('批准金额（元）', 'Approved (yuan)'), h('批准时间（北京时间）', 'Approved at (Beijing time)')],
-      rows: report.disclosures.map((d) => [d.org, programName.get(d.program) ?? d.program, new Yuan(d.approvedFen), shanghaiDateTime(new Date(d.approvedAt))]),
+      header: [
+        h('单位', 'Organisation'),
+        h('项目', 'Programme'),
+        h('批准金额（元）', 'Approved (yuan)'),
+        h('批准时间（北京时间）', 'Approved at (Beijing time)'),
+      ],
+      rows: report.disclosures.map((d) => [
+        d.org,
+        programName.get(d.program) ?? d.program,
+        new Yuan(d.approvedFen),
+        shanghaiDateTime(new Date(d.approvedAt)),
+      ]),
     },
   ];
 }
@@ -62,7 +163,9 @@ function reportTables(report: ReportResult, lang: FileLang): Table[] {
 /** One CSV: each section under a title line, separated by blank lines; amounts in yuan, times in Beijing time. */
 export function reportCsv(report: ReportResult, lang: FileLang = 'zh'): string {
   const plain = (c: Cell) => (c instanceof Yuan ? fenToYuan(c.fen) : c);
-  const parts = reportTables(report, lang).map((t) => toCsv([t.name], [t.header, ...t.rows.map((r) => r.map(plain))]).replace(/^\ufeff/, ''));
+  const parts = reportTables(report, lang).map((t) =>
+    toCsv([t.name], [t.header, ...t.rows.map((r) => r.map(plain))]).replace(/^\ufeff/, ''),
+  );
   return '\ufeff' + parts.join('\r\n');
 }
 

@@ -19,6 +19,11 @@ export function reportsQueue(ctx: HubContext): Queue {
   return new Queue(REPORTS_QUEUE, {
     ...queueOptions(ctx.config),
     // A finished report stays readable for a week; a failed one is kept for the operator.
-    defaultJobOptions: { attempts: 2, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } },
+    defaultJobOptions: {
+      attempts: 2,
+      backoff: { type: 'fixed', delay: 1000 },
+      removeOnComplete: { age: 7 * 24 * 3600 },
+      removeOnFail: { age: 30 * 24 * 3600 },
+    },
   });
 }

@@ -14,7 +14,10 @@ const ReportBody = z
   .object({ from: isoDate, to: isoDate })
   .strict()
   .refine((b) => b.to >= b.from, { message: 'must not be before from', path: ['to'] })
-  .refine((b) => b.to.getTime() - b.from.getTime() <= MAX_DAYS * 86_400_000, { message: `the period may span at most ${MAX_DAYS} days`, path: ['to'] })
+  .refine((b) => b.to.getTime() - b.from.getTime() <= MAX_DAYS * 86_400_000, {
+    message: `the period may span at most ${MAX_DAYS} days`,
+    path: ['to'],
+  })
   .openapi('ReportRequest');
 
 const JobParams = z.object({ jobId: z.string().regex(/^\d{1,20}$/, 'must be a report job id') }).strict();
@@ -31,7 +34,8 @@ async function finishedReport(queue: Queue, jobId: string): Promise<ReportResult
   const state = await queue.getJobState(jobId);
   const job = await queue.getJob(jobId);
   if (!job || state === 'unknown') throw notFound('Report');
-  if (state !== 'completed') throw conflict(`Report ${jobId} is ${state}, not finished yet`, { state, progress: job.progress }, 'wrong_state');
+  if (state !== 'completed')
+    throw conflict(`Report ${jobId} is ${state}, not finished yet`, { state, progress: job.progress }, 'wrong_state');
   return job.returnvalue as ReportResult;
 }
 
@@ -39,19 +43,36 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 
 export function registerReportRoutes(routes: RouteTable): void {
   routes.route({
-    method: 'post', path: '/reports', summary: 'Request a performance-evaluation report for a period (built by a BullMQ job)', tags: ['reports'],
-    access: ['bureau', 'auditor'], body: ReportBody, status: 202, response: z.object({ jobId: z.string() }),
+    method: 'post',
+    path: '/reports',
+    summary: 'Request a performance-evaluation report for a period (built by a BullMQ job)',
+    tags: ['reports'],
+    access: ['bureau', 'auditor'],
+    body: ReportBody,
+    status: 202,
+    response: z.object({ jobId: z.string() }),
     handler: async ({ user, body, req }) => {
       const job = await queueOf(req).add('report', { from: day(body.from), to: day(body.to), requestedBy: user.id });
-      await appendAudit({ actor: user, action: 'report.request', target: { type: 'report', id: String(job.id) }, after: { from: day(body.from), to: day(body.to) } });
+      await appendAudit({
+        actor: user,
+        action: 'report.request',
+        target: { type: 'report', id: String(job.id) },
+        after: { from: day(body.from), to: day(body.to) },
+      });
       return { jobId: String(job.id) };
     },
   });
   // The file routes come first: `/reports/:jobId` would otherwise also match `7.csv`.
   for (const format of ['csv', 'xlsx'] as const) {
     routes.route({
-      method: 'get', path: `/reports/:jobId.${format}`, summary: `A finished report as ${format.toUpperCase()}`, tags: ['reports'],
-      access: ['bureau', 'auditor'], params: JobParams, query: FileQuery, responseDescription: format === 'csv' ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      method: 'get',
+      path: `/reports/:jobId.${format}`,
+      summary: `A finished report as ${format.toUpperCase()}`,
+      tags: ['reports'],
+      access: ['bureau', 'auditor'],
+      params: JobParams,
+      query: FileQuery,
+      responseDescription: format === 'csv' ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       handler: async ({ params, query, req, res }) => {
         const report = await finishedReport(queueOf(req), params.jobId);
         const name = `dehua-report-${report.from}-${report.to}${query.lang === 'en' ? '-en' : ''}.${format}`;
@@ -62,9 +83,20 @@ export function registerReportRoutes(routes: RouteTable): void {
     });
   }
   routes.route({
-    method: 'get', path: '/reports/:jobId', summary: "A report job's state and progress, with the report once finished", tags: ['reports'],
-    access: ['bureau', 'auditor'], params: JobParams,
-    response: z.object({ jobId: z.string(), state: z.string(), progress: z.number(), failedReason: z.string().nullable(), request: z.object({ from: z.string(), to: z.string() }), result: z.record(z.unknown()).nullable() }),
+    method: 'get',
+    path: '/reports/:jobId',
+    summary: "A report job's state and progress, with the report once finished",
+    tags: ['reports'],
+    access: ['bureau', 'auditor'],
+    params: JobParams,
+    response: z.object({
+      jobId: z.string(),
+      state: z.string(),
+      progress: z.number(),
+      failedReason: z.string().nullable(),
+      request: z.object({ from: z.string(), to: z.string() }),
+      result: z.record(z.unknown()).nullable(),
+    }),
     handler: async ({ params, req }) => {
       const queue = queueOf(req);
       // State first, then the job: read the other way round, a job finishing in between would show

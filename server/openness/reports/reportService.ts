@@ -41,9 +41,27 @@ export interface ReportResult {
   generatedAt: string;
   totals: Figures & { procurementFen: number; claimsApproved: number };
   byMonth: (Figures & { month: string })[];
-  byProgram: { program: string; nameZh: string; nameEn?: string; claimsApproved: number; approvedFen: number; paidFen: number; capFen: number | null }[];
+  byProgram: {
+    program: string;
+    nameZh: string;
+    nameEn?: string;
+    claimsApproved: number;
+    approvedFen: number;
+    paidFen: number;
+    capFen: number | null;
+  }[];
   byTownship: (Figures & { township: string })[];
-  budget: { category: string; nameZh: string; nameEn?: string; allocatedFen: number; approvedFen: number; paidFen: number; approvedToDateFen: number; paidToDateFen: number; usedBasisPoints: number }[];
+  budget: {
+    category: string;
+    nameZh: string;
+    nameEn?: string;
+    allocatedFen: number;
+    approvedFen: number;
+    paidFen: number;
+    approvedToDateFen: number;
+    paidToDateFen: number;
+    usedBasisPoints: number;
+  }[];
   disclosures: { org: string; program: string; approvedFen: number; approvedAt: string }[];
   /** Every session held in the period with its analytics (as on the session page: commerce/live/sessionAnalytics.ts). */
   sessions: (SessionFigures & { startedAt: string })[];
@@ -63,7 +81,11 @@ function paidAt(claim: { history?: { status: string; at: Date }[]; payment?: { p
  * households reached, subsidies approved and paid, and budget use, per month, programme and
  * township. Built by bounded aggregations (one per month) and reported as progress.
  */
-export async function buildReport(ctx: HubContext, request: ReportRequest, onProgress: (percent: number) => Promise<void> | void = () => {}): Promise<ReportResult> {
+export async function buildReport(
+  ctx: HubContext,
+  request: ReportRequest,
+  onProgress: (percent: number) => Promise<void> | void = () => {},
+): Promise<ReportResult> {
   const policy = await getPolicy(ctx.config.HUB_POLICY_VERSION);
   const periodStart = shanghaiDayStart(request.from);
   const periodEnd = shanghaiDayEnd(request.to);
@@ -77,10 +99,16 @@ export async function buildReport(ctx: HubContext, request: ReportRequest, onPro
   // Sessions held: started (live or ended) within the period; their township is their association's.
   const sessions = await LiveSessionModel.find(
     // A session starts within two days of its scheduled start; the exact start (startedAt) decides the month.
-    { status: { $in: ['live', 'ended'] }, startsAt: { $gte: new Date(periodStart.getTime() - 2 * 86_400_000), $lt: new Date(periodEnd.getTime() + 2 * 86_400_000) } },
+    {
+      status: { $in: ['live', 'ended'] },
+      startsAt: { $gte: new Date(periodStart.getTime() - 2 * 86_400_000), $lt: new Date(periodEnd.getTime() + 2 * 86_400_000) },
+    },
     { startsAt: 1, startedAt: 1, associationId: 1, title: 1, peakViewers: 1 },
   ).lean();
-  const associations = await OrgModel.find({ _id: { $in: [...new Set(sessions.map((s) => String(s.associationId)))] } }, { township: 1 }).lean();
+  const associations = await OrgModel.find(
+    { _id: { $in: [...new Set(sessions.map((s) => String(s.associationId)))] } },
+    { township: 1 },
+  ).lean();
   const associationTownship = new Map(associations.map((o) => [String(o._id), o.township ?? null]));
   await onProgress(10);
 
@@ -88,8 +116,12 @@ export async function buildReport(ctx: HubContext, request: ReportRequest, onPro
   let step = 0;
   for (const m of months) {
     const figures = { month: m.month, ...emptyFigures() };
-    const groups = (await groupedSums(OrderModel, { ...gmvStatusFilter(), createdAt: { $gte: m.start, $lt: m.end } }, '$productId', { fen: '$amountFen', orders: 1 }))
-      .map((g) => ({ _id: g.id as mongoose.Types.ObjectId, ...g.sums }));
+    const groups = (
+      await groupedSums(OrderModel, { ...gmvStatusFilter(), createdAt: { $gte: m.start, $lt: m.end } }, '$productId', {
+        fen: '$amountFen',
+        orders: 1,
+      })
+    ).map((g) => ({ _id: g.id as mongoose.Types.ObjectId, ...g.sums }));
     const facts = await loadProductFacts(groups.map((g) => String(g._id)));
     for (const g of groups) {
       const f = facts.get(String(g._id))!;
@@ -122,7 +154,12 @@ export async function buildReport(ctx: HubContext, request: ReportRequest, onPro
   ).lean();
   const orgs = await OrgModel.find({ _id: { $in: [...new Set(claims.map((c) => String(c.orgId)))] } }, { name: 1, township: 1 }).lean();
   const orgById = new Map(orgs.map((o) => [String(o._id), o]));
-  const byProgram = new Map(policy.programs.map((p) => [p.code as string, { program: p.code as string, nameZh: p.nameZh, nameEn: p.nameEn, claimsApproved: 0, approvedFen: 0, paidFen: 0, capFen: p.capFen }]));
+  const byProgram = new Map(
+    policy.programs.map((p) => [
+      p.code as string,
+      { program: p.code as string, nameZh: p.nameZh, nameEn: p.nameEn, claimsApproved: 0, approvedFen: 0, paidFen: 0, capFen: p.capFen },
+    ]),
+  );
   const toDate = new Map<string, { approvedFen: number; paidFen: number }>();
   const disclosures: ReportResult['disclosures'] = [];
   const procurementIds: mongoose.Types.ObjectId[] = [];
@@ -160,7 +197,10 @@ export async function buildReport(ctx: HubContext, request: ReportRequest, onPro
   // Poverty households reached: sellers behind approved procurement claims and households selling their own products.
   let procurementFen = 0;
   for (let i = 0; i < procurementIds.length; i += 1000) {
-    for (const p of await ProcurementModel.find({ _id: { $in: procurementIds.slice(i, i + 1000) } }, { amountFen: 1, householdRegistryNo: 1 }).lean()) {
+    for (const p of await ProcurementModel.find(
+      { _id: { $in: procurementIds.slice(i, i + 1000) } },
+      { amountFen: 1, householdRegistryNo: 1 },
+    ).lean()) {
       procurementFen += p.amountFen;
       householdsReached.add(p.householdRegistryNo);
       householdsByMonth.get(procurementMonth.get(String(p._id))!)?.add(p.householdRegistryNo);
@@ -187,7 +227,10 @@ export async function buildReport(ctx: HubContext, request: ReportRequest, onPro
     const sum = (pick: (p: string) => number) => programs.reduce((s, p) => s + pick(p), 0);
     const approvedToDateFen = sum((p) => toDate.get(p)?.approvedFen ?? 0);
     return {
-      category: cat.code, nameZh: cat.nameZh, nameEn: cat.nameEn, allocatedFen: cat.allocatedFen,
+      category: cat.code,
+      nameZh: cat.nameZh,
+      nameEn: cat.nameEn,
+      allocatedFen: cat.allocatedFen,
       approvedFen: sum((p) => byProgram.get(p)?.approvedFen ?? 0),
       paidFen: sum((p) => byProgram.get(p)?.paidFen ?? 0),
       approvedToDateFen,
@@ -217,7 +260,9 @@ export async function buildReport(ctx: HubContext, request: ReportRequest, onPro
     totals,
     byMonth,
     byProgram: programs,
-    byTownship: [...township].map(([name, f]) => ({ township: name, ...f })).filter((t) => TOWNSHIPS.includes(t.township as never) || t.gmvFen || t.sessionsHeld || t.approvedFen),
+    byTownship: [...township]
+      .map(([name, f]) => ({ township: name, ...f }))
+      .filter((t) => TOWNSHIPS.includes(t.township as never) || t.gmvFen || t.sessionsHeld || t.approvedFen),
     budget,
     disclosures: disclosures.sort((a, b) => a.approvedAt.localeCompare(b.approvedAt)),
     sessions: sessionRows,

@@ -6,8 +6,14 @@ function chain(n: number) {
   let prevHash = GENESIS_HASH;
   for (let seq = 1; seq <= n; seq += 1) {
     const body: ChainedEventBody = {
-      seq, at: new Date(Date.UTC(2020, 0, seq)).toISOString(), actor: { id: 'u1', username: 'admin', role: 'bureau' },
-      action: 'claim.approve', target: { type: 'claim', id: `c${seq}` }, before: { approvedFen: null }, after: { approvedFen: seq * 100 }, prevHash,
+      seq,
+      at: new Date(Date.UTC(2020, 0, seq)).toISOString(),
+      actor: { id: 'u1', username: 'admin', role: 'bureau' },
+      action: 'claim.approve',
+      target: { type: 'claim', id: `c${seq}` },
+      before: { approvedFen: null },
+      after: { approvedFen: seq * 100 },
+      prevHash,
     };
     const hash = hashEvent(body);
     events.push({ ...body, hash });
@@ -27,7 +33,9 @@ function verify(events: (ChainedEventBody & { hash: string })[]) {
 
 describe('audit hash chain (pure)', () => {
   it('canonical JSON does not depend on key order', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } })).to.equal(canonicalJson({ a: { c: null, d: [1, { x: 1, y: 2 }] }, b: 1 }));
+    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } })).to.equal(
+      canonicalJson({ a: { c: null, d: [1, { x: 1, y: 2 }] }, b: 1 }),
+    );
   });
 
   it('an intact chain verifies', () => {

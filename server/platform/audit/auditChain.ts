@@ -41,7 +41,9 @@ export function storedString(s: string): string {
 }
 
 function isObjectIdLike(value: object): value is { toHexString: () => string } {
-  return typeof (value as { toHexString?: unknown }).toHexString === 'function' && (value as { _bsontype?: string })._bsontype === 'ObjectId';
+  return (
+    typeof (value as { toHexString?: unknown }).toHexString === 'function' && (value as { _bsontype?: string })._bsontype === 'ObjectId'
+  );
 }
 
 /**
@@ -86,7 +88,10 @@ export function canonicalStoredJson(value: unknown): string {
 
 export function hashEvent(body: ChainedEventBody): string {
   if (body.v === undefined || body.v === null) return createHash('sha256').update(canonicalJson(body)).digest('hex');
-  if (body.v === 2) return createHash('sha256').update(Buffer.from(canonicalStoredJson(body), 'utf8')).digest('hex');
+  if (body.v === 2)
+    return createHash('sha256')
+      .update(Buffer.from(canonicalStoredJson(body), 'utf8'))
+      .digest('hex');
   throw new Error(`audit chain: unknown hash scheme v${String(body.v)}`);
 }
 
@@ -106,7 +111,8 @@ export class ChainVerifier {
       return { seq: event.seq, reason: 'prevHash does not match the previous event (an event was removed or reordered)' };
     }
     const { hash, ...body } = event;
-    if (body.v !== undefined && body.v !== null && body.v !== 2) return { seq: event.seq, reason: `unknown hash scheme v${String(body.v)}` };
+    if (body.v !== undefined && body.v !== null && body.v !== 2)
+      return { seq: event.seq, reason: `unknown hash scheme v${String(body.v)}` };
     if (hashEvent(body) !== hash) return { seq: event.seq, reason: 'hash does not match the event content (the event was altered)' };
     this.prevHash = hash;
     this.expectedSeq += 1;

@@ -3,7 +3,14 @@ import type { Redis } from 'ioredis';
 import { Types } from 'mongoose';
 import { AuditEventModel } from './auditEvent.model.ts';
 import {
-  CURRENT_HASH_VERSION, GENESIS_HASH, hashEvent, ChainVerifier, storedForm, storedString, type ChainBreak, type ChainedEventBody,
+  CURRENT_HASH_VERSION,
+  GENESIS_HASH,
+  hashEvent,
+  ChainVerifier,
+  storedForm,
+  storedString,
+  type ChainBreak,
+  type ChainedEventBody,
 } from './auditChain.ts';
 import { isDuplicateKeyError } from '../errors.ts';
 import { withRedisLocks } from '../redisLock.ts';
@@ -53,7 +60,9 @@ function chainBody(entry: AuditEntry, at: string, seq: number, prevHash: string)
     v: CURRENT_HASH_VERSION,
     seq,
     at,
-    actor: entry.actor ? { id: entry.actor.id, username: entry.actor.username, role: entry.actor.role } : { id: null, username: 'system', role: null },
+    actor: entry.actor
+      ? { id: entry.actor.id, username: entry.actor.username, role: entry.actor.role }
+      : { id: null, username: 'system', role: null },
     action: entry.action,
     target: entry.target,
     before: entry.before ?? null,
@@ -127,7 +136,11 @@ async function resolvedAsAppended(p: Pending | undefined): Promise<boolean> {
 
 function firstWriteError(err: unknown): { index: number; message: string } | null {
   const raw = (err as { writeErrors?: unknown }).writeErrors;
-  const list = (Array.isArray(raw) ? raw : raw ? [raw] : []) as { index?: number; errmsg?: string; err?: { index?: number; errmsg?: string } }[];
+  const list = (Array.isArray(raw) ? raw : raw ? [raw] : []) as {
+    index?: number;
+    errmsg?: string;
+    err?: { index?: number; errmsg?: string };
+  }[];
   const e = list[0];
   if (!e) return null;
   const index = e.index ?? e.err?.index;
@@ -232,7 +245,9 @@ export function appendAudit(entry: AuditEntry): Promise<number> {
 }
 
 /** Streams the chain in order and reports the first broken link. */
-export async function verifyAuditChain(onProgress?: (checked: number) => void): Promise<{ ok: boolean; events: number; firstBreak: ChainBreak | null }> {
+export async function verifyAuditChain(
+  onProgress?: (checked: number) => void,
+): Promise<{ ok: boolean; events: number; firstBreak: ChainBreak | null }> {
   const verifier = new ChainVerifier();
   let events = 0;
   const cursor = AuditEventModel.find({}).sort({ seq: 1 }).lean().cursor();

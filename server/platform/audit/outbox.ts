@@ -28,7 +28,10 @@ export const pendingAuditField = { pendingAudit: { type: Schema.Types.Mixed, def
 export type PendingAuditMap = Record<string, PendingAuditEntry>;
 
 /** Puts the entry into a mongoose document's pending audit events (saved with the document's next save). */
-export function withPendingAudit(doc: { get(path: string): unknown; set(path: string, value: unknown): unknown; markModified(path: string): void }, entry: PendingAuditEntry): void {
+export function withPendingAudit(
+  doc: { get(path: string): unknown; set(path: string, value: unknown): unknown; markModified(path: string): void },
+  entry: PendingAuditEntry,
+): void {
   doc.set('pendingAudit', { ...((doc.get('pendingAudit') as PendingAuditMap | null | undefined) ?? {}), [entry.id]: entry });
   doc.markModified('pendingAudit');
 }
@@ -70,7 +73,15 @@ function outboxContext(): OutboxContext {
 }
 
 function toEntry(p: PendingAuditEntry): AuditEntry {
-  return { actor: p.actor, action: p.action, target: p.target, before: p.before, after: p.after, source: p.id, at: new Date(p.at).toISOString() };
+  return {
+    actor: p.actor,
+    action: p.action,
+    target: p.target,
+    before: p.before,
+    after: p.after,
+    source: p.id,
+    at: new Date(p.at).toISOString(),
+  };
 }
 
 async function appendAndClear(model: Model<any>, docId: string, entry: PendingAuditEntry): Promise<number> {
@@ -82,7 +93,13 @@ async function appendAndClear(model: Model<any>, docId: string, entry: PendingAu
 
 function newEntry(audit: Omit<AuditEntry, 'source' | 'at'>): PendingAuditEntry {
   const entry = storedForm({
-    id: randomUUID(), at: new Date(), actor: audit.actor, action: audit.action, target: audit.target, before: audit.before ?? null, after: audit.after ?? null,
+    id: randomUUID(),
+    at: new Date(),
+    actor: audit.actor,
+    action: audit.action,
+    target: audit.target,
+    before: audit.before ?? null,
+    after: audit.after ?? null,
   }) as PendingAuditEntry;
   entry.at = new Date(entry.at);
   return entry;
@@ -92,7 +109,11 @@ function newEntry(audit: Omit<AuditEntry, 'source' | 'at'>): PendingAuditEntry {
  * Saves a mongoose document (new or changed) with the audit event of its change in the same write, then
  * chains the event (recordChange). The model's schema must spread `pendingAuditField`.
  */
-export async function saveAudited<D extends Document>(doc: D, audit: Omit<AuditEntry, 'source' | 'at'>, ctx: OutboxContext = outboxContext()): Promise<D> {
+export async function saveAudited<D extends Document>(
+  doc: D,
+  audit: Omit<AuditEntry, 'source' | 'at'>,
+  ctx: OutboxContext = outboxContext(),
+): Promise<D> {
   const model = doc.constructor as Model<any>;
   return recordChange(ctx, { model, id: String(doc._id), audit }, async (entry) => {
     withPendingAudit(doc, entry);
@@ -106,7 +127,11 @@ export async function saveAudited<D extends Document>(doc: D, audit: Omit<AuditE
  * on a MULTI that also stores the entry and its hint, so Redis applies both or neither; then the event is chained
  * and the entry dropped. A failed append leaves it to a drainer.
  */
-export async function recordRedisChange(ctx: OutboxContext, audit: Omit<AuditEntry, 'source' | 'at'>, change: (multi: ChainableCommander) => void): Promise<void> {
+export async function recordRedisChange(
+  ctx: OutboxContext,
+  audit: Omit<AuditEntry, 'source' | 'at'>,
+  change: (multi: ChainableCommander) => void,
+): Promise<void> {
   const entry = newEntry(audit);
   const prefix = ctx.config.REDIS_PREFIX;
   const hint = `${REDIS_HELD}|-|${entry.id}`;
@@ -120,7 +145,10 @@ export async function recordRedisChange(ctx: OutboxContext, audit: Omit<AuditEnt
     await appendAudit(toEntry(entry));
     await ctx.redis.multi().zrem(hintsKey(prefix), hint).hdel(redisEntriesKey(prefix), entry.id).exec();
   } catch (err) {
-    log.warn({ err: err instanceof Error ? err.message : String(err), action: audit.action }, 'change written, audit append deferred to the outbox drainer');
+    log.warn(
+      { err: err instanceof Error ? err.message : String(err), action: audit.action },
+      'change written, audit append deferred to the outbox drainer',
+    );
   }
 }
 
@@ -145,7 +173,10 @@ export async function recordChange<T>(
     await appendAudit(toEntry(entry));
     await ctx.redis.zrem(hintsKey(ctx.config.REDIS_PREFIX), hint);
   } catch (err) {
-    log.warn({ err: err instanceof Error ? err.message : String(err), action: audit.action, id }, 'change written, audit append deferred to the outbox drainer');
+    log.warn(
+      { err: err instanceof Error ? err.message : String(err), action: audit.action, id },
+      'change written, audit append deferred to the outbox drainer',
+    );
   }
   return result;
 }
@@ -155,11 +186,22 @@ export async function recordChange<T>(
  * The append is idempotent, so racing the entry's writer is harmless; a hint with no entry is dropped
  * only past the grace time.
  */
-export async function drainAuditOutbox(ctx: OutboxContext, options: { graceMs?: number; minAgeMs?: number; limit?: number } = {}): Promise<number> {
+export async function drainAuditOutbox(
+  ctx: OutboxContext,
+  options: { graceMs?: number; minAgeMs?: number; limit?: number } = {},
+): Promise<number> {
   const key = hintsKey(ctx.config.REDIS_PREFIX);
   const graceMs = options.graceMs ?? OUTBOX_GRACE_MS;
   // Entries younger than minAgeMs are most likely being appended by their writer right now.
-  const hints = await ctx.redis.zrangebyscore(key, '-inf', Date.now() - (options.minAgeMs ?? 0), 'WITHSCORES', 'LIMIT', 0, options.limit ?? 1000);
+  const hints = await ctx.redis.zrangebyscore(
+    key,
+    '-inf',
+    Date.now() - (options.minAgeMs ?? 0),
+    'WITHSCORES',
+    'LIMIT',
+    0,
+    options.limit ?? 1000,
+  );
   let appended = 0;
   for (let i = 0; i < hints.length; i += 2) {
     const hint = hints[i]!;
@@ -200,7 +242,10 @@ export async function drainAuditOutbox(ctx: OutboxContext, options: { graceMs?: 
  */
 export async function drainPendingIn(model: Model<any>): Promise<number> {
   let appended = 0;
-  const cursor = model.find({ pendingAudit: { $exists: true, $ne: {} } }, { pendingAudit: 1 }).lean<{ _id: unknown; pendingAudit: PendingAuditMap | null }>().cursor();
+  const cursor = model
+    .find({ pendingAudit: { $exists: true, $ne: {} } }, { pendingAudit: 1 })
+    .lean<{ _id: unknown; pendingAudit: PendingAuditMap | null }>()
+    .cursor();
   for await (const doc of cursor) {
     for (const entry of Object.values(doc.pendingAudit ?? {})) {
       await appendAndClear(model, String(doc._id), entry);

@@ -39,21 +39,26 @@ return {1, 0, ''}
  * until the window ends, the right password included.
  */
 export class LoginRateLimiter {
-  constructor(private readonly redis: Redis, private readonly limits: LoginLimits) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly limits: LoginLimits,
+  ) {}
 
   private keys(username: string, address: string): [string, string] {
-    return [
-      `${this.limits.prefix}:login-failures:user:${username.toLowerCase()}`,
-      `${this.limits.prefix}:login-failures:addr:${address}`,
-    ];
+    return [`${this.limits.prefix}:login-failures:user:${username.toLowerCase()}`, `${this.limits.prefix}:login-failures:addr:${address}`];
   }
 
   /** Counts this attempt, or throws 429 when a limit is reached (then nothing is counted). */
   async assertAllowed(username: string, address: string): Promise<void> {
     const [userKey, addrKey] = this.keys(username, address);
     const [allowed, ttl, which] = (await this.redis.eval(
-      RESERVE_LUA, 2, userKey, addrKey,
-      this.limits.maxFailuresPerUser, this.limits.maxFailuresPerAddress, this.limits.windowSeconds,
+      RESERVE_LUA,
+      2,
+      userKey,
+      addrKey,
+      this.limits.maxFailuresPerUser,
+      this.limits.maxFailuresPerAddress,
+      this.limits.windowSeconds,
     )) as [number, number, string];
     if (allowed === 1) return;
     const retryAfter = Math.max(Number(ttl), 1);
@@ -75,7 +80,8 @@ export class LoginRateLimiter {
   async recordSuccess(username: string, address?: string): Promise<void> {
     const [userKey, addrKey] = this.keys(username, address ?? '');
     const multi = this.redis.multi().del(userKey);
-    if (address !== undefined) multi.eval(`if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then return redis.call('DECR', KEYS[1]) end return 0`, 1, addrKey);
+    if (address !== undefined)
+      multi.eval(`if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then return redis.call('DECR', KEYS[1]) end return 0`, 1, addrKey);
     await multi.exec();
   }
 }

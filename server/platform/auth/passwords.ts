@@ -29,7 +29,12 @@ export async function verifyPassword(password: string, hash: string): Promise<bo
 /** True for hashes that are not argon2id with the current cost: re-hash them after a successful sign-in. */
 export function needsRehash(hash: string): boolean {
   const m = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(hash);
-  return !m || Number(m[1]) !== ARGON2_OPTIONS.memoryCost || Number(m[2]) !== ARGON2_OPTIONS.timeCost || Number(m[3]) !== ARGON2_OPTIONS.parallelism;
+  return (
+    !m ||
+    Number(m[1]) !== ARGON2_OPTIONS.memoryCost ||
+    Number(m[2]) !== ARGON2_OPTIONS.timeCost ||
+    Number(m[3]) !== ARGON2_OPTIONS.parallelism
+  );
 }
 
 /**

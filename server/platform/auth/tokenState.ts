@@ -80,7 +80,8 @@ export async function authenticateToken(
   token: string,
 ): Promise<{ ok: true; user: AuthUser; session: TokenSession } | { ok: false; message: string }> {
   const check = verifyToken(token, ctx.config.HUB_JWT_SECRET);
-  if (!check.ok) return { ok: false, message: check.reason === 'expired' ? 'Token expired: sign in again' : 'Invalid token: sign in again' };
+  if (!check.ok)
+    return { ok: false, message: check.reason === 'expired' ? 'Token expired: sign in again' : 'Invalid token: sign in again' };
   const state = await checkSession(ctx, check.user, check.session);
   if (state !== 'ok') return { ok: false, message: SESSION_CHECK_MESSAGES[state] };
   return check;

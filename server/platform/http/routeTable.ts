@@ -12,9 +12,16 @@ function refuseUnsafeText(where: 'body' | 'query' | 'params', value: unknown): v
   const found = findUnsafeText(value);
   if (!found) return;
   const field = found.field || where;
-  throw new HttpError(400, 'unsafe_text', `Invalid ${where === 'body' ? 'field' : where} "${field}": ${UNSAFE_TEXT_MESSAGE} (found ${found.character})`, {
-    field, character: found.character, issues: [{ field: [where, field].join('.'), message: UNSAFE_TEXT_MESSAGE, code: 'unsafe_text' }],
-  });
+  throw new HttpError(
+    400,
+    'unsafe_text',
+    `Invalid ${where === 'body' ? 'field' : where} "${field}": ${UNSAFE_TEXT_MESSAGE} (found ${found.character})`,
+    {
+      field,
+      character: found.character,
+      issues: [{ field: [where, field].join('.'), message: UNSAFE_TEXT_MESSAGE, code: 'unsafe_text' }],
+    },
+  );
 }
 
 export type Access = 'public' | 'signed-in' | readonly Role[];

@@ -17,7 +17,9 @@ const OrgBody = z
       .toUpperCase()
       .refine(isValidCreditCode, 'must be a valid 18-character unified social credit code (GB 32100-2015 check character)')
       .optional(),
-    township: z.enum(TOWNSHIPS, { errorMap: () => ({ message: `must be one of the county's 18 townships: ${TOWNSHIPS.join(' ')}` }) }).optional(),
+    township: z
+      .enum(TOWNSHIPS, { errorMap: () => ({ message: `must be one of the county's 18 townships: ${TOWNSHIPS.join(' ')}` }) })
+      .optional(),
   })
   .strict()
   .openapi('CreateOrg');
@@ -35,19 +37,34 @@ export const OrgResponse = z
 
 export function registerOrgRoutes(routes: RouteTable): void {
   routes.route({
-    method: 'post', path: '/orgs', summary: 'Register an organisation (association, enterprise or service station)',
-    tags: ['registry'], access: ['bureau'], body: OrgBody, status: 201, response: OrgResponse,
+    method: 'post',
+    path: '/orgs',
+    summary: 'Register an organisation (association, enterprise or service station)',
+    tags: ['registry'],
+    access: ['bureau'],
+    body: OrgBody,
+    status: 201,
+    response: OrgResponse,
     handler: ({ user, body }) => createOrg(user, body),
   });
   routes.route({
-    method: 'get', path: '/orgs', summary: 'List organisations (your own unless bureau or auditor)',
-    tags: ['registry'], access: 'signed-in', query: z.object({ type: z.enum(ORG_TYPES).optional(), ...keysetPaging }).strict(),
+    method: 'get',
+    path: '/orgs',
+    summary: 'List organisations (your own unless bureau or auditor)',
+    tags: ['registry'],
+    access: 'signed-in',
+    query: z.object({ type: z.enum(ORG_TYPES).optional(), ...keysetPaging }).strict(),
     response: z.object({ items: z.array(OrgResponse), nextCursor: z.string().nullable() }),
     handler: ({ user, query }) => listOrgs(user, query),
   });
   routes.route({
-    method: 'get', path: '/orgs/:id', summary: 'One organisation', tags: ['registry'], access: 'signed-in',
-    params: idParams, response: OrgResponse,
+    method: 'get',
+    path: '/orgs/:id',
+    summary: 'One organisation',
+    tags: ['registry'],
+    access: 'signed-in',
+    params: idParams,
+    response: OrgResponse,
     handler: ({ user, params }) => getOrg(user, params.id),
   });
 }

@@ -34,7 +34,10 @@ export async function listOrgs(actor: AuthUser, filter: { type?: OrgType; limit:
     const own = await OrgModel.find({ ...query, _id: actor.orgId }).lean();
     return { items: own.map(orgDto), nextCursor: null };
   }
-  const rows = await OrgModel.find({ ...query, ...idAfter(filter.cursor, 1) }).sort({ _id: 1 }).limit(filter.limit + 1).lean();
+  const rows = await OrgModel.find({ ...query, ...idAfter(filter.cursor, 1) })
+    .sort({ _id: 1 })
+    .limit(filter.limit + 1)
+    .lean();
   const { page, nextCursor } = idPage(rows, filter.limit);
   return { items: page.map(orgDto), nextCursor };
 }

@@ -6,7 +6,10 @@ import { saveAudited } from '../../platform/audit/outbox.ts';
 import { conflict, isDuplicateKeyError } from '../../platform/errors.ts';
 import type { AuthUser } from '../../platform/auth/roles.ts';
 
-const ParkBody = z.object({ name: text(200), nationalDemoBase: z.boolean() }).strict().openapi('CreatePark');
+const ParkBody = z
+  .object({ name: text(200), nationalDemoBase: z.boolean() })
+  .strict()
+  .openapi('CreatePark');
 const ParkResponse = z.object({ id: z.string(), name: z.string(), nationalDemoBase: z.boolean() }).openapi('Park');
 
 export async function createPark(actor: AuthUser, command: z.infer<typeof ParkBody>) {
@@ -27,11 +30,23 @@ export async function listParks() {
 
 export function registerParkRoutes(routes: RouteTable): void {
   routes.route({
-    method: 'post', path: '/parks', summary: 'Register an e-commerce park (for warehouse rent claims)', tags: ['registry'],
-    access: ['bureau'], body: ParkBody, status: 201, response: ParkResponse, handler: ({ user, body }) => createPark(user, body),
+    method: 'post',
+    path: '/parks',
+    summary: 'Register an e-commerce park (for warehouse rent claims)',
+    tags: ['registry'],
+    access: ['bureau'],
+    body: ParkBody,
+    status: 201,
+    response: ParkResponse,
+    handler: ({ user, body }) => createPark(user, body),
   });
   routes.route({
-    method: 'get', path: '/parks', summary: 'E-commerce parks', tags: ['registry'], access: 'signed-in',
-    response: z.object({ items: z.array(ParkResponse) }), handler: () => listParks(),
+    method: 'get',
+    path: '/parks',
+    summary: 'E-commerce parks',
+    tags: ['registry'],
+    access: 'signed-in',
+    response: z.object({ items: z.array(ParkResponse) }),
+    handler: () => listParks(),
   });
 }

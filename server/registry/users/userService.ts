@@ -64,7 +64,10 @@ export async function listUsers(actor: AuthUser, filter: { role?: Role; orgId?: 
     if (filter.orgId && filter.orgId !== actor.orgId) throw forbidden('You may only list users of your own organisation');
     query.orgId = actor.orgId;
   }
-  const rows = await UserModel.find({ ...query, ...idAfter(filter.cursor, 1) }).sort({ _id: 1 }).limit(filter.limit + 1).lean();
+  const rows = await UserModel.find({ ...query, ...idAfter(filter.cursor, 1) })
+    .sort({ _id: 1 })
+    .limit(filter.limit + 1)
+    .lean();
   const { page, nextCursor } = idPage(rows, filter.limit);
   return { items: page.map(userDto), nextCursor };
 }
@@ -73,7 +76,8 @@ export async function getUser(actor: AuthUser, id: string) {
   const user = await UserModel.findById(id).lean();
   if (!user) throw notFound('User');
   const sameOrg = actor.orgId !== null && user.orgId !== null && String(user.orgId) === actor.orgId;
-  if (!READ_ALL_ROLES.includes(actor.role) && actor.id !== id && !sameOrg) throw forbidden('You may only see users of your own organisation');
+  if (!READ_ALL_ROLES.includes(actor.role) && actor.id !== id && !sameOrg)
+    throw forbidden('You may only see users of your own organisation');
   return userDto(user);
 }
 

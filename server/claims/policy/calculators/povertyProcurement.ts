@@ -15,17 +15,28 @@ export const povertyProcurementCalculator: Calculator = (claim, history, policy)
     if (!h || !h.found) {
       const reason = `卖方 ${h?.registryNo ?? ''} 不在建档立卡名录中 (the seller is not in the household registry)`;
       const reasonKey: TextKey = { key: 'reason.seller_not_registered', params: { registryNo: h?.registryNo ?? '' } };
-      say(trace, `${label}：不予补助，${reason} — ${labelEn}: not eligible`, { key: 'trace.item.ineligible', params: { item: itemKey(i, item), reason: reasonKey } });
+      say(trace, `${label}：不予补助，${reason} — ${labelEn}: not eligible`, {
+        key: 'trace.item.ineligible',
+        params: { item: itemKey(i, item), reason: reasonKey },
+      });
       return { eligible: false, reason, reasonKey, duplicateOf: null };
     }
     if (!h.registeredOnPurchaseDate) {
       const reason = `采购日 ${chinaDate(h.purchasedAt)} 卖方 ${h.registryNo} 未在建档立卡名录中 (the seller was not registered on the purchase date)`;
-      const reasonKey: TextKey = { key: 'reason.seller_not_registered_on_date', params: { registryNo: h.registryNo, date: chinaDate(h.purchasedAt) } };
-      say(trace, `${label}：不予补助，${reason} — ${labelEn}: not eligible`, { key: 'trace.item.ineligible', params: { item: itemKey(i, item), reason: reasonKey } });
+      const reasonKey: TextKey = {
+        key: 'reason.seller_not_registered_on_date',
+        params: { registryNo: h.registryNo, date: chinaDate(h.purchasedAt) },
+      };
+      say(trace, `${label}：不予补助，${reason} — ${labelEn}: not eligible`, {
+        key: 'trace.item.ineligible',
+        params: { item: itemKey(i, item), reason: reasonKey },
+      });
       return { eligible: false, reason, reasonKey, duplicateOf: null };
     }
-    say(trace, `${label}：卖方 ${h.registryNo} 于采购日 ${chinaDate(h.purchasedAt)} 在册 — seller registered on the purchase date`,
-      { key: 'trace.item.seller_registered', params: { item: itemKey(i, item), registryNo: h.registryNo, date: chinaDate(h.purchasedAt) } });
+    say(trace, `${label}：卖方 ${h.registryNo} 于采购日 ${chinaDate(h.purchasedAt)} 在册 — seller registered on the purchase date`, {
+      key: 'trace.item.seller_registered',
+      params: { item: itemKey(i, item), registryNo: h.registryNo, date: chinaDate(h.purchasedAt) },
+    });
     // The procurement record carries the invoice number; an uploaded file is welcome but not required.
     return judgeDuplicatesAndEvidence(label, labelEn, item, trace, false, itemKey(i, item));
   });

@@ -26,11 +26,15 @@ export const serviceStationCalculator: Calculator = (claim, history, policy) => 
   } else if (station.heldBy) {
     reason = `重复申报：${where} 已有${station.level === 'township' ? '乡镇服务站' : '村级服务点'}（${station.heldBy}）(duplicate: this ${station.level} already has a station, claimed by ${station.heldBy})`;
     const held = /claim ([0-9a-f]{24})/.exec(station.heldBy)?.[1];
-    reasonKey = { key: 'reason.station_duplicate', params: { where, level: station.level, heldBy: held ? { key: 'held.claim', params: { claimId: held } } : station.heldBy } };
+    reasonKey = {
+      key: 'reason.station_duplicate',
+      params: { where, level: station.level, heldBy: held ? { key: 'held.claim', params: { claimId: held } } : station.heldBy },
+    };
     duplicateOf = station.heldBy;
   } else {
     const awardFen = awards[station.level];
-    say(trace,
+    say(
+      trace,
       `${station.level === 'township' ? '乡镇服务站' : '村级服务点'}「${where}」定额奖补 ${formatYuan(awardFen)}（须经验收）— fixed award for a ${station.level} ${station.level === 'township' ? 'station' : 'point'}: ${formatYuan(awardFen)} (after acceptance)`,
       { key: 'trace.station_award', params: { level: station.level, where, awardFen } },
     );

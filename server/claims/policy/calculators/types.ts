@@ -43,7 +43,14 @@ export interface CalcClaim {
    * service_station: the place, who already holds it, and the levels the operator claims in its other claims
    * that are not rejected (the highest sets its cap); `capFen`, when given, is a cap already decided.
    */
-  station?: { level: StationLevel; township: string; village: string | null; heldBy: string | null; levelsClaimed?: StationLevel[]; capFen?: number };
+  station?: {
+    level: StationLevel;
+    township: string;
+    village: string | null;
+    heldBy: string | null;
+    levelsClaimed?: StationLevel[];
+    capFen?: number;
+  };
 }
 
 export interface ItemDecision {
