@@ -23,7 +23,24 @@ const PHONE = { width: 390, height: 844 };
  * Words that may appear in the Chinese UI: file types, the language switch, the policy version's slug, OBS (streaming
  * software) and the names of what OBS asks for (the WHIP protocol, its "Bearer Token" field).
  */
-const ALLOWED_WORDS = new Set(['OBS', 'WHIP', 'RTMP', 'Bearer', 'English', 'PDF', 'JPG', 'PNG', 'CSV', 'Excel', 'dehua', 'min', 'MB', 'png', 'jpg', 'pdf']);
+const ALLOWED_WORDS = new Set([
+  'OBS',
+  'WHIP',
+  'RTMP',
+  'Bearer',
+  'English',
+  'PDF',
+  'JPG',
+  'PNG',
+  'CSV',
+  'Excel',
+  'dehua',
+  'min',
+  'MB',
+  'png',
+  'jpg',
+  'pdf',
+]);
 
 const n = String(Date.now()).slice(-7);
 const names = {
