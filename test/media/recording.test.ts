@@ -24,7 +24,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ at: number; result: T }
  * and a viewer in HLS mode plays the live playlist through hls.js meanwhile.
  */
 describe('recording, replay and live HLS (mediasoup + FFmpeg + Chromium)', function () {
-  this.timeout(180_000);
+  this.timeout(360_000);
   let browser: Browser;
   let baseUrl: string;
   const pageErrors: string[] = [];
@@ -119,7 +119,7 @@ describe('recording, replay and live HLS (mediasoup + FFmpeg + Chromium)', funct
     await pause(5000);
     const vasePinned = await pin(vase.id);
     // The cup's stretch ended: its explanation clip is cut from the running recording and pushed to viewers.
-    await viewer.waitForSelector(`[data-testid=live-shelf-clip-${cup.id}]`, { timeout: 90_000 });
+    await viewer.waitForSelector(`[data-testid=live-shelf-clip-${cup.id}]`, { timeout: 180_000 });
     await pause(Math.max(0, vasePinned.at + 4000 - Date.now()));
     const cupAgain = await pin(cup.id);
     // Pinned again, the cup's card carries its clip; the clip plays.

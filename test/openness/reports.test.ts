@@ -135,7 +135,7 @@ describe('openness: public pages data and bureau reports', function () {
     expect(xlsx.status).to.equal(200);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as never);
-    expect(workbook.worksheets.map((w) => w.name)).to.have.length(6);
+    expect(workbook.worksheets.map((w) => w.name)).to.have.length(8);
     const programs = workbook.worksheets[2]!;
     expect(programs.getRow(2).getCell(1).value).to.equal('直播基地');
   });
@@ -199,7 +199,16 @@ describe('openness: public pages data and bureau reports', function () {
     // The report workbook: Chinese sheets and headers; the English variant says the same in English.
     const report = (await expectOk(await api('GET', `/api/v1/reports/${reportJobId}`, { token: bureau }))).result;
     const book = await workbook(`/api/v1/reports/${reportJobId}.xlsx`);
-    expect(book.worksheets.map((w) => w.name)).to.deep.equal(['汇总', '按月', '按项目', '按乡镇', '资金使用', '批准公示']);
+    expect(book.worksheets.map((w) => w.name)).to.deep.equal([
+      '汇总',
+      '按月',
+      '按项目',
+      '按乡镇',
+      '资金使用',
+      '直播场次分析',
+      '场次商品',
+      '批准公示',
+    ]);
     for (const sheet of book.worksheets)
       expect(
         headerOf(sheet).every((h) => CJK.test(h)),

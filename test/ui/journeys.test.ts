@@ -496,6 +496,7 @@ describe('ui journeys: every role by clicking, in Chinese, at 1440Ã—900 and 390Ã
       ['bureau', '/schedule', 'schedule-page'],
       ['bureau', '/products', null],
       ['bureau', '/policy', null],
+      ['bureau', '/policy/publish', null],
       ['association', '/schedule', 'schedule-page'],
       ['association', '/bases', null],
       ['association', '/claims', null],

@@ -244,7 +244,11 @@ class RecordingPart {
   }
 
   /** Resolves when the part has written `seconds` of media, has ended, or `timeoutMs` passed. */
-  reach(seconds: number, timeoutMs: number): Promise<void> {
+  /**
+   * Resolves when FFmpeg's output reaches `seconds`, when it exits, or when it has not advanced for `stallMs`.
+   * A slow FFmpeg (a busy machine runs it below real time) is waited for as long as it keeps moving.
+   */
+  reach(seconds: number, stallMs: number): Promise<void> {
     if (this.outTimeS >= seconds || !this.alive) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
@@ -253,8 +257,12 @@ class RecordingPart {
         this.progress.off('exit', done);
         resolve();
       };
-      const check = () => this.outTimeS >= seconds && done();
-      const timer = setTimeout(done, timeoutMs);
+      let timer = setTimeout(done, stallMs);
+      const check = () => {
+        if (this.outTimeS >= seconds) return done();
+        clearTimeout(timer);
+        timer = setTimeout(done, stallMs);
+      };
       this.progress.on('advance', check);
       this.progress.once('exit', done);
     });
@@ -515,7 +523,7 @@ class SessionRecorder {
     const startS = (from.getTime() - part.startedAt.getTime()) / 1000;
     const endS = (to.getTime() - part.startedAt.getTime()) / 1000;
     if (endS - startS < 0.5) return;
-    await part.reach(endS + CLIP_FLUSH_S, 30_000);
+    await part.reach(endS + CLIP_FLUSH_S, 30_000); // gives up only if FFmpeg stalls 30 s
     if (part.outTimeS < endS) return;
     const dir = path.join(this.dir, LIVE_CLIPS_DIR);
     mkdirSync(dir, { recursive: true });

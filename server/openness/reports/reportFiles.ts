@@ -110,7 +110,7 @@ function reportTables(report: ReportResult, lang: FileLang): Table[] {
         h('观看人数', 'Viewers'),
         h('峰值', 'Peak'),
         h('弹幕', 'Chat messages'),
-        '+1',
+        h('+1 次数', '+1s'),
         h('订单', 'Orders'),
         h('下单人数', 'Buyers'),
         h('已付成交额（元）', 'Paid GMV (yuan)'),
