@@ -26,7 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { types as ms } from 'mediasoup';
-import { say, startLiveBenchHub } from './liveBenchHub.ts';
+import { percentile, say, startLiveBenchHub } from './liveBenchHub.ts';
 
 const MAX_SESSIONS = Number(process.env.BENCH_MAX_SESSIONS ?? 6);
 const WINDOW_S = Number(process.env.BENCH_WINDOW_SECONDS ?? 10);
@@ -35,6 +35,13 @@ const FFMPEG = process.env.HUB_FFMPEG_PATH ?? 'ffmpeg';
 const CORES = os.cpus().length;
 const CLOCK_TICKS = 100;
 const CLIP_S = 10;
+const LATENCY_S = Number(process.env.BENCH_LATENCY_SECONDS ?? 15);
+const FRAME_W = 1280;
+const FRAME_H = 720;
+const FPS = 25;
+/** The clock row: 32 blocks of 40 × 80 px across the top of the frame, most significant bit first. */
+const CLOCK_BITS = 32;
+const BLOCK_H = 80;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -118,6 +125,49 @@ class PlaylistWatch {
   }
 }
 
+/** Draws `ms` (its low 32 bits) into a gray 720p frame as a row of white (1) and black (0) blocks. */
+function drawClock(frame: Buffer, ms: number): void {
+  const value = ms % 2 ** 32;
+  const blockW = FRAME_W / CLOCK_BITS;
+  for (let bit = 0; bit < CLOCK_BITS; bit += 1) {
+    const on = Math.floor(value / 2 ** (CLOCK_BITS - 1 - bit)) % 2 === 1;
+    for (let y = 0; y < BLOCK_H; y += 1) frame.fill(on ? 235 : 16, y * FRAME_W + bit * blockW, y * FRAME_W + (bit + 1) * blockW);
+  }
+}
+
+/**
+ * In the viewer's page: for `seconds`, on each presented frame of the live video, reads the clock row back (the
+ * centre of each block) and returns how many ms behind this page's clock each frame's drawn time was.
+ */
+async function sampleClock({ seconds, bits, blockH }: { seconds: number; bits: number; blockH: number }): Promise<number[]> {
+  const video = document.querySelector('[data-testid=live-video]') as HTMLVideoElement;
+  const canvas = document.createElement('canvas');
+  canvas.width = 1280;
+  canvas.height = blockH;
+  const g = canvas.getContext('2d', { willReadFrequently: true })!;
+  const out: number[] = [];
+  const end = performance.now() + seconds * 1000;
+  await new Promise<void>((resolve) => {
+    const read = () => {
+      if (performance.now() > end) return resolve();
+      const now = Date.now();
+      if (video.videoWidth) {
+        g.drawImage(video, 0, 0, video.videoWidth, (video.videoHeight * blockH) / 720, 0, 0, 1280, blockH);
+        const row = g.getImageData(0, blockH / 2, 1280, 1).data;
+        let value = 0;
+        for (let bit = 0; bit < bits; bit += 1) value = value * 2 + (row[(bit * (1280 / bits) + 1280 / bits / 2) * 4]! > 128 ? 1 : 0);
+        const behind = (now % 2 ** 32) - value;
+        // A misread block gives nonsense: keep only what a live stream could be behind.
+        if (behind >= 0 && behind < 60_000) out.push(behind);
+      }
+      if ('requestVideoFrameCallback' in video) video.requestVideoFrameCallback(read);
+      else setTimeout(read, 40);
+    };
+    read();
+  });
+  return out;
+}
+
 async function main(): Promise<void> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'hub-recording-bench-'));
   const children: ChildProcess[] = [];
@@ -188,20 +238,10 @@ async function main(): Promise<void> {
       if (!pool) throw new Error('no mediasoup worker: set MEDIASOUP_WORKER_BIN');
       const workerPids = pool.workers.map((w) => w.worker.pid);
 
-      say(
-        `recording bench: 720p25 VP8/Opus sessions (testsrc2, ${CLIP_S} s clip looped, stream-copied into PlainTransports); recorder = libx264 superfast + AAC → fMP4 + live HLS; ${CORES} cores; window ${WINDOW_S} s`,
-      );
-      say(
-        `baseline (FFmpeg alone, the recorder's arguments, same clip at real time, no hub): ${(baselineCpu * 100).toFixed(1)} % of a core, speed ${baselineSpeed.toFixed(2)}`,
-      );
-      say('');
-      say(
-        `${'sessions'.padStart(8)} ${'recorders'.padStart(10)} ${'per rec.'.padStart(9)} ${'worker'.padStart(7)} ${'senders'.padStart(8)} ${'hub'.padStart(6)} ${'bench'.padStart(7)} ${'machine'.padStart(8)} ${'min speed'.padStart(9)}`,
-      );
-      const watches: PlaylistWatch[] = [];
-      const rows: { n: number; perRecorder: number; bench: number; minSpeed: number }[] = [];
-      let stopReason = `reached BENCH_MAX_SESSIONS=${MAX_SESSIONS}`;
-      for (let n = 1; n <= MAX_SESSIONS; n += 1) {
+      /** A started session whose host is two PlainTransport producers (VP8, Opus); returns FFmpeg's RTP outputs for them. */
+      const hostSession = async (
+        trackArgs: (kind: ms.MediaKind) => string[] = (kind) => ['-map', kind === 'video' ? '0:v:0' : '0:a:0', '-c', 'copy'],
+      ) => {
         const world = await hub.liveWorld(5);
         const sessionId = world.session.id as string;
         const room = await pool.room(sessionId, () => undefined);
@@ -234,10 +274,7 @@ async function main(): Promise<void> {
             }),
           );
           outputs.push(
-            '-map',
-            kind === 'video' ? '0:v:0' : '0:a:0',
-            '-c',
-            'copy',
+            ...trackArgs(kind),
             '-payload_type',
             String(codec.preferredPayloadType),
             '-ssrc',
@@ -247,13 +284,117 @@ async function main(): Promise<void> {
             `rtp://127.0.0.1:${transport.tuple.localPort}?rtcpport=${transport.rtcpTuple!.localPort}&pkt_size=1200`,
           );
         }
+        const join = async () => {
+          for (const producer of producers) await room.addExternalProducer(producer);
+        };
+        return { sessionId, outputs, join };
+      };
+
+      say(
+        `recording bench: 720p25 VP8/Opus sessions (testsrc2, ${CLIP_S} s clip looped, stream-copied into PlainTransports); recorder = libx264 superfast + AAC → fMP4 + live HLS; ${CORES} cores; window ${WINDOW_S} s`,
+      );
+      say(
+        `baseline (FFmpeg alone, the recorder's arguments, same clip at real time, no hub): ${(baselineCpu * 100).toFixed(1)} % of a core, speed ${baselineSpeed.toFixed(2)}`,
+      );
+      // HLS latency beside WebRTC's, one timed session before the ramp: Node draws its clock (Date.now() in ms, low 32
+      // bits) into each 720p frame as a row of black/white blocks, FFmpeg encodes it as the RTMP ingest does (VP8
+      // realtime) into the session's producers, and two Chromium viewers of /live/:id (WebRTC, and ?mode=hls:
+      // the page's own hls.js) read the blocks back from each frame they present, on the same clock.
+      const latency = LATENCY_S > 0 ? await measureLatency() : null;
+      async function measureLatency() {
+        const timed = await hostSession((kind) =>
+          kind === 'video'
+            ? [
+                '-map',
+                '0:v:0',
+                '-c:v',
+                'libvpx',
+                '-deadline',
+                'realtime',
+                '-cpu-used',
+                '8',
+                '-b:v',
+                '1500k',
+                '-g',
+                '50',
+                '-pix_fmt',
+                'yuv420p',
+              ]
+            : ['-map', '1:a:0', '-c:a', 'libopus', '-b:a', '96k', '-ac', '2'],
+        );
+        const sender = spawn(
+          FFMPEG,
+          [
+            ...['-hide_banner', '-loglevel', 'error', '-nostdin'],
+            ...['-f', 'rawvideo', '-pix_fmt', 'gray', '-s', `${FRAME_W}x${FRAME_H}`, '-r', String(FPS), '-i', 'pipe:0'],
+            ...['-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'],
+            ...timed.outputs,
+          ],
+          { stdio: ['pipe', 'ignore', 'inherit'] },
+        );
+        children.push(sender);
+        sender.stdin!.on('error', () => undefined);
+        const frame = Buffer.alloc(FRAME_W * FRAME_H, 128);
+        const started = performance.now();
+        let frames = 0;
+        const pump = setInterval(() => {
+          const due = Math.floor(((performance.now() - started) / 1000) * FPS);
+          while (frames < due) {
+            drawClock(frame, Date.now());
+            sender.stdin!.write(frame);
+            frames += 1;
+          }
+        }, 10);
+        await timed.join();
+        const playlist = path.join(sessionMediaDir(hub.ctx.config, timed.sessionId), 'live', 'index.m3u8');
+        const watch = new PlaylistWatch(playlist);
+        const deadline = performance.now() + 30_000;
+        while (watch.segments < 3 && performance.now() < deadline) await sleep(200);
+        watch.stop();
+        const { launchBrowser } = await import('../test/support/browser.ts');
+        const browser = await launchBrowser();
+        try {
+          const read = async (query: string) => {
+            const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+            // tsx names inner functions through a __name helper the page does not have.
+            await page.addInitScript({ content: 'window.__name = (f) => f;' });
+            await page.goto(`${hub.baseUrl}/live/${timed.sessionId}${query}`);
+            await page.waitForFunction(
+              () => ((document.querySelector('[data-testid=live-video]') as HTMLVideoElement | null)?.videoWidth ?? 0) > 0,
+              undefined,
+              { timeout: 40_000 },
+            );
+            return page;
+          };
+          const pages = await Promise.all([read(''), read('?mode=hls')]);
+          // Both viewers sample at once, for the same seconds.
+          const [webrtc, hls] = await Promise.all(
+            pages.map((page) => page.evaluate(sampleClock, { seconds: LATENCY_S, bits: CLOCK_BITS, blockH: BLOCK_H })),
+          );
+          return { webrtc: webrtc!.sort((a, b) => a - b), hls: hls!.sort((a, b) => a - b) };
+        } finally {
+          await browser.close();
+          clearInterval(pump);
+          sender.kill('SIGKILL');
+          pool!.closeRoom(timed.sessionId);
+        }
+      }
+      say('');
+      say(
+        `${'sessions'.padStart(8)} ${'recorders'.padStart(10)} ${'per rec.'.padStart(9)} ${'worker'.padStart(7)} ${'senders'.padStart(8)} ${'hub'.padStart(6)} ${'bench'.padStart(7)} ${'machine'.padStart(8)} ${'min speed'.padStart(9)}`,
+      );
+      const watches: PlaylistWatch[] = [];
+      const rows: { n: number; perRecorder: number; bench: number; minSpeed: number }[] = [];
+      let stopReason = `reached BENCH_MAX_SESSIONS=${MAX_SESSIONS}`;
+      for (let n = 1; n <= MAX_SESSIONS; n += 1) {
+        const { sessionId, outputs, join } = await hostSession();
         const sender = spawn(
           FFMPEG,
           ['-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-stream_loop', '-1', '-i', clip, ...outputs],
           { stdio: ['ignore', 'ignore', 'inherit'] },
         );
         children.push(sender);
-        for (const producer of producers) await room.addExternalProducer(producer);
+        await join();
         const playlist = path.join(sessionMediaDir(hub.ctx.config, sessionId), 'live', 'index.m3u8');
         const watch = new PlaylistWatch(playlist);
         watches.push(watch);
@@ -263,8 +404,8 @@ async function main(): Promise<void> {
         if (watch.segments < 2) throw new Error(`session ${n}: no live HLS segments after 30 s (${playlist})`);
         await sleep(SETTLE_S * 1000);
 
-        const recorderPids = childPids('index.m3u8');
-        const senderPids = children.filter((c) => c !== baseline && c.exitCode === null).map((c) => c.pid!);
+        const recorderPids = childPids(`${path.sep}live${path.sep}index.m3u8`);
+        const senderPids = children.filter((c) => c !== baseline && c.exitCode === null && c.signalCode === null).map((c) => c.pid!);
         const sum = (pids: number[]) => pids.reduce((s, pid) => s + procCpuSeconds(pid), 0);
         const c0 = { rec: sum(recorderPids), worker: sum(workerPids), send: sum(senderPids), hub: procCpuSeconds(process.pid) };
         const m0 = machineTicks();
@@ -313,6 +454,17 @@ async function main(): Promise<void> {
       say(
         `per recorded session: recorder ${(last.perRecorder * 100).toFixed(1)} % of a core (baseline FFmpeg alone ${(baselineCpu * 100).toFixed(1)} %); whole bench per session ${((last.bench / last.n) * 100).toFixed(1)} %`,
       );
+      if (latency) {
+        const line = (name: string, xs: number[]) =>
+          `${name.padEnd(7)} ${String(xs.length).padStart(7)} ${percentile(xs, 50).toFixed(0).padStart(8)} ${percentile(xs, 95).toFixed(0).padStart(8)}`;
+        say('');
+        say(
+          `latency: drawn clock → frame presented in Chromium, one timed session (VP8 realtime encode), ${LATENCY_S} s, both viewers at once`,
+        );
+        say(`${'viewer'.padEnd(7)} ${'frames'.padStart(7)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)}`);
+        say(line('WebRTC', latency.webrtc));
+        say(line('HLS', latency.hls));
+      }
       say('note: "machine" counts every process on the host (other users included); "bench" only this run\'s processes.');
     } finally {
       for (const child of children) child.kill('SIGKILL');
