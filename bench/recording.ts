@@ -329,7 +329,20 @@ async function main(): Promise<void> {
           FFMPEG,
           [
             ...['-hide_banner', '-loglevel', 'error', '-nostdin'],
-            ...['-f', 'rawvideo', '-pix_fmt', 'gray', '-s', `${FRAME_W}x${FRAME_H}`, '-r', String(FPS), '-i', 'pipe:0'],
+            ...[
+              '-f',
+              'rawvideo',
+              '-pix_fmt',
+              'gray',
+              '-s',
+              `${FRAME_W}x${FRAME_H}`,
+              '-r',
+              String(FPS),
+              '-use_wallclock_as_timestamps',
+              '1',
+              '-i',
+              'pipe:0',
+            ],
             ...['-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'],
             ...timed.outputs,
           ],
@@ -343,9 +356,11 @@ async function main(): Promise<void> {
         const pump = setInterval(() => {
           const due = Math.floor(((performance.now() - started) / 1000) * FPS);
           while (frames < due) {
-            drawClock(frame, Date.now());
-            sender.stdin!.write(frame);
             frames += 1;
+            // A starved encoder drops frames rather than queue them here: the drawn time stays the time sent.
+            if (sender.stdin!.writableLength > 2 * frame.length) continue;
+            drawClock(frame, Date.now());
+            sender.stdin!.write(Buffer.from(frame));
           }
         }, 10);
         await timed.join();
