@@ -74,6 +74,8 @@ export const liveComponent: HubComponent = {
     ctx.services.liveWhip?.stop();
     delete ctx.services.liveWhip;
     ctx.services.liveRecorderOff?.();
+    // The sockets (and the Redis adapter's publisher) are already closed: a notice sent now would reject unhandled.
+    ctx.services.liveRecorder?.onNotice(() => undefined);
     await ctx.services.liveRecorder?.close();
     delete ctx.services.liveRecorder;
     await mediaPoolOf(ctx)?.close();
