@@ -229,6 +229,8 @@ describe('openness: public pages data and bureau reports', function () {
       'By programme',
       'By township',
       'Budget use',
+      'Sessions',
+      'Session products',
       'Disclosure',
     ]);
     for (const sheet of english.worksheets)
