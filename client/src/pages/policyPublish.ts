@@ -180,8 +180,8 @@ registerPage({
     const categoryFields = doc.categoryLabels.map((c) =>
       h(
         'div',
-        { class: 'category-row' },
-        h('code', null, c.code),
+        { class: 'category-row', 'data-code': c.code },
+        h('strong', null, label(c.code)),
         field(t('publish.nameZh'), input(`zh.${c.code}`, { value: c.zh, maxlength: 40 })),
         field(t('publish.nameEn'), input(`en.${c.code}`, { value: c.en, maxlength: 80 })),
         checkbox(`negative.${c.code}`, negative.has(c.code), t('publish.negative'), `publish-negative-${c.code}`),
