@@ -1,4 +1,4 @@
-import type { PolicyDocument } from './types.ts';
+import { ITEM_CATEGORIES, type PolicyDocument } from './types.ts';
 import { CATEGORY_LABELS } from './categories.ts';
 
 /**
@@ -78,23 +78,7 @@ export const dehua2020: PolicyDocument = {
       budgetCategory: 'products_upward',
     },
   ],
-  itemCategories: [
-    'equipment',
-    'furniture',
-    'advertising',
-    'online_shop',
-    'brand_design',
-    'cold_chain_packaging',
-    'rent',
-    'platform_build',
-    'building',
-    'land',
-    'traffic_purchase',
-    'salary',
-    'work_funds',
-    'duplicate_funding',
-    'other',
-  ],
+  itemCategories: [...ITEM_CATEGORIES],
   categoryLabels: CATEGORY_LABELS,
   negativeList: [
     { category: 'platform_build', zh: '建设网上交易平台', en: 'building online trading platforms' },

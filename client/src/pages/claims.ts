@@ -10,24 +10,10 @@ import { CATEGORY_NAMES, renderText, type TextKey } from '../../../config/claimT
 import { capitalYuan, fenToYuanPlain } from '../../../config/money.ts';
 import { TOWNSHIPS } from '../../../config/places.ts';
 import { stationThroughputCard } from './stationThroughput.ts';
+import { ITEM_CATEGORIES } from '../../../config/policies/types.ts';
 
-export const CATEGORIES = [
-  'equipment',
-  'furniture',
-  'advertising',
-  'online_shop',
-  'brand_design',
-  'cold_chain_packaging',
-  'rent',
-  'platform_build',
-  'building',
-  'land',
-  'traffic_purchase',
-  'salary',
-  'work_funds',
-  'duplicate_funding',
-  'other',
-];
+/** The claim schema's category vocabulary (config/policies/types.ts), as the item rows list it. */
+export const CATEGORIES: string[] = [...ITEM_CATEGORIES];
 
 registerMessages({
   'zh-CN': {
