@@ -108,7 +108,10 @@ export function recordArgs(sdpFile: string, partFile: string, liveDir: string, p
     '+global_header',
     '-f',
     'tee',
-    `[f=mp4:max_interleave_delta=1000000:movflags=+frag_keyframe+empty_moov+default_base_moof]${partFile}|[max_interleave_delta=1000000:${hls}]${path.join(liveDir, 'index.m3u8')}`,
+    // flush_packets=1: each fragment reaches the disk as it closes. Otherwise a quiet picture (a few hundred bytes
+    // a frame) leaves the moov and the first seconds in FFmpeg's 32 KiB write buffer, and a live clip cut finds
+    // "moov atom not found".
+    `[f=mp4:flush_packets=1:max_interleave_delta=1000000:movflags=+frag_keyframe+empty_moov+default_base_moof]${partFile}|[max_interleave_delta=1000000:${hls}]${path.join(liveDir, 'index.m3u8')}`,
   ];
 }
 
