@@ -81,6 +81,20 @@ export interface FerretDbOptions {
   logFormat?: 'console' | 'text' | 'json';
 }
 
+/**
+ * SQLite's commit durability for the embedded FerretDB (`HUB_SQLITE_SYNCHRONOUS`). In WAL mode `normal` loses no
+ * committed write when any process crashes (FerretDB, the hub, a worker): only a power cut or a kernel crash can
+ * roll back the last commits, as MongoDB's default 100 ms journal interval can. `full` syncs the WAL on every commit
+ * and survives those too, at about a quarter of the write rate (docs/store.md).
+ */
+export function sqliteSynchronous(value = process.env.HUB_SQLITE_SYNCHRONOUS): 'normal' | 'full' {
+  const mode = (value ?? 'normal').trim().toLowerCase() || 'normal';
+  if (mode !== 'normal' && mode !== 'full') {
+    throw new Error(`HUB_SQLITE_SYNCHRONOUS must be "normal" or "full", got ${JSON.stringify(value)}`);
+  }
+  return mode;
+}
+
 /** Starts FerretDB with SQLite data under `dataDir`, listening on 127.0.0.1:`port`. */
 export async function startFerretDb(
   dataDir: string,
@@ -95,7 +109,7 @@ export async function startFerretDb(
     bin,
     [
       '--handler=sqlite',
-      `--sqlite-url=file:${dataDir.replace(/\/?$/, '/')}`,
+      `--sqlite-url=file:${dataDir.replace(/\/?$/, '/')}?_pragma=synchronous(${sqliteSynchronous()})`,
       `--listen-addr=127.0.0.1:${port}`,
       `--state-dir=${dataDir}`,
       '--telemetry=disable',
