@@ -68,7 +68,7 @@ function clientAddress(socket: Socket, trustProxy: boolean): string {
   return socket.handshake.address;
 }
 
-export type JoinMedia = { available: true; routerRtpCapabilities: MediaRoom['rtpCapabilities'] } | { available: false };
+type JoinMedia = { available: true; routerRtpCapabilities: MediaRoom['rtpCapabilities'] } | { available: false };
 
 /**
  * The media:* requests of one connection (transports, produce, consume, layers) on its session's room.

@@ -40,7 +40,7 @@ export function registerSessionRoutes(routes: RouteTable): void {
     access: 'signed-in',
     response: SessionListResponse,
     query: ListSessionsQuery,
-    handler: ({ req, user, query }) => listSessions(ctxOf(req), user, query),
+    handler: ({ user, query }) => listSessions(user, query),
   });
   routes.route({
     method: 'get',
@@ -50,7 +50,7 @@ export function registerSessionRoutes(routes: RouteTable): void {
     access: 'signed-in',
     params: idParams,
     response: SessionResponse,
-    handler: ({ req, user, params }) => getSession(ctxOf(req), user, { sessionId: params.id }),
+    handler: ({ user, params }) => getSession(user, { sessionId: params.id }),
   });
   routes.route({
     method: 'patch',

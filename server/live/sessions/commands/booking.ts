@@ -33,7 +33,7 @@ export function checkInterval(startsAt: Date, endsAt: Date): void {
 
 export async function requireHost(hostUserId: string, actor: AuthUser) {
   const host = await UserModel.findById(hostUserId, { role: 1, active: 1, username: 1, orgId: 1 }).lean();
-  if (!host || !host.active) throw badRequest(`Invalid field "hostUserId": no active user ${hostUserId}`);
+  if (!host?.active) throw badRequest(`Invalid field "hostUserId": no active user ${hostUserId}`);
   if (host.role !== 'host') throw badRequest(`Invalid field "hostUserId": ${host.username} is a ${host.role}, not a host`);
   const otherOrg = host.orgId && String(host.orgId) !== actor.orgId ? await OrgModel.findById(host.orgId, { type: 1 }).lean() : null;
   assertCanBookHost(actor, host, otherOrg);

@@ -1,4 +1,3 @@
-import type { HubContext } from '../../../platform/context.ts';
 import type { AuthUser } from '../../../platform/auth/roles.ts';
 import { notFound } from '../../../platform/errors.ts';
 import { LiveSessionModel } from '../session.model.ts';
@@ -7,7 +6,7 @@ import { presentSession } from '../presenters/session.ts';
 
 export type GetSessionCommand = { sessionId: string };
 
-export async function getSession(_ctx: HubContext, actor: AuthUser, command: GetSessionCommand) {
+export async function getSession(actor: AuthUser, command: GetSessionCommand) {
   const session = await LiveSessionModel.findById(command.sessionId).lean();
   if (!session) throw notFound('Session');
   assertCanReadSession(actor, session);

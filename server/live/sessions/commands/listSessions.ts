@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { HubContext } from '../../../platform/context.ts';
 import type { AuthUser } from '../../../platform/auth/roles.ts';
 import { isoDateTime, objectId } from '../../../platform/http/schemas.ts';
 import { LiveSessionModel, SESSION_STATUSES } from '../session.model.ts';
@@ -18,7 +17,7 @@ export const ListSessionsQuery = z
 export type ListSessionsCommand = z.output<typeof ListSessionsQuery>;
 
 /** Sessions overlapping [from, to), by start; an association sees its own, a host its own, others all. */
-export async function listSessions(_ctx: HubContext, actor: AuthUser, command: ListSessionsCommand) {
+export async function listSessions(actor: AuthUser, command: ListSessionsCommand) {
   const query: Record<string, unknown> = {};
   if (command.from) query.endsAt = { $gt: command.from };
   if (command.to) query.startsAt = { $lt: command.to };

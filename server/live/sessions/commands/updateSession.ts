@@ -56,8 +56,7 @@ export async function updateSession(ctx: HubContext, actor: AuthUser, command: U
     const other = await findOverlap(next, id);
     if (other) throw overlapConflict(next, other);
     const fresh = await LiveSessionModel.findById(id);
-    if (!fresh || fresh.status !== 'scheduled')
-      throw conflict(`Session ${id} changed state meanwhile; reload it`, undefined, 'wrong_state');
+    if (fresh?.status !== 'scheduled') throw conflict(`Session ${id} changed state meanwhile; reload it`, undefined, 'wrong_state');
     fresh.set({
       studioId: next.studioId,
       baseId: studio?.baseId ?? fresh.baseId,
