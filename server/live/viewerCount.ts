@@ -1,5 +1,13 @@
 import type { Redis } from 'ioredis';
-import type { Socket } from 'socket.io';
+import type { Namespace, Socket } from 'socket.io';
+import type { HubContext } from '../platform/context.ts';
+import { hubEvents } from '../platform/events.ts';
+import { componentLogger } from '../platform/logger.ts';
+import { countViewer } from '../commerce/live/sessionAnalytics.ts';
+import { raisePeakViewers } from './sessions/commands/sessionRecord.ts';
+import { sessionRoom } from './liveSocket.ts';
+
+const log = componentLogger('live-signalling');
 
 /**
  * Viewer counts that sockets cannot inflate: a signed-in viewer counts once however many connections they
@@ -79,4 +87,50 @@ export async function viewerCountAndPeak(redis: Redis, prefix: string, sessionId
     number,
     number,
   ];
+}
+
+/**
+ * This process's viewers entering and leaving sessions. Counts go out at most every 250 ms per session: a crowd
+ * joining at once is one `viewers` event, not thousands; the peak is kept on the session.
+ */
+export class ViewerCounts {
+  private readonly pendingFlush = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly ctx: HubContext,
+    private readonly nsp: Namespace,
+  ) {}
+
+  async enter(socket: Socket, sessionId: string, userId: string | undefined): Promise<void> {
+    const { redis, config } = this.ctx;
+    await addViewer(redis, config.REDIS_PREFIX, sessionId, socket.id, viewerIdentity(socket, userId, config.HUB_TRUST_PROXY));
+    await countViewer(this.ctx, sessionId, userId ?? socket.id);
+    this.scheduleFlush(sessionId);
+  }
+
+  leave(socketId: string, sessionId: string): void {
+    void removeViewer(this.ctx.redis, this.ctx.config.REDIS_PREFIX, sessionId, socketId).then(() => this.scheduleFlush(sessionId));
+  }
+
+  stop(): void {
+    for (const timer of this.pendingFlush.values()) clearTimeout(timer);
+  }
+
+  private scheduleFlush(sessionId: string): void {
+    if (this.pendingFlush.has(sessionId)) return;
+    this.pendingFlush.set(
+      sessionId,
+      setTimeout(() => {
+        this.pendingFlush.delete(sessionId);
+        void this.flush(sessionId).catch((err) => log.warn({ err: String(err) }, 'viewer count flush failed'));
+      }, 250),
+    );
+  }
+
+  private async flush(sessionId: string): Promise<void> {
+    const [count, peak] = await viewerCountAndPeak(this.ctx.redis, this.ctx.config.REDIS_PREFIX, sessionId);
+    this.nsp.to(sessionRoom(sessionId)).emit('viewers', { sessionId, count, peak });
+    hubEvents.emit('session.viewers', { sessionId, viewers: count });
+    await raisePeakViewers(sessionId, peak);
+  }
 }

@@ -7,7 +7,7 @@ import type { AuthUser } from '../../platform/auth/roles.ts';
 import { conflict, forbidden, HttpError, notFound } from '../../platform/errors.ts';
 import { fen } from '../../platform/http/schemas.ts';
 import { LiveSessionModel } from '../../live/sessions/session.model.ts';
-import { pinnedProduct } from '../../live/sessions/sessionService.ts';
+import { pinnedProduct } from '../../live/sessions/sessionReads.ts';
 import { ProductModel } from '../products/product.model.ts';
 import { idempotencyKey, pendingOrdersKey, sessionSalesKey, stockKey, unsavedOrdersKey } from '../orders/stockLedger.ts';
 import type { QueuedOrder } from '../orders/orderPersister.ts';

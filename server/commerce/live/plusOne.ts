@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import type { HubContext } from '../../platform/context.ts';
 import type { AuthUser } from '../../platform/auth/roles.ts';
 import { badRequest, forbidden, HttpError } from '../../platform/errors.ts';
-import { pinnedProduct } from '../../live/sessions/sessionService.ts';
+import { pinnedProduct } from '../../live/sessions/sessionReads.ts';
 import { placeOrder } from '../orders/orderService.ts';
 import { scheduleExpiry } from '../checkout/expiry.ts';
 import { prepareCheckout, type CheckoutFields, type DeliveryInput } from '../checkout/checkoutFields.ts';

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { HubContext } from '../../platform/context.ts';
-import { assertMayChange, type AuthUser } from '../../platform/auth/roles.ts';
+import type { AuthUser } from '../../platform/auth/roles.ts';
 import { recordRedisChange } from '../../platform/audit/outbox.ts';
 import { HttpError, badRequest, forbidden, notFound } from '../../platform/errors.ts';
 import { LiveSessionModel } from '../sessions/session.model.ts';
+import { assertCanChat, assertIsSessionHost } from '../sessions/policies/sessionAccess.ts';
 
 export const CHAT_MAX_LENGTH = 200;
 /** Per viewer and session: at most this many messages per window. */
@@ -38,7 +39,7 @@ export function cleanChatText(raw: string): string {
 }
 
 export async function sendChat(ctx: HubContext, actor: AuthUser, sessionId: string, raw: string): Promise<ChatMessage> {
-  assertMayChange(actor);
+  assertCanChat(actor);
   const prefix = ctx.config.REDIS_PREFIX;
   const text = cleanChatText(raw);
   if (await ctx.redis.sismember(mutedKey(prefix, sessionId), actor.id)) throw forbidden('The host has muted you in this session');
@@ -70,7 +71,7 @@ export async function chatHistory(ctx: HubContext, sessionId: string): Promise<C
 async function requireHostOf(actor: AuthUser, sessionId: string) {
   const session = await LiveSessionModel.findById(sessionId, { hostUserId: 1 }).lean();
   if (!session) throw notFound('Session');
-  if (String(session.hostUserId) !== actor.id) throw forbidden('Only the host of this session may moderate its chat');
+  assertIsSessionHost(actor, session, 'Only the host of this session may moderate its chat');
 }
 
 export async function setMuted(ctx: HubContext, actor: AuthUser, sessionId: string, userId: string, muted: boolean) {

@@ -7,7 +7,7 @@ import type { HubContext } from '../../platform/context.ts';
 import { HttpError, notFound } from '../../platform/errors.ts';
 import { LiveSessionModel } from '../sessions/session.model.ts';
 import { mediaRoot, pruneMedia, sessionMedia } from './recordingStore.ts';
-import { sessionShelf } from '../sessions/sessionService.ts';
+import { sessionShelf } from '../sessions/sessionReads.ts';
 import { ingestInfo, rotateIngestKey } from './ingest.ts';
 import type { WhipIngest } from './whip.ts';
 

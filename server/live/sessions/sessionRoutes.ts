@@ -1,48 +1,23 @@
-import { z } from 'zod';
 import type { RouteTable } from '../../platform/http/routeTable.ts';
-import { idParams, isoDateTime, objectId, text } from '../../platform/http/schemas.ts';
+import { idParams } from '../../platform/http/schemas.ts';
 import type { HubContext } from '../../platform/context.ts';
-import { SESSION_STATUSES } from './session.model.ts';
-import {
-  cancelSession,
-  endSession,
-  getSession,
-  listSessions,
-  pinProduct,
-  scheduleSession,
-  sessionSales,
-  startSession,
-  updateSession,
-} from './sessionService.ts';
+import { scheduleSession, ScheduleSessionBody } from './commands/scheduleSession.ts';
+import { listSessions, ListSessionsQuery } from './commands/listSessions.ts';
+import { getSession } from './commands/getSession.ts';
+import { updateSession, UpdateSessionBody } from './commands/updateSession.ts';
+import { cancelSession, CancelSessionQuery } from './commands/cancelSession.ts';
+import { startSession } from './commands/startSession.ts';
+import { endSession } from './commands/endSession.ts';
+import { getSessionSales } from './commands/getSessionSales.ts';
+import { pinProduct, PinProductBody } from './commands/pinProduct.ts';
+import { PinResponse, SessionListResponse, SessionResponse, SessionSalesResponse } from './presenters/session.ts';
 
-export const SessionResponse = z
-  .object({
-    id: z.string(),
-    studioId: z.string(),
-    baseId: z.string(),
-    associationId: z.string(),
-    hostUserId: z.string(),
-    title: z.string(),
-    startsAt: z.string(),
-    endsAt: z.string(),
-    productIds: z.array(z.string()),
-    status: z.enum(SESSION_STATUSES),
-    pinnedProductId: z.string().nullable(),
-    startedAt: z.string().nullable(),
-    endedAt: z.string().nullable(),
-    cancelledAt: z.string().nullable(),
-    peakViewers: z.number().int(),
-    orderCount: z.number().int(),
-    quantitySold: z.number().int(),
-    gmvFen: z.number().int(),
-    createdAt: z.string().nullable(),
-  })
-  .openapi('LiveSession');
+/**
+ * The session routes: each parses (the RouteTable validates with zod and checks the role), calls one command and
+ * returns its presenter's shape; record-level checks live in policies/sessionAccess.ts, called by the commands.
+ * The /live socket events call the same commands (server/live/signalling.ts).
+ */
 
-const SalesResponse = z
-  .object({ sessionId: z.string(), orders: z.number().int(), quantity: z.number().int(), amountFen: z.number().int() })
-  .openapi('SessionSales');
-const productIds = z.array(objectId('productIds')).max(50, 'at most 50 products per session');
 const ctxOf = (req: { app: { locals: Record<string, unknown> } }) => req.app.locals.ctx as HubContext;
 
 export function registerSessionRoutes(routes: RouteTable): void {
@@ -54,17 +29,7 @@ export function registerSessionRoutes(routes: RouteTable): void {
     access: ['association'],
     status: 201,
     response: SessionResponse,
-    body: z
-      .object({
-        studioId: objectId('studioId'),
-        hostUserId: objectId('hostUserId'),
-        title: text(120),
-        startsAt: isoDateTime,
-        endsAt: isoDateTime,
-        productIds: productIds.optional(),
-      })
-      .strict()
-      .openapi('ScheduleSession'),
+    body: ScheduleSessionBody,
     handler: ({ req, user, body }) => scheduleSession(ctxOf(req), user, body),
   });
   routes.route({
@@ -73,16 +38,8 @@ export function registerSessionRoutes(routes: RouteTable): void {
     summary: 'Sessions overlapping [from, to) (an association sees its own, a host its own)',
     tags: ['sessions'],
     access: 'signed-in',
-    response: z.object({ items: z.array(SessionResponse) }),
-    query: z
-      .object({
-        from: isoDateTime.optional(),
-        to: isoDateTime.optional(),
-        studioId: objectId('studioId').optional(),
-        hostUserId: objectId('hostUserId').optional(),
-        status: z.enum(SESSION_STATUSES).optional(),
-      })
-      .strict(),
+    response: SessionListResponse,
+    query: ListSessionsQuery,
     handler: ({ user, query }) => listSessions(user, query),
   });
   routes.route({
@@ -93,7 +50,7 @@ export function registerSessionRoutes(routes: RouteTable): void {
     access: 'signed-in',
     params: idParams,
     response: SessionResponse,
-    handler: ({ user, params }) => getSession(user, params.id),
+    handler: ({ user, params }) => getSession(user, { sessionId: params.id }),
   });
   routes.route({
     method: 'patch',
@@ -103,19 +60,8 @@ export function registerSessionRoutes(routes: RouteTable): void {
     access: ['association'],
     params: idParams,
     response: SessionResponse,
-    body: z
-      .object({
-        studioId: objectId('studioId').optional(),
-        hostUserId: objectId('hostUserId').optional(),
-        title: text(120).optional(),
-        startsAt: isoDateTime.optional(),
-        endsAt: isoDateTime.optional(),
-        productIds: productIds.optional(),
-      })
-      .strict()
-      .refine((b) => Object.keys(b).length > 0, { message: 'send at least one field to change' })
-      .openapi('MoveSession'),
-    handler: ({ req, user, params, body }) => updateSession(ctxOf(req), user, params.id, body),
+    body: UpdateSessionBody,
+    handler: ({ req, user, params, body }) => updateSession(ctxOf(req), user, { sessionId: params.id, changes: body }),
   });
   routes.route({
     method: 'delete',
@@ -125,8 +71,8 @@ export function registerSessionRoutes(routes: RouteTable): void {
     access: ['association'],
     params: idParams,
     response: SessionResponse,
-    query: z.object({ reason: text(200).optional() }).strict(),
-    handler: ({ req, user, params, query }) => cancelSession(ctxOf(req), user, params.id, query.reason),
+    query: CancelSessionQuery,
+    handler: ({ req, user, params, query }) => cancelSession(ctxOf(req), user, { sessionId: params.id, reason: query.reason }),
   });
   routes.route({
     method: 'post',
@@ -136,7 +82,7 @@ export function registerSessionRoutes(routes: RouteTable): void {
     access: ['host'],
     params: idParams,
     response: SessionResponse,
-    handler: ({ req, user, params }) => startSession(ctxOf(req), user, params.id),
+    handler: ({ req, user, params }) => startSession(ctxOf(req), user, { sessionId: params.id }),
   });
   routes.route({
     method: 'post',
@@ -146,7 +92,7 @@ export function registerSessionRoutes(routes: RouteTable): void {
     access: ['host'],
     params: idParams,
     response: SessionResponse,
-    handler: ({ req, user, params }) => endSession(ctxOf(req), user, params.id),
+    handler: ({ req, user, params }) => endSession(ctxOf(req), user, { sessionId: params.id }),
   });
   routes.route({
     method: 'get',
@@ -155,8 +101,8 @@ export function registerSessionRoutes(routes: RouteTable): void {
     tags: ['sessions'],
     access: 'signed-in',
     params: idParams,
-    response: SalesResponse,
-    handler: ({ req, user, params }) => sessionSales(ctxOf(req), user, params.id),
+    response: SessionSalesResponse,
+    handler: ({ req, user, params }) => getSessionSales(ctxOf(req), user, { sessionId: params.id }),
   });
   routes.route({
     method: 'put',
@@ -165,11 +111,8 @@ export function registerSessionRoutes(routes: RouteTable): void {
     tags: ['sessions'],
     access: ['host'],
     params: idParams,
-    body: z
-      .object({ productId: objectId('productId').nullable() })
-      .strict()
-      .openapi('PinProduct'),
-    response: z.object({ sessionId: z.string(), pinnedProductId: z.string().nullable(), product: z.any() }),
-    handler: ({ req, user, params, body }) => pinProduct(ctxOf(req), user, params.id, body.productId),
+    body: PinProductBody,
+    response: PinResponse,
+    handler: ({ req, user, params, body }) => pinProduct(ctxOf(req), user, { sessionId: params.id, productId: body.productId }),
   });
 }
