@@ -4,8 +4,13 @@
  * Times updateOne/findOne by the _id of a late document and find by an indexed field (about 200
  * documents per value), at BENCH_FERRETDB_DOCS documents.
  *
+ * Then, on the patched build, the rate of concurrent single-document inserts and updates by _id (what the
+ * tally and the request paths do) with SQLite's synchronous=full (an fsync per commit) beside synchronous=normal
+ * (the hub's default, HUB_SQLITE_SYNCHRONOUS), each on a fresh database.
+ *
  *   npm run bench:ferretdb                       # 40,000 documents
  *   BENCH_FERRETDB_DOCS=5000 npm run bench:ferretdb
+ *   BENCH_FERRETDB_WRITES=4000 BENCH_FERRETDB_WRITERS=16 npm run bench:ferretdb
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -19,6 +24,8 @@ const ORGS = Math.max(1, Math.round(DOCS / 200));
 // The unpatched build takes most of a second per call at 40,000 documents: fewer samples there.
 const REPS = { patched: Number(process.env.BENCH_FERRETDB_REPS ?? 30), unpatched: Number(process.env.BENCH_FERRETDB_SLOW_REPS ?? 5) };
 const BATCH = 1000;
+const WRITES = Number(process.env.BENCH_FERRETDB_WRITES ?? 2000);
+const WRITERS = Number(process.env.BENCH_FERRETDB_WRITERS ?? 16);
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const median = (samples: number[]) => {
@@ -79,6 +86,38 @@ async function measure(build: Build, root: string): Promise<Figures> {
   }
 }
 
+/** Single-document writes per second from WRITERS concurrent clients: inserts, then an update by _id of each. */
+async function writeRates(synchronous: 'normal' | 'full', root: string): Promise<{ inserts: number; updates: number }> {
+  const port = await freePort();
+  const service = await startFerretDb(path.join(root, `sync-${synchronous}`), port, path.join(root, `sync-${synchronous}.log`), {
+    synchronous,
+  });
+  const client = new mongoose.mongo.MongoClient(`mongodb://127.0.0.1:${port}/`, { maxPoolSize: WRITERS });
+  try {
+    await client.connect();
+    const items = client.db('bench_ferretdb').collection<{ _id?: mongoose.mongo.ObjectId; n: number; note: string }>('writes');
+    await items.insertOne({ n: -1, note: 'warm-up' });
+    const parallel = async (op: (i: number) => Promise<unknown>) => {
+      let next = 0;
+      const start = performance.now();
+      await Promise.all(
+        Array.from({ length: WRITERS }, async () => {
+          while (next < WRITES) await op(next++);
+        }),
+      );
+      return Math.round(WRITES / ((performance.now() - start) / 1000));
+    };
+    const ids: mongoose.mongo.ObjectId[] = [];
+    const inserts = await parallel(async (i) => ids.push((await items.insertOne({ n: i, note: `claim ${i}` })).insertedId));
+    const updates = await parallel((i) => items.updateOne({ _id: ids[i]! }, { $set: { note: `assessed ${i}` } }));
+    say(`  synchronous=${synchronous}: ${inserts} inserts/s, ${updates} updates/s`);
+    return { inserts, updates };
+  } finally {
+    await client.close();
+    await service.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'hub-bench-ferretdb-'));
   try {
@@ -94,6 +133,16 @@ async function main(): Promise<void> {
       const [u, p] = [unpatched[label]!, patched[label]!];
       say(`| ${label} | ${u.toFixed(2)} ms | ${p.toFixed(2)} ms | ${(u / p).toFixed(1)}× |`);
     }
+    say('');
+    say(`Commit durability (patched build, ${WRITES} single-document writes from ${WRITERS} clients, fresh database each):`);
+    const full = await writeRates('full', root);
+    const normal = await writeRates('normal', root);
+    say('');
+    say('| SQLite synchronous | inserts/s | updates by _id/s |');
+    say('|---|---:|---:|');
+    say(`| full (fsync per commit) | ${full.inserts} | ${full.updates} |`);
+    say(`| normal (hub default) | ${normal.inserts} | ${normal.updates} |`);
+    say(`| normal ÷ full | ${(normal.inserts / full.inserts).toFixed(1)}× | ${(normal.updates / full.updates).toFixed(1)}× |`);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

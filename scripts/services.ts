@@ -79,6 +79,8 @@ export interface FerretDbOptions {
   /** 'debug' logs every SQL statement with its arguments (the query-plan test reads them). */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   logFormat?: 'console' | 'text' | 'json';
+  /** SQLite commit durability; default from HUB_SQLITE_SYNCHRONOUS (bench/ferretdb.ts compares both). */
+  synchronous?: 'normal' | 'full';
 }
 
 /**
@@ -109,7 +111,7 @@ export async function startFerretDb(
     bin,
     [
       '--handler=sqlite',
-      `--sqlite-url=file:${dataDir.replace(/\/?$/, '/')}?_pragma=synchronous(${sqliteSynchronous()})`,
+      `--sqlite-url=file:${dataDir.replace(/\/?$/, '/')}?_pragma=synchronous(${options.synchronous ?? sqliteSynchronous()})`,
       `--listen-addr=127.0.0.1:${port}`,
       `--state-dir=${dataDir}`,
       '--telemetry=disable',
