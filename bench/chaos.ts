@@ -517,6 +517,7 @@ async function checkClaims(
     list.push({ action: e.action as string, after: e.after });
     byClaim.set(String(e.target.id), list);
   }
+  const { APPROVED_STATUSES } = await import('../server/claims/ledgerService.ts');
   const approvedBy = new Map<string, number>();
   for (const c of claims) {
     const mine = byClaim.get(String(c._id)) ?? [];
@@ -534,7 +535,7 @@ async function checkClaims(
     }
     for (const [action, n] of wanted)
       report.claimStateChangesWithoutAuditEvent += Math.max(0, n - mine.filter((e) => e.action === action).length);
-    if (c.status === 'approved' || c.status === 'paid') {
+    if ((APPROVED_STATUSES as readonly unknown[]).includes(c.status)) {
       const k = `${String(c.orgId)} ${c.program}`;
       approvedBy.set(k, (approvedBy.get(k) ?? 0) + ((c.approvedFen as number) ?? 0));
     }

@@ -62,6 +62,8 @@ export const envSchema = z.object({
   // mediasoup (live)
   MEDIASOUP_WORKER_BIN: z.string().optional(),
   MEDIASOUP_NUM_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  /** Set by server/webCluster.ts in each web process it forks (0…n−1); unset in a single process. */
+  HUB_WEB_PROCESS_INDEX: z.coerce.number().int().min(0).max(1023).optional(),
   MEDIASOUP_LISTEN_IP: z.string().default('0.0.0.0'),
   MEDIASOUP_ANNOUNCED_ADDRESS: z.string().optional(),
   /** Fallback port range (a WebRtcServer whose port is taken, pipe transports between workers). */

@@ -2,15 +2,16 @@ import { ClaimModel } from './claim.model.ts';
 import { BudgetCategoryModel } from './policy/policy.model.ts';
 import { getPolicy } from './policy/policyService.ts';
 import { sumsBy } from '../platform/aggregate.ts';
+import { APPROVED_STATUSES } from './ledgerService.ts';
 import type { BudgetCategoryCode, ProgramCode } from '../../config/policies/types.ts';
 
 /**
  * Subsidy figures for the openness pages (reused by /public/overview). Sums come from the claims:
  * approved = approved + paid claims' approvedFen, paid = paid claims' paidFen.
  */
-export async function subsidyTotalsByProgram(policyVersion = process.env.HUB_POLICY_VERSION ?? 'dehua-2020') {
+export async function subsidyTotalsByProgram(policyVersion: string) {
   const policy = await getPolicy(policyVersion);
-  const byProgram = await sumsBy(ClaimModel, { status: { $in: ['approved', 'paid'] } }, 'program', {
+  const byProgram = await sumsBy(ClaimModel, { status: { $in: [...APPROVED_STATUSES] } }, 'program', {
     approvedFen: '$approvedFen',
     paidFen: '$paidFen',
     approvedClaims: 1,
@@ -30,7 +31,7 @@ export async function subsidyTotalsByProgram(policyVersion = process.env.HUB_POL
 }
 
 /** Budget use per fund category (70/15/13.5/1.5 of the configured fund) from approved and paid amounts. */
-export async function budgetUse(policyVersion = process.env.HUB_POLICY_VERSION ?? 'dehua-2020') {
+export async function budgetUse(policyVersion: string) {
   const policy = await getPolicy(policyVersion);
   const totals = await subsidyTotalsByProgram(policyVersion);
   const stored = new Map((await BudgetCategoryModel.find({ policyVersion }).lean()).map((c) => [c.code, c]));

@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, type Job } from 'bullmq';
-import mongoose from 'mongoose';
 import type { HubContext } from '../platform/context.ts';
 import { queueOptions } from '../platform/queues.ts';
 import { componentLogger } from '../platform/logger.ts';
 import { OrderModel } from '../commerce/orders/order.model.ts';
 import { LiveSessionModel } from '../live/sessions/session.model.ts';
-import { ClaimModel } from '../claims/claim.model.ts';
 import { subsidyTotalsByProgram } from '../claims/budgetService.ts';
-import { ProcurementModel } from '../claims/procurements/procurement.model.ts';
+import { approvedProcurementIds, procurementsByIds } from '../claims/awards.ts';
 import { DAY_KEY_TTL_SECONDS, MINUTE_KEY_TTL_SECONDS, PER_MINUTE_WINDOW, overviewKeys } from './overviewKeys.ts';
 import { applyOnce, loadProductFacts, orderOps, productFacts, publish, reversalOps, type JournalEntry } from './overviewCounters.ts';
 import { countsAsGmv } from '../commerce/orders/gmv.ts';
@@ -16,7 +14,6 @@ import { unsavedOrdersKey } from '../commerce/orders/stockLedger.ts';
 import type { QueuedOrder } from '../commerce/orders/orderPersister.ts';
 import { epochMinute, shanghaiDate, shanghaiDayStart } from './shanghaiTime.ts';
 import type { ProcessorRegistration } from '../platform/component.ts';
-import { APPROVED_STATUSES } from '../claims/ledgerService.ts';
 
 const log = componentLogger('overview-rebuild');
 
@@ -186,21 +183,10 @@ export async function rebuildOverview(
     const subsidies = await subsidyTotalsByProgram(ctx.config.HUB_POLICY_VERSION);
     const approved = new Map(subsidies.items.filter((i) => i.approvedFen).map((i) => [i.program as string, i.approvedFen]));
     const paid = new Map(subsidies.items.filter((i) => i.paidFen).map((i) => [i.program as string, i.paidFen]));
-    const procurementIds: mongoose.Types.ObjectId[] = [];
-    const procurementClaims = await ClaimModel.find(
-      { program: 'poverty_procurement', status: { $in: [...APPROVED_STATUSES] } },
-      { procurementIds: 1 },
-    ).lean();
-    for (const c of procurementClaims) procurementIds.push(...(c.procurementIds ?? []));
     let procurementFen = 0;
-    for (let i = 0; i < procurementIds.length; i += 1000) {
-      for (const p of await ProcurementModel.find(
-        { _id: { $in: procurementIds.slice(i, i + 1000) } },
-        { amountFen: 1, householdRegistryNo: 1 },
-      ).lean()) {
-        procurementFen += p.amountFen;
-        households.add(p.householdRegistryNo);
-      }
+    for await (const p of procurementsByIds(await approvedProcurementIds())) {
+      procurementFen += p.amountFen;
+      households.add(p.householdRegistryNo);
     }
     if (approved.size) pipeline.hset(stage(keys.subsidyApproved), Object.fromEntries(approved));
     if (paid.size) pipeline.hset(stage(keys.subsidyPaid), Object.fromEntries(paid));

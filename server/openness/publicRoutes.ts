@@ -9,7 +9,7 @@ import { listPolicies } from '../claims/policy/policyService.ts';
 import { PolicyVersionResponse } from '../claims/presenters/policy.ts';
 import { OverviewResponse, readOverview } from './overviewService.ts';
 import { publicSessions } from './publicSessions.ts';
-import { DISCLOSURE_SEARCH_ROWS, disclosureRows, disclosureTotal } from './disclosureService.ts';
+import { DISCLOSURE_SEARCH_ROWS, publishedAwards, searchDisclosures } from '../claims/awards.ts';
 import { toCsv } from '../platform/csv.ts';
 import { fenToYuanPlain } from '../../config/money.ts';
 import { PROGRAM_NAMES } from '../../config/claimTexts.ts';
@@ -123,14 +123,7 @@ export function registerPublicRoutes(routes: RouteTable): void {
       count: z.number().int().openapi({ description: 'Claims matched' }),
       totalApprovedFen: z.number().int(),
     }),
-    handler: async ({ query, req }) => {
-      const version = ctxOf(req).config.HUB_POLICY_VERSION;
-      const [items, totals] = await Promise.all([
-        disclosureRows(version, disclosureFilter(query), DISCLOSURE_SEARCH_ROWS),
-        disclosureTotal(version, disclosureFilter(query)),
-      ]);
-      return { items, ...totals };
-    },
+    handler: ({ query, req }) => searchDisclosures(ctxOf(req).config.HUB_POLICY_VERSION, disclosureFilter(query)),
   });
 
   routes.route({
@@ -142,7 +135,7 @@ export function registerPublicRoutes(routes: RouteTable): void {
     query: DisclosureQuery.extend({ lang: z.enum(['zh', 'en']).default('zh') }).strict(),
     responseDescription: 'text/csv; UTF-8 with BOM',
     handler: async ({ query, req, res }) => {
-      const items = await disclosureRows(ctxOf(req).config.HUB_POLICY_VERSION, disclosureFilter(query));
+      const items = await publishedAwards(ctxOf(req).config.HUB_POLICY_VERSION, disclosureFilter(query));
       const zh = query.lang === 'zh';
       const h = (chinese: string, english: string) => (zh ? chinese : english);
       const when = (iso: string | null) => (iso ? shanghaiDateTime(new Date(iso)) : null);

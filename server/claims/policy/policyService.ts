@@ -226,10 +226,9 @@ export interface ListedPolicy {
 }
 
 /** Every version, oldest first, with what changed from the one before and whether it is in force now. */
-export async function listPolicies(ctx?: Pick<HubContext, 'config'>): Promise<{ items: ListedPolicy[] }> {
+export async function listPolicies(ctx: Pick<HubContext, 'config'>): Promise<{ items: ListedPolicy[] }> {
   const entries = await policyEntries();
-  const fallback = ctx?.config.HUB_POLICY_VERSION ?? process.env.HUB_POLICY_VERSION ?? 'dehua-2020';
-  const current = versionInForceAmong(entries, new Date(), fallback);
+  const current = versionInForceAmong(entries, new Date(), ctx.config.HUB_POLICY_VERSION);
   return {
     items: entries.map((e, i) => ({
       version: e.version,

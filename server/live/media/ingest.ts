@@ -46,8 +46,8 @@ async function requireHostOf(actor: AuthUser, sessionId: string) {
  * HUB_RTMP_PORT + i, and a session's publisher is sent to the port of the process that holds its router.
  */
 export function processPlace(ctx: HubContext): { index: number; count: number } {
-  const index = process.env.HUB_WEB_PROCESS_INDEX;
-  return index === undefined ? { index: 0, count: 1 } : { index: Number(index) || 0, count: webProcessCount(ctx.config) };
+  const index = ctx.config.HUB_WEB_PROCESS_INDEX;
+  return index === undefined ? { index: 0, count: 1 } : { index, count: webProcessCount(ctx.config) };
 }
 
 function rtmpPortFor(ctx: HubContext, sessionId: string): number {

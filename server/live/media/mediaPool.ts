@@ -98,7 +98,7 @@ export class MediaPool {
    */
   private async createWebRtcServer(worker: ms.Worker, index: number): Promise<ms.WebRtcServer> {
     const base = this.config.MEDIASOUP_WEBRTC_PORT;
-    const processIndex = Number(process.env.HUB_WEB_PROCESS_INDEX ?? 0) || 0;
+    const processIndex = this.config.HUB_WEB_PROCESS_INDEX ?? 0;
     const perProcess = this.config.MEDIASOUP_NUM_WORKERS ?? os.availableParallelism();
     const port = base === 0 ? undefined : base + processIndex * perProcess + index;
     try {

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import type { ReportResult } from './reportService.ts';
+import type { Figures, ReportResult } from './reportService.ts';
 import { toCsv } from '../../platform/csv.ts';
 import { fenToYuanPlain as fenToYuan } from '../../../config/money.ts';
 import { shanghaiDateTime } from '../shanghaiTime.ts';
@@ -31,15 +31,7 @@ function reportTables(report: ReportResult, lang: FileLang): Table[] {
     h('批准补助（元）', 'Approved (yuan)'),
     h('已拨付（元）', 'Paid (yuan)'),
   ];
-  type FigureRow = {
-    sessionsHeld: number;
-    orders: number;
-    gmvFen: number;
-    povertyHouseholds: number;
-    approvedFen: number;
-    paidFen: number;
-  };
-  const figures = (r: FigureRow): Cell[] => [
+  const figures = (r: Figures): Cell[] => [
     r.sessionsHeld,
     r.orders,
     new Yuan(r.gmvFen),

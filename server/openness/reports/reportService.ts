@@ -1,11 +1,10 @@
-import mongoose from 'mongoose';
+import type mongoose from 'mongoose';
 import type { HubContext } from '../../platform/context.ts';
 import { OrderModel } from '../../commerce/orders/order.model.ts';
 import { gmvStatusFilter } from '../../commerce/orders/gmv.ts';
 import { sessionFigures, type SessionFigures } from '../../commerce/live/sessionAnalytics.ts';
 import { LiveSessionModel } from '../../live/sessions/session.model.ts';
-import { ClaimModel } from '../../claims/claim.model.ts';
-import { ProcurementModel } from '../../claims/procurements/procurement.model.ts';
+import { approvedAt, approvedClaims, paidAt, procurementsByIds, toAward } from '../../claims/awards.ts';
 import { OrgModel } from '../../registry/orgs/org.model.ts';
 import { HouseholdModel } from '../../registry/households/household.model.ts';
 import { BudgetCategoryModel } from '../../claims/policy/policy.model.ts';
@@ -15,7 +14,6 @@ import { NO_TOWNSHIP } from '../overviewKeys.ts';
 import { loadProductFacts } from '../overviewCounters.ts';
 import { groupedSums } from '../../platform/aggregate.ts';
 import { monthsBetween, shanghaiDayEnd, shanghaiDayStart } from '../shanghaiTime.ts';
-import { APPROVED_STATUSES } from '../../claims/ledgerService.ts';
 
 export interface ReportRequest {
   /** Shanghai calendar days, inclusive. */
@@ -23,7 +21,7 @@ export interface ReportRequest {
   to: string;
 }
 
-interface Figures {
+export interface Figures {
   sessionsHeld: number;
   orders: number;
   gmvFen: number;
@@ -65,15 +63,6 @@ export interface ReportResult {
   disclosures: { org: string; program: string; approvedFen: number; approvedAt: string }[];
   /** Every session held in the period with its analytics (as on the session page: commerce/live/sessionAnalytics.ts). */
   sessions: (SessionFigures & { startedAt: string })[];
-}
-
-function approvedAt(claim: { history?: { status: string; at: Date }[]; reviewedAt?: Date | null; updatedAt?: Date }): Date {
-  const entry = [...(claim.history ?? [])].reverse().find((h) => h.status === 'approved');
-  return entry?.at ?? claim.reviewedAt ?? claim.updatedAt ?? new Date(0);
-}
-
-function paidAt(claim: { history?: { status: string; at: Date }[]; payment?: { paidAt?: Date | null } | null }): Date | null {
-  return claim.payment?.paidAt ?? [...(claim.history ?? [])].reverse().find((h) => h.status === 'paid')?.at ?? null;
 }
 
 /**
@@ -148,10 +137,7 @@ export async function buildReport(
   }
 
   // Claims: approvals and payments dated within the period; cumulative figures to its end for budget use.
-  const claims = await ClaimModel.find(
-    { status: { $in: [...APPROVED_STATUSES] } },
-    { orgId: 1, program: 1, approvedFen: 1, paidFen: 1, status: 1, history: 1, reviewedAt: 1, updatedAt: 1, payment: 1, procurementIds: 1 },
-  ).lean();
+  const claims = await approvedClaims();
   const orgs = await OrgModel.find({ _id: { $in: [...new Set(claims.map((c) => String(c.orgId)))] } }, { name: 1, township: 1 }).lean();
   const orgById = new Map(orgs.map((o) => [String(o._id), o]));
   const byProgram = new Map(
@@ -164,10 +150,10 @@ export async function buildReport(
   const disclosures: ReportResult['disclosures'] = [];
   const procurementIds: mongoose.Types.ObjectId[] = [];
   const procurementMonth = new Map<string, string>();
-  const monthOf = (at: Date) => byMonth.find((m, i) => at >= months[i]!.start && at < months[i]!.end);
+  const monthOf = (at: Date) => byMonth.find((_m, i) => at >= months[i]!.start && at < months[i]!.end);
   for (const c of claims) {
     const approved = approvedAt(c);
-    const paid = c.status === 'paid' ? paidAt(c) : null;
+    const paid = paidAt(c);
     const paidFen = c.paidFen ?? c.approvedFen ?? 0;
     const cumulative = toDate.get(c.program) ?? { approvedFen: 0, paidFen: 0 };
     if (approved < periodEnd) cumulative.approvedFen += c.approvedFen ?? 0;
@@ -180,7 +166,8 @@ export async function buildReport(
       p.approvedFen += c.approvedFen ?? 0;
       townshipOf(org?.township).approvedFen += c.approvedFen ?? 0;
       monthOf(approved)!.approvedFen += c.approvedFen ?? 0;
-      disclosures.push({ org: org?.name ?? '—', program: c.program, approvedFen: c.approvedFen ?? 0, approvedAt: approved.toISOString() });
+      const award = toAward(c, org?.name, byProgram);
+      disclosures.push({ org: award.org, program: award.program, approvedFen: award.approvedFen, approvedAt: award.approvedAt });
       if (c.program === 'poverty_procurement') {
         procurementIds.push(...(c.procurementIds ?? []));
         for (const p of c.procurementIds ?? []) procurementMonth.set(String(p), monthOf(approved)!.month);
@@ -196,15 +183,10 @@ export async function buildReport(
 
   // Poverty households reached: sellers behind approved procurement claims and households selling their own products.
   let procurementFen = 0;
-  for (let i = 0; i < procurementIds.length; i += 1000) {
-    for (const p of await ProcurementModel.find(
-      { _id: { $in: procurementIds.slice(i, i + 1000) } },
-      { amountFen: 1, householdRegistryNo: 1 },
-    ).lean()) {
-      procurementFen += p.amountFen;
-      householdsReached.add(p.householdRegistryNo);
-      householdsByMonth.get(procurementMonth.get(String(p._id))!)?.add(p.householdRegistryNo);
-    }
+  for await (const p of procurementsByIds(procurementIds)) {
+    procurementFen += p.amountFen;
+    householdsReached.add(p.householdRegistryNo);
+    householdsByMonth.get(procurementMonth.get(String(p._id))!)?.add(p.householdRegistryNo);
   }
   for (const m of byMonth) m.povertyHouseholds = householdsByMonth.get(m.month)!.size;
   const householdRows = householdsReached.size

@@ -2,42 +2,10 @@ import type { Response } from 'express';
 import ExcelJS from 'exceljs';
 import { ClaimModel } from './claim.model.ts';
 import { DisbursementModel } from './entitlements/entitlement.model.ts';
-import { getPolicy } from './policy/policyService.ts';
 import { OrgModel } from '../registry/orgs/org.model.ts';
 import { fenToYuanPlain } from '../../config/money.ts';
-import { csvCell } from '../platform/csv.ts';
+import { toCsv } from '../platform/csv.ts';
 import { PROGRAM_NAMES } from '../../config/claimTexts.ts';
-
-/**
- * Published awards (§六(五)): organisation, programme, amount, date. Nothing about households is
- * published: procurement claims show only the organisation that bought, never the sellers.
- */
-export async function publicDisclosures(policyVersion: string, filter: { limit: number; offset: number }) {
-  const policy = await getPolicy(policyVersion);
-  const names = new Map(policy.programs.map((p) => [p.code, p]));
-  const query = { status: { $in: ['approved', 'paid'] } };
-  const [rows, total] = await Promise.all([
-    ClaimModel.find(query, { orgId: 1, program: 1, approvedFen: 1, reviewedAt: 1, status: 1, payment: 1 })
-      .sort({ reviewedAt: -1 })
-      .skip(filter.offset)
-      .limit(filter.limit)
-      .populate<{ orgId: { name: string } | null }>('orgId', 'name')
-      .lean(),
-    ClaimModel.countDocuments(query),
-  ]);
-  return {
-    items: rows.map((r) => ({
-      org: r.orgId?.name ?? '',
-      program: r.program,
-      programNameZh: names.get(r.program)?.nameZh ?? r.program,
-      programNameEn: names.get(r.program)?.nameEn ?? r.program,
-      approvedFen: r.approvedFen ?? 0,
-      approvedAt: r.reviewedAt ? r.reviewedAt.toISOString() : null,
-      paid: r.status === 'paid',
-    })),
-    total,
-  };
-}
 
 type Row = Record<string, string | number | null>;
 
@@ -50,15 +18,14 @@ async function sendTable(
 ) {
   const stamp = new Date().toISOString().slice(0, 10);
   if (format === 'csv') {
-    const lines = [
-      columns.map((c) => csvCell(c.header)).join(','),
-      ...rows.map((r) => columns.map((c) => csvCell(r[c.key] ?? null)).join(',')),
-    ];
+    const csv = toCsv(
+      columns.map((c) => c.header),
+      rows.map((r) => columns.map((c) => r[c.key] ?? null)),
+    );
     res
       .status(200)
       .set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}-${stamp}.csv"` });
-    // The BOM makes Excel read the Chinese names as UTF-8.
-    res.send(`\uFEFF${lines.join('\r\n')}\r\n`);
+    res.send(csv);
     return;
   }
   const workbook = new ExcelJS.Workbook();
