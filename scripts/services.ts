@@ -84,13 +84,14 @@ export interface FerretDbOptions {
 }
 
 /**
- * SQLite's commit durability for the embedded FerretDB (`HUB_SQLITE_SYNCHRONOUS`). In WAL mode `normal` loses no
- * committed write when any process crashes (FerretDB, the hub, a worker): only a power cut or a kernel crash can
- * roll back the last commits, as MongoDB's default 100 ms journal interval can. `full` syncs the WAL on every commit
- * and survives those too, at about a quarter of the write rate (docs/store.md).
+ * SQLite's commit durability for the embedded FerretDB (`HUB_SQLITE_SYNCHRONOUS`, WAL mode). `full` (the default)
+ * syncs the WAL on every commit, so an acknowledged write survives a power cut too, as the orders' Redis does
+ * (`appendfsync always`, docs/faults.md): the audit chain's tail lives in Redis, and a database that lost its last
+ * commits behind it would break the chain. `normal` loses nothing when a process crashes and writes about 4× as
+ * fast, but a power cut can roll back the last commits: the test suite uses it (its data dies with the run).
  */
 export function sqliteSynchronous(value = process.env.HUB_SQLITE_SYNCHRONOUS): 'normal' | 'full' {
-  const mode = (value ?? 'normal').trim().toLowerCase() || 'normal';
+  const mode = (value ?? 'full').trim().toLowerCase() || 'full';
   if (mode !== 'normal' && mode !== 'full') {
     throw new Error(`HUB_SQLITE_SYNCHRONOUS must be "normal" or "full", got ${JSON.stringify(value)}`);
   }

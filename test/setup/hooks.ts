@@ -19,6 +19,8 @@ let dataDir = '';
 export async function mochaGlobalSetup(): Promise<void> {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'hub-test-'));
   const port = await freePort();
+  // Test data dies with the run: no fsync per commit (scripts/services.ts, sqliteSynchronous).
+  process.env.HUB_SQLITE_SYNCHRONOUS ??= 'normal';
   ferret = await startFerretDb(path.join(dataDir, 'ferretdb'), port, path.join(dataDir, 'ferretdb.log'));
   process.env.NODE_ENV = 'test';
   process.env.MONGODB_URI = `mongodb://127.0.0.1:${port}/hub_test`;
