@@ -5,7 +5,7 @@ import type { HubContext } from '../platform/context.ts';
 import { queueOptions } from '../platform/queues.ts';
 import { componentLogger } from '../platform/logger.ts';
 import { OrderModel } from '../commerce/orders/order.model.ts';
-import { LiveSessionModel } from '../live/sessions/session.model.ts';
+import { liveSessionIds } from '../live/sessions/sessionReads.ts';
 import { ClaimModel } from '../claims/claim.model.ts';
 import { subsidyTotalsByProgram } from '../claims/budgetService.ts';
 import { ProcurementModel } from '../claims/procurements/procurement.model.ts';
@@ -206,7 +206,7 @@ export async function rebuildOverview(
     if (paid.size) pipeline.hset(stage(keys.subsidyPaid), Object.fromEntries(paid));
     pipeline.hset(stage(keys.poverty), { procurementFen, householdSalesFen });
     if (households.size) pipeline.sadd(stage(keys.povertyHouseholds), ...households);
-    const liveIds = (await LiveSessionModel.find({ status: 'live' }, { _id: 1 }).lean()).map((s) => String(s._id));
+    const liveIds = await liveSessionIds();
     if (liveIds.length) pipeline.sadd(stage(keys.live), ...liveIds);
     else staged.set(keys.live, '');
     for (const liveKey of [
