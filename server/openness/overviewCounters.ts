@@ -5,7 +5,7 @@ import type { HubContext } from '../platform/context.ts';
 import { componentLogger } from '../platform/logger.ts';
 import { ProductModel } from '../commerce/products/product.model.ts';
 import { OrgModel } from '../registry/orgs/org.model.ts';
-import { LiveSessionModel } from '../live/sessions/session.model.ts';
+import { sessionTitle as storedSessionTitle } from '../live/sessions/sessionReads.ts';
 import { ClaimModel } from '../claims/claim.model.ts';
 import { ProcurementModel } from '../claims/procurements/procurement.model.ts';
 import { BatchModel } from '../commerce/batches/batch.model.ts';
@@ -172,7 +172,7 @@ export async function loadProductFacts(productIds: string[]): Promise<Map<string
 export async function sessionTitle(sessionId: string): Promise<string> {
   const cached = titleCache.get(sessionId);
   if (cached && cached.until > Date.now()) return cached.title;
-  const title = (await LiveSessionModel.findById(sessionId, { title: 1 }).lean())?.title ?? sessionId;
+  const title = (await storedSessionTitle(sessionId)) ?? sessionId;
   titleCache.set(sessionId, { title, until: Date.now() + CACHE_MS });
   return title;
 }

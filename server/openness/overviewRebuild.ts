@@ -4,7 +4,7 @@ import type { HubContext } from '../platform/context.ts';
 import { queueOptions } from '../platform/queues.ts';
 import { componentLogger } from '../platform/logger.ts';
 import { OrderModel } from '../commerce/orders/order.model.ts';
-import { LiveSessionModel } from '../live/sessions/session.model.ts';
+import { liveSessionIds } from '../live/sessions/sessionReads.ts';
 import { subsidyTotalsByProgram } from '../claims/budgetService.ts';
 import { approvedProcurementIds, procurementsByIds } from '../claims/awards.ts';
 import { DAY_KEY_TTL_SECONDS, MINUTE_KEY_TTL_SECONDS, PER_MINUTE_WINDOW, overviewKeys } from './overviewKeys.ts';
@@ -192,7 +192,7 @@ export async function rebuildOverview(
     if (paid.size) pipeline.hset(stage(keys.subsidyPaid), Object.fromEntries(paid));
     pipeline.hset(stage(keys.poverty), { procurementFen, householdSalesFen });
     if (households.size) pipeline.sadd(stage(keys.povertyHouseholds), ...households);
-    const liveIds = (await LiveSessionModel.find({ status: 'live' }, { _id: 1 }).lean()).map((s) => String(s._id));
+    const liveIds = await liveSessionIds();
     if (liveIds.length) pipeline.sadd(stage(keys.live), ...liveIds);
     else staged.set(keys.live, '');
     for (const liveKey of [

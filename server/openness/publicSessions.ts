@@ -1,5 +1,4 @@
-import { LiveSessionModel } from '../live/sessions/session.model.ts';
-import { StudioModel } from '../live/studios/studio.model.ts';
+import { publicScheduleSessions, studioNames } from '../live/sessions/sessionReads.ts';
 import { OrgModel } from '../registry/orgs/org.model.ts';
 import { ProductModel } from '../commerce/products/product.model.ts';
 
@@ -8,16 +7,10 @@ import { ProductModel } from '../commerce/products/product.model.ts';
  * status, studio, association, products) and nothing private (no host account, no creator).
  */
 export async function publicSessions(from: Date, to: Date) {
-  const sessions = await LiveSessionModel.find(
-    { startsAt: { $lt: to }, endsAt: { $gt: from }, status: { $in: ['scheduled', 'live', 'ended'] } },
-    { title: 1, startsAt: 1, endsAt: 1, status: 1, studioId: 1, associationId: 1, productIds: 1 },
-  )
-    .sort({ startsAt: 1 })
-    .limit(500)
-    .lean();
+  const sessions = await publicScheduleSessions(from, to);
   const ids = <T extends { toString(): string }>(list: T[]) => [...new Set(list.map(String))];
   const [studios, orgs, products] = await Promise.all([
-    StudioModel.find({ _id: { $in: ids(sessions.map((s) => s.studioId)) } }, { name: 1 }).lean(),
+    studioNames(ids(sessions.map((s) => s.studioId))),
     OrgModel.find({ _id: { $in: ids(sessions.map((s) => s.associationId)) } }, { name: 1 }).lean(),
     ProductModel.find({ _id: { $in: ids(sessions.flatMap((s) => s.productIds ?? [])) } }, { name: 1 }).lean(),
   ]);

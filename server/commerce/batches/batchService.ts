@@ -6,7 +6,7 @@ import { BatchModel, type Batch, type BATCH_STEP_STAGES } from './batch.model.ts
 import { newTraceCode, normaliseTraceCode } from './traceCode.ts';
 import { ProductModel } from '../products/product.model.ts';
 import { OrderModel } from '../orders/order.model.ts';
-import { LiveSessionModel } from '../../live/sessions/session.model.ts';
+import { sessionHeadlines } from '../../live/sessions/sessionReads.ts';
 import { OrgModel } from '../../registry/orgs/org.model.ts';
 import { HouseholdModel, maskPersonName } from '../../registry/households/household.model.ts';
 import { groupedSums } from '../../platform/aggregate.ts';
@@ -186,9 +186,7 @@ export async function publicTrace(input: string) {
       { quantity: '$quantity' },
     )
   ).map((g) => ({ _id: g.id as mongoose.Types.ObjectId, ...g.sums }));
-  const sessions = sold.length
-    ? await LiveSessionModel.find({ _id: { $in: sold.map((s) => s._id) } }, { title: 1, startsAt: 1, endsAt: 1, status: 1 }).lean()
-    : [];
+  const sessions = await sessionHeadlines(sold.map((s) => s._id));
   const soldBySession = new Map(sold.map((s) => [String(s._id), s]));
   const stations = await stationsPassed(batch.productId, batch.saleFrom, saleTo);
   return {

@@ -19,7 +19,7 @@ import { buyFlashSale, flashSaleView, startFlashSale, StartFlashSaleBody, stopFl
 import { validationError } from '../../platform/errors.ts';
 import { sessionAnalytics } from '../live/sessionAnalytics.ts';
 import { subscribeReminder } from '../live/viewerReminders.ts';
-import { LiveSessionModel } from '../../live/sessions/session.model.ts';
+import { sessionParties } from '../../live/sessions/sessionReads.ts';
 import { forbidden, notFound } from '../../platform/errors.ts';
 import { READ_ALL_ROLES } from '../../platform/auth/roles.ts';
 
@@ -136,7 +136,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     access: 'signed-in',
     params: idParams,
     handler: async ({ req, user, params }) => {
-      const session = await LiveSessionModel.findById(params.id, { hostUserId: 1, associationId: 1 }).lean();
+      const session = await sessionParties(params.id);
       if (!session) throw notFound('Session');
       if (String(session.hostUserId) !== user.id && !READ_ALL_ROLES.includes(user.role))
         throw forbidden('Only the host sees the "+1" queue');

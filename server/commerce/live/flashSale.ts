@@ -4,10 +4,10 @@ import { z } from 'zod';
 import type { Redis } from 'ioredis';
 import type { HubContext } from '../../platform/context.ts';
 import type { AuthUser } from '../../platform/auth/roles.ts';
-import { conflict, forbidden, HttpError, notFound } from '../../platform/errors.ts';
+import { conflict, HttpError, notFound } from '../../platform/errors.ts';
 import { fen } from '../../platform/http/schemas.ts';
-import { LiveSessionModel } from '../../live/sessions/session.model.ts';
-import { pinnedProduct } from '../../live/sessions/sessionReads.ts';
+import { pinnedProduct, sessionHost, sessionHostAndStatus } from '../../live/sessions/sessionReads.ts';
+import { assertIsSessionHost, sessionTakesOrders } from '../../live/sessions/policies/sessionAccess.ts';
 import { ProductModel } from '../products/product.model.ts';
 import { idempotencyKey, pendingOrdersKey, sessionSalesKey, stockKey, unsavedOrdersKey } from '../orders/stockLedger.ts';
 import type { QueuedOrder } from '../orders/orderPersister.ts';
@@ -86,11 +86,14 @@ redis.call('HINCRBY', KEYS[6], 'amountFen', tonumber(ARGV[6]))
 return {'ok', tostring(remaining - q)}
 `;
 
+const HOST_ONLY = 'Only the host of this session runs its flash sales';
+
 async function hostSession(actor: AuthUser, sessionId: string) {
-  const session = await LiveSessionModel.findById(sessionId, { hostUserId: 1, status: 1 }).lean();
+  const session = await sessionHostAndStatus(sessionId);
   if (!session) throw notFound('Session');
-  if (String(session.hostUserId) !== actor.id) throw forbidden('Only the host of this session runs its flash sales');
-  if (session.status !== 'live')
+  assertIsSessionHost(actor, session, HOST_ONLY);
+  // A sale's orders are the session's orders, so it runs only while the session takes them.
+  if (!sessionTakesOrders(session.status))
     throw conflict(`Session ${sessionId} is ${session.status}, not live`, { status: session.status }, 'wrong_state');
 }
 
@@ -128,9 +131,9 @@ export async function startFlashSale(ctx: HubContext, actor: AuthUser, sessionId
 }
 
 export async function stopFlashSale(ctx: HubContext, actor: AuthUser, sessionId: string) {
-  const session = await LiveSessionModel.findById(sessionId, { hostUserId: 1 }).lean();
+  const session = await sessionHost(sessionId);
   if (!session) throw notFound('Session');
-  if (String(session.hostUserId) !== actor.id) throw forbidden('Only the host of this session runs its flash sales');
+  assertIsSessionHost(actor, session, HOST_ONLY);
   const h = await ctx.redis.hgetall(flashKey(ctx.config.REDIS_PREFIX, sessionId));
   if (h.id) await endFlashSale(ctx, sessionId, h.id);
   return flashSaleView(ctx.redis, ctx.config.REDIS_PREFIX, sessionId);

@@ -2,7 +2,7 @@ import type { HubContext } from '../../platform/context.ts';
 import type { AuthUser } from '../../platform/auth/roles.ts';
 import { READ_ALL_ROLES } from '../../platform/auth/roles.ts';
 import { forbidden, notFound } from '../../platform/errors.ts';
-import { LiveSessionModel } from '../../live/sessions/session.model.ts';
+import { sessionForFigures } from '../../live/sessions/sessionReads.ts';
 import { OrderModel } from '../orders/order.model.ts';
 import { ProductModel } from '../products/product.model.ts';
 import { withStates } from '../checkout/orderRecord.ts';
@@ -32,7 +32,7 @@ export async function countViewer(ctx: HubContext, sessionId: string, viewer: st
  * checkout count as paid, as before), conversion (buyers ÷ viewers), and per product.
  */
 export async function sessionAnalytics(ctx: HubContext, actor: AuthUser, sessionId: string) {
-  const session = await LiveSessionModel.findById(sessionId, { hostUserId: 1, associationId: 1, peakViewers: 1, title: 1 }).lean();
+  const session = await sessionForFigures(sessionId);
   if (!session) throw notFound('Session');
   const mayRead =
     READ_ALL_ROLES.includes(actor.role) ||

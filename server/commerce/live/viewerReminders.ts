@@ -1,14 +1,14 @@
 import type { HubContext } from '../../platform/context.ts';
 import type { AuthUser } from '../../platform/auth/roles.ts';
 import { conflict, notFound } from '../../platform/errors.ts';
-import { LiveSessionModel } from '../../live/sessions/session.model.ts';
+import { sessionStatusAndEnd } from '../../live/sessions/sessionReads.ts';
 import { publishLive } from '../../live/bus.ts';
 
 const subscribersKey = (prefix: string, sessionId: string) => `${prefix}:live:subscribers:${sessionId}`;
 
 /** 预约: a viewer asks to be told in-app when a scheduled session goes live. */
 export async function subscribeReminder(ctx: HubContext, actor: AuthUser, sessionId: string, on: boolean) {
-  const session = await LiveSessionModel.findById(sessionId, { status: 1, endsAt: 1 }).lean();
+  const session = await sessionStatusAndEnd(sessionId);
   if (!session) throw notFound('Session');
   if (on && session.status !== 'scheduled')
     throw conflict(

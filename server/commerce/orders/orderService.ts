@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import mongoose, { Types } from 'mongoose';
 import { OrderModel, type Order } from './order.model.ts';
 import { ProductModel } from '../products/product.model.ts';
-import { liveStatusKey, sessionStatus } from '../../live/sessions/liveState.ts';
+import { liveStatusKey, sessionStatus } from '../../live/sessions/sessionReads.ts';
+import { ordersRefused } from '../../live/sessions/policies/sessionAccess.ts';
 import { rebuildStockCounter, reserveStock, unsavedOrdersKey } from './stockLedger.ts';
 import type { QueuedOrder } from './orderPersister.ts';
 import { appendAudit } from '../../platform/audit/auditLog.ts';
@@ -150,13 +151,7 @@ export async function placeOrder(redis: Redis, prefix: string, actor: AuthUser, 
   if (reservation.outcome === 'session_unknown') throw notFound('Session');
   if (reservation.outcome === 'stock_unknown')
     throw conflict('Stock of this product is being recounted; try again', undefined, 'stock_recounting');
-  if (reservation.outcome === 'session_not_live') {
-    throw conflict(
-      `Session ${command.sessionId} is ${reservation.status}, not live: orders are attributed only to live sessions`,
-      { status: reservation.status },
-      'wrong_state',
-    );
-  }
+  if (reservation.outcome === 'session_not_live') throw ordersRefused(command.sessionId!, reservation.status);
   if (reservation.outcome === 'existing') return existingOrder(redis, prefix, reservation.orderId, reservation.fingerprint, fingerprint);
   if (reservation.outcome === 'sold_out') {
     throw conflict(

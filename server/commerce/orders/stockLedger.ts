@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { ProductModel } from '../products/product.model.ts';
 import { OrderModel } from './order.model.ts';
 import { stockKey } from './stockKey.ts';
+import { ORDERING_STATUS } from '../../live/sessions/policies/sessionAccess.ts';
 
 /** Runs a Lua script by its SHA (sending the text only when Redis does not have it yet), as on the hot order path. */
 async function runScript(redis: Redis, script: string, keys: string[], args: (string | number)[]): Promise<unknown> {
@@ -34,7 +35,8 @@ const IDEMPOTENCY_TTL_SECONDS = 30 * 24 * 3600;
 
 // KEYS: stock, idempotency, session sales (may be unused), pending queue, unsaved bodies, session status (checked in
 // the same step, so no order is attributed to a session after it ended). ARGV: quantity, orderId, (unused),
-// request fingerprint, amountFen, '1' when the order belongs to a session, order JSON.
+// request fingerprint, amountFen, '1' when the order belongs to a session, order JSON, the status that takes
+// orders (live's policy: ORDERING_STATUS).
 // Deciding and enqueueing in one script means an accepted order is never lost between the two.
 const RESERVE_SCRIPT = `
 local existing = redis.call('GET', KEYS[2])
@@ -42,7 +44,7 @@ if existing then return {'existing', existing} end
 if ARGV[6] == '1' then
   local status = redis.call('GET', KEYS[6])
   if not status then return {'session_unknown', ''} end
-  if status ~= 'live' then return {'session_not_live', status} end
+  if status ~= ARGV[8] then return {'session_not_live', status} end
 end
 local stock = tonumber(redis.call('GET', KEYS[1]))
 if not stock then return {'stock_unknown', ''} end
@@ -119,7 +121,7 @@ export async function reserveStock(
       unsavedOrdersKey(prefix),
       sessionStatusKey,
     ],
-    [c.quantity, c.orderId, 0, c.fingerprint, c.amountFen, c.sessionId ? '1' : '0', c.orderJson],
+    [c.quantity, c.orderId, 0, c.fingerprint, c.amountFen, c.sessionId ? '1' : '0', c.orderJson, ORDERING_STATUS],
   )) as [string, string, number?, number?, number?];
   if (result[0] === 'existing') {
     const [orderId, ...rest] = result[1].split('|');

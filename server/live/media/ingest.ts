@@ -12,9 +12,10 @@ import mongoose, { Schema } from 'mongoose';
 import type { types as ms } from 'mediasoup';
 import type { HubContext } from '../../platform/context.ts';
 import type { AuthUser } from '../../platform/auth/roles.ts';
-import { forbidden, notFound } from '../../platform/errors.ts';
+import { notFound } from '../../platform/errors.ts';
 import { componentLogger } from '../../platform/logger.ts';
-import { LiveSessionModel } from '../sessions/session.model.ts';
+import { sessionHost } from '../sessions/sessionReads.ts';
+import { assertIsSessionHost } from '../sessions/policies/sessionAccess.ts';
 import { sessionStatus } from '../sessions/liveState.ts';
 import type { MediaPool } from './mediaPool.ts';
 import { sessionSlot, webProcessCount } from '../../webCluster.ts';
@@ -36,9 +37,9 @@ export const IngestKeyModel = mongoose.model('LiveIngestKey', ingestKeySchema);
 const newKey = () => randomBytes(18).toString('base64url');
 
 async function requireHostOf(actor: AuthUser, sessionId: string) {
-  const session = await LiveSessionModel.findById(sessionId, { hostUserId: 1 }).lean();
+  const session = await sessionHost(sessionId);
   if (!session) throw notFound('Session');
-  if (String(session.hostUserId) !== actor.id) throw forbidden('Only the host of this session may see its stream key');
+  assertIsSessionHost(actor, session, 'Only the host of this session may see its stream key');
 }
 
 /**

@@ -3,7 +3,7 @@ import type { HubContext } from '../../platform/context.ts';
 import { OrderModel } from '../../commerce/orders/order.model.ts';
 import { gmvStatusFilter } from '../../commerce/orders/gmv.ts';
 import { sessionFigures, type SessionFigures } from '../../commerce/live/sessionAnalytics.ts';
-import { LiveSessionModel } from '../../live/sessions/session.model.ts';
+import { sessionsHeldScheduledBetween } from '../../live/sessions/sessionReads.ts';
 import { approvedAt, approvedClaims, paidAt, procurementsByIds, toAward } from '../../claims/awards.ts';
 import { OrgModel } from '../../registry/orgs/org.model.ts';
 import { HouseholdModel } from '../../registry/households/household.model.ts';
@@ -86,14 +86,11 @@ export async function buildReport(
   const householdsByMonth = new Map<string, Set<string>>(months.map((m) => [m.month, new Set<string>()]));
 
   // Sessions held: started (live or ended) within the period; their township is their association's.
-  const sessions = await LiveSessionModel.find(
-    // A session starts within two days of its scheduled start; the exact start (startedAt) decides the month.
-    {
-      status: { $in: ['live', 'ended'] },
-      startsAt: { $gte: new Date(periodStart.getTime() - 2 * 86_400_000), $lt: new Date(periodEnd.getTime() + 2 * 86_400_000) },
-    },
-    { startsAt: 1, startedAt: 1, associationId: 1, title: 1, peakViewers: 1 },
-  ).lean();
+  // A session starts within two days of its scheduled start; the exact start (startedAt) decides the month.
+  const sessions = await sessionsHeldScheduledBetween(
+    new Date(periodStart.getTime() - 2 * 86_400_000),
+    new Date(periodEnd.getTime() + 2 * 86_400_000),
+  );
   const associations = await OrgModel.find(
     { _id: { $in: [...new Set(sessions.map((s) => String(s.associationId)))] } },
     { township: 1 },

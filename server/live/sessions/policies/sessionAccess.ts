@@ -1,5 +1,5 @@
 import { assertMayChange, type AuthUser } from '../../../platform/auth/roles.ts';
-import { forbidden } from '../../../platform/errors.ts';
+import { conflict, forbidden } from '../../../platform/errors.ts';
 
 /**
  * Who may do what to which session. Routes check the role (RouteTable `access`); these check the record:
@@ -59,4 +59,19 @@ export function sessionListScope(actor: AuthUser, askedStatus: string | undefine
   if (actor.role === 'association') return { associationId: actor.orgId };
   if (actor.role === 'host' && !askedStatus) return { hostUserId: actor.id };
   return {};
+}
+
+/**
+ * Orders (with "+1"s and flash sales) belong to a session only while it is live: not before it starts, not after
+ * it ends. The order step compares this in its Redis script (commerce's stockLedger.ts), atomically with the stock.
+ */
+export const ORDERING_STATUS = 'live';
+
+export function sessionTakesOrders(status: string): boolean {
+  return status === ORDERING_STATUS;
+}
+
+/** The answer to an order for a session in any other state. */
+export function ordersRefused(sessionId: string, status: string) {
+  return conflict(`Session ${sessionId} is ${status}, not live: orders are attributed only to live sessions`, { status }, 'wrong_state');
 }
