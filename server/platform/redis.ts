@@ -7,7 +7,7 @@ const log = componentLogger('redis');
  * A Redis connection that fails fast with a clear message instead of retrying forever at start-up.
  * Auto-pipelining sends the commands of one tick in one write: with `appendfsync always` Redis fsyncs once per
  * event-loop turn and answers after it, so commands that arrive together share one fsync (orders: ~4× the rate,
- * docs/store.md). Order per connection is unchanged; ioredis keeps (un)subscribe and MULTI out of it.
+ * docs/store.md). Order per connection is unchanged; MULTI and the pub/sub commands stay out of it.
  */
 export async function connectRedis(url: string, options: RedisOptions = {}): Promise<Redis> {
   const client = new Redis(url, {
@@ -15,6 +15,9 @@ export async function connectRedis(url: string, options: RedisOptions = {}): Pro
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
     enableAutoPipelining: true,
+    // ioredis's own exclusion list misspells punsubscribe ("unpsubscribe"): a pipelined PUNSUBSCRIBE from the
+    // Socket.IO adapter's close() then rejected unhandled when the connection closed at shutdown.
+    autoPipeliningIgnoredCommands: ['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe'],
     ...options,
   });
   client.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
