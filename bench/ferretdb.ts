@@ -6,7 +6,7 @@
  *
  * Then, on the patched build, the rate of concurrent single-document inserts and updates by _id (what the
  * tally and the request paths do) with SQLite's synchronous=full (an fsync per commit) beside synchronous=normal
- * (the hub's default, HUB_SQLITE_SYNCHRONOUS), each on a fresh database.
+ * (the test suite's; HUB_SQLITE_SYNCHRONOUS), each on a fresh database.
  *
  *   npm run bench:ferretdb                       # 40,000 documents
  *   BENCH_FERRETDB_DOCS=5000 npm run bench:ferretdb
@@ -140,8 +140,8 @@ async function main(): Promise<void> {
     say('');
     say('| SQLite synchronous | inserts/s | updates by _id/s |');
     say('|---|---:|---:|');
-    say(`| full (fsync per commit) | ${full.inserts} | ${full.updates} |`);
-    say(`| normal (hub default) | ${normal.inserts} | ${normal.updates} |`);
+    say(`| full (fsync per commit; the default) | ${full.inserts} | ${full.updates} |`);
+    say(`| normal (the test suite's) | ${normal.inserts} | ${normal.updates} |`);
     say(`| normal ÷ full | ${(normal.inserts / full.inserts).toFixed(1)}× | ${(normal.updates / full.updates).toFixed(1)}× |`);
   } finally {
     rmSync(root, { recursive: true, force: true });
