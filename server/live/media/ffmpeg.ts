@@ -41,6 +41,47 @@ export async function probeDuration(ffprobe: string, file: string): Promise<numb
   return result.code === 0 && Number.isFinite(value) ? value : null;
 }
 
+/**
+ * A product's explanation clip: a keyframe-aligned stream copy of [startS, startS + durationS) of `source` (no
+ * re-encode, so no CPU per clip; the recorder's keyframes every 0.5 s bound how early it starts). Returns the
+ * clip's duration as ffprobe reads it, or `durationS` when unreadable.
+ */
+export async function cutClip(
+  tools: { ffmpeg: string; ffprobe: string },
+  source: string,
+  startS: number,
+  durationS: number,
+  out: string,
+  what: string,
+  timeoutMs?: number,
+): Promise<number> {
+  await runOrThrow(
+    tools.ffmpeg,
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-ss',
+      startS.toFixed(3),
+      '-i',
+      source,
+      '-t',
+      durationS.toFixed(3),
+      '-c',
+      'copy',
+      '-movflags',
+      '+faststart',
+      '-avoid_negative_ts',
+      'make_zero',
+      out,
+    ],
+    what,
+    timeoutMs,
+  );
+  return (await probeDuration(tools.ffprobe, out)) ?? durationS;
+}
+
 async function udpPortFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = dgram.createSocket('udp4');

@@ -14,7 +14,7 @@ import type { types as ms } from 'mediasoup';
 import type { HubConfig } from '../../../config/env.ts';
 import { componentLogger } from '../../platform/logger.ts';
 import type { MediaRoom } from './mediaRoom.ts';
-import { freePortPair, probeDuration, runOrThrow, sdpFor } from './ffmpeg.ts';
+import { cutClip, freePortPair, sdpFor } from './ffmpeg.ts';
 import { RecordingModel } from './recording.model.ts';
 import { LIVE_CLIPS_DIR, finalizeRecording, mediaUrl, sessionMediaDir, pruneMedia } from './recordingStore.ts';
 
@@ -533,31 +533,16 @@ class SessionRecorder {
     // Names are never reused (immutable caching): the stretch's end time and the product.
     const file = path.join(dir, `${to.getTime()}-${productId}.mp4`);
     const config = this.service.config;
-    await runOrThrow(
-      config.HUB_FFMPEG_PATH,
-      [
-        '-hide_banner',
-        '-loglevel',
-        'error',
-        '-y',
-        '-ss',
-        startS.toFixed(3),
-        '-i',
-        part.file,
-        '-t',
-        (endS - startS).toFixed(3),
-        '-c',
-        'copy',
-        '-movflags',
-        '+faststart',
-        '-avoid_negative_ts',
-        'make_zero',
-        file,
-      ],
+    const cut = await cutClip(
+      { ffmpeg: config.HUB_FFMPEG_PATH, ffprobe: config.HUB_FFPROBE_PATH },
+      part.file,
+      startS,
+      endS - startS,
+      file,
       `cutting the live clip of product ${productId}`,
       60_000,
     );
-    const durationS = Math.round(((await probeDuration(config.HUB_FFPROBE_PATH, file)) ?? endS - startS) * 1000) / 1000;
+    const durationS = Math.round(cut * 1000) / 1000;
     const rel = path.relative(this.dir, file);
     const first = await RecordingModel.findOne({ sessionId: this.room.sessionId }, { parts: 1 }).lean();
     // Seconds since the recording began (wall clock): the joined replay's time when the host never left.

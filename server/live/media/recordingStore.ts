@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { HubConfig } from '../../../config/env.ts';
 import { componentLogger } from '../../platform/logger.ts';
 import { RecordingModel, type RecordingStatus } from './recording.model.ts';
-import { probeDuration, runOrThrow } from './ffmpeg.ts';
+import { cutClip, probeDuration, runOrThrow } from './ffmpeg.ts';
 
 const log = componentLogger('recordings');
 
@@ -136,34 +136,18 @@ export async function finalizeRecording(config: HubConfig, sessionId: string): P
     const clips = [];
     for (const [i, chapter] of chapters.entries()) {
       const file = path.join(clipsDir, `${String(i + 1).padStart(2, '0')}-${chapter.productId}.mp4`);
-      await runOrThrow(
-        config.HUB_FFMPEG_PATH,
-        [
-          '-hide_banner',
-          '-loglevel',
-          'error',
-          '-y',
-          '-ss',
-          String(chapter.startS),
-          '-i',
-          mp4,
-          '-t',
-          String(chapter.endS - chapter.startS),
-          '-c',
-          'copy',
-          '-movflags',
-          '+faststart',
-          '-avoid_negative_ts',
-          'make_zero',
-          file,
-        ],
+      const clipDuration = await cutClip(
+        { ffmpeg: config.HUB_FFMPEG_PATH, ffprobe: config.HUB_FFPROBE_PATH },
+        mp4,
+        chapter.startS,
+        chapter.endS - chapter.startS,
+        file,
         `cutting the clip of product ${chapter.productId}`,
       );
-      const clipDuration = await probeDuration(config.HUB_FFPROBE_PATH, file);
       clips.push({
         productId: chapter.productId,
         file: path.relative(dir, file),
-        durationS: round3(clipDuration ?? chapter.endS - chapter.startS),
+        durationS: round3(clipDuration),
         startS: chapter.startS,
       });
     }
