@@ -20,13 +20,13 @@
  * mediasoup, RTP or the hub.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomInt } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { types as ms } from 'mediasoup';
 import { percentile, say, startLiveBenchHub } from './liveBenchHub.ts';
+import { ffmpegRtpProducer } from '../server/live/media/ffmpeg.ts';
 
 const MAX_SESSIONS = Number(process.env.BENCH_MAX_SESSIONS ?? 6);
 const WINDOW_S = Number(process.env.BENCH_WINDOW_SECONDS ?? 10);
@@ -245,44 +245,12 @@ async function main(): Promise<void> {
         const world = await hub.liveWorld(5);
         const sessionId = world.session.id as string;
         const room = await pool.room(sessionId, () => undefined);
-        const router = room.primaryRouter;
-        const codecs = router.rtpCapabilities.codecs ?? [];
         const outputs: string[] = [];
         const producers: ms.Producer[] = [];
         for (const kind of ['video', 'audio'] as const) {
-          const codec = codecs.find((c) => c.mimeType.toLowerCase() === (kind === 'video' ? 'video/vp8' : 'audio/opus'))!;
-          const transport = await router.createPlainTransport({
-            listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
-            rtcpMux: false,
-            comedia: true,
-          });
-          const ssrc = randomInt(1, 0x7fffffff);
-          producers.push(
-            await transport.produce({
-              kind,
-              rtpParameters: {
-                codecs: [
-                  {
-                    mimeType: codec.mimeType,
-                    payloadType: codec.preferredPayloadType!,
-                    clockRate: codec.clockRate,
-                    ...(kind === 'audio' ? { channels: 2 } : {}),
-                  },
-                ],
-                encodings: [{ ssrc }],
-              },
-            }),
-          );
-          outputs.push(
-            ...trackArgs(kind),
-            '-payload_type',
-            String(codec.preferredPayloadType),
-            '-ssrc',
-            String(ssrc),
-            '-f',
-            'rtp',
-            `rtp://127.0.0.1:${transport.tuple.localPort}?rtcpport=${transport.rtcpTuple!.localPort}&pkt_size=1200`,
-          );
+          const { producer, rtpOutput } = await ffmpegRtpProducer(room.primaryRouter, kind);
+          producers.push(producer);
+          outputs.push(...trackArgs(kind), ...rtpOutput);
         }
         const join = async () => {
           for (const producer of producers) await room.addExternalProducer(producer);

@@ -1,5 +1,6 @@
 /** FFmpeg and ffprobe helpers for recording, packaging and ingest (Debian's ffmpeg 5.1). */
 import { spawn } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import dgram from 'node:dgram';
 import type { types as ms } from 'mediasoup';
 
@@ -80,6 +81,39 @@ export async function cutClip(
     timeoutMs,
   );
   return (await probeDuration(tools.ffprobe, out)) ?? durationS;
+}
+
+/**
+ * A producer on `router` fed by FFmpeg over RTP: a PlainTransport (comedia: it learns FFmpeg's address from the
+ * first packet) producing the router's VP8 or Opus, and the FFmpeg output arguments that send one track to it.
+ * The RTMP ingest uses it; so does bench/recording.ts for its hosts.
+ */
+export async function ffmpegRtpProducer(
+  router: ms.Router,
+  kind: ms.MediaKind,
+  appData: Record<string, unknown> = {},
+): Promise<{ transport: ms.PlainTransport; producer: ms.Producer; payloadType: number; rtpOutput: string[] }> {
+  const mime = kind === 'video' ? 'video/vp8' : 'audio/opus';
+  const codec = (router.rtpCapabilities.codecs ?? []).find((c) => c.mimeType.toLowerCase() === mime);
+  if (!codec) throw new Error(`the router has no ${mime} codec`);
+  const transport = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: false, comedia: true });
+  const ssrc = randomInt(1, 0x7fffffff);
+  const payloadType = codec.preferredPayloadType!;
+  const producer = await transport.produce({
+    kind,
+    rtpParameters: {
+      codecs: [{ mimeType: codec.mimeType, payloadType, clockRate: codec.clockRate, ...(kind === 'audio' ? { channels: 2 } : {}) }],
+      encodings: [{ ssrc }],
+    },
+    appData,
+  });
+  const target = `rtp://127.0.0.1:${transport.tuple.localPort}?rtcpport=${transport.rtcpTuple!.localPort}&pkt_size=1200`;
+  return {
+    transport,
+    producer,
+    payloadType,
+    rtpOutput: ['-payload_type', String(payloadType), '-ssrc', String(ssrc), '-f', 'rtp', target],
+  };
 }
 
 async function udpPortFree(port: number): Promise<boolean> {

@@ -6,7 +6,7 @@
  * stream from it, transcodes to VP8/Opus and sends RTP into PlainTransports (comedia) on the session's
  * router: viewers consume those producers exactly like a browser host's. WHIP is in whip.ts.
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import mongoose, { Schema } from 'mongoose';
 import type { types as ms } from 'mediasoup';
@@ -21,6 +21,7 @@ import type { MediaPool } from './mediaPool.ts';
 import { sessionSlot, webProcessCount } from '../../webCluster.ts';
 import type { RoomNotify } from './mediaRoom.ts';
 import { publishLive } from '../bus.ts';
+import { ffmpegRtpProducer } from './ffmpeg.ts';
 
 const log = componentLogger('ingest');
 
@@ -231,40 +232,12 @@ export class RtmpIngest {
   private async feed(publisher: Publisher): Promise<void> {
     const room = await this.pool.room(publisher.sessionId, this.notify);
     const router = room.primaryRouter;
-    const codecs = router.rtpCapabilities.codecs ?? [];
-    const vp8 = codecs.find((c) => c.mimeType.toLowerCase() === 'video/vp8')!;
-    const opus = codecs.find((c) => c.mimeType.toLowerCase() === 'audio/opus')!;
     const outputs: string[] = [];
     const producers: ms.Producer[] = [];
-    for (const [kind, codec] of [
-      ['video', vp8],
-      ['audio', opus],
-    ] as const) {
-      const transport = await router.createPlainTransport({
-        listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
-        rtcpMux: false,
-        comedia: true,
-      });
+    for (const kind of ['video', 'audio'] as const) {
+      const { transport, producer, rtpOutput } = await ffmpegRtpProducer(router, kind, { ingest: 'rtmp' });
       publisher.transports.push(transport);
-      const ssrc = randomInt(1, 0x7fffffff);
-      producers.push(
-        await transport.produce({
-          kind,
-          rtpParameters: {
-            codecs: [
-              {
-                mimeType: codec.mimeType,
-                payloadType: codec.preferredPayloadType!,
-                clockRate: codec.clockRate,
-                ...(kind === 'audio' ? { channels: 2 } : {}),
-              },
-            ],
-            encodings: [{ ssrc }],
-          },
-          appData: { ingest: 'rtmp' },
-        }),
-      );
-      const target = `rtp://127.0.0.1:${transport.tuple.localPort}?rtcpport=${transport.rtcpTuple!.localPort}&pkt_size=1200`;
+      producers.push(producer);
       outputs.push(
         ...(kind === 'video'
           ? [
@@ -285,13 +258,7 @@ export class RtmpIngest {
               '-an',
             ]
           : ['-map', '0:a:0?', '-c:a', 'libopus', '-ar', '48000', '-ac', '2', '-b:a', '96k', '-vn']),
-        '-payload_type',
-        String(codec.preferredPayloadType),
-        '-ssrc',
-        String(ssrc),
-        '-f',
-        'rtp',
-        target,
+        ...rtpOutput,
       );
     }
     const input = `rtmp://127.0.0.1:${this.port}/live/${publisher.streamKey}`;
