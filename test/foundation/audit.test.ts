@@ -163,6 +163,35 @@ describe('audit log', () => {
     expect(await verifyAuditChain()).to.deep.include({ ok: true });
   });
 
+  it('with the cached tail gone (a Redis that lost it), the next append finds the tail by seq look-ups, never a sort, and continues the chain', async () => {
+    await appendAudit({ actor: null, action: 'test.before-loss', target: { type: 'test', id: 'before' } });
+    const last = await AuditEventModel.findOne({}, { seq: 1 }).sort({ seq: -1 }).lean<{ seq: number }>();
+    const redis = (await getTestHub()).ctx.redis;
+    await redis.del(`${process.env.REDIS_PREFIX}:audit-chain-tail`);
+    const ops: { method: string; query: unknown; options: unknown }[] = [];
+    mongoose.set('debug', (collection: string, method: string, query: unknown, _doc: unknown, options: unknown) => {
+      if (collection === 'audit_events') ops.push({ method, query, options });
+    });
+    let seq: number;
+    try {
+      seq = await appendAudit({ actor: null, action: 'test.after-loss', target: { type: 'test', id: 'after' } });
+    } finally {
+      mongoose.set('debug', false);
+    }
+    expect(seq).to.equal(last!.seq + 1);
+    const reads = ops.filter((o) => o.method !== 'insertMany');
+    expect(reads.length, JSON.stringify(ops)).to.be.greaterThan(0);
+    for (const read of reads) {
+      expect(read.method).to.equal('findOne');
+      expect(Object.keys(read.query as object)).to.deep.equal(['seq']);
+      expect(typeof (read.query as { seq: unknown }).seq).to.equal('number');
+      expect(JSON.stringify(read.options ?? {})).not.to.include('sort');
+    }
+    // About 2·log2(n) look-ups, not n.
+    expect(reads.length).to.be.at.most(2 * Math.ceil(Math.log2(last!.seq + 2)) + 2);
+    expect(await verifyAuditChain()).to.deep.include({ ok: true });
+  });
+
   it('an event with a source id is appended once, however often and from however many callers', async () => {
     const source = unique('source');
     const entry = { actor: null, action: 'test.once', target: { type: 'test', id: source }, source, at: new Date().toISOString() };

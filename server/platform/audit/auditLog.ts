@@ -48,9 +48,27 @@ interface Pending {
 let pending: Pending[] = [];
 let draining = false;
 
-/** The last event, by the unique `seq` index (descending sort, limit 1): never a read of the whole log. */
-async function loadTailFromDb(): Promise<Tail> {
-  const last = await AuditEventModel.findOne({}, { seq: 1, hash: 1 }).sort({ seq: -1 }).limit(1).lean<Tail>();
+/**
+ * The last event. `seq` runs 1, 2, 3… without gaps (each append takes the next number under the chain lock, and an
+ * ordered batch lands as a prefix), so the tail is found by point look-ups on the unique `seq` index — galloping up
+ * from `hint`, a seq known or believed to exist, then bisecting — about 2·log2(n) of them. Never a sort: FerretDB
+ * on SQLite sorts in Go over every event (docs/store.md), which at two million events held the chain lock for
+ * minutes after Redis lost the cached tail.
+ */
+async function loadTailFromDb(hint = 0): Promise<Tail> {
+  const eventAt = (seq: number) => AuditEventModel.findOne({ seq }, { seq: 1, hash: 1 }).lean<Tail>();
+  let present = hint > 0 && (await eventAt(hint)) ? hint : 0;
+  let absent = 0;
+  for (let step = 1; !absent; step *= 2) {
+    if (await eventAt(present + step)) present += step;
+    else absent = present + step;
+  }
+  while (absent - present > 1) {
+    const mid = Math.floor((present + absent) / 2);
+    if (await eventAt(mid)) present = mid;
+    else absent = mid;
+  }
+  const last = present > 0 ? await eventAt(present) : null;
   return last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS_HASH };
 }
 
@@ -151,8 +169,13 @@ async function readTail(): Promise<Tail> {
   if (!chainLock) return (tail ??= await loadTailFromDb());
   const cached = await chainLock.redis.get(chainLock.tailKey);
   if (cached) return JSON.parse(cached) as Tail;
-  return loadTailFromDb();
+  // Start looking from the highest seq this process has seen: its last append, or a seq its insert collided with
+  // (which also steps over a gap left by a deleted event, so a tampered log cannot wedge the appends).
+  return loadTailFromDb(Math.max(tail?.seq ?? 0, seqSeen));
 }
+
+/** The highest seq this process knows to exist (a collision proves it): where the next tail search starts. */
+let seqSeen = 0;
 
 /**
  * Writes one batch; returns the entries still to write. The happy path is one insert: an entry whose
@@ -186,6 +209,7 @@ async function writeBatch(batch: Pending[]): Promise<Pending[]> {
         return todo.slice(inserted + 1);
       }
       // A lock-less writer (a one-off script) moved the tail, or the insert half-landed: re-read the tail.
+      if (isDuplicateKeyError(failure)) seqSeen = Math.max(seqSeen, docs[inserted]!.seq);
       await lock.redis.del(lock.tailKey);
       if (isDuplicateKeyError(failure)) return todo.slice(inserted);
       throw failure;
