@@ -99,7 +99,8 @@ export function presentClaimSummary(c: StoredClaim, orgName: string | null) {
 
 const int = z.number().int();
 const isoOrNull = z.string().nullable();
-const textKey = z.object({ key: z.string(), params: z.record(z.unknown()).optional() }).passthrough();
+// A text key's params may nest text keys (config/claimTexts.ts TextParam); the client renders them.
+const textKey = z.object({ key: z.string(), params: z.record(z.unknown()).optional() });
 
 /** The OpenAPI response schemas of the two presenters. */
 export const ClaimResponse = z
@@ -153,7 +154,6 @@ export const ClaimResponse = z
     createdAt: isoOrNull,
     updatedAt: isoOrNull,
   })
-  .passthrough()
   .openapi('Claim');
 
 export const ClaimSummaryResponse = z
@@ -175,7 +175,6 @@ export const ClaimSummaryResponse = z
     assessedAt: isoOrNull,
     updatedAt: isoOrNull,
   })
-  .passthrough()
   .openapi('ClaimSummary');
 
 /** POST /claims/:id/submit */

@@ -7,8 +7,31 @@ import type { HubContext } from '../../platform/context.ts';
 import { placeOrder } from './orderService.ts';
 import { ORDER_STATUSES } from '../checkout/orderState.ts';
 import { DeliveryInput, PaymentInput } from '../checkout/checkoutFields.ts';
+import { PAYMENT_METHODS } from '../checkout/paymentProviders.ts';
+import { DeliveryAddress } from '../buyers/address.ts';
 import { checkoutFor, getOrderView } from '../checkout/checkoutPlacement.ts';
 import { listOrders } from '../fulfilment/fulfilmentQueries.ts';
+
+const int = z.number().int();
+const OrderDelivery = z
+  .discriminatedUnion('mode', [
+    z.object({ mode: z.literal('courier'), address: DeliveryAddress }),
+    z.object({ mode: z.literal('station'), stationOrgId: z.string(), stationName: z.string(), stationTownship: z.string().nullable() }),
+  ])
+  .openapi('OrderDelivery');
+const method = z.enum(PAYMENT_METHODS);
+/** GET /orders/:id derives the payment's status from the providers' facts; a placement answers the method only. */
+const OrderPayment = z.union([
+  z.object({
+    method,
+    status: z.enum(['unpaid', 'due', 'paid', 'collected', 'refunded', 'void']),
+    reference: z.string().nullable(),
+    paidAt: z.string().nullable(),
+    paidFen: int,
+    refundedFen: int,
+  }),
+  z.object({ method }),
+]);
 
 export const OrderResponse = z
   .object({
@@ -16,21 +39,39 @@ export const OrderResponse = z
     productId: z.string(),
     enterpriseId: z.string(),
     buyerUserId: z.string(),
-    quantity: z.number().int(),
-    unitPriceFen: z.number().int(),
-    amountFen: z.number().int(),
+    quantity: int,
+    unitPriceFen: int,
+    amountFen: int,
     sessionId: z.string().nullable(),
     idempotencyKey: z.string(),
     status: z.enum(ORDER_STATUSES),
     createdAt: z.string().nullable(),
-    delivery: z.unknown().optional(),
-    payment: z.unknown().optional(),
-    history: z.array(z.object({ status: z.enum(ORDER_STATUSES), at: z.string(), by: z.string() })).optional(),
+    delivery: OrderDelivery.nullable().optional().openapi({ description: 'Absent or null on orders placed without checkout' }),
+    payment: OrderPayment.nullable().optional(),
+    shipment: z
+      .object({ carrier: z.string().nullable(), waybillNo: z.string().nullable(), viaStation: z.boolean(), shippedAt: z.string() })
+      .nullable()
+      .optional(),
+    history: z
+      .array(
+        z.object({
+          status: z.enum(ORDER_STATUSES),
+          at: z.string(),
+          by: z.string().openapi({ description: 'A user id, or `system`' }),
+          note: z.string().optional(),
+          event: z.string().optional(),
+        }),
+      )
+      .optional(),
+    expiresAt: z.string().nullable().optional().openapi({ description: 'When an unpaid order lapses' }),
+    awaitingCheckout: z.literal(true).optional().openapi({ description: 'A chat "+1" reservation not checked out yet' }),
+    plusOne: z.boolean().optional(),
     pickupCode: z
       .string()
       .nullable()
       .optional()
       .openapi({ description: 'Station delivery: the code the buyer shows at pick-up (buyer only)' }),
+    trackingCode: z.string().nullable().optional().openapi({ description: 'The secret of the public tracking link (buyer only)' }),
   })
   .openapi('Order');
 
