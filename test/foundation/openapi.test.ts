@@ -143,6 +143,14 @@ describe('OpenAPI document and real responses', function () {
     expectDocumented('get', '/me/orders', await api('GET', '/api/v1/me/orders', { token: buyer.token }));
     expectDocumented('get', '/orders', await api('GET', '/api/v1/orders', { token: enterprise }));
     expectDocumented(
+      'post',
+      '/orders/{id}/ship',
+      await api('POST', `/api/v1/orders/${order.body.id}/ship`, {
+        token: enterprise,
+        body: { carrier: '顺丰', waybillNo: 'SF1234567890' },
+      }),
+    );
+    expectDocumented(
       'get',
       '/public/orders/{id}/tracking',
       await api('GET', `/api/v1/public/orders/${order.body.id}/tracking?code=${order.body.trackingCode}`),

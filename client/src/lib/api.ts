@@ -1,5 +1,5 @@
 import { clearSession, currentSession } from './session.ts';
-import type { paths } from './api.gen.ts';
+import type { components, paths } from './api.gen.ts';
 
 /** The API's paths as the route table declares them (`/claims/{id}`), without the `/api/v1` prefix. */
 export type ApiPath = keyof paths extends infer K ? (K extends `/api/v1${infer P}` ? P : never) : never;
@@ -9,6 +9,9 @@ type Success<O> = O extends { responses: infer R } ? { [S in keyof R]: S extends
 
 /** The JSON body a route answers on success, generated from /api/v1/openapi.json: `Res<'/claims/{id}'>`. */
 export type Res<P extends ApiPath, M extends Method = 'get'> = Success<paths[`/api/v1${P}`][M]>;
+
+/** A named schema of the document (`Schema<'PolicyChange'>`), for shapes that are not one route's whole answer. */
+export type Schema<N extends keyof components['schemas']> = components['schemas'][N];
 
 /** `/claims/{id}` → `/claims/${string}`, optionally with a query string: the concrete paths a template admits. */
 type Filled<P extends string> = P extends `${infer A}{${string}}${infer B}` ? `${A}${string}${Filled<B>}` : P;
@@ -81,15 +84,17 @@ function safeJson(text: string): unknown {
  * `api.get<'/claims/{id}'>(\`/claims/${id}\`)`: the path is checked against the template and the answer is the
  * route's generated response type. A hand-written type argument still works for what is not converted yet.
  */
+// NoInfer on the answer too: an unannotated call answers `unknown` instead of taking whatever type its caller assigns it to.
 export const api = {
-  get: <T = unknown>(path: PathFor<NoInfer<T>>) => apiFetch<Answer<T, 'get'>>('GET', path),
-  post: <T = unknown>(path: PathFor<NoInfer<T>>, body?: unknown, headers?: Record<string, string>) =>
-    apiFetch<Answer<T, 'post'>>('POST', path, body ?? {}, headers),
-  put: <T = unknown>(path: PathFor<NoInfer<T>>, body?: unknown) => apiFetch<Answer<T, 'put'>>('PUT', path, body ?? {}),
-  patch: <T = unknown>(path: PathFor<NoInfer<T>>, body?: unknown) => apiFetch<Answer<T, 'patch'>>('PATCH', path, body ?? {}),
-  delete: <T = unknown>(path: PathFor<NoInfer<T>>) => apiFetch<Answer<T, 'delete'>>('DELETE', path),
+  get: <T = unknown>(path: PathFor<NoInfer<T>>): Promise<Answer<NoInfer<T>, 'get'>> => apiFetch('GET', path),
+  post: <T = unknown>(path: PathFor<NoInfer<T>>, body?: unknown, headers?: Record<string, string>): Promise<Answer<NoInfer<T>, 'post'>> =>
+    apiFetch('POST', path, body ?? {}, headers),
+  put: <T = unknown>(path: PathFor<NoInfer<T>>, body?: unknown): Promise<Answer<NoInfer<T>, 'put'>> => apiFetch('PUT', path, body ?? {}),
+  patch: <T = unknown>(path: PathFor<NoInfer<T>>, body?: unknown): Promise<Answer<NoInfer<T>, 'patch'>> =>
+    apiFetch('PATCH', path, body ?? {}),
+  delete: <T = unknown>(path: PathFor<NoInfer<T>>): Promise<Answer<NoInfer<T>, 'delete'>> => apiFetch('DELETE', path),
   /** Every item of a keyset-paged list, for pick lists (orgs, bases, studios, hosts): pages of 500, at most 20. */
-  all: async <T = unknown>(path: PathFor<NoInfer<T>>): Promise<{ items: ListItem<T>[] }> => {
+  all: async <T = unknown>(path: PathFor<NoInfer<T>>): Promise<{ items: ListItem<NoInfer<T>>[] }> => {
     const items: ListItem<T>[] = [];
     let cursor: string | null = null;
     for (let page = 0; page < 20; page++) {

@@ -99,8 +99,14 @@ export function presentClaimSummary(c: StoredClaim, orgName: string | null) {
 
 const int = z.number().int();
 const isoOrNull = z.string().nullable();
-// A text key's params may nest text keys (config/claimTexts.ts TextParam); the client renders them.
-const textKey = z.object({ key: z.string(), params: z.record(z.unknown()).optional() });
+// config/claimTexts.ts TextKey: a param may be a text key itself (one level deep, e.g. who holds a station award).
+const scalar = z.union([z.string(), z.number(), z.boolean()]).nullable();
+const textKey = z
+  .object({
+    key: z.string(),
+    params: z.record(z.union([scalar, z.object({ key: z.string(), params: z.record(scalar).optional() })])).optional(),
+  })
+  .openapi('TextKey');
 
 /** The OpenAPI response schemas of the two presenters. */
 export const ClaimResponse = z
