@@ -5,7 +5,7 @@ COPY package.json package-lock.json .npmrc ./
 # .npmrc skips install scripts (for offline machines); here, with internet, let mediasoup fetch or build its worker.
 RUN npm ci --no-audit --no-fund && npm rebuild mediasoup --ignore-scripts=false
 COPY . .
-RUN npx vite build --config client/vite.config.ts
+RUN npx tsx scripts/api-types.ts && npx vite build --config client/vite.config.ts
 
 FROM node:20-bookworm-slim
 WORKDIR /app

@@ -10,6 +10,8 @@ if [ -z "${MEDIASOUP_WORKER_BIN:-}" ] && [ -f scripts/build-mediasoup-worker.sh 
 fi
 if [ ! -f client/dist/index.html ] || [ -n "$(find client/src client/index.html -newer client/dist/index.html -print -quit 2>/dev/null)" ]; then
   echo "Building the client..." >&2
+  # The client's API types (client/src/lib/api.gen.ts), generated from the route table; an unchanged file is not rewritten.
+  node_modules/.bin/tsx scripts/api-types.ts
   npx vite build --config client/vite.config.ts --logLevel warn >&2
 fi
 exec node_modules/.bin/tsx scripts/start-hub.ts

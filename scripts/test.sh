@@ -13,6 +13,8 @@ if [ -z "${MEDIASOUP_WORKER_BIN:-}" ] && [ -f scripts/build-mediasoup-worker.sh 
 fi
 echo "Linting (Biome: lint rules and formatting)..." >&2
 node_modules/.bin/biome check . --diagnostic-level=error
+echo "Generating the client's API types (scripts/api-types.ts)..." >&2
+node_modules/.bin/tsx scripts/api-types.ts
 echo "Type-checking..." >&2
 node_modules/.bin/tsc --noEmit -p tsconfig.json
 echo "Building the client..." >&2

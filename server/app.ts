@@ -3,12 +3,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pinoHttp } from 'pino-http';
 import type { HubContext } from './platform/context.ts';
-import { RouteTable } from './platform/http/routeTable.ts';
 import { openApiDocument } from './platform/http/openapi.ts';
 import { errorHandler, HttpError } from './platform/errors.ts';
 import { logger as defaultLogger, requestSerializer, responseSerializer } from './platform/logger.ts';
 import type { Logger } from 'pino';
 import { components } from './components.ts';
+import { apiRouteTable } from './apiRoutes.ts';
 
 /**
  * Scripts only from the hub itself (no inline or injected script runs); inline style attributes are allowed
@@ -68,9 +68,7 @@ export function createApp(ctx: HubContext, options: { logger?: Logger } = {}): E
     res.json(openApiDocument());
   });
 
-  const routes = new RouteTable('/api/v1');
-  for (const component of components) component.routes?.(routes);
-  app.use('/api/v1', routes.router);
+  app.use('/api/v1', apiRouteTable().router);
   for (const component of components) component.mount?.(app, ctx);
 
   app.use('/api', (req, _res, next) =>

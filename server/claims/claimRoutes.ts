@@ -16,6 +16,8 @@ import { listClaims, ListClaimsQuery } from './commands/listClaims.ts';
 import { CreateClaimBody, invoicePart, program, UpdateClaimBody } from './commands/claimInput.ts';
 import { ClaimResponse, ClaimSummaryResponse, SubmittedResponse } from './presenters/claim.ts';
 import { EntitlementResponse } from './presenters/entitlement.ts';
+import { ClaimableProgramsResponse } from './presenters/claimablePrograms.ts';
+import { claimablePrograms } from './commands/claimablePrograms.ts';
 import { entitlementScope } from './policies/claimAccess.ts';
 import { sendEvidence } from './http/evidenceDownload.ts';
 import { listProcurements, recordProcurement } from './procurements/procurementService.ts';
@@ -57,6 +59,72 @@ const FileParams = z
   .strict();
 const ExportQuery = z.object({ format: z.enum(['csv', 'xlsx']).default('csv'), lang: z.enum(['zh', 'en']).default('zh') }).strict();
 
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const int = z.number().int();
+
+const ProcurementResponse = z
+  .object({
+    id: z.string(),
+    enterpriseId: z.string(),
+    householdRegistryNo: z.string(),
+    description: z.string(),
+    amountFen: int,
+    purchasedAt: z.string(),
+    invoiceNo: z.string(),
+    createdAt: z.string().nullable(),
+  })
+  .openapi('Procurement');
+const RecordedProcurementResponse = ProcurementResponse.extend({
+  warnings: z
+    .array(z.object({ code: z.enum(['household_not_registered', 'household_registered_later']), params: z.record(z.string()) }))
+    .openapi({ description: 'Said at once so the enterprise can ask the bureau to register the household' }),
+}).openapi('RecordedProcurement');
+
+const Amounts = { approvedFen: int, paidFen: int };
+const BudgetResponse = z
+  .object({
+    policyVersion: z.string(),
+    totalFundFen: int,
+    categories: z.array(
+      z.object({
+        code: z.string(),
+        nameZh: z.string(),
+        nameEn: z.string(),
+        section: z.string(),
+        shareBasisPoints: int,
+        allocatedFen: int,
+        ...Amounts,
+        remainingFen: int,
+      }),
+    ),
+    programs: z.array(
+      z.object({
+        program: z.enum(PROGRAMS),
+        nameZh: z.string(),
+        nameEn: z.string(),
+        budgetCategory: z.string(),
+        ...Amounts,
+        approvedClaims: int,
+      }),
+    ),
+  })
+  .openapi('BudgetUse');
+
+const ClaimQueue = z.enum(['claims-assess', 'claims-maintenance']);
+const FailedJobsResponse = z.object({
+  items: z.array(
+    z.object({
+      queue: ClaimQueue,
+      id: z.string(),
+      name: z.string(),
+      data: z.record(z.unknown()).openapi({ description: "The job's payload as queued" }),
+      failedReason: z.string(),
+      attemptsMade: int,
+      finishedOn: z.string().nullable(),
+    }),
+  ),
+});
+
 const FILERS = ['association', 'enterprise'] as const;
 const READERS = ['bureau', 'auditor', 'association', 'enterprise'] as const;
 
@@ -70,6 +138,7 @@ export function registerClaimRoutes(routes: RouteTable): void {
     access: ['enterprise'],
     body: ProcurementBody,
     status: 201,
+    response: RecordedProcurementResponse,
     handler: ({ user, body }) => recordProcurement(user, body),
   });
   routes.route({
@@ -79,6 +148,7 @@ export function registerClaimRoutes(routes: RouteTable): void {
     tags: ['claims'],
     access: ['bureau', 'auditor', 'enterprise'],
     query: z.object({ enterpriseId: objectId('enterpriseId').optional(), ...paging }).strict(),
+    response: z.object({ items: z.array(ProcurementResponse), total: int }),
     handler: ({ user, query }) => listProcurements(user, query),
   });
 
@@ -105,6 +175,15 @@ export function registerClaimRoutes(routes: RouteTable): void {
     handler: ({ user, query }) => listClaims(user, query),
   });
   routes.route({
+    method: 'get',
+    path: '/claim-programs',
+    summary: "The programmes the signed-in user's organisation may file now (the policy in force decides by organisation type)",
+    tags: ['claims'],
+    access: [...FILERS],
+    response: ClaimableProgramsResponse,
+    handler: ({ user, req }) => claimablePrograms(ctxOf(req), user),
+  });
+  routes.route({
     method: 'post',
     path: '/claims/reassess',
     summary: 'Re-assess every pending claim (after a policy change)',
@@ -119,6 +198,7 @@ export function registerClaimRoutes(routes: RouteTable): void {
           .optional(),
       })
       .strict(),
+    response: z.object({ jobId: z.string(), queued: z.literal(true) }),
     handler: async ({ req, body }) => {
       const ctx = ctxOf(req);
       const job = await claimQueues(ctx).maintenance.add('policy', {
@@ -206,6 +286,8 @@ export function registerClaimRoutes(routes: RouteTable): void {
     tags: ['claims'],
     access: [...READERS],
     params: FileParams,
+    produces: ['application/pdf', 'image/jpeg', 'image/png'],
+    responseDescription: 'The file as uploaded (inline)',
     handler: ({ user, params, req, res }) =>
       sendEvidence(ctxOf(req), user, { claimId: params.id, itemId: params.itemId, fileId: params.fileId }, res),
   });
@@ -238,6 +320,7 @@ export function registerClaimRoutes(routes: RouteTable): void {
     summary: 'Budget use per fund category (70/15/13.5/1.5) and subsidies by programme',
     tags: ['claims'],
     access: 'signed-in',
+    response: BudgetResponse,
     handler: async ({ req }) => {
       const version = ctxOf(req).config.HUB_POLICY_VERSION;
       const [use, programs] = await Promise.all([budgetUse(version), subsidyTotalsByProgram(version)]);
@@ -253,7 +336,15 @@ export function registerClaimRoutes(routes: RouteTable): void {
     query: z.object(paging).strict(),
     response: z.object({
       items: z.array(
-        z.object({ org: z.string(), program: z.string(), approvedFen: z.number().int(), approvedAt: z.string().nullable() }).passthrough(),
+        z.object({
+          org: z.string(),
+          program: z.enum(PROGRAMS),
+          programNameZh: z.string(),
+          programNameEn: z.string(),
+          approvedFen: int,
+          approvedAt: z.string().nullable(),
+          paid: z.boolean(),
+        }),
       ),
       total: z.number().int(),
     }),
@@ -266,6 +357,8 @@ export function registerClaimRoutes(routes: RouteTable): void {
     tags: ['claims'],
     access: ['bureau', 'auditor'],
     query: ExportQuery,
+    produces: ['text/csv', XLSX],
+    responseDescription: 'An attachment: CSV (UTF-8) or XLSX by `format`',
     handler: ({ query, res }) => exportClaims(res, query.format, query.lang),
   });
   routes.route({
@@ -275,6 +368,8 @@ export function registerClaimRoutes(routes: RouteTable): void {
     tags: ['claims'],
     access: ['bureau', 'auditor'],
     query: ExportQuery,
+    produces: ['text/csv', XLSX],
+    responseDescription: 'An attachment: CSV (UTF-8) or XLSX by `format`',
     handler: ({ query, res }) => exportDisbursements(res, query.format, query.lang),
   });
 
@@ -285,6 +380,7 @@ export function registerClaimRoutes(routes: RouteTable): void {
     summary: 'Failed claims jobs (after their retries)',
     tags: ['claims'],
     access: ['bureau', 'auditor'],
+    response: FailedJobsResponse,
     handler: ({ req }) => failedJobs(ctxOf(req)),
   });
   routes.route({
@@ -293,7 +389,8 @@ export function registerClaimRoutes(routes: RouteTable): void {
     summary: 'Retry a failed claims job',
     tags: ['claims'],
     access: ['bureau'],
-    params: z.object({ queue: z.enum(['claims-assess', 'claims-maintenance']), jobId: z.string().min(1).max(200) }).strict(),
+    params: z.object({ queue: ClaimQueue, jobId: z.string().min(1).max(200) }).strict(),
+    response: z.object({ queue: ClaimQueue, id: z.string(), retried: z.literal(true) }),
     handler: ({ req, params, user }) => retryFailedJob(ctxOf(req), user, params.queue, params.jobId),
   });
 }

@@ -133,7 +133,8 @@ export function registerPublicRoutes(routes: RouteTable): void {
     tags: ['public'],
     access: 'public',
     query: DisclosureQuery.extend({ lang: z.enum(['zh', 'en']).default('zh') }).strict(),
-    responseDescription: 'text/csv; UTF-8 with BOM',
+    produces: ['text/csv'],
+    responseDescription: 'UTF-8 with BOM',
     handler: async ({ query, req, res }) => {
       const items = await publishedAwards(ctxOf(req).config.HUB_POLICY_VERSION, disclosureFilter(query));
       const zh = query.lang === 'zh';

@@ -5,8 +5,8 @@
 import { h, replace } from '../lib/dom.ts';
 import { registerPage } from '../lib/router.ts';
 import { formatDateTime, formatFen, registerMessages, t } from '../lib/i18n.ts';
-import { api, ApiError } from '../lib/api.ts';
-import { saveSession, type SessionUser } from '../lib/session.ts';
+import { api, type Res } from '../lib/api.ts';
+import { saveSession } from '../lib/session.ts';
 import { errorText } from '../lib/errors.ts';
 
 registerMessages({
@@ -121,7 +121,7 @@ function zeroBits(bytes: Uint8Array): number {
 
 /** Solves the hub's sign-up challenge (docs/commerce.md): SHA-256(challenge:n) with `bits` leading zero bits. */
 export async function solveSignupChallenge(): Promise<string> {
-  const { challenge, bits } = await api.get<{ challenge: string; bits: number }>('/auth/signup/challenge');
+  const { challenge, bits } = await api.get<'/auth/signup/challenge'>('/auth/signup/challenge');
   const encoder = new TextEncoder();
   for (let n = 0; ; n += 1) {
     const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(`${challenge}:${n}`)));
@@ -135,11 +135,8 @@ function newKey(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-interface Places {
-  townships: { name: string; villages: string[] }[];
-}
-let placesCache: Promise<Places> | null = null;
-const places = () => (placesCache ??= api.get<Places>('/places'));
+let placesCache: Promise<Res<'/places'>> | null = null;
+const places = () => (placesCache ??= api.get<'/places'>('/places'));
 
 /** Address fields with Dehua's townships (and their villages) offered first. */
 async function addressFields(prefix: string) {
@@ -182,14 +179,9 @@ const addressOf = (v: Record<string, string>) => ({
   ...(v.village ? { village: v.village } : {}),
 });
 
-export interface CheckoutOrder {
-  id: string;
-  status: string;
-  amountFen: number;
-  expiresAt?: string | null;
-  trackingCode?: string;
-  pickupCode?: string | null;
-}
+/** What the checkout panel needs of an order: a "+1" reservation arrives over Socket.IO with these fields of it. */
+export type CheckoutOrder = Pick<Res<'/orders/{id}'>, 'id' | 'status' | 'amountFen'> &
+  Partial<Pick<Res<'/orders/{id}'>, 'expiresAt' | 'trackingCode' | 'pickupCode'>>;
 
 /**
  * The checkout panel: delivery (station pick-up or courier) and payment. For a "+1" reservation it completes
@@ -203,7 +195,7 @@ export async function checkoutPanel(options: {
   flashSale?: boolean;
   onDone?: (order: CheckoutOrder) => void;
 }) {
-  const stations = (await api.get<{ items: { id: string; name: string; township: string | null }[] }>('/stations')).items;
+  const stations = (await api.get<'/stations'>('/stations')).items;
   const status = h('p', { class: 'form-status', role: 'status', 'data-testid': 'checkout-status' });
   const mode = h(
     'select',
@@ -250,15 +242,15 @@ export async function checkoutPanel(options: {
         status.className = 'form-status';
         try {
           const order = options.reservation
-            ? await api.post<CheckoutOrder>(`/orders/${options.reservation.id}/checkout`, { delivery, payment: payment.value })
+            ? await api.post<'/orders/{id}/checkout'>(`/orders/${options.reservation.id}/checkout`, { delivery, payment: payment.value })
             : options.flashSale && options.sessionId
               ? // A flash-sale purchase (server/commerce/live/flashSale.ts): the sale's price and limit apply.
-                await api.post<CheckoutOrder>(
+                await api.post<'/sessions/{id}/flash-sale/orders'>(
                   `/sessions/${options.sessionId}/flash-sale/orders`,
                   { quantity: options.quantity ?? 1, delivery, payment: payment.value },
                   { 'Idempotency-Key': key },
                 )
-              : await api.post<CheckoutOrder>(
+              : await api.post<'/orders'>(
                   '/orders',
                   {
                     productId: options.productId,
@@ -341,7 +333,7 @@ registerPage({
           status.textContent = t('buyer.solving');
           try {
             const proof = await solveSignupChallenge();
-            const result = await api.post<{ token: string; expiresIn: number; user: SessionUser }>(
+            const result = await api.post<'/auth/signup'>(
               '/auth/signup',
               { phone: phone.value, password: password.value },
               { 'Signup-Proof': proof },
@@ -377,9 +369,7 @@ registerPage({
     const list = h('div', { 'data-testid': 'me-addresses' });
     const orders = h('div', { 'data-testid': 'me-orders' });
     const load = async () => {
-      const { items } = await api.get<{
-        items: { id: string; name: string; phone: string; township: string; village: string | null; detail: string }[];
-      }>('/me/addresses');
+      const { items } = await api.get<'/me/addresses'>('/me/addresses');
       replace(
         list,
         items.map((a) =>
@@ -400,7 +390,7 @@ registerPage({
           ),
         ),
       );
-      const mine = (await api.get<{ items: (CheckoutOrder & { createdAt: string; quantity: number })[] }>('/me/orders')).items;
+      const mine = (await api.get<'/me/orders'>('/me/orders')).items;
       replace(
         orders,
         mine.length
@@ -467,16 +457,9 @@ registerPage({
     const body = h('div', { 'data-testid': 'track-body' });
     const load = async () => {
       try {
-        const o = await api.get<{
-          id: string;
-          status: string;
-          amountFen: number;
-          quantity: number;
-          delivery: { mode: string; stationName?: string; stationTownship?: string | null };
-          carrier: string | null;
-          waybillNo: string | null;
-          history: { status: string; at: string; note?: string; event?: string }[];
-        }>(`/public/orders/${ctx.params.orderId}/tracking?code=${encodeURIComponent(ctx.query.get('c') ?? '')}`);
+        const o = await api.get<'/public/orders/{id}/tracking'>(
+          `/public/orders/${ctx.params.orderId}/tracking?code=${encodeURIComponent(ctx.query.get('c') ?? '')}`,
+        );
         body.dataset.status = o.status;
         replace(
           body,

@@ -1,12 +1,12 @@
 import { h, replace } from '../lib/dom.ts';
 import { registerPage } from '../lib/router.ts';
 import { formatDate, formatDateTime, formatFen, getLocale, registerMessages, t } from '../lib/i18n.ts';
-import { api } from '../lib/api.ts';
+import { api, type Res } from '../lib/api.ts';
 import { card, field, form, input, page, pagedList, select, table } from '../lib/ui.ts';
 import { confirmAmount, fenFromYuan, yuanInput } from '../lib/money.ts';
 import { errorText } from '../lib/errors.ts';
 import { evidencePicker, type Picker } from '../lib/evidencePicker.ts';
-import { CATEGORY_NAMES, renderText, type TextKey } from '../../../config/claimTexts.ts';
+import { CATEGORY_NAMES, renderText } from '../../../config/claimTexts.ts';
 import { capitalYuan, fenToYuanPlain } from '../../../config/money.ts';
 import { TOWNSHIPS } from '../../../config/places.ts';
 import { stationThroughputCard } from './stationThroughput.ts';
@@ -259,73 +259,12 @@ registerMessages({
   },
 });
 
-interface ClaimSummary {
-  id: string;
-  program: string;
-  status: string;
-  orgName: string | null;
-  claimedFen: number;
-  proposedFen: number | null;
-  approvedFen: number | null;
-  hasDuplicates: boolean;
-  updatedAt: string;
-}
-interface Evidence {
-  fileId: string;
-  filename: string;
-  contentType: string;
-  size: number;
-  sha256: string;
-}
-interface Item {
-  id: string;
-  category: string;
-  description: string;
-  amountFen: number;
-  invoiceCode: string;
-  invoiceNo: string;
-  evidence: Evidence[];
-  eligible: boolean | null;
-  reason?: string;
-  reasonKey?: TextKey;
-  duplicateOf: string | null;
-  procurementId: string | null;
-}
-interface Claim extends ClaimSummary {
-  orgId: string;
-  eligibleFen: number | null;
-  paidFen: number | null;
-  items: Item[];
-  trace: string[];
-  traceKeys?: TextKey[];
-  revision: number;
-  reviewNote: string | null;
-  history: { status: string; at: string; by: string; note: string | null; amountFen: number | null }[];
-  baseId: string | null;
-  parkId: string | null;
-  level: string | null;
-  township: string | null;
-  village: string | null;
-  filerUserId: string;
-  procurementIds: string[];
-}
-interface ProgramRule {
-  code: string;
-  nameZh: string;
-  section: string;
-  rateBasisPoints: number | null;
-  capFen: number | null;
-  fixedAwardsFen?: { township: number; village: number };
-  basisCategories: string[];
-}
-interface Procurement {
-  id: string;
-  householdRegistryNo: string;
-  description: string;
-  amountFen: number;
-  purchasedAt: string;
-  invoiceNo: string;
-}
+// Response shapes come from the API's OpenAPI document (client/src/lib/api.gen.ts, generated at build).
+type ClaimSummary = Res<'/claims'>['items'][number];
+type Claim = Res<'/claims/{id}'>;
+type Item = Claim['items'][number];
+type Evidence = Item['evidence'][number];
+type ProgramRule = Res<'/policies'>['items'][number]['document']['programs'][number];
 
 const statusBadge = (s: string) => h('span', { class: `badge status-${s}`, 'data-testid': 'claim-status' }, t(`status.${s}`));
 const categoryName = (c: string) => CATEGORY_NAMES[c]?.[getLocale() === 'zh-CN' ? 0 : 1] ?? c;
@@ -365,16 +304,13 @@ function claimsTable(items: ClaimSummary[], navigate: (p: string) => void, testi
 }
 
 async function currentPolicy(): Promise<ProgramRule[]> {
-  const { items } = await api.get<{ items: { version: string; inForce?: boolean; document: { programs: ProgramRule[] } }[] }>('/policies');
+  const { items } = await api.get<'/policies'>('/policies');
   return (items.find((p) => p.inForce) ?? items[items.length - 1])?.document.programs ?? [];
 }
 
-/** Which programmes this organisation may file (POLICY.md): association → base; enterprise → three; station → station. */
-async function claimablePrograms(role: string | undefined, orgId: string | null | undefined): Promise<string[]> {
-  if (role === 'association') return ['livestream_base'];
-  if (!orgId) return [];
-  const org = await api.get<{ type: string }>(`/orgs/${orgId}`).catch(() => ({ type: 'enterprise' }));
-  return org.type === 'station' ? ['service_station'] : ['poverty_procurement', 'brand_building', 'warehouse_rent'];
+/** Which programmes the user's organisation may file now: the server's rule (the policy in force), not a copy of it. */
+async function claimablePrograms(): Promise<string[]> {
+  return (await api.get<'/claim-programs'>('/claim-programs').catch(() => ({ programs: [] }))).programs;
 }
 
 interface RowValue {
@@ -470,12 +406,12 @@ function itemRow(
 /** Rows plus a running total and the policy's rate and cap, updated as the person types. */
 function itemsEditor(
   rule: ProgramRule | undefined,
-  entitlement: { capFen: number | null; approvedFen: number; remainingFen: number | null } | null,
+  entitlement: Res<'/entitlements'> | null,
   existing: { item: Item; evidence: HTMLElement }[] = [],
 ) {
-  const categories = rule?.basisCategories.length
-    ? [...rule.basisCategories, ...CATEGORIES.filter((c) => !rule.basisCategories.includes(c))]
-    : CATEGORIES;
+  // Widened: the select's value is any string until checked.
+  const basis: readonly string[] = rule?.basisCategories ?? [];
+  const categories = basis.length ? [...basis, ...CATEGORIES.filter((c) => !basis.includes(c))] : CATEGORIES;
   const rows: ItemRow[] = [];
   const list = h('div', { class: 'item-rows' });
   const summary = h('div', { class: 'running-total', 'data-testid': 'claim-running-total' });
@@ -483,7 +419,7 @@ function itemsEditor(
     let total = 0;
     for (const r of rows) total += r.amount() ?? 0;
     const basisTotal = rows.reduce(
-      (sum, r) => sum + (rule?.basisCategories.includes((r.el.querySelector('select') as HTMLSelectElement).value) ? (r.amount() ?? 0) : 0),
+      (sum, r) => sum + (basis.includes((r.el.querySelector('select') as HTMLSelectElement).value) ? (r.amount() ?? 0) : 0),
       0,
     );
     const parts = [h('strong', null, `${t('claims.total')}：${formatFen(total)}`), h('small', null, capitalYuan(total))];
@@ -574,7 +510,7 @@ async function claimForm(ctx: {
   user: { role: string; orgId: string | null } | null;
   navigate: (p: string) => void;
 }): Promise<HTMLElement> {
-  const programs = await claimablePrograms(ctx.user?.role, ctx.user?.orgId);
+  const programs = await claimablePrograms();
   const rules = await currentPolicy();
   const programSelect = select(
     'program',
@@ -588,18 +524,16 @@ async function claimForm(ctx: {
   const draw = async () => {
     const program = programSelect.value;
     const rule = rules.find((r) => r.code === program);
-    const entitlement = await api
-      .get<{ capFen: number | null; approvedFen: number; remainingFen: number | null }>(`/entitlements?program=${program}`)
-      .catch(() => null);
+    const entitlement = await api.get<'/entitlements'>(`/entitlements?program=${program}`).catch(() => null);
     const parts: HTMLElement[] = [];
     if (program === 'livestream_base' || program === 'warehouse_rent') {
       const isBase = program === 'livestream_base';
       const list = isBase
-        ? (await api.all<{ id: string; name: string; filed: boolean }>('/bases')).items.map((b) => ({
+        ? (await api.all<'/bases'>('/bases')).items.map((b) => ({
             id: b.id,
             label: `${b.name}（${b.filed ? t('claims.filed') : t('claims.unfiled')}）`,
           }))
-        : (await api.get<{ items: { id: string; name: string; nationalDemoBase: boolean }[] }>('/parks')).items.map((p) => ({
+        : (await api.get<'/parks'>('/parks')).items.map((p) => ({
             id: p.id,
             label: `${p.name}（${p.nationalDemoBase ? t('claims.demoPark') : t('claims.notDemoPark')}）`,
           }));
@@ -623,7 +557,7 @@ async function claimForm(ctx: {
       parts.push(editor.el);
       collect = () => ({ payload: { program, items: editor.values() }, files: editor.rows.map((r) => r.picker?.files() ?? []) });
     } else if (program === 'poverty_procurement') {
-      const { items } = await api.get<{ items: Procurement[] }>('/procurements?limit=200');
+      const { items } = await api.get<'/procurements'>('/procurements?limit=200');
       const total = h('div', { class: 'running-total', 'data-testid': 'claim-running-total' });
       const boxes = items.map((p) =>
         h('input', { type: 'checkbox', value: p.id, 'data-testid': `claim-procurement-${p.id}`, onchange: () => update() }),
@@ -737,7 +671,7 @@ async function claimForm(ctx: {
         button.disabled = true;
         try {
           const { payload, files } = collect();
-          const created = await api.post<Claim>('/claims', payload);
+          const created = await api.post<'/claims'>('/claims', payload);
           if (files.some((f) => f.length)) {
             status.textContent = t('claims.uploading');
             for (const [i, item] of created.items.entries()) if (files[i]?.length) await uploadFiles(created.id, item.id, files[i]!);
@@ -763,7 +697,7 @@ function procurementSection(): Promise<HTMLElement> {
   const procList = h('div');
   const warning = h('p', { class: 'warning', role: 'alert', 'data-testid': 'procurement-warning', hidden: true });
   const loadProc = async () => {
-    const { items } = await api.get<{ items: Procurement[] }>('/procurements?limit=200');
+    const { items } = await api.get<'/procurements'>('/procurements?limit=200');
     procList.replaceChildren(
       table(
         items,
@@ -792,7 +726,7 @@ function procurementSection(): Promise<HTMLElement> {
         ],
         t('common.create'),
         async (v, f) => {
-          const created = await api.post<{ warnings?: { code: string; params: Record<string, string> }[] }>('/procurements', {
+          const created = await api.post<'/procurements'>('/procurements', {
             householdRegistryNo: v.householdRegistryNo,
             description: v.description,
             purchasedAt: v.purchasedAt,
@@ -855,7 +789,7 @@ registerPage({
     const reader = role === 'bureau' || role === 'auditor';
     const status = reader ? (ctx.query.get('status') ?? 'assessed') : '';
     const { el: list, reload } = pagedList<ClaimSummary>(
-      (cursor) => api.get(`/claims?limit=100${status ? `&status=${status}` : ''}${cursor ? `&cursor=${cursor}` : ''}`),
+      (cursor) => api.get<'/claims'>(`/claims?limit=100${status ? `&status=${status}` : ''}${cursor ? `&cursor=${cursor}` : ''}`),
       (rows) => claimsTable(rows, ctx.navigate, 'claims-table'),
       'claims-table',
     );
@@ -893,7 +827,7 @@ registerPage({
                     onclick: async (e: Event) => {
                       // A one-time code (60 s, single use) opens the board; no token goes into the URL.
                       e.preventDefault();
-                      const { url } = await api.post<{ url: string }>('/admin/queues/code');
+                      const { url } = await api.post<'/admin/queues/code'>('/admin/queues/code');
                       window.location.assign(url);
                     },
                   },
@@ -977,7 +911,7 @@ registerPage({
       el.className = 'form-status bad';
     };
     const render = async () => {
-      const c = await api.get<Claim>(`/claims/${id}`);
+      const c = await api.get<'/claims/{id}'>(`/claims/${id}`);
       const role = ctx.user?.role;
       const locale = getLocale();
       const filer = (role === 'association' || role === 'enterprise') && ctx.user?.orgId === c.orgId;
@@ -1010,9 +944,7 @@ registerPage({
       let editor: ReturnType<typeof itemsEditor> | null = null;
       if (editable && withItems) {
         const rules = await currentPolicy();
-        const entitlement = await api
-          .get<{ capFen: number | null; approvedFen: number; remainingFen: number | null }>(`/entitlements?program=${c.program}`)
-          .catch(() => null);
+        const entitlement = await api.get<'/entitlements'>(`/entitlements?program=${c.program}`).catch(() => null);
         const existing = await Promise.all(
           c.items.map(async (it) => {
             const uploader = evidencePicker(`upload-${it.id}`, {
@@ -1106,7 +1038,7 @@ registerPage({
           const payload: Record<string, unknown> = { program: c.program, items: values };
           if (c.program === 'livestream_base') payload.baseId = c.baseId;
           if (c.program === 'warehouse_rent') payload.parkId = c.parkId;
-          const saved = await api.put<Claim>(`/claims/${id}`, payload);
+          const saved = await api.put<'/claims/{id}'>(`/claims/${id}`, payload);
           const newRows = editor.rows.map((r, i) => ({ r, i })).filter(({ r }) => !r.itemId && r.picker?.files().length);
           for (const { r, i } of newRows) {
             const item = saved.items[i];
@@ -1284,26 +1216,7 @@ registerPage({
   access: 'signed-in',
   nav: { labelKey: 'claims.policy', roles: ['bureau', 'auditor', 'association', 'enterprise'], order: 31 },
   render: async () => {
-    const { items } = await api.get<{
-      items: {
-        version: string;
-        document: {
-          titleZh: string;
-          documentNo: string;
-          programs: {
-            code: string;
-            nameZh: string;
-            nameEn: string;
-            section: string;
-            rateBasisPoints: number | null;
-            capFen: number | null;
-            fixedAwardsFen?: { township: number; village: number };
-            basisCategories: string[];
-          }[];
-          negativeList: { zh: string; en: string }[];
-        };
-      }[];
-    }>('/policies');
+    const { items } = await api.get<'/policies'>('/policies');
     return page(
       t('claims.policy'),
       'policy-page',

@@ -26,22 +26,12 @@ registerMessages({
   },
 });
 
-interface Disclosure {
-  org: string;
-  program: string;
-  programNameZh: string;
-  programNameEn: string;
-  approvedFen: number;
-  approvedAt: string | null;
-  paid: boolean;
-}
-
 registerPage({
   path: '/disclosure',
   titleKey: 'disclosure.title',
   access: 'public',
   render: async () => {
-    const { items } = await api.get<{ items: Disclosure[] }>('/public/disclosures?limit=500');
+    const { items } = await api.get<'/public/disclosures'>('/public/disclosures?limit=500');
     const links = h(
       'p',
       null,

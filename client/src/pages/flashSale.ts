@@ -5,7 +5,7 @@
 import { h, replace } from '../lib/dom.ts';
 import { formatFen, registerMessages, t } from '../lib/i18n.ts';
 import { errorText } from '../lib/errors.ts';
-import { api } from '../lib/api.ts';
+import { api, type Res } from '../lib/api.ts';
 import { fenFromYuan, yuanInput } from '../lib/money.ts';
 
 registerMessages({
@@ -49,19 +49,10 @@ registerMessages({
   },
 });
 
-export interface FlashSale {
-  id: string;
-  status: string;
-  productId: string;
-  priceFen: number;
-  quantity: number;
-  remaining: number;
-  perBuyerLimit: number;
-  endsAt: string;
-}
+export type FlashSale = NonNullable<Res<'/sessions/{id}/flash-sale'>['sale']>;
 
 const secondsLeft = (sale: FlashSale) => Math.max(0, Math.ceil((Date.parse(sale.endsAt) - Date.now()) / 1000));
-const fetchSale = (sessionId: string) => api.get<{ sale: FlashSale | null }>(`/sessions/${sessionId}/flash-sale`).then((r) => r.sale);
+const fetchSale = (sessionId: string) => api.get<'/sessions/{id}/flash-sale'>(`/sessions/${sessionId}/flash-sale`).then((r) => r.sale);
 
 /** Where pushed sale states arrive: the session's Socket.IO connection (`flash:sale`), and its reconnects. */
 export interface SalePushes {

@@ -74,10 +74,10 @@ function figure(label: string, value: number | string, testid: string): HTMLElem
 
 async function bureauFigures(role: Role): Promise<HTMLElement> {
   const [orgs, users, bases, households] = await Promise.all([
-    api.all<unknown>('/orgs'),
-    api.all<unknown>('/users'),
-    api.all<{ filed: boolean }>('/bases'),
-    role === 'bureau' || role === 'auditor' ? api.get<{ total: number }>('/households?limit=1') : Promise.resolve({ total: 0 }),
+    api.all<'/orgs'>('/orgs'),
+    api.all<'/users'>('/users'),
+    api.all<'/bases'>('/bases'),
+    role === 'bureau' || role === 'auditor' ? api.get<'/households'>('/households?limit=1') : Promise.resolve({ total: 0 }),
   ]);
   return card(
     t('home.figures'),
@@ -102,7 +102,7 @@ registerPage({
     const user = ctx.user!;
     const sections: HTMLElement[] = [];
     if (user.orgId) {
-      const org = await api.get<{ name: string; type: string; township: string | null }>(`/orgs/${user.orgId}`);
+      const org = await api.get<'/orgs/{id}'>(`/orgs/${user.orgId}`);
       sections.push(card(t('home.org'), h('p', { 'data-testid': 'home-org' }, org.name, org.township ? ` · ${org.township}` : '')));
     }
     if (user.role === 'bureau' || user.role === 'auditor') sections.push(await bureauFigures(user.role));

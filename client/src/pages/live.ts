@@ -8,7 +8,7 @@ import { ask, connectLive, subscribe, type ChatMessage, type JoinReply, type Pin
 import { watchLiveHls, webRtcAvailable, type LiveMode } from './liveFallback.ts';
 import { checkoutPanel, type CheckoutOrder } from './buyer.ts';
 import { flashSaleCard, type FlashSale } from './flashSale.ts';
-import { clock, type SessionMedia } from './replay.ts';
+import { clock } from './replay.ts';
 
 registerMessages({
   'zh-CN': {
@@ -275,11 +275,11 @@ registerPage({
         try {
           let order: { amountFen: number };
           try {
-            order = await api.post('/orders', body, { 'Idempotency-Key': key });
+            order = await api.post<'/orders'>('/orders', body, { 'Idempotency-Key': key });
           } catch (err) {
             // A lost response is retried once with the same key: the hub answers with the same order.
             if (err instanceof ApiError) throw err;
-            order = await api.post('/orders', body, { 'Idempotency-Key': key });
+            order = await api.post<'/orders'>('/orders', body, { 'Idempotency-Key': key });
           }
           orderStatus.textContent = t('live.bought', { amount: formatFen(order.amountFen) });
           orderStatus.classList.add('ok');
@@ -311,7 +311,7 @@ registerPage({
     renderProduct();
     renderShelf();
     socket.on('media:clip', (clip: { productId: string; url: string; durationS: number }) => addClip(clip));
-    void api.get<SessionMedia>(`/public/sessions/${sessionId}/media`).then(
+    void api.get<'/public/sessions/{id}/media'>(`/public/sessions/${sessionId}/media`).then(
       (m) => m.replay.clips.forEach(addClip),
       () => undefined,
     );

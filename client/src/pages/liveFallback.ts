@@ -1,7 +1,6 @@
 /** The viewer's second way in: the session's live HLS when WebRTC is missing, refused (SFU full) or asked off (?mode=hls). */
 import { api } from '../lib/api.ts';
 import { playHls, type HlsPlayback } from './hlsPlayer.ts';
-import type { SessionMedia } from './replay.ts';
 
 export type LiveMode = 'webrtc' | 'hls' | 'connecting';
 
@@ -15,7 +14,7 @@ export function watchLiveHls(sessionId: string, video: HTMLVideoElement): { stop
   let playback: HlsPlayback | null = null;
   const ready = (async () => {
     while (!stopped) {
-      const media = await api.get<SessionMedia>(`/public/sessions/${sessionId}/media`).catch(() => null);
+      const media = await api.get<'/public/sessions/{id}/media'>(`/public/sessions/${sessionId}/media`).catch(() => null);
       if (media?.live.hls) {
         playback = await playHls(video, media.live.hls, { live: true });
         void video.play().catch(() => undefined);

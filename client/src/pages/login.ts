@@ -3,7 +3,7 @@ import { registerPage } from '../lib/router.ts';
 import { t } from '../lib/i18n.ts';
 import { errorText } from '../lib/errors.ts';
 import { api, ApiError } from '../lib/api.ts';
-import { saveSession, type SessionUser } from '../lib/session.ts';
+import { saveSession } from '../lib/session.ts';
 
 registerPage({
   path: '/login',
@@ -27,7 +27,7 @@ registerPage({
           e.preventDefault();
           status.textContent = '';
           try {
-            const result = await api.post<{ token: string; expiresIn: number; user: SessionUser }>('/auth/login', {
+            const result = await api.post<'/auth/login'>('/auth/login', {
               username: username.value,
               password: password.value,
             });

@@ -2,9 +2,9 @@
 import { h } from '../lib/dom.ts';
 import { registerPage } from '../lib/router.ts';
 import { formatDateTime, formatFen, registerMessages, t } from '../lib/i18n.ts';
-import { api } from '../lib/api.ts';
+import { api, type Res } from '../lib/api.ts';
 import { card, field, form, input, page, select, table } from '../lib/ui.ts';
-import { changeList, type PolicyChange } from './policyChanges.ts';
+import { changeList } from './policyChanges.ts';
 
 registerMessages({
   'zh-CN': {
@@ -161,35 +161,6 @@ registerMessages({
   },
 });
 
-interface ProgramRule {
-  code: string;
-  nameZh: string;
-  section: string;
-  rateBasisPoints: number | null;
-  capFen: number | null;
-  fixedAwardsFen?: { township: number; village: number };
-  basisCategories: string[];
-  preconditions: { zh: string }[];
-}
-interface PolicyDoc {
-  version: string;
-  titleZh: string;
-  documentNo: string;
-  programs: ProgramRule[];
-  negativeList: { zh: string }[];
-  procedure: { zh: string }[];
-  budgetCategories: { code: string; nameZh: string; section: string; shareBasisPoints: number }[];
-  phases: { nameZh: string; from: string; to: string }[];
-}
-interface PolicyVersion {
-  version: string;
-  effectiveFrom: string;
-  effectiveTo: string | null;
-  inForce: boolean;
-  document: PolicyDoc;
-  changes?: PolicyChange[];
-}
-
 const percent = (bp: number) => `${(bp / 100).toFixed(bp % 100 ? 2 : 0)}%`;
 const day = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' }) : '—');
 
@@ -198,7 +169,7 @@ registerPage({
   titleKey: 'policy.title',
   access: 'public',
   render: async () => {
-    const { items } = await api.get<{ items: PolicyVersion[] }>('/public/policies');
+    const { items } = await api.get<'/public/policies'>('/public/policies');
     const sections = [...items].reverse().map((p, i, newestFirst) => {
       const d = p.document;
       return card(
@@ -259,17 +230,6 @@ registerPage({
   },
 });
 
-interface PublicSession {
-  id: string;
-  title: string;
-  startsAt: string;
-  endsAt: string;
-  status: string;
-  studio: string | null;
-  association: string | null;
-  products: string[];
-}
-
 registerPage({
   path: '/live-schedule',
   titleKey: 'schedule.title',
@@ -277,7 +237,7 @@ registerPage({
   render: async () => {
     const from = new Date(Date.now() - 12 * 3600_000);
     const to = new Date(from.getTime() + 14 * 24 * 3600_000);
-    const { items } = await api.get<{ items: PublicSession[] }>(
+    const { items } = await api.get<'/public/sessions'>(
       `/public/sessions?from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`,
     );
     return page(
@@ -318,14 +278,6 @@ registerPage({
   },
 });
 
-interface DisclosureRow {
-  org: string;
-  program: string;
-  programZh: string;
-  approvedFen: number;
-  approvedAt: string;
-  paidFen: number | null;
-}
 const PROGRAM_OPTIONS: [string, string][] = [
   ['livestream_base', '直播基地'],
   ['poverty_procurement', '采购贫困户农特产品'],
@@ -347,9 +299,7 @@ registerPage({
     );
     const run = async (v: Record<string, string>) => {
       const params = new URLSearchParams(Object.entries(v).filter(([, x]) => x));
-      const { items, count, totalApprovedFen } = await api.get<{ items: DisclosureRow[]; count: number; totalApprovedFen: number }>(
-        `/public/disclosures/search?${params}`,
-      );
+      const { items, count, totalApprovedFen } = await api.get<'/public/disclosures/search'>(`/public/disclosures/search?${params}`);
       csvLink.setAttribute('href', `/api/v1/public/disclosures.csv?${params}`);
       results.replaceChildren(
         table(
@@ -388,36 +338,8 @@ registerPage({
   },
 });
 
-interface ReportFigures {
-  sessionsHeld: number;
-  orders: number;
-  gmvFen: number;
-  povertyHouseholds: number;
-  approvedFen: number;
-  paidFen: number;
-}
-interface Report {
-  from: string;
-  to: string;
-  totals: ReportFigures & { procurementFen: number; claimsApproved: number };
-  byMonth: (ReportFigures & { month: string })[];
-  byProgram: { program: string; nameZh: string; claimsApproved: number; approvedFen: number; paidFen: number }[];
-  byTownship: (ReportFigures & { township: string })[];
-  budget: { nameZh: string; allocatedFen: number; approvedFen: number; paidFen: number; usedBasisPoints: number }[];
-  sessions: {
-    sessionId: string;
-    title: string;
-    startedAt: string;
-    viewers: number;
-    peakViewers: number;
-    chatMessages: number;
-    plusOnes: number;
-    orders: number;
-    buyers: number;
-    paidGmvFen: number;
-    conversionBp: number;
-  }[];
-}
+type Report = NonNullable<Res<'/reports/{jobId}'>['result']>;
+type ReportFigures = Omit<Report['byMonth'][number], 'month'>;
 
 /** Files behind sign-in: fetched with the session cookie, then saved through a temporary object URL. */
 async function download(path: string, filename: string): Promise<void> {
@@ -543,9 +465,7 @@ registerPage({
     };
     // The job runs in the worker process; its state and progress are read until it finishes.
     const follow = async (jobId: string) => {
-      const job = await api.get<{ state: string; progress: number; failedReason: string | null; result: Report | null }>(
-        `/reports/${jobId}`,
-      );
+      const job = await api.get<'/reports/{jobId}'>(`/reports/${jobId}`);
       bar.style.width = `${job.progress}%`;
       progressText.textContent = `${job.progress}% · ${job.state}`;
       if (job.state === 'completed' && job.result) return show(jobId, job.result);
@@ -564,7 +484,7 @@ registerPage({
       ],
       t('reports.build'),
       async (v) => {
-        const { jobId } = await api.post<{ jobId: string }>('/reports', { from: v.from, to: v.to });
+        const { jobId } = await api.post<'/reports'>('/reports', { from: v.from, to: v.to });
         output.replaceChildren();
         await follow(jobId);
       },

@@ -2,7 +2,7 @@
 import { h, replace } from '../lib/dom.ts';
 import { registerPage } from '../lib/router.ts';
 import { formatDateTime, formatFen, registerMessages, t } from '../lib/i18n.ts';
-import { api } from '../lib/api.ts';
+import { api, type Res } from '../lib/api.ts';
 import { statusLabel } from './buyer.ts';
 import { errorText } from '../lib/errors.ts';
 import { stationThroughputCard } from './stationThroughput.ts';
@@ -60,18 +60,7 @@ registerMessages({
   },
 });
 
-interface DeskOrder {
-  id: string;
-  status: string;
-  amountFen: number;
-  quantity: number;
-  createdAt: string;
-  delivery:
-    | { mode: 'station'; stationName: string; stationTownship: string | null }
-    | { mode: 'courier'; address: { name: string; phone: string; township: string; village?: string; detail: string } }
-    | null;
-  payment: { method: string; status: string } | null;
-}
+type DeskOrder = Res<'/orders'>['items'][number];
 
 const STATUSES = ['placed', 'paid', 'shipped', 'arrived', 'delivered', 'completed', 'refund_requested', 'refunded', 'cancelled', 'expired'];
 
@@ -174,7 +163,7 @@ registerPage({
     const status = h('p', { class: 'form-status bad', role: 'alert', 'data-testid': 'desk-error' });
     const list = h('div', { 'data-testid': 'desk-orders' });
     const reload = async () => {
-      const { items } = await api.get<{ items: DeskOrder[] }>(`/orders${filter.value ? `?status=${filter.value}` : ''}`);
+      const { items } = await api.get<'/orders'>(filter.value ? `/orders?status=${filter.value}` : '/orders');
       if (!items.length) return replace(list, h('p', { class: 'empty', 'data-testid': 'desk-empty' }, t('desk.empty')));
       replace(
         list,
@@ -239,7 +228,7 @@ registerPage({
     const list = h('div', { 'data-testid': 'station-parcels' });
     const throughput = h('div', { 'data-testid': 'station-throughput' });
     const reload = async () => {
-      const { items } = await api.get<{ items: DeskOrder[] }>('/orders?station=1');
+      const { items } = await api.get<'/orders'>('/orders?station=1');
       if (!items.length) replace(list, h('p', { class: 'empty', 'data-testid': 'station-empty' }, t('station.empty')));
       else
         replace(

@@ -2,6 +2,7 @@
 import { h } from '../lib/dom.ts';
 import { formatFen, getLocale, registerMessages, t } from '../lib/i18n.ts';
 import { CATEGORY_NAMES, PROGRAM_NAMES } from '../../../config/claimTexts.ts';
+import type { Schema } from '../lib/api.ts';
 
 registerMessages({
   'zh-CN': {
@@ -44,24 +45,8 @@ registerMessages({
   },
 });
 
-export interface PolicyChange {
-  kind: string;
-  program?: string;
-  category?: string;
-  level?: string;
-  from?: string;
-  to?: string;
-  fromBasisPoints?: number | null;
-  toBasisPoints?: number | null;
-  fromFen?: number | null;
-  toFen?: number | null;
-  zh?: string;
-  en?: string;
-  fromZh?: string;
-  toZh?: string;
-  fromEn?: string;
-  toEn?: string;
-}
+/** One difference between two policy versions, as GET /policies and /public/policies list them. */
+export type PolicyChange = Schema<'PolicyChange'>;
 
 const zh = () => getLocale() === 'zh-CN';
 const programName = (code = '') => PROGRAM_NAMES[code]?.[zh() ? 0 : 1] ?? code;

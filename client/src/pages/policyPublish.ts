@@ -6,7 +6,7 @@ import { api } from '../lib/api.ts';
 import { card, field, form, input, page } from '../lib/ui.ts';
 import { fenFromYuan, yuanInput } from '../lib/money.ts';
 import { fenToYuanPlain } from '../../../config/money.ts';
-import { changeList, percentText, type PolicyChange } from './policyChanges.ts';
+import { changeList, percentText } from './policyChanges.ts';
 
 registerMessages({
   'zh-CN': {
@@ -59,29 +59,6 @@ registerMessages({
   },
 });
 
-interface Rule {
-  code: string;
-  nameZh: string;
-  nameEn: string;
-  rateBasisPoints: number | null;
-  capFen: number | null;
-  fixedAwardsFen?: { township: number; village: number };
-  basisCategories: string[];
-}
-interface Doc {
-  documentNo: string;
-  programs: Rule[];
-  categoryLabels: { code: string; zh: string; en: string }[];
-  negativeList: { category: string; zh: string; en: string }[];
-}
-interface Version {
-  version: string;
-  effectiveFrom: string;
-  inForce: boolean;
-  document: Doc;
-  changes: PolicyChange[];
-}
-
 const beijingToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 const day = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
 const name = (r: { nameZh: string; nameEn: string }) => (getLocale() === 'zh-CN' ? r.nameZh : r.nameEn);
@@ -110,7 +87,7 @@ registerPage({
   access: ['bureau'],
   nav: { labelKey: 'publish.nav', roles: ['bureau'], order: 32 },
   render: async ({ navigate }) => {
-    const { items } = await api.get<{ items: Version[] }>('/policies');
+    const { items } = await api.get<'/policies'>('/policies');
     const latest = items[items.length - 1]!;
     const doc = latest.document;
     const categories = doc.categoryLabels.map((c) => c.code);
@@ -256,7 +233,7 @@ registerPage({
             const kept = negative.get(c.code);
             return { category: c.code, zh: kept?.zh ?? c.zh, en: kept?.en ?? c.en };
           });
-        const published = await api.post<Version>('/policies', {
+        const published = await api.post<'/policies'>('/policies', {
           version: values.version,
           basedOn: latest.version,
           effectiveFrom: values.effectiveFrom,

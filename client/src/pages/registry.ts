@@ -1,7 +1,7 @@
 import { h } from '../lib/dom.ts';
 import { registerPage } from '../lib/router.ts';
 import { formatDate, formatDateTime, registerMessages, t } from '../lib/i18n.ts';
-import { api } from '../lib/api.ts';
+import { api, type Res } from '../lib/api.ts';
 import { card, field, form, input, page, pagedTable, select, table } from '../lib/ui.ts';
 import { TOWNSHIPS } from '../../../config/places.ts';
 
@@ -78,21 +78,8 @@ registerMessages({
   },
 });
 
-interface Org {
-  id: string;
-  type: string;
-  name: string;
-  creditCode: string | null;
-  township: string | null;
-  createdAt: string;
-}
-interface User {
-  id: string;
-  username: string;
-  role: string;
-  orgId: string | null;
-  createdAt: string;
-}
+type Org = Res<'/orgs'>['items'][number];
+type User = Res<'/users'>['items'][number];
 
 const townshipOptions = (): [string, string][] => [['', '—'], ...TOWNSHIPS.map((x): [string, string] => [x, x])];
 
@@ -103,7 +90,7 @@ registerPage({
   nav: { labelKey: 'registry.orgs', roles: ['bureau', 'auditor'], order: 80 },
   render: async (ctx) => {
     const { el: list, reload: load } = pagedTable<Org>(
-      (cursor) => api.get(`/orgs?limit=100${cursor ? `&cursor=${cursor}` : ''}`),
+      (cursor) => api.get<'/orgs'>(`/orgs?limit=100${cursor ? `&cursor=${cursor}` : ''}`),
       [
         { label: t('org.name'), value: (o) => o.name },
         { label: t('org.type'), value: (o) => t(`org.type.${o.type}`) },
@@ -156,10 +143,10 @@ registerPage({
   access: ['bureau', 'auditor'],
   nav: { labelKey: 'registry.users', roles: ['bureau', 'auditor'], order: 81 },
   render: async (ctx) => {
-    const { items: orgs } = await api.all<Org>('/orgs');
+    const { items: orgs } = await api.all<'/orgs'>('/orgs');
     const orgName = new Map(orgs.map((o) => [o.id, o.name]));
     const { el: list, reload: load } = pagedTable<User>(
-      (cursor) => api.get(`/users?limit=100${cursor ? `&cursor=${cursor}` : ''}`),
+      (cursor) => api.get<'/users'>(`/users?limit=100${cursor ? `&cursor=${cursor}` : ''}`),
       [
         { label: t('user.username'), value: (u) => u.username },
         { label: t('user.role'), value: (u) => t(`role.${u.role}`) },
@@ -211,14 +198,7 @@ registerPage({
   },
 });
 
-interface Household {
-  id: string;
-  registryNo: string;
-  name: string;
-  township: string;
-  village: string;
-  registeredFrom: string;
-}
+type Household = Res<'/households'>['items'][number];
 
 registerPage({
   path: '/registry/households',
@@ -227,7 +207,7 @@ registerPage({
   nav: { labelKey: 'registry.households', roles: ['bureau', 'auditor'], order: 82 },
   render: async (ctx) => {
     const { el: list, reload: load } = pagedTable<Household>(
-      (cursor) => api.get(`/households?limit=100${cursor ? `&cursor=${cursor}` : ''}`),
+      (cursor) => api.get<'/households'>(`/households?limit=100${cursor ? `&cursor=${cursor}` : ''}`),
       [
         { label: t('household.registryNo'), value: (x) => x.registryNo },
         { label: t('household.name'), value: (x) => x.name },
@@ -270,12 +250,6 @@ registerPage({
   },
 });
 
-interface Park {
-  id: string;
-  name: string;
-  nationalDemoBase: boolean;
-}
-
 registerPage({
   path: '/registry/parks',
   titleKey: 'registry.parks',
@@ -284,7 +258,7 @@ registerPage({
   render: async (ctx) => {
     const list = h('div');
     const load = async () => {
-      const { items } = await api.get<{ items: Park[] }>('/parks');
+      const { items } = await api.get<'/parks'>('/parks');
       list.replaceChildren(
         table(
           items,
@@ -326,14 +300,7 @@ registerPage({
   },
 });
 
-interface Base {
-  id: string;
-  name: string;
-  associationId: string;
-  filed: boolean;
-  filingNo: string | null;
-  filedAt: string | null;
-}
+type Base = Res<'/bases'>['items'][number];
 
 registerPage({
   path: '/bases',
@@ -343,7 +310,7 @@ registerPage({
   render: async (ctx) => {
     const role = ctx.user!.role;
     const paged = pagedTable<Base>(
-      (cursor) => api.get(`/bases?limit=100${cursor ? `&cursor=${cursor}` : ''}`),
+      (cursor) => api.get<'/bases'>(`/bases?limit=100${cursor ? `&cursor=${cursor}` : ''}`),
       [
         { label: t('base.name'), value: (b) => b.name },
         { label: t('base.filed'), value: (b) => (b.filed ? `${b.filingNo} · ${formatDate(b.filedAt)}` : t('base.notFiled')) },

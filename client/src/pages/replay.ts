@@ -2,10 +2,9 @@ import './live.css';
 import { h } from '../lib/dom.ts';
 import { registerPage } from '../lib/router.ts';
 import { formatDateTime, formatFen, registerMessages, t } from '../lib/i18n.ts';
-import { api, ApiError } from '../lib/api.ts';
+import { api, ApiError, type Res } from '../lib/api.ts';
 import { currentSession } from '../lib/session.ts';
 import { playHls, type HlsPlayback } from './hlsPlayer.ts';
-import type { PinnedProduct } from './liveClient.ts';
 import { errorText } from '../lib/errors.ts';
 
 registerMessages({
@@ -45,33 +44,7 @@ registerMessages({
   },
 });
 
-export interface SessionMedia {
-  live: { hls: string | null };
-  replay: {
-    status: 'none' | 'recording' | 'processing' | 'ready' | 'failed';
-    durationS?: number;
-    mp4?: string;
-    hls?: string;
-    chapters: { productId: string; startS: number; endS: number }[];
-    clips: { productId: string; url: string; durationS: number; startS: number }[];
-    bytes: number;
-    error: string | null;
-  };
-}
-
-interface ReplayInfo {
-  session: {
-    id: string;
-    title: string;
-    status: string;
-    startsAt: string;
-    endsAt: string;
-    startedAt: string | null;
-    endedAt: string | null;
-  };
-  shelf: PinnedProduct[];
-  media: SessionMedia;
-}
+export type SessionMedia = Res<'/public/sessions/{id}/media'>;
 
 /** m:ss (or h:mm:ss) for media times. */
 export function clock(seconds: number): string {
@@ -99,7 +72,7 @@ registerPage({
   layout: 'bare',
   render: async (ctx) => {
     const sessionId = ctx.params.sessionId!;
-    const info = await api.get<ReplayInfo>(`/public/sessions/${sessionId}/replay`);
+    const info = await api.get<'/public/sessions/{id}/replay'>(`/public/sessions/${sessionId}/replay`);
     const { media, session, shelf } = info;
     let playback: HlsPlayback | null = null;
     ctx.onLeave(() => playback?.destroy());
@@ -165,10 +138,10 @@ registerPage({
         try {
           let order: { amountFen: number };
           try {
-            order = await api.post('/orders', body, { 'Idempotency-Key': key });
+            order = await api.post<'/orders'>('/orders', body, { 'Idempotency-Key': key });
           } catch (err) {
             if (err instanceof ApiError) throw err;
-            order = await api.post('/orders', body, { 'Idempotency-Key': key });
+            order = await api.post<'/orders'>('/orders', body, { 'Idempotency-Key': key });
           }
           status.textContent = t('replay.bought', { amount: formatFen(order.amountFen) });
           status.classList.add('ok');

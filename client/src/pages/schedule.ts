@@ -2,7 +2,7 @@ import { h, replace } from '../lib/dom.ts';
 import { registerPage } from '../lib/router.ts';
 import { formatDateTime, formatFen, getLocale, registerMessages, t } from '../lib/i18n.ts';
 import { fenFromYuan, yuanInput } from '../lib/money.ts';
-import { api } from '../lib/api.ts';
+import { api, type Res } from '../lib/api.ts';
 import { card, field, form, input, page, select, table } from '../lib/ui.ts';
 import { connectLive } from './liveClient.ts';
 
@@ -89,30 +89,8 @@ registerMessages({
   },
 });
 
-interface Studio {
-  id: string;
-  baseId: string;
-  name: string;
-}
-interface Session {
-  id: string;
-  studioId: string;
-  hostUserId: string;
-  title: string;
-  startsAt: string;
-  endsAt: string;
-  status: string;
-  orderCount: number;
-  gmvFen: number;
-  peakViewers: number;
-}
-interface Product {
-  id: string;
-  name: string;
-  category: string;
-  priceFen: number;
-  stock: number;
-}
+// Response shapes come from the API's OpenAPI document (client/src/lib/api.gen.ts).
+type Session = Res<'/sessions'>['items'][number];
 
 const DAY = 86_400_000;
 function mondayOf(date: Date): Date {
@@ -140,9 +118,8 @@ registerPage({
     const weekLabel = h('strong', { 'data-testid': 'schedule-week' });
     const notifications = h('ul', { 'data-testid': 'schedule-notifications' });
 
-    const { items: studios } = await api.all<Studio>('/studios');
-    const hosts =
-      role === 'association' ? (await api.all<{ id: string; username: string; displayName: string | null }>('/users?role=host')).items : [];
+    const { items: studios } = await api.all<'/studios'>('/studios');
+    const hosts = role === 'association' ? (await api.all<'/users'>('/users?role=host')).items : [];
     const hostName = new Map(hosts.map((x) => [x.id, x.displayName ?? x.username]));
 
     const dayLabel = (d: Date) => d.toLocaleDateString(getLocale(), { weekday: 'short', month: 'numeric', day: 'numeric' });
@@ -150,7 +127,7 @@ registerPage({
       const from = weekStart;
       const to = new Date(weekStart.getTime() + 7 * DAY);
       weekLabel.textContent = `${from.toLocaleDateString(getLocale())} – ${new Date(to.getTime() - DAY).toLocaleDateString(getLocale())}`;
-      const { items } = await api.get<{ items: Session[] }>(
+      const { items } = await api.get<'/sessions'>(
         `/sessions?from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`,
       );
       const days = Array.from({ length: 7 }, (_, i) => new Date(from.getTime() + i * DAY));
@@ -290,10 +267,7 @@ registerPage({
 
     let forms: HTMLElement[] = [];
     if (role === 'association') {
-      const [{ items: bases }, { items: products }] = await Promise.all([
-        api.all<{ id: string; name: string }>('/bases'),
-        api.get<{ items: Product[] }>('/products'),
-      ]);
+      const [{ items: bases }, { items: products }] = await Promise.all([api.all<'/bases'>('/bases'), api.get<'/products'>('/products')]);
       forms = [
         card(
           t('schedule.addStudio'),
@@ -418,7 +392,7 @@ registerPage({
   render: async (ctx) => {
     const list = h('div');
     const load = async () => {
-      const { items } = await api.get<{ items: Product[] }>('/products');
+      const { items } = await api.get<'/products'>('/products');
       list.replaceChildren(
         table(
           items,

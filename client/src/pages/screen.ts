@@ -122,6 +122,7 @@ interface Ranked {
   fen: number;
   live?: boolean;
 }
+/** The screen's own model: the snapshot (GET /public/overview) as pushes then update it, minute buckets without `at`. */
 interface Overview {
   version: number;
   today: string;
@@ -532,7 +533,7 @@ registerPage({
 
     let buffered: Push[] = [];
     async function load() {
-      const snapshot = await api.get<Overview>('/public/overview');
+      const snapshot = await api.get<'/public/overview'>('/public/overview');
       state = snapshot;
       seen.clear();
       // Pushes that arrived while the snapshot loaded: those newer than it still apply.

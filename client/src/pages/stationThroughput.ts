@@ -22,14 +22,9 @@ registerMessages({
   },
 });
 
-interface Throughput {
-  months: { month: string; parcels: number; pickedUp: number }[];
-  totalParcels: number;
-}
-
 /** The throughput card of a station organisation (GET /stations/:id/throughput); nothing when it is not a station. */
 export async function stationThroughputCard(stationOrgId: string): Promise<HTMLElement | null> {
-  const tp = await api.get<Throughput>(`/stations/${stationOrgId}/throughput`).catch(() => null);
+  const tp = await api.get<'/stations/{id}/throughput'>(`/stations/${stationOrgId}/throughput`).catch(() => null);
   if (!tp) return null;
   const body = tp.months.length
     ? [

@@ -1,7 +1,7 @@
 /** The studio's OBS / encoder card: RTMP and WHIP addresses and the session's stream key (host only), with rotation. */
 import { h, replace } from '../lib/dom.ts';
 import { registerMessages, t } from '../lib/i18n.ts';
-import { api } from '../lib/api.ts';
+import { api, type Res } from '../lib/api.ts';
 import { card } from '../lib/ui.ts';
 import { errorText } from '../lib/errors.ts';
 
@@ -38,11 +38,7 @@ registerMessages({
   },
 });
 
-interface IngestInfo {
-  rtmpUrl: string | null;
-  streamKey: string;
-  whipUrl: string | null;
-}
+type IngestInfo = Res<'/sessions/{id}/ingest'>;
 
 export function ingestCard(sessionId: string): HTMLElement {
   const body = h('div', { 'data-testid': 'studio-ingest' });
@@ -80,7 +76,7 @@ export function ingestCard(sessionId: string): HTMLElement {
             'data-testid': 'studio-rotate-key',
             onclick: async () => {
               try {
-                const next = await api.post<IngestInfo>(`/sessions/${sessionId}/ingest/rotate`, {});
+                const next = await api.post<'/sessions/{id}/ingest/rotate'>(`/sessions/${sessionId}/ingest/rotate`, {});
                 status.textContent = t('ingest.rotated');
                 status.className = 'form-status ok';
                 render(next);
@@ -101,7 +97,7 @@ export function ingestCard(sessionId: string): HTMLElement {
       status,
     );
   };
-  void api.get<IngestInfo>(`/sessions/${sessionId}/ingest`).then(render, (err: unknown) => {
+  void api.get<'/sessions/{id}/ingest'>(`/sessions/${sessionId}/ingest`).then(render, (err: unknown) => {
     status.textContent = errorText(err);
     body.append(status);
   });

@@ -3,7 +3,7 @@ import { h, replace } from '../lib/dom.ts';
 import { registerMessages, t } from '../lib/i18n.ts';
 import { api } from '../lib/api.ts';
 import { card } from '../lib/ui.ts';
-import { clock, formatBytes, type SessionMedia } from './replay.ts';
+import { clock, formatBytes } from './replay.ts';
 
 registerMessages({
   'zh-CN': {
@@ -34,7 +34,7 @@ registerMessages({
 export function recordingCard(sessionId: string): { element: HTMLElement; refresh: () => Promise<void> } {
   const body = h('div', { 'data-testid': 'studio-recording', 'data-status': 'none' });
   const refresh = async () => {
-    const media = await api.get<SessionMedia>(`/public/sessions/${sessionId}/media`).catch(() => null);
+    const media = await api.get<'/public/sessions/{id}/media'>(`/public/sessions/${sessionId}/media`).catch(() => null);
     if (!media) return;
     const { replay } = media;
     body.dataset.status = replay.status;

@@ -4,7 +4,7 @@ import { h } from '../lib/dom.ts';
 import { registerPage } from '../lib/router.ts';
 import { formatDate, formatDateTime, registerMessages, t } from '../lib/i18n.ts';
 import { evidencePicker } from '../lib/evidencePicker.ts';
-import { api, ApiError } from '../lib/api.ts';
+import { api, ApiError, type Res } from '../lib/api.ts';
 import { card, field, form, input, page, select, table } from '../lib/ui.ts';
 import { TOWNSHIPS } from '../../../config/places.ts';
 
@@ -159,15 +159,8 @@ registerMessages({
   },
 });
 
-interface Step {
-  id?: string | null;
-  stage: string;
-  at: string;
-  place: string | null;
-  note: string | null;
-  responsible?: string | null;
-  photos?: { fileId: string; filename: string; url: string }[];
-}
+// Response shapes come from the API's OpenAPI document (client/src/lib/api.gen.ts).
+type Step = Res<'/public/trace/{code}'>['steps'][number];
 
 /** The steps each kind of batch goes through, in order (the form offers these first). */
 const CERAMIC_STAGES = ['clay_source', 'forming', 'firing', 'glazing', 'inspection', 'packing', 'warehousing', 'shipping', 'other'];
@@ -203,17 +196,7 @@ function stepTimeline(steps: Step[], testid: string): HTMLElement {
     ),
   );
 }
-interface Trace {
-  code: string;
-  product: { name: string; category: string; brand: string | null; township: string | null } | null;
-  enterprise: { name: string } | null;
-  origin: Record<string, any>;
-  steps: Step[];
-  quantity: number | null;
-  saleWindow: { from: string; to: string | null };
-  sessions: { id: string; title: string; startsAt: string; endsAt: string; status: string; quantity: number }[];
-  stations?: { name: string; township: string | null; parcels: number }[];
-}
+type Trace = Res<'/public/trace/{code}'>;
 
 const dl = (rows: [string, unknown][]) =>
   h(
@@ -230,7 +213,7 @@ registerPage({
   render: async (ctx) => {
     let trace: Trace;
     try {
-      trace = await api.get<Trace>(`/public/trace/${encodeURIComponent(ctx.params.code!)}`);
+      trace = await api.get<'/public/trace/{code}'>(`/public/trace/${encodeURIComponent(ctx.params.code!)}`);
     } catch (err) {
       if (err instanceof ApiError && (err.status === 404 || err.status === 400)) {
         return h(
@@ -316,20 +299,7 @@ registerPage({
   },
 });
 
-interface Product {
-  id: string;
-  name: string;
-  category: string;
-}
-interface Batch {
-  id: string;
-  code: string;
-  traceUrl: string;
-  kind: string;
-  createdAt: string;
-  saleFrom: string;
-  steps: Step[];
-}
+type Batch = Res<'/products/{id}/batches'>['items'][number];
 
 /** Recording a step from a phone: the stage, the day, where, who, a note and photos taken there and then. */
 function stepForm(batch: Batch, reload: () => Promise<void>): HTMLElement {
@@ -355,7 +325,7 @@ function stepForm(batch: Batch, reload: () => Promise<void>): HTMLElement {
     ],
     t('batches.addStep'),
     async (v) => {
-      const saved = await api.post<{ steps: Step[] }>(`/batches/${batch.id}/steps`, {
+      const saved = await api.post<'/batches/{id}/steps'>(`/batches/${batch.id}/steps`, {
         stage: stage.value,
         at: `${v.at}T12:00:00+08:00`,
         place: v.place,
@@ -381,7 +351,7 @@ registerPage({
   access: ['enterprise'],
   nav: { labelKey: 'batches.title', roles: ['enterprise'], order: 35 },
   render: async (ctx) => {
-    const { items: products } = await api.get<{ items: Product[] }>('/products');
+    const { items: products } = await api.get<'/products'>('/products');
     if (!products.length)
       return page(t('batches.title'), 'batches-page', card(t('batches.title'), h('p', { class: 'empty' }, t('batches.noProducts'))));
     const chosen = products.find((p) => p.id === ctx.query.get('product')) ?? products[0]!;
@@ -395,7 +365,7 @@ registerPage({
     picker.value = chosen.id;
     const list = h('div');
     const load = async () => {
-      const { items } = await api.get<{ items: Batch[] }>(`/products/${chosen.id}/batches`);
+      const { items } = await api.get<'/products/{id}/batches'>(`/products/${chosen.id}/batches`);
       list.replaceChildren(
         table(
           items,

@@ -12,7 +12,7 @@ import { ProcurementModel } from '../procurements/procurement.model.ts';
 import type { ClaimDocument } from '../claim.model.ts';
 import { programRule } from '../policy/rules.ts';
 import { claimedTotal } from '../policy/capAndTotal.ts';
-import { assertCanFile } from '../policies/claimAccess.ts';
+import { assertCanFile, orgMayClaim } from '../policies/claimAccess.ts';
 
 /** The body of a claim (create and edit), discriminated on `program`, and its resolution into stored fields. */
 
@@ -70,7 +70,7 @@ export async function resolveClaimFields(actor: AuthUser, input: ClaimInput, pol
   const org = await OrgModel.findById(actor.orgId).lean();
   if (!org) throw forbidden('Your organisation is not registered');
   const rule = programRule(policy, input.program);
-  if (!rule.claimantOrgTypes.includes(org.type)) {
+  if (!orgMayClaim(rule, org.type)) {
     throw forbidden(`Programme ${input.program} is for ${rule.claimantOrgTypes.join('/')} organisations; yours is a ${org.type}`);
   }
   const previousItems = new Map((existing?.items ?? []).map((i) => [String(i._id), i]));

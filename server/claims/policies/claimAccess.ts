@@ -1,6 +1,7 @@
 import type { AuthUser } from '../../platform/auth/roles.ts';
 import { READ_ALL_ROLES } from '../../platform/auth/roles.ts';
 import { forbidden } from '../../platform/errors.ts';
+import type { OrgType, ProgramRule } from '../../../config/policies/types.ts';
 
 /**
  * Who may do what to which claim. Routes check the role (RouteTable `access`); these check the record:
@@ -35,6 +36,11 @@ export function assertCanReviewClaim(actor: AuthUser, claim: OwnedClaim): void {
 /** Only a user of a registered organisation files; the organisation must be of a type the programme names. */
 export function assertCanFile(actor: AuthUser): asserts actor is AuthUser & { orgId: string } {
   if (!actor.orgId) throw forbidden('Only a user of a registered organisation may file a claim');
+}
+
+/** The programme's rule names the organisation types that may claim it; filing and the programme list both ask here. */
+export function orgMayClaim(rule: Pick<ProgramRule, 'claimantOrgTypes'>, orgType: OrgType): boolean {
+  return rule.claimantOrgTypes.includes(orgType);
 }
 
 /** Which organisation's claims a list may show: readers any (or the one asked for), filers only their own. */

@@ -99,7 +99,14 @@ export function presentClaimSummary(c: StoredClaim, orgName: string | null) {
 
 const int = z.number().int();
 const isoOrNull = z.string().nullable();
-const textKey = z.object({ key: z.string(), params: z.record(z.unknown()).optional() }).passthrough();
+// config/claimTexts.ts TextKey: a param may be a text key itself (one level deep, e.g. who holds a station award).
+const scalar = z.union([z.string(), z.number(), z.boolean()]).nullable();
+const textKey = z
+  .object({
+    key: z.string(),
+    params: z.record(z.union([scalar, z.object({ key: z.string(), params: z.record(scalar).optional() })])).optional(),
+  })
+  .openapi('TextKey');
 
 /** The OpenAPI response schemas of the two presenters. */
 export const ClaimResponse = z
@@ -153,7 +160,6 @@ export const ClaimResponse = z
     createdAt: isoOrNull,
     updatedAt: isoOrNull,
   })
-  .passthrough()
   .openapi('Claim');
 
 export const ClaimSummaryResponse = z
@@ -175,7 +181,6 @@ export const ClaimSummaryResponse = z
     assessedAt: isoOrNull,
     updatedAt: isoOrNull,
   })
-  .passthrough()
   .openapi('ClaimSummary');
 
 /** POST /claims/:id/submit */

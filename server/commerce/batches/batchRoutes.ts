@@ -6,7 +6,7 @@ import { idParams, isoDate, isoDateTime, text } from '../../platform/http/schema
 import { PUBLIC_BRANDS, TOWNSHIPS } from '../../../config/places.ts';
 import { BATCH_STEP_STAGES } from './batch.model.ts';
 import { batchQr, createBatch, listBatches, publicTrace } from './batchService.ts';
-import { registerBatchStepRoutes } from './batchSteps.ts';
+import { registerBatchStepRoutes, StepResponse } from './batchSteps.ts';
 
 const CERAMIC_MARKS = PUBLIC_BRANDS.filter((b) => b.startsWith('德化'));
 
@@ -69,7 +69,18 @@ const CreateBatchBody = z
   .refine((b) => !b.saleFrom || !b.saleTo || b.saleTo >= b.saleFrom, { message: 'must not be before saleFrom', path: ['saleTo'] })
   .openapi('CreateBatch');
 
-const Step = z.object({ stage: z.string(), at: z.string(), place: z.string().nullable(), note: z.string().nullable() }).passthrough();
+const Step = StepResponse;
+const day = z.string().nullable().openapi({ description: 'YYYY-MM-DD' });
+const CeramicOrigin = {
+  claySource: z.string(),
+  kiln: z.string(),
+  firingDate: day,
+  workshop: z.string(),
+  inspector: z.string(),
+  giMark: z.string().nullable(),
+};
+const farmPlace = { cooperative: z.string().nullable(), township: z.string(), village: z.string().nullable() };
+const farmFacts = { harvestDate: day, inspection: z.string(), brand: z.string().nullable() };
 export const BatchResponse = z
   .object({
     id: z.string(),
@@ -77,8 +88,8 @@ export const BatchResponse = z
     traceUrl: z.string(),
     productId: z.string(),
     kind: z.enum(['ceramic', 'farm']),
-    ceramic: z.record(z.unknown()).nullable(),
-    farm: z.record(z.unknown()).nullable(),
+    ceramic: z.object(CeramicOrigin).nullable(),
+    farm: z.object({ householdRegistryNo: z.string().nullable(), ...farmPlace, ...farmFacts }).nullable(),
     steps: z.array(Step),
     quantity: z.number().int().nullable(),
     saleFrom: z.string(),
@@ -92,10 +103,22 @@ export const TraceResponse = z
     code: z.string(),
     product: z.object({ name: z.string(), category: z.string(), brand: z.string().nullable(), township: z.string().nullable() }).nullable(),
     enterprise: z.object({ name: z.string() }).nullable(),
-    origin: z.record(z.unknown()).openapi({
-      description:
-        'Ceramic: clay source, kiln, firing date, workshop, inspector, GI mark. Farm: household (name masked), cooperative, township, harvest date, inspection.',
-    }),
+    origin: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('ceramic'), ...CeramicOrigin }),
+        z.object({
+          kind: z.literal('farm'),
+          household: z
+            .object({ name: z.string().openapi({ description: 'Masked' }), township: z.string(), village: z.string().nullable() })
+            .nullable(),
+          ...farmPlace,
+          ...farmFacts,
+        }),
+      ])
+      .openapi({
+        description:
+          'Ceramic: clay source, kiln, firing date, workshop, inspector, GI mark. Farm: household (name masked), cooperative, township, harvest date, inspection.',
+      }),
     steps: z.array(Step),
     quantity: z.number().int().nullable(),
     saleWindow: z.object({ from: z.string(), to: z.string().nullable() }),
@@ -111,6 +134,9 @@ export const TraceResponse = z
         }),
       )
       .openapi({ description: "Live sessions with placed orders of the batch's product within the batch's sale window" }),
+    stations: z
+      .array(z.object({ name: z.string(), township: z.string().nullable(), parcels: z.number().int() }))
+      .openapi({ description: "The township stations the batch's goods reached, most parcels first" }),
   })
   .openapi('PublicTrace');
 
@@ -147,7 +173,7 @@ export function registerBatchRoutes(routes: RouteTable): void {
       tags: ['traceability'],
       access: 'public',
       params: CodeParams,
-      responseDescription: format === 'png' ? 'image/png' : 'image/svg+xml',
+      produces: [format === 'png' ? 'image/png' : 'image/svg+xml'],
       handler: async ({ params, req, res }) => {
         const image = await batchQr(params.code, publicOrigin(req), format);
         res.set('Cache-Control', 'private, max-age=3600');

@@ -48,6 +48,19 @@ export function stepDto(record: unknown, code: string) {
   };
 }
 
+/** stepDto's OpenAPI shape: steps recorded with the batch have no id, person or photos (null and empty). */
+export const StepResponse = z
+  .object({
+    id: z.string().nullable(),
+    stage: z.enum(BATCH_STEP_STAGES),
+    at: z.string(),
+    place: z.string().nullable(),
+    responsible: z.string().nullable(),
+    note: z.string().nullable(),
+    photos: z.array(z.object({ fileId: z.string(), filename: z.string(), url: z.string() })),
+  })
+  .openapi('BatchStep');
+
 const StepBody = z
   .object({ stage: z.enum(BATCH_STEP_STAGES), at: isoDateTime, place: text(100), responsible: text(64), note: text(300).optional() })
   .strict()
@@ -159,6 +172,7 @@ export function registerBatchStepRoutes(routes: RouteTable): void {
     params: idParams,
     body: StepBody,
     status: 201,
+    response: z.object({ id: z.string(), steps: z.array(StepResponse) }),
     handler: ({ user, params, body, req }) => recordStep(ctxOf(req), user, params.id, body),
   });
   routes.route({
@@ -175,6 +189,7 @@ export function registerBatchStepRoutes(routes: RouteTable): void {
         content: { 'multipart/form-data': { schema: z.object({ file: z.string().openapi({ type: 'string', format: 'binary' }) }) } },
       },
     },
+    response: StepResponse,
     handler: ({ user, params, req }) => addStepPhoto(ctxOf(req), user, params.id, params.stepId, req.file),
   });
   routes.route({
@@ -184,6 +199,7 @@ export function registerBatchStepRoutes(routes: RouteTable): void {
     tags: ['public'],
     access: 'public',
     params: z.object({ code: z.string().max(64), fileId: z.string().max(64) }).strict(),
+    produces: ['image/jpeg', 'image/png'],
     handler: ({ params, req, res }) => sendPhoto(ctxOf(req), params.code, params.fileId, res),
   });
 }

@@ -9,6 +9,9 @@ import { DeliveryAddress } from './address.ts';
 import { BuyerAddressModel, addressDto } from './address.model.ts';
 import { listOrders } from '../fulfilment/fulfilmentQueries.ts';
 import { loadOrder } from '../checkout/orderRecord.ts';
+import { ORDER_STATUSES } from '../checkout/orderState.ts';
+import { PAYMENT_METHODS } from '../checkout/paymentProviders.ts';
+import { OrderResponse } from '../orders/orderRoutes.ts';
 
 const AddressResponse = z
   .object({
@@ -24,6 +27,39 @@ const AddressResponse = z
   })
   .openapi('BuyerAddress');
 
+const PlacesResponse = z
+  .object({
+    province: z.string(),
+    city: z.string(),
+    county: z.string(),
+    townships: z.array(z.object({ name: z.enum(TOWNSHIPS), villages: z.array(z.string()) })),
+  })
+  .openapi('Places');
+
+const TrackingResponse = z
+  .object({
+    id: z.string(),
+    status: z.enum(ORDER_STATUSES),
+    quantity: z.number().int(),
+    amountFen: z.number().int(),
+    delivery: z.discriminatedUnion('mode', [
+      z.object({ mode: z.literal('station'), stationName: z.string(), stationTownship: z.string().nullable() }),
+      z.object({ mode: z.literal('courier'), township: z.string().nullable() }),
+    ]),
+    payment: z.enum(PAYMENT_METHODS).nullable(),
+    carrier: z.string().nullable(),
+    waybillNo: z.string().nullable(),
+    history: z.array(
+      z.object({
+        status: z.enum(ORDER_STATUSES),
+        at: z.string(),
+        note: z.string().optional().openapi({ description: "`checkout`, or the seller's reason for declining a refund" }),
+        event: z.literal('refund_rejected').optional(),
+      }),
+    ),
+  })
+  .openapi('OrderTracking');
+
 const MAX_ADDRESSES = 20;
 
 export function registerBuyerRoutes(routes: RouteTable): void {
@@ -33,6 +69,7 @@ export function registerBuyerRoutes(routes: RouteTable): void {
     summary: "Dehua's townships and their villages, offered first in address forms",
     tags: ['buyers'],
     access: 'public',
+    response: PlacesResponse,
     handler: () => ({
       province: PROVINCE,
       city: CITY,
@@ -75,6 +112,7 @@ export function registerBuyerRoutes(routes: RouteTable): void {
     tags: ['buyers'],
     access: ['buyer'],
     params: idParams,
+    status: 204,
     handler: async ({ user, params }) => {
       const { deletedCount } = await BuyerAddressModel.deleteOne({ _id: params.id, userId: user.id });
       if (!deletedCount) throw notFound('Address');
@@ -86,6 +124,7 @@ export function registerBuyerRoutes(routes: RouteTable): void {
     summary: 'My orders (what I bought), newest first',
     tags: ['buyers'],
     access: 'signed-in',
+    response: z.object({ items: z.array(OrderResponse), nextCursor: z.string().nullable() }),
     handler: ({ req, user }) => listOrders(req.app.locals.ctx as HubContext, user, { mine: true }),
   });
   routes.route({
@@ -96,6 +135,7 @@ export function registerBuyerRoutes(routes: RouteTable): void {
     access: 'public',
     params: idParams,
     query: z.object({ code: z.string().min(6).max(32) }).strict(),
+    response: TrackingResponse,
     handler: async ({ req, params, query }) => {
       const ctx = req.app.locals.ctx as HubContext;
       const order = await loadOrder(ctx.redis, ctx.config.REDIS_PREFIX, params.id);

@@ -17,14 +17,47 @@ import { DeliveryInput, PaymentInput } from './checkoutFields.ts';
 import { checkoutReservation, plusOneQueue } from '../live/plusOne.ts';
 import { buyFlashSale, flashSaleView, startFlashSale, StartFlashSaleBody, stopFlashSale } from '../live/flashSale.ts';
 import { validationError } from '../../platform/errors.ts';
-import { sessionAnalytics } from '../live/sessionAnalytics.ts';
+import { SessionFiguresResponse, sessionAnalytics } from '../live/sessionAnalytics.ts';
 import { subscribeReminder } from '../live/viewerReminders.ts';
 import { sessionParties } from '../../live/sessions/sessionReads.ts';
 import { forbidden, notFound } from '../../platform/errors.ts';
 import { READ_ALL_ROLES } from '../../platform/auth/roles.ts';
+import { ORDER_STATUSES } from './orderState.ts';
 
 const ctxOf = (req: { app: { locals: Record<string, unknown> } }) => req.app.locals.ctx as HubContext;
 const Reference = z.object({ reference: z.string().optional() }).passthrough();
+
+const int = z.number().int();
+const ReminderResponse = z.object({ sessionId: z.string(), subscribed: z.boolean(), subscribers: int });
+const FlashSaleResponse = z
+  .object({
+    sale: z
+      .object({
+        id: z.string(),
+        status: z.enum(['running', 'ended']),
+        productId: z.string(),
+        priceFen: int,
+        quantity: int,
+        remaining: int,
+        perBuyerLimit: int,
+        endsAt: z.string(),
+      })
+      .nullable()
+      .openapi({ description: 'null when the session has had no flash sale' }),
+  })
+  .openapi('FlashSale');
+const PlusOnesResponse = z.object({
+  items: z.array(
+    z.object({
+      orderId: z.string(),
+      at: z.string(),
+      status: z.enum(ORDER_STATUSES),
+      checkedOut: z.boolean(),
+      buyerTail: z.string(),
+      productId: z.string(),
+    }),
+  ),
+});
 
 const idempotencyHeader = z
   .string()
@@ -40,6 +73,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     tags: ['live'],
     access: 'signed-in',
     params: idParams,
+    response: ReminderResponse,
     handler: ({ req, user, params }) => subscribeReminder(ctxOf(req), user, params.id, true),
   });
   routes.route({
@@ -49,6 +83,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     tags: ['live'],
     access: 'signed-in',
     params: idParams,
+    response: ReminderResponse,
     handler: ({ req, user, params }) => subscribeReminder(ctxOf(req), user, params.id, false),
   });
   routes.route({
@@ -58,6 +93,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     tags: ['live'],
     access: 'signed-in',
     params: idParams,
+    response: SessionFiguresResponse,
     handler: ({ req, user, params }) => sessionAnalytics(ctxOf(req), user, params.id),
   });
   routes.route({
@@ -69,6 +105,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     params: idParams,
     body: StartFlashSaleBody,
     status: 201,
+    response: FlashSaleResponse,
     handler: ({ req, user, params, body }) => startFlashSale(ctxOf(req), user, params.id, body),
   });
   routes.route({
@@ -78,6 +115,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     tags: ['live'],
     access: ['host'],
     params: idParams,
+    response: FlashSaleResponse,
     handler: ({ req, user, params }) => stopFlashSale(ctxOf(req), user, params.id),
   });
   routes.route({
@@ -87,6 +125,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     tags: ['live'],
     access: 'public',
     params: idParams,
+    response: FlashSaleResponse,
     handler: ({ req, params }) => flashSaleView(ctxOf(req).redis, ctxOf(req).config.REDIS_PREFIX, params.id),
   });
   routes.route({
@@ -135,6 +174,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     tags: ['live'],
     access: 'signed-in',
     params: idParams,
+    response: PlusOnesResponse,
     handler: async ({ req, user, params }) => {
       const session = await sessionParties(params.id);
       if (!session) throw notFound('Session');

@@ -26,7 +26,8 @@ export function registerFulfilmentRoutes(routes: RouteTable): void {
     tags: ['fulfilment'],
     access: ['enterprise'],
     query: PackingQuery,
-    responseDescription: 'application/pdf',
+    produces: ['application/pdf'],
+    responseDescription: 'The packing list',
     handler: async ({ req, res, user, query }) => {
       const ctx = ctxOf(req);
       const records = [];

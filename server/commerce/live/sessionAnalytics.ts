@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import '../../platform/http/openapi.ts'; // extends zod with .openapi() before the schemas below use it
 import type { HubContext } from '../../platform/context.ts';
 import type { AuthUser } from '../../platform/auth/roles.ts';
 import { READ_ALL_ROLES } from '../../platform/auth/roles.ts';
@@ -42,6 +44,30 @@ export async function sessionAnalytics(ctx: HubContext, actor: AuthUser, session
   return sessionFigures(ctx, { _id: sessionId, title: session.title, peakViewers: session.peakViewers ?? 0 });
 }
 
+/** The OpenAPI shape of sessionFigures (GET /sessions/:id/analytics, and each session of a report). */
+export const SessionFiguresResponse = z
+  .object({
+    sessionId: z.string(),
+    title: z.string(),
+    viewers: z.number().int(),
+    peakViewers: z.number().int(),
+    chatMessages: z.number().int(),
+    plusOnes: z.number().int(),
+    orders: z.number().int(),
+    buyers: z.number().int(),
+    paidGmvFen: z.number().int(),
+    conversionBp: z.number().int().openapi({ description: 'Buyers ÷ viewers in basis points' }),
+    products: z.array(
+      z.object({
+        productId: z.string(),
+        name: z.string().nullable(),
+        orders: z.number().int(),
+        quantity: z.number().int(),
+        paidGmvFen: z.number().int(),
+      }),
+    ),
+  })
+  .openapi('SessionAnalytics');
 export type SessionFigures = Awaited<ReturnType<typeof sessionFigures>>;
 
 /** The figures themselves, for a session already known to the caller (the analytics route, the bureau's reports). */

@@ -7,32 +7,84 @@ import type { HubContext } from '../../platform/context.ts';
 import { placeOrder } from './orderService.ts';
 import { ORDER_STATUSES } from '../checkout/orderState.ts';
 import { DeliveryInput, PaymentInput } from '../checkout/checkoutFields.ts';
+import { PAYMENT_METHODS } from '../checkout/paymentProviders.ts';
+import { DeliveryAddress } from '../buyers/address.ts';
 import { checkoutFor, getOrderView } from '../checkout/checkoutPlacement.ts';
 import { listOrders } from '../fulfilment/fulfilmentQueries.ts';
 
+const int = z.number().int();
+const OrderDelivery = z
+  .discriminatedUnion('mode', [
+    z.object({ mode: z.literal('courier'), address: DeliveryAddress }),
+    z.object({ mode: z.literal('station'), stationOrgId: z.string(), stationName: z.string(), stationTownship: z.string().nullable() }),
+  ])
+  .openapi('OrderDelivery');
+const method = z.enum(PAYMENT_METHODS);
+const orderFields = {
+  id: z.string(),
+  productId: z.string(),
+  enterpriseId: z.string(),
+  buyerUserId: z.string(),
+  quantity: int,
+  unitPriceFen: int,
+  amountFen: int,
+  sessionId: z.string().nullable(),
+  idempotencyKey: z.string(),
+  status: z.enum(ORDER_STATUSES),
+  createdAt: z.string().nullable(),
+};
+const buyerOnly = (what: string) =>
+  z
+    .string()
+    .nullable()
+    .optional()
+    .openapi({ description: `${what} (its buyer only)` });
+
+/** An order as GET /orders/:id shows it (checkout/orderRecord.ts orderView); every route that changes an order answers it. */
 export const OrderResponse = z
   .object({
-    id: z.string(),
-    productId: z.string(),
-    enterpriseId: z.string(),
-    buyerUserId: z.string(),
-    quantity: z.number().int(),
-    unitPriceFen: z.number().int(),
-    amountFen: z.number().int(),
-    sessionId: z.string().nullable(),
-    idempotencyKey: z.string(),
-    status: z.enum(ORDER_STATUSES),
-    createdAt: z.string().nullable(),
-    delivery: z.unknown().optional(),
-    payment: z.unknown().optional(),
-    history: z.array(z.object({ status: z.enum(ORDER_STATUSES), at: z.string(), by: z.string() })).optional(),
-    pickupCode: z
-      .string()
-      .nullable()
-      .optional()
-      .openapi({ description: 'Station delivery: the code the buyer shows at pick-up (buyer only)' }),
+    ...orderFields,
+    delivery: OrderDelivery.nullable().openapi({ description: 'null on orders placed without checkout' }),
+    payment: z
+      .object({
+        method,
+        status: z.enum(['unpaid', 'due', 'paid', 'collected', 'refunded', 'void']),
+        reference: z.string().nullable(),
+        paidAt: z.string().nullable(),
+        paidFen: int,
+        refundedFen: int,
+      })
+      .nullable(),
+    shipment: z
+      .object({ carrier: z.string().nullable(), waybillNo: z.string().nullable(), viaStation: z.boolean(), shippedAt: z.string() })
+      .nullable(),
+    history: z.array(
+      z.object({
+        status: z.enum(ORDER_STATUSES),
+        at: z.string(),
+        by: z.string().openapi({ description: 'A user id, or `system`' }),
+        note: z.string().optional(),
+        event: z.string().optional(),
+      }),
+    ),
+    expiresAt: z.string().nullable().openapi({ description: 'When an unpaid order lapses' }),
+    awaitingCheckout: z.literal(true).optional().openapi({ description: 'A chat "+1" reservation not checked out yet' }),
+    pickupCode: buyerOnly('Station delivery: the code shown at pick-up'),
+    trackingCode: buyerOnly('The secret of the public tracking link'),
   })
   .openapi('Order');
+
+/** An order as placed (orderService.ts): the answer of POST /orders without checkout, and of a replayed key. */
+const PlacedOrder = z
+  .object({
+    ...orderFields,
+    delivery: OrderDelivery.optional(),
+    payment: z.object({ method }).optional(),
+    pickupCode: z.string().nullable().optional(),
+    trackingCode: z.string().nullable().optional(),
+    expiresAt: z.string().nullable().optional(),
+  })
+  .openapi('PlacedOrder');
 
 const idempotencyHeader = z
   .string({ required_error: 'is required: send a unique key per order (e.g. a UUID) and repeat it on retries' })
@@ -48,7 +100,8 @@ export function registerOrderRoutes(routes: RouteTable): void {
     tags: ['orders'],
     access: 'signed-in',
     status: 201,
-    response: OrderResponse,
+    // With checkout (delivery and payment) the new order answers as GET /orders/:id does.
+    response: z.union([OrderResponse, PlacedOrder]),
     body: z
       .object({
         productId: objectId('productId'),

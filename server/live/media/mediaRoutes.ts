@@ -5,7 +5,8 @@ import type { RouteTable } from '../../platform/http/routeTable.ts';
 import { idParams, objectId } from '../../platform/http/schemas.ts';
 import type { HubContext } from '../../platform/context.ts';
 import { HttpError, notFound } from '../../platform/errors.ts';
-import { LiveSessionModel } from '../sessions/session.model.ts';
+import { LiveSessionModel, SESSION_STATUSES } from '../sessions/session.model.ts';
+import { PRODUCT_CATEGORIES } from '../../commerce/products/product.model.ts';
 import { mediaRoot, pruneMedia, sessionMedia } from './recordingStore.ts';
 import { sessionShelf } from '../sessions/sessionReads.ts';
 import { ingestInfo, rotateIngestKey } from './ingest.ts';
@@ -55,6 +56,41 @@ const MediaResponse = z
   })
   .openapi('SessionMedia');
 
+const ReplayResponse = z
+  .object({
+    session: z.object({
+      id: z.string(),
+      title: z.string(),
+      status: z.enum(SESSION_STATUSES),
+      startsAt: z.string(),
+      endsAt: z.string(),
+      startedAt: z.string().nullable(),
+      endedAt: z.string().nullable(),
+    }),
+    shelf: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        category: z.enum(PRODUCT_CATEGORIES),
+        priceFen: z.number().int(),
+        stock: z.number().int(),
+      }),
+    ),
+    media: MediaResponse,
+  })
+  .openapi('SessionReplay');
+
+const StorageResponse = z
+  .object({
+    usedBytes: z.number().int(),
+    budgetBytes: z.number().int(),
+    disk: z.object({ freeBytes: z.number().int(), totalBytes: z.number().int() }).nullable(),
+    recordings: z.number().int(),
+    pruned: z.array(z.string()).openapi({ description: 'Sessions whose recordings this call pruned' }),
+    warnings: z.array(z.string()),
+  })
+  .openapi('MediaStorage');
+
 export function registerMediaRoutes(routes: RouteTable): void {
   routes.route({
     method: 'get',
@@ -77,6 +113,7 @@ export function registerMediaRoutes(routes: RouteTable): void {
     tags: ['public'],
     access: 'public',
     params: idParams,
+    response: ReplayResponse,
     handler: async ({ req, params }) => {
       const session = await LiveSessionModel.findById(params.id, {
         title: 1,
@@ -134,6 +171,7 @@ export function registerMediaRoutes(routes: RouteTable): void {
     summary: 'Disk used by recordings against the budget; prunes what retention or the budget requires',
     tags: ['sessions'],
     access: ['bureau', 'association'],
+    response: StorageResponse,
     handler: ({ req }) => pruneMedia(ctxOf(req).config),
   });
 }
@@ -162,7 +200,8 @@ function registerWhipRoutes(routes: RouteTable): void {
     requestContent: {
       body: { content: { 'application/sdp': { schema: z.string().openapi({ example: 'v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\n…' }) } } },
     },
-    responseDescription: 'The SDP answer (application/sdp); Location names the WHIP resource',
+    produces: ['application/sdp'],
+    responseDescription: 'The SDP answer; Location names the WHIP resource',
     handler: async ({ req, res, params }) => {
       if (!req.is('application/sdp'))
         throw new HttpError(415, 'unsupported_media_type', 'Invalid header "Content-Type": a WHIP offer is application/sdp');
@@ -187,6 +226,8 @@ function registerWhipRoutes(routes: RouteTable): void {
     params: whipResourceParams,
     query: whipQuery,
     before: [whipCors],
+    produces: [],
+    responseDescription: 'Ended (an empty body)',
     handler: ({ req, res, params }) => {
       whipOf(req).remove(params.id, params.resourceId, req.get('authorization'));
       res.status(200).end();
@@ -201,6 +242,8 @@ function registerWhipRoutes(routes: RouteTable): void {
     params: whipResourceParams,
     query: whipQuery,
     before: [whipCors, sdpBody],
+    produces: [],
+    responseDescription: 'Never: this resource answers 405 (Allow: DELETE, OPTIONS)',
     handler: () => {
       throw new HttpError(
         405,

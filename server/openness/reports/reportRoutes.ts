@@ -7,6 +7,7 @@ import { HttpError, conflict, notFound } from '../../platform/errors.ts';
 import { appendAudit } from '../../platform/audit/auditLog.ts';
 import type { ReportResult } from './reportService.ts';
 import { reportCsv, reportXlsx } from './reportFiles.ts';
+import { SessionFiguresResponse } from '../../commerce/live/sessionAnalytics.ts';
 
 const MAX_DAYS = 4 * 366;
 
@@ -38,6 +39,47 @@ async function finishedReport(queue: Queue, jobId: string): Promise<ReportResult
     throw conflict(`Report ${jobId} is ${state}, not finished yet`, { state, progress: job.progress }, 'wrong_state');
   return job.returnvalue as ReportResult;
 }
+
+const int = z.number().int();
+const figures = { sessionsHeld: int, orders: int, gmvFen: int, povertyHouseholds: int, approvedFen: int, paidFen: int };
+/** The OpenAPI shape of ReportResult (reportService.ts). */
+const ReportResultResponse = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    policyVersion: z.string(),
+    generatedAt: z.string(),
+    totals: z.object({ ...figures, procurementFen: int, claimsApproved: int }),
+    byMonth: z.array(z.object({ ...figures, month: z.string() })),
+    byProgram: z.array(
+      z.object({
+        program: z.string(),
+        nameZh: z.string(),
+        nameEn: z.string().optional(),
+        claimsApproved: int,
+        approvedFen: int,
+        paidFen: int,
+        capFen: int.nullable(),
+      }),
+    ),
+    byTownship: z.array(z.object({ ...figures, township: z.string() })),
+    budget: z.array(
+      z.object({
+        category: z.string(),
+        nameZh: z.string(),
+        nameEn: z.string().optional(),
+        allocatedFen: int,
+        approvedFen: int,
+        paidFen: int,
+        approvedToDateFen: int,
+        paidToDateFen: int,
+        usedBasisPoints: int,
+      }),
+    ),
+    disclosures: z.array(z.object({ org: z.string(), program: z.string(), approvedFen: int, approvedAt: z.string() })),
+    sessions: z.array(SessionFiguresResponse.extend({ startedAt: z.string() })),
+  })
+  .openapi('Report');
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -72,7 +114,8 @@ export function registerReportRoutes(routes: RouteTable): void {
       access: ['bureau', 'auditor'],
       params: JobParams,
       query: FileQuery,
-      responseDescription: format === 'csv' ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      produces: [format === 'csv' ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+      responseDescription: 'An attachment',
       handler: async ({ params, query, req, res }) => {
         const report = await finishedReport(queueOf(req), params.jobId);
         const name = `dehua-report-${report.from}-${report.to}${query.lang === 'en' ? '-en' : ''}.${format}`;
@@ -95,7 +138,7 @@ export function registerReportRoutes(routes: RouteTable): void {
       progress: z.number(),
       failedReason: z.string().nullable(),
       request: z.object({ from: z.string(), to: z.string() }),
-      result: z.record(z.unknown()).nullable(),
+      result: ReportResultResponse.nullable().openapi({ description: 'The report once the job has completed' }),
     }),
     handler: async ({ params, req }) => {
       const queue = queueOf(req);

@@ -15,6 +15,9 @@ export const ErrorBody = openApiRegistry.register(
       code: z.string(),
       message: z.string().openapi({ description: 'Human-readable; for 400 it names the bad field' }),
       details: z.unknown().optional(),
+      params: z
+        .record(z.union([z.string(), z.number(), z.boolean()]).nullable())
+        .openapi({ description: 'Stable values for the message (e.g. `field`); clients render `code` + `params` per language' }),
     }),
   }),
 );
