@@ -2,17 +2,13 @@ import { z } from 'zod';
 import type { RouteTable } from '../../platform/http/routeTable.ts';
 import type { HubContext } from '../../platform/context.ts';
 import { idParams } from '../../platform/http/schemas.ts';
-import {
-  cancelOrder,
-  completeOrder,
-  confirmPayment,
-  refundOrder,
-  rejectRefund,
-  RefundRejectBody,
-  requestRefund,
-  RefundRequestBody,
-} from './checkoutService.ts';
-import { OrderResponse } from '../orders/orderRoutes.ts';
+import { cancelOrder } from '../orders/commands/cancelOrder.ts';
+import { completeOrder } from '../orders/commands/completeOrder.ts';
+import { confirmPayment, PaymentReferenceBody } from '../orders/commands/confirmPayment.ts';
+import { refundOrder } from '../orders/commands/refundOrder.ts';
+import { rejectRefund, RefundRejectBody } from '../orders/commands/rejectRefund.ts';
+import { requestRefund, RefundRequestBody } from '../orders/commands/requestRefund.ts';
+import { OrderResponse } from '../orders/presenters/order.ts';
 import { DeliveryInput, PaymentInput } from './checkoutFields.ts';
 import { checkoutReservation, plusOneQueue } from '../live/plusOne.ts';
 import { buyFlashSale, flashSaleView, startFlashSale, StartFlashSaleBody, stopFlashSale } from '../live/flashSale.ts';
@@ -25,7 +21,6 @@ import { READ_ALL_ROLES } from '../../platform/auth/roles.ts';
 import { ORDER_STATUSES } from './orderState.ts';
 
 const ctxOf = (req: { app: { locals: Record<string, unknown> } }) => req.app.locals.ctx as HubContext;
-const Reference = z.object({ reference: z.string().optional() }).passthrough();
 
 const int = z.number().int();
 const ReminderResponse = z.object({ sessionId: z.string(), subscribed: z.boolean(), subscribers: int });
@@ -126,7 +121,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     access: 'public',
     params: idParams,
     response: FlashSaleResponse,
-    handler: ({ req, params }) => flashSaleView(ctxOf(req).redis, ctxOf(req).config.REDIS_PREFIX, params.id),
+    handler: ({ req, params }) => flashSaleView(ctxOf(req), { sessionId: params.id }),
   });
   routes.route({
     method: 'post',
@@ -190,9 +185,9 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     tags: ['orders'],
     access: ['enterprise'],
     params: idParams,
-    body: Reference,
+    body: PaymentReferenceBody,
     response: OrderResponse,
-    handler: ({ req, user, params, body }) => confirmPayment(ctxOf(req), user, params.id, body),
+    handler: ({ req, user, params, body }) => confirmPayment(ctxOf(req), user, { ...body, orderId: params.id }),
   });
   routes.route({
     method: 'post',
@@ -202,7 +197,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     access: 'signed-in',
     params: idParams,
     response: OrderResponse,
-    handler: ({ req, user, params }) => cancelOrder(ctxOf(req), user, params.id),
+    handler: ({ req, user, params }) => cancelOrder(ctxOf(req), user, { orderId: params.id }),
   });
   routes.route({
     method: 'post',
@@ -213,7 +208,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     params: idParams,
     body: RefundRequestBody,
     response: OrderResponse,
-    handler: ({ req, user, params, body }) => requestRefund(ctxOf(req), user, params.id, body.reason),
+    handler: ({ req, user, params, body }) => requestRefund(ctxOf(req), user, { ...body, orderId: params.id }),
   });
   routes.route({
     method: 'post',
@@ -222,9 +217,9 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     tags: ['orders'],
     access: ['enterprise'],
     params: idParams,
-    body: Reference,
+    body: PaymentReferenceBody,
     response: OrderResponse,
-    handler: ({ req, user, params, body }) => refundOrder(ctxOf(req), user, params.id, body),
+    handler: ({ req, user, params, body }) => refundOrder(ctxOf(req), user, { ...body, orderId: params.id }),
   });
   routes.route({
     method: 'post',
@@ -235,7 +230,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     params: idParams,
     body: RefundRejectBody,
     response: OrderResponse,
-    handler: ({ req, user, params, body }) => rejectRefund(ctxOf(req), user, params.id, body.reason),
+    handler: ({ req, user, params, body }) => rejectRefund(ctxOf(req), user, { ...body, orderId: params.id }),
   });
   routes.route({
     method: 'post',
@@ -245,6 +240,6 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     access: ['buyer'],
     params: idParams,
     response: OrderResponse,
-    handler: ({ req, user, params }) => completeOrder(ctxOf(req), user, params.id),
+    handler: ({ req, user, params }) => completeOrder(ctxOf(req), user, { orderId: params.id }),
   });
 }

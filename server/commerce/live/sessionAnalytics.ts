@@ -80,7 +80,7 @@ export async function sessionFigures(ctx: HubContext, session: { _id: unknown; t
     ctx.redis.get(`${prefix}:live:peak:${sessionId}`),
   ]);
   const docs = await OrderModel.find({ sessionId }).limit(50_000).lean();
-  const records = await withStates(ctx.redis, prefix, docs as Record<string, unknown>[]);
+  const records = await withStates(ctx, docs as Record<string, unknown>[]);
   const byProduct = new Map<string, { orders: number; quantity: number; paidGmvFen: number }>();
   const buyers = new Set<string>();
   let orders = 0;
