@@ -1,7 +1,10 @@
 import { badRequest } from '../platform/errors.ts';
+import { groupedSums } from '../platform/aggregate.ts';
 import type { RedisContext } from './commerceContext.ts';
 import { OrderModel } from './orders/order.model.ts';
-import { sessionSalesKey, stockKey } from './orders/stockLedger.ts';
+import { gmvStatusFilter } from './orders/gmv.ts';
+import type { QueuedOrder } from './orders/orderPersister.ts';
+import { sessionSalesKey, stockKey, unsavedOrdersKey } from './orders/stockLedger.ts';
 import { ProductModel } from './products/product.model.ts';
 import { STOCK_RELEASED } from './checkout/orderState.ts';
 
@@ -59,4 +62,34 @@ export async function sumSessionOrders(sessionId: string) {
     totals.amountFen += o.amountFen;
   }
   return totals;
+}
+
+/** Product names by id (the public schedule); unknown ids are left out. */
+export async function productNames(ids: string[]): Promise<{ _id: unknown; name: string }[]> {
+  return ProductModel.find({ _id: { $in: ids } }, { name: 1 }).lean();
+}
+
+/** GMV and order count per product of the orders placed in [start, end) (reports). */
+export async function gmvByProduct(start: Date, end: Date) {
+  return groupedSums(OrderModel, { ...gmvStatusFilter(), createdAt: { $gte: start, $lt: end } }, '$productId', {
+    fen: '$amountFen',
+    orders: 1,
+  });
+}
+
+/** Stored orders placed before `cutoff`, streamed with what the overview counts (the overview rebuild). */
+export function storedOrdersBefore(cutoff: Date) {
+  return OrderModel.find({ createdAt: { $lt: cutoff } }, { productId: 1, sessionId: 1, amountFen: 1, createdAt: 1, status: 1 })
+    .lean()
+    .cursor({ batchSize: 10_000 });
+}
+
+/** Whether the persister has written this order to the database. */
+export async function isOrderStored(orderId: string): Promise<boolean> {
+  return Boolean(await OrderModel.exists({ _id: orderId }));
+}
+
+/** Orders accepted but not yet written (Redis's write-behind queue). */
+export async function queuedOrders(ctx: RedisContext): Promise<QueuedOrder[]> {
+  return Object.values(await ctx.redis.hgetall(unsavedOrdersKey(ctx.config.REDIS_PREFIX))).map((json) => JSON.parse(json) as QueuedOrder);
 }
