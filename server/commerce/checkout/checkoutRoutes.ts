@@ -15,9 +15,6 @@ import { buyFlashSale, flashSaleView, startFlashSale, StartFlashSaleBody, stopFl
 import { validationError } from '../../platform/errors.ts';
 import { SessionFiguresResponse, sessionAnalytics } from '../live/sessionAnalytics.ts';
 import { subscribeReminder } from '../live/viewerReminders.ts';
-import { sessionParties } from '../../live/sessions/sessionReads.ts';
-import { forbidden, notFound } from '../../platform/errors.ts';
-import { READ_ALL_ROLES } from '../../platform/auth/roles.ts';
 import { ORDER_STATUSES } from './orderState.ts';
 
 const ctxOf = (req: { app: { locals: Record<string, unknown> } }) => req.app.locals.ctx as HubContext;
@@ -69,7 +66,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     access: 'signed-in',
     params: idParams,
     response: ReminderResponse,
-    handler: ({ req, user, params }) => subscribeReminder(ctxOf(req), user, params.id, true),
+    handler: ({ req, user, params }) => subscribeReminder(ctxOf(req), user, { sessionId: params.id, subscribed: true }),
   });
   routes.route({
     method: 'delete',
@@ -79,7 +76,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     access: 'signed-in',
     params: idParams,
     response: ReminderResponse,
-    handler: ({ req, user, params }) => subscribeReminder(ctxOf(req), user, params.id, false),
+    handler: ({ req, user, params }) => subscribeReminder(ctxOf(req), user, { sessionId: params.id, subscribed: false }),
   });
   routes.route({
     method: 'get',
@@ -89,7 +86,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     access: 'signed-in',
     params: idParams,
     response: SessionFiguresResponse,
-    handler: ({ req, user, params }) => sessionAnalytics(ctxOf(req), user, params.id),
+    handler: ({ req, user, params }) => sessionAnalytics(ctxOf(req), user, { sessionId: params.id }),
   });
   routes.route({
     method: 'post',
@@ -101,7 +98,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     body: StartFlashSaleBody,
     status: 201,
     response: FlashSaleResponse,
-    handler: ({ req, user, params, body }) => startFlashSale(ctxOf(req), user, params.id, body),
+    handler: ({ req, user, params, body }) => startFlashSale(ctxOf(req), user, { ...body, sessionId: params.id }),
   });
   routes.route({
     method: 'delete',
@@ -111,7 +108,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     access: ['host'],
     params: idParams,
     response: FlashSaleResponse,
-    handler: ({ req, user, params }) => stopFlashSale(ctxOf(req), user, params.id),
+    handler: ({ req, user, params }) => stopFlashSale(ctxOf(req), user, { sessionId: params.id }),
   });
   routes.route({
     method: 'get',
@@ -146,7 +143,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     handler: async ({ req, res, user, params, body }) => {
       const key = idempotencyHeader.safeParse(req.header('idempotency-key'));
       if (!key.success) throw validationError(new z.ZodError(key.error.issues.map((i) => ({ ...i, path: ['Idempotency-Key'] }))), 'header');
-      const { order, replayed } = await buyFlashSale(ctxOf(req), user, params.id, key.data, body);
+      const { order, replayed } = await buyFlashSale(ctxOf(req), user, { ...body, sessionId: params.id, idempotencyKey: key.data });
       if (replayed) res.set('Idempotent-Replayed', 'true');
       return order;
     },
@@ -160,7 +157,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     params: idParams,
     body: z.object({ delivery: DeliveryInput, payment: PaymentInput }).strict(),
     response: OrderResponse,
-    handler: ({ req, user, params, body }) => checkoutReservation(ctxOf(req), user, params.id, body.delivery, body.payment),
+    handler: ({ req, user, params, body }) => checkoutReservation(ctxOf(req), user, { ...body, orderId: params.id }),
   });
   routes.route({
     method: 'get',
@@ -170,13 +167,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     access: 'signed-in',
     params: idParams,
     response: PlusOnesResponse,
-    handler: async ({ req, user, params }) => {
-      const session = await sessionParties(params.id);
-      if (!session) throw notFound('Session');
-      if (String(session.hostUserId) !== user.id && !READ_ALL_ROLES.includes(user.role))
-        throw forbidden('Only the host sees the "+1" queue');
-      return plusOneQueue(ctxOf(req), params.id);
-    },
+    handler: ({ req, user, params }) => plusOneQueue(ctxOf(req), user, { sessionId: params.id }),
   });
   routes.route({
     method: 'post',

@@ -9,9 +9,7 @@ import { confirmDelivery } from '../orders/commands/confirmDelivery.ts';
 import { confirmPickup, PickupBody } from '../orders/commands/confirmPickup.ts';
 import { ShipBody, shipOrder } from '../orders/commands/shipOrder.ts';
 import { listStations, stationThroughput } from './fulfilmentQueries.ts';
-import { packingListPdf } from './packingList.ts';
-import { loadOrder } from '../checkout/orderRecord.ts';
-import { ProductModel } from '../products/product.model.ts';
+import { packingList } from '../orders/commands/packingList.ts';
 
 const ctxOf = (req: { app: { locals: Record<string, unknown> } }) => req.app.locals.ctx as HubContext;
 
@@ -32,19 +30,7 @@ export function registerFulfilmentRoutes(routes: RouteTable): void {
     produces: ['application/pdf'],
     responseDescription: 'The packing list',
     handler: async ({ req, res, user, query }) => {
-      const ctx = ctxOf(req);
-      const records = [];
-      for (const id of [...new Set(query.ids.split(','))]) {
-        const o = await loadOrder(ctx, id);
-        if (!o || o.enterpriseId !== user.orgId) throw notFound(`Order ${id}`);
-        records.push(o);
-      }
-      const products = await ProductModel.find({ _id: { $in: [...new Set(records.map((r) => r.productId))] } }, { name: 1 }).lean();
-      const pdf = await packingListPdf(
-        records,
-        new Map(products.map((p) => [String(p._id), p.name])),
-        `装箱单 Packing list · ${new Date().toISOString().slice(0, 10)}`,
-      );
+      const pdf = await packingList(ctxOf(req), user, { orderIds: query.ids.split(',') });
       res.type('application/pdf').set('Content-Disposition', 'inline; filename="packing-list.pdf"').send(pdf);
     },
   });

@@ -100,7 +100,10 @@ async function hostSession(actor: AuthUser, sessionId: string) {
 export { flashSaleView };
 
 /** The host starts a timed price for the pinned product; an end job returns what is unsold to stock. */
-export async function startFlashSale(ctx: HubContext, actor: AuthUser, sessionId: string, body: z.infer<typeof StartFlashSaleBody>) {
+export type StartFlashSaleCommand = z.infer<typeof StartFlashSaleBody> & { sessionId: string };
+
+export async function startFlashSale(ctx: HubContext, actor: AuthUser, command: StartFlashSaleCommand) {
+  const { sessionId, ...body } = command;
   await hostSession(actor, sessionId);
   const pinned = await pinnedProduct(ctx, sessionId);
   if (!pinned || pinned.id !== body.productId)
@@ -130,7 +133,9 @@ export async function startFlashSale(ctx: HubContext, actor: AuthUser, sessionId
   return view;
 }
 
-export async function stopFlashSale(ctx: HubContext, actor: AuthUser, sessionId: string) {
+/** The host ends the sale early; unsold units return to stock. */
+export async function stopFlashSale(ctx: HubContext, actor: AuthUser, command: { sessionId: string }) {
+  const { sessionId } = command;
   const session = await sessionHost(sessionId);
   if (!session) throw notFound('Session');
   assertIsSessionHost(actor, session, HOST_ONLY);
@@ -140,13 +145,16 @@ export async function stopFlashSale(ctx: HubContext, actor: AuthUser, sessionId:
 }
 
 /** A buyer buys at the sale price (with delivery and payment, and an Idempotency-Key, as any order). */
-export async function buyFlashSale(
-  ctx: HubContext,
-  actor: AuthUser,
-  sessionId: string,
-  idemKey: string,
-  body: { quantity: number; delivery?: DeliveryInput; payment?: PaymentMethod },
-) {
+export interface BuyFlashSaleCommand {
+  sessionId: string;
+  idempotencyKey: string;
+  quantity: number;
+  delivery?: DeliveryInput;
+  payment?: PaymentMethod;
+}
+
+export async function buyFlashSale(ctx: HubContext, actor: AuthUser, command: BuyFlashSaleCommand) {
+  const { sessionId, idempotencyKey: idemKey, ...body } = command;
   const prefix = ctx.config.REDIS_PREFIX;
   const h = await ctx.redis.hgetall(flashKey(prefix, sessionId));
   if (!h.id || h.status !== 'running') throw conflict('No flash sale is running in this session', undefined, 'flash_sale_not_running');

@@ -2,8 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { HubContext } from '../../platform/context.ts';
 import type { AuthUser } from '../../platform/auth/roles.ts';
-import { badRequest, HttpError } from '../../platform/errors.ts';
-import { pinnedProduct } from '../../live/sessions/sessionReads.ts';
+import { badRequest, forbidden, HttpError, notFound } from '../../platform/errors.ts';
+import { pinnedProduct, sessionParties } from '../../live/sessions/sessionReads.ts';
+import { READ_ALL_ROLES } from '../../platform/auth/roles.ts';
 import { placeOrder } from '../orders/commands/placeOrder.ts';
 import { scheduleExpiry } from '../checkout/expiry.ts';
 import { prepareCheckout, type CheckoutFields, type DeliveryInput } from '../checkout/checkoutFields.ts';
@@ -24,7 +25,8 @@ export const plusOneQueueKey = (prefix: string, sessionId: string) => `${prefix}
  * expires (HUB_PLUS_ONE_HOLD_SECONDS) unless the buyer chooses delivery and payment in time.
  * Returns null when the message is not a "+1".
  */
-export async function plusOne(ctx: HubContext, actor: AuthUser, sessionId: string, text: string) {
+export async function plusOne(ctx: HubContext, actor: AuthUser, command: { sessionId: string; text: string }) {
+  const { sessionId, text } = command;
   if (actor.role !== 'buyer') return null;
   const pinned = await pinnedProduct(ctx, sessionId);
   if (!pinned || !(PLUS_ONE.test(text) || text.trim() === pinned.name)) return null;
@@ -58,8 +60,12 @@ export async function plusOne(ctx: HubContext, actor: AuthUser, sessionId: strin
   return { order: presentOrder(record!, actor), product: pinned, buyerTail: actor.username.slice(-4) };
 }
 
-/** The host's queue of "+1" reservations, newest first, with their current status. */
-export async function plusOneQueue(ctx: HubContext, sessionId: string) {
+/** The host's queue of "+1" reservations, newest first, with their current status (the host, bureau and auditor). */
+export async function plusOneQueue(ctx: HubContext, actor: AuthUser, command: { sessionId: string }) {
+  const { sessionId } = command;
+  const session = await sessionParties(sessionId);
+  if (!session) throw notFound('Session');
+  if (String(session.hostUserId) !== actor.id && !READ_ALL_ROLES.includes(actor.role)) throw forbidden('Only the host sees the "+1" queue');
   const raw = await ctx.redis.lrange(plusOneQueueKey(ctx.config.REDIS_PREFIX, sessionId), 0, 99);
   const items = [];
   for (const r of raw) {
@@ -82,10 +88,9 @@ export async function plusOneQueue(ctx: HubContext, sessionId: string) {
 export async function checkoutReservation(
   ctx: HubContext,
   actor: AuthUser,
-  orderId: string,
-  delivery: DeliveryInput,
-  method: PaymentMethod,
+  command: { orderId: string; delivery: DeliveryInput; payment: PaymentMethod },
 ) {
+  const { orderId, delivery, payment: method } = command;
   const provider = paymentProviders[method];
   const timeout = ctx.config.HUB_ORDER_PAYMENT_TIMEOUT_SECONDS;
   const fields = await prepareCheckout(delivery, method, timeout, provider.payBeforeShipping);

@@ -33,7 +33,8 @@ export async function countViewer(ctx: HubContext, sessionId: string, viewer: st
  * messages, "+1"s, orders, paid GMV (bank transfers confirmed, cash collected; orders placed without
  * checkout count as paid, as before), conversion (buyers ÷ viewers), and per product.
  */
-export async function sessionAnalytics(ctx: HubContext, actor: AuthUser, sessionId: string) {
+export async function sessionAnalytics(ctx: HubContext, actor: AuthUser, command: { sessionId: string }) {
+  const { sessionId } = command;
   const session = await sessionForFigures(sessionId);
   if (!session) throw notFound('Session');
   const mayRead =
