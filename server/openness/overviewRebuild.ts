@@ -3,15 +3,13 @@ import { Queue, type Job } from 'bullmq';
 import type { HubContext } from '../platform/context.ts';
 import { queueOptions } from '../platform/queues.ts';
 import { componentLogger } from '../platform/logger.ts';
-import { OrderModel } from '../commerce/orders/order.model.ts';
+import { isOrderStored, queuedOrders, storedOrdersBefore } from '../commerce/commerceReads.ts';
 import { liveSessionIds } from '../live/sessions/sessionReads.ts';
 import { subsidyTotalsByProgram } from '../claims/budgetService.ts';
 import { approvedProcurementIds, procurementsByIds } from '../claims/awards.ts';
 import { DAY_KEY_TTL_SECONDS, MINUTE_KEY_TTL_SECONDS, PER_MINUTE_WINDOW, overviewKeys } from './overviewKeys.ts';
 import { applyOnce, loadProductFacts, orderOps, productFacts, publish, reversalOps, type JournalEntry } from './overviewCounters.ts';
 import { countsAsGmv } from '../commerce/orders/gmv.ts';
-import { unsavedOrdersKey } from '../commerce/orders/stockLedger.ts';
-import type { QueuedOrder } from '../commerce/orders/orderPersister.ts';
 import { epochMinute, shanghaiDate, shanghaiDayStart } from './shanghaiTime.ts';
 import type { ProcessorRegistration } from '../platform/component.ts';
 
@@ -103,9 +101,7 @@ export async function rebuildOverview(
       const found = (await pipe.exec()) ?? [];
       found.forEach(([, member], i) => member && excludedReversed.add(ids[i]!));
     };
-    const cursor = OrderModel.find({ createdAt: { $lt: cutoff } }, { productId: 1, sessionId: 1, amountFen: 1, createdAt: 1, status: 1 })
-      .lean()
-      .cursor({ batchSize: 10_000 });
+    const cursor = storedOrdersBefore(cutoff);
     for await (const o of cursor) {
       if (!countsAsGmv(o.status)) {
         // Final: the snapshot holds this order's last word, so a journalled placement of it is not re-applied either.
@@ -123,15 +119,13 @@ export async function rebuildOverview(
       });
     }
     await checkReversed();
-    const unsaved = Object.values(await ctx.redis.hgetall(unsavedOrdersKey(ctx.config.REDIS_PREFIX))).map(
-      (json) => JSON.parse(json) as QueuedOrder,
-    );
+    const unsaved = await queuedOrders(ctx);
     for (const o of unsaved) {
       const at = new Date(o.createdAt);
       // A queued order is always placed (its transitions wait for it to be written).
       if (!countsAsGmv(o.status) || at >= cutoff || included.has(o._id)) continue;
       // An old order still unsaved means a stalled persister; it may have landed meanwhile.
-      if (at < recentFrom && (await OrderModel.exists({ _id: o._id }))) continue;
+      if (at < recentFrom && (await isOrderStored(o._id))) continue;
       take({ id: o._id, productId: o.productId, sessionId: o.sessionId, amountFen: o.amountFen, at });
     }
     const groups = [...sums.values()];

@@ -167,7 +167,7 @@ export async function readOverview(ctx: HubContext, now = new Date()): Promise<O
   const minuteRows = results.slice(14) as [string | null, string | null][];
 
   const month = beijingMonth(now);
-  const stations = await stationMonth(ctx.redis, ctx.config.REDIS_PREFIX, month);
+  const stations = await stationMonth(ctx, month);
   const policy = await getPolicy(ctx.config.HUB_POLICY_VERSION);
   const budgetRows = await budgetCategories(ctx.config.HUB_POLICY_VERSION);
   const live = new Set(liveIds);

@@ -1,6 +1,6 @@
 import { publicScheduleSessions, studioNames } from '../live/sessions/sessionReads.ts';
 import { OrgModel } from '../registry/orgs/org.model.ts';
-import { ProductModel } from '../commerce/products/product.model.ts';
+import { productNames } from '../commerce/commerceReads.ts';
 
 /**
  * The public schedule: sessions overlapping [from, to), with what a viewer needs (title, times,
@@ -12,7 +12,7 @@ export async function publicSessions(from: Date, to: Date) {
   const [studios, orgs, products] = await Promise.all([
     studioNames(ids(sessions.map((s) => s.studioId))),
     OrgModel.find({ _id: { $in: ids(sessions.map((s) => s.associationId)) } }, { name: 1 }).lean(),
-    ProductModel.find({ _id: { $in: ids(sessions.flatMap((s) => s.productIds ?? [])) } }, { name: 1 }).lean(),
+    productNames(ids(sessions.flatMap((s) => s.productIds ?? []))),
   ]);
   const name = (list: { _id: unknown; name: string }[]) => new Map(list.map((x) => [String(x._id), x.name]));
   const studioName = name(studios);

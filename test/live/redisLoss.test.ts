@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort, startRedis, type StartedService } from '../../scripts/services.ts';
 import { liveWorld } from './liveSupport.ts';
-import { placeOrder } from '../../server/commerce/orders/orderService.ts';
+import { placeOrder } from '../../server/commerce/orders/commands/placeOrder.ts';
 import { OrderPersister } from '../../server/commerce/orders/orderPersister.ts';
 import { OrderModel } from '../../server/commerce/orders/order.model.ts';
 import { stockKey } from '../../server/commerce/orders/stockLedger.ts';
@@ -61,7 +61,11 @@ describe('orders across a Redis crash (kill -9 and restart)', function () {
     let sold = 0;
     const outcomes = await Promise.allSettled(
       Array.from({ length: tries }, (_, i) =>
-        placeOrder(redis, prefix, buyer, { productId, quantity: 1, idempotencyKey: `${tag}-${i}-${Date.now()}` }),
+        placeOrder({ redis, config: { REDIS_PREFIX: prefix } }, buyer, {
+          productId,
+          quantity: 1,
+          idempotencyKey: `${tag}-${i}-${Date.now()}`,
+        }),
       ),
     );
     for (const o of outcomes) {
@@ -107,7 +111,11 @@ describe('orders across a Redis crash (kill -9 and restart)', function () {
     // No persister runs: every acknowledged order exists only in Redis when Redis dies.
     const acknowledged = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
-        placeOrder(redis, prefix, buyer, { productId, quantity: 1, idempotencyKey: `aof-${i}-${Date.now()}` }),
+        placeOrder({ redis, config: { REDIS_PREFIX: prefix } }, buyer, {
+          productId,
+          quantity: 1,
+          idempotencyKey: `aof-${i}-${Date.now()}`,
+        }),
       ),
     );
     await kill9();

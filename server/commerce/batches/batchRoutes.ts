@@ -153,7 +153,8 @@ export function registerBatchRoutes(routes: RouteTable): void {
     body: CreateBatchBody,
     status: 201,
     response: BatchResponse,
-    handler: ({ user, params, body, req }) => createBatch(user, params.id, body, publicOrigin(req)),
+    handler: ({ user, params, body, req }) =>
+      createBatch(req.app.locals.ctx as HubContext, user, { ...body, productId: params.id, origin: publicOrigin(req) }),
   });
   routes.route({
     method: 'get',
@@ -163,7 +164,8 @@ export function registerBatchRoutes(routes: RouteTable): void {
     access: ['enterprise', 'bureau', 'auditor'],
     params: idParams,
     response: z.object({ items: z.array(BatchResponse) }),
-    handler: ({ user, params, req }) => listBatches(user, params.id, publicOrigin(req)),
+    handler: ({ user, params, req }) =>
+      listBatches(req.app.locals.ctx as HubContext, user, { productId: params.id, origin: publicOrigin(req) }),
   });
   for (const format of ['png', 'svg'] as const) {
     routes.route({

@@ -11,8 +11,10 @@ import { OrgModel } from '../../registry/orgs/org.model.ts';
 import { HouseholdModel, maskPersonName } from '../../registry/households/household.model.ts';
 import { groupedSums } from '../../platform/aggregate.ts';
 import { saveAudited } from '../../platform/audit/outbox.ts';
-import { badRequest, forbidden, isDuplicateKeyError, notFound } from '../../platform/errors.ts';
-import { READ_ALL_ROLES, type AuthUser } from '../../platform/auth/roles.ts';
+import { badRequest, isDuplicateKeyError, notFound } from '../../platform/errors.ts';
+import type { AuthUser } from '../../platform/auth/roles.ts';
+import type { HubContext } from '../../platform/context.ts';
+import { assertCanListBatches, assertCanRecordBatch } from '../products/policies/productAccess.ts';
 
 export interface CreateBatchCommand {
   ceramic?: { claySource: string; kiln: string; firingDate: Date; workshop: string; inspector: string; giMark?: string };
@@ -54,23 +56,19 @@ export function traceUrlFor(origin: string, code: string): string {
   return `${origin.replace(/\/$/, '')}/trace/${code}`;
 }
 
-async function ownedProduct(actor: AuthUser, productId: string, write: boolean) {
+async function loadProduct(productId: string) {
   const product = await ProductModel.findById(productId).lean();
   if (!product) throw notFound('Product');
-  const owner = actor.role === 'enterprise' && actor.orgId === String(product.enterpriseId);
-  if (write ? !owner : !(owner || READ_ALL_ROLES.includes(actor.role))) {
-    throw forbidden(
-      write
-        ? "Only the product's own enterprise may record its batches"
-        : "Only the product's enterprise, the bureau and auditors may list its batches",
-    );
-  }
   return product;
 }
 
+/** The product a batch belongs to, and the public origin its trace links are built on. */
+export type BatchTarget = { productId: string; origin: string };
+
 /** Records a batch: ceramics carry kiln and clay data, farm products their household or cooperative. */
-export async function createBatch(actor: AuthUser, productId: string, command: CreateBatchCommand, origin: string) {
-  const product = await ownedProduct(actor, productId, true);
+export async function createBatch(_ctx: HubContext, actor: AuthUser, { productId, origin, ...command }: CreateBatchCommand & BatchTarget) {
+  const product = await loadProduct(productId);
+  assertCanRecordBatch(actor, product);
   const kind = command.ceramic ? 'ceramic' : 'farm';
   if (product.category === 'ceramic' && kind !== 'ceramic')
     throw badRequest(
@@ -119,8 +117,8 @@ export async function createBatch(actor: AuthUser, productId: string, command: C
   }
 }
 
-export async function listBatches(actor: AuthUser, productId: string, origin: string) {
-  await ownedProduct(actor, productId, false);
+export async function listBatches(_ctx: HubContext, actor: AuthUser, { productId, origin }: BatchTarget) {
+  assertCanListBatches(actor, await loadProduct(productId));
   const batches = await BatchModel.find({ productId }).sort({ createdAt: -1 }).lean();
   return { items: batches.map((b) => batchDto(b, traceUrlFor(origin, b.code))) };
 }

@@ -11,11 +11,12 @@ import type { RouteTable } from '../../platform/http/routeTable.ts';
 import type { HubContext } from '../../platform/context.ts';
 import type { AuthUser } from '../../platform/auth/roles.ts';
 import { idParams, isoDateTime, text } from '../../platform/http/schemas.ts';
-import { HttpError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
+import { HttpError, badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { saveAudited } from '../../platform/audit/outbox.ts';
 import { evidencePath, parseEvidenceUpload, storeEvidence } from '../../claims/evidence.ts';
 import { withRedisLocks } from '../../platform/redisLock.ts';
 import { BATCH_STEP_STAGES, BatchModel } from './batch.model.ts';
+import { assertCanRecordStep } from '../products/policies/productAccess.ts';
 
 const MAX_STEPS = 50;
 const MAX_PHOTOS = 6;
@@ -69,8 +70,7 @@ const StepBody = z
 async function ownBatch(actor: AuthUser, id: string) {
   const batch = await BatchModel.findById(id);
   if (!batch) throw notFound('Batch');
-  if (actor.role !== 'enterprise' || actor.orgId !== String(batch.enterpriseId))
-    throw forbidden("Only the batch's own enterprise may record its steps");
+  assertCanRecordStep(actor, batch);
   return batch;
 }
 
@@ -90,7 +90,9 @@ function withBatchLock<T>(ctx: HubContext, id: string, work: () => Promise<T>): 
   });
 }
 
-export async function recordStep(ctx: HubContext, actor: AuthUser, id: string, body: z.infer<typeof StepBody>) {
+export type RecordStepCommand = z.infer<typeof StepBody> & { batchId: string };
+
+export async function recordStep(ctx: HubContext, actor: AuthUser, { batchId: id, ...body }: RecordStepCommand) {
   const { steps, code } = await withBatchLock(ctx, id, async () => {
     const batch = await ownBatch(actor, id);
     if (batch.steps.length >= MAX_STEPS)
@@ -118,7 +120,9 @@ export async function recordStep(ctx: HubContext, actor: AuthUser, id: string, b
   return { id, steps: steps.map((s) => stepDto(s as StepRecord, code)) };
 }
 
-export async function addStepPhoto(ctx: HubContext, actor: AuthUser, id: string, stepId: string, file: Express.Multer.File | undefined) {
+export type AddStepPhotoCommand = { batchId: string; stepId: string; file: Express.Multer.File | undefined };
+
+export async function addStepPhoto(ctx: HubContext, actor: AuthUser, { batchId: id, stepId, file }: AddStepPhotoCommand) {
   // Refuse early what would be refused under the lock; the file is stored before it, so a big upload holds nobody up.
   findStep(await ownBatch(actor, id), stepId);
   const stored = await storeEvidence(ctx.config.HUB_UPLOAD_DIR, file);
@@ -173,7 +177,7 @@ export function registerBatchStepRoutes(routes: RouteTable): void {
     body: StepBody,
     status: 201,
     response: z.object({ id: z.string(), steps: z.array(StepResponse) }),
-    handler: ({ user, params, body, req }) => recordStep(ctxOf(req), user, params.id, body),
+    handler: ({ user, params, body, req }) => recordStep(ctxOf(req), user, { ...body, batchId: params.id }),
   });
   routes.route({
     method: 'post',
@@ -190,7 +194,7 @@ export function registerBatchStepRoutes(routes: RouteTable): void {
       },
     },
     response: StepResponse,
-    handler: ({ user, params, req }) => addStepPhoto(ctxOf(req), user, params.id, params.stepId, req.file),
+    handler: ({ user, params, req }) => addStepPhoto(ctxOf(req), user, { batchId: params.id, stepId: params.stepId, file: req.file }),
   });
   routes.route({
     method: 'get',

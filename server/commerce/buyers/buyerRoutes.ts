@@ -7,11 +7,11 @@ import { TOWNSHIPS } from '../../../config/places.ts';
 import { CITY, COUNTY, PROVINCE, VILLAGES } from '../../../config/villages.ts';
 import { DeliveryAddress } from './address.ts';
 import { BuyerAddressModel, addressDto } from './address.model.ts';
-import { listOrders } from '../fulfilment/fulfilmentQueries.ts';
+import { listOrders } from '../orders/commands/listOrders.ts';
 import { loadOrder } from '../checkout/orderRecord.ts';
 import { ORDER_STATUSES } from '../checkout/orderState.ts';
 import { PAYMENT_METHODS } from '../checkout/paymentProviders.ts';
-import { OrderResponse } from '../orders/orderRoutes.ts';
+import { OrderResponse } from '../orders/presenters/order.ts';
 
 const AddressResponse = z
   .object({
@@ -138,7 +138,7 @@ export function registerBuyerRoutes(routes: RouteTable): void {
     response: TrackingResponse,
     handler: async ({ req, params, query }) => {
       const ctx = req.app.locals.ctx as HubContext;
-      const order = await loadOrder(ctx.redis, ctx.config.REDIS_PREFIX, params.id);
+      const order = await loadOrder(ctx, params.id);
       if (!order || !order.trackingCode || order.trackingCode !== query.code) throw notFound('Order');
       const f = order.state.facts;
       return {

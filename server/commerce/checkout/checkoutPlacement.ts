@@ -1,11 +1,10 @@
 import { Types } from 'mongoose';
 import type { HubContext } from '../../platform/context.ts';
 import type { AuthUser } from '../../platform/auth/roles.ts';
-import { forbidden, HttpError, notFound } from '../../platform/errors.ts';
+import { HttpError } from '../../platform/errors.ts';
 import { prepareCheckout, type CheckoutFields, type DeliveryInput } from './checkoutFields.ts';
 import { paymentProviders, type PaymentMethod } from './paymentProviders.ts';
 import { scheduleExpiry } from './expiry.ts';
-import { loadOrder, mayRead, orderView } from './orderRecord.ts';
 
 const missing = (field: string, what: string) =>
   new HttpError(400, 'validation_failed', `Invalid field "${field}": a buyer's order needs ${what}`, {
@@ -36,15 +35,4 @@ export async function checkoutFor(
   const orderId = String(new Types.ObjectId());
   if (provider.payBeforeShipping) await scheduleExpiry(ctx, orderId, timeout * 1000);
   return { checkout, orderId };
-}
-
-export async function getOrderView(ctx: HubContext, actor: AuthUser, id: string) {
-  const order = await loadOrder(ctx.redis, ctx.config.REDIS_PREFIX, id);
-  if (!order) throw notFound('Order');
-  if (!mayRead(order, actor)) {
-    // A buyer learns nothing about other people's orders, not even that they exist.
-    if (actor.role === 'buyer') throw notFound('Order');
-    throw forbidden('This order belongs to another buyer');
-  }
-  return orderView(order, actor);
 }

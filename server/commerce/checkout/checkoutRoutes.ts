@@ -2,30 +2,22 @@ import { z } from 'zod';
 import type { RouteTable } from '../../platform/http/routeTable.ts';
 import type { HubContext } from '../../platform/context.ts';
 import { idParams } from '../../platform/http/schemas.ts';
-import {
-  cancelOrder,
-  completeOrder,
-  confirmPayment,
-  refundOrder,
-  rejectRefund,
-  RefundRejectBody,
-  requestRefund,
-  RefundRequestBody,
-} from './checkoutService.ts';
-import { OrderResponse } from '../orders/orderRoutes.ts';
+import { cancelOrder } from '../orders/commands/cancelOrder.ts';
+import { completeOrder } from '../orders/commands/completeOrder.ts';
+import { confirmPayment, PaymentReferenceBody } from '../orders/commands/confirmPayment.ts';
+import { refundOrder } from '../orders/commands/refundOrder.ts';
+import { rejectRefund, RefundRejectBody } from '../orders/commands/rejectRefund.ts';
+import { requestRefund, RefundRequestBody } from '../orders/commands/requestRefund.ts';
+import { OrderResponse } from '../orders/presenters/order.ts';
 import { DeliveryInput, PaymentInput } from './checkoutFields.ts';
 import { checkoutReservation, plusOneQueue } from '../live/plusOne.ts';
 import { buyFlashSale, flashSaleView, startFlashSale, StartFlashSaleBody, stopFlashSale } from '../live/flashSale.ts';
 import { validationError } from '../../platform/errors.ts';
 import { SessionFiguresResponse, sessionAnalytics } from '../live/sessionAnalytics.ts';
 import { subscribeReminder } from '../live/viewerReminders.ts';
-import { sessionParties } from '../../live/sessions/sessionReads.ts';
-import { forbidden, notFound } from '../../platform/errors.ts';
-import { READ_ALL_ROLES } from '../../platform/auth/roles.ts';
 import { ORDER_STATUSES } from './orderState.ts';
 
 const ctxOf = (req: { app: { locals: Record<string, unknown> } }) => req.app.locals.ctx as HubContext;
-const Reference = z.object({ reference: z.string().optional() }).passthrough();
 
 const int = z.number().int();
 const ReminderResponse = z.object({ sessionId: z.string(), subscribed: z.boolean(), subscribers: int });
@@ -74,7 +66,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     access: 'signed-in',
     params: idParams,
     response: ReminderResponse,
-    handler: ({ req, user, params }) => subscribeReminder(ctxOf(req), user, params.id, true),
+    handler: ({ req, user, params }) => subscribeReminder(ctxOf(req), user, { sessionId: params.id, subscribed: true }),
   });
   routes.route({
     method: 'delete',
@@ -84,7 +76,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     access: 'signed-in',
     params: idParams,
     response: ReminderResponse,
-    handler: ({ req, user, params }) => subscribeReminder(ctxOf(req), user, params.id, false),
+    handler: ({ req, user, params }) => subscribeReminder(ctxOf(req), user, { sessionId: params.id, subscribed: false }),
   });
   routes.route({
     method: 'get',
@@ -94,7 +86,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     access: 'signed-in',
     params: idParams,
     response: SessionFiguresResponse,
-    handler: ({ req, user, params }) => sessionAnalytics(ctxOf(req), user, params.id),
+    handler: ({ req, user, params }) => sessionAnalytics(ctxOf(req), user, { sessionId: params.id }),
   });
   routes.route({
     method: 'post',
@@ -106,7 +98,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     body: StartFlashSaleBody,
     status: 201,
     response: FlashSaleResponse,
-    handler: ({ req, user, params, body }) => startFlashSale(ctxOf(req), user, params.id, body),
+    handler: ({ req, user, params, body }) => startFlashSale(ctxOf(req), user, { ...body, sessionId: params.id }),
   });
   routes.route({
     method: 'delete',
@@ -116,7 +108,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     access: ['host'],
     params: idParams,
     response: FlashSaleResponse,
-    handler: ({ req, user, params }) => stopFlashSale(ctxOf(req), user, params.id),
+    handler: ({ req, user, params }) => stopFlashSale(ctxOf(req), user, { sessionId: params.id }),
   });
   routes.route({
     method: 'get',
@@ -126,7 +118,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     access: 'public',
     params: idParams,
     response: FlashSaleResponse,
-    handler: ({ req, params }) => flashSaleView(ctxOf(req).redis, ctxOf(req).config.REDIS_PREFIX, params.id),
+    handler: ({ req, params }) => flashSaleView(ctxOf(req), { sessionId: params.id }),
   });
   routes.route({
     method: 'post',
@@ -151,7 +143,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     handler: async ({ req, res, user, params, body }) => {
       const key = idempotencyHeader.safeParse(req.header('idempotency-key'));
       if (!key.success) throw validationError(new z.ZodError(key.error.issues.map((i) => ({ ...i, path: ['Idempotency-Key'] }))), 'header');
-      const { order, replayed } = await buyFlashSale(ctxOf(req), user, params.id, key.data, body);
+      const { order, replayed } = await buyFlashSale(ctxOf(req), user, { ...body, sessionId: params.id, idempotencyKey: key.data });
       if (replayed) res.set('Idempotent-Replayed', 'true');
       return order;
     },
@@ -165,7 +157,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     params: idParams,
     body: z.object({ delivery: DeliveryInput, payment: PaymentInput }).strict(),
     response: OrderResponse,
-    handler: ({ req, user, params, body }) => checkoutReservation(ctxOf(req), user, params.id, body.delivery, body.payment),
+    handler: ({ req, user, params, body }) => checkoutReservation(ctxOf(req), user, { ...body, orderId: params.id }),
   });
   routes.route({
     method: 'get',
@@ -175,13 +167,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     access: 'signed-in',
     params: idParams,
     response: PlusOnesResponse,
-    handler: async ({ req, user, params }) => {
-      const session = await sessionParties(params.id);
-      if (!session) throw notFound('Session');
-      if (String(session.hostUserId) !== user.id && !READ_ALL_ROLES.includes(user.role))
-        throw forbidden('Only the host sees the "+1" queue');
-      return plusOneQueue(ctxOf(req), params.id);
-    },
+    handler: ({ req, user, params }) => plusOneQueue(ctxOf(req), user, { sessionId: params.id }),
   });
   routes.route({
     method: 'post',
@@ -190,9 +176,9 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     tags: ['orders'],
     access: ['enterprise'],
     params: idParams,
-    body: Reference,
+    body: PaymentReferenceBody,
     response: OrderResponse,
-    handler: ({ req, user, params, body }) => confirmPayment(ctxOf(req), user, params.id, body),
+    handler: ({ req, user, params, body }) => confirmPayment(ctxOf(req), user, { ...body, orderId: params.id }),
   });
   routes.route({
     method: 'post',
@@ -202,7 +188,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     access: 'signed-in',
     params: idParams,
     response: OrderResponse,
-    handler: ({ req, user, params }) => cancelOrder(ctxOf(req), user, params.id),
+    handler: ({ req, user, params }) => cancelOrder(ctxOf(req), user, { orderId: params.id }),
   });
   routes.route({
     method: 'post',
@@ -213,7 +199,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     params: idParams,
     body: RefundRequestBody,
     response: OrderResponse,
-    handler: ({ req, user, params, body }) => requestRefund(ctxOf(req), user, params.id, body.reason),
+    handler: ({ req, user, params, body }) => requestRefund(ctxOf(req), user, { ...body, orderId: params.id }),
   });
   routes.route({
     method: 'post',
@@ -222,9 +208,9 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     tags: ['orders'],
     access: ['enterprise'],
     params: idParams,
-    body: Reference,
+    body: PaymentReferenceBody,
     response: OrderResponse,
-    handler: ({ req, user, params, body }) => refundOrder(ctxOf(req), user, params.id, body),
+    handler: ({ req, user, params, body }) => refundOrder(ctxOf(req), user, { ...body, orderId: params.id }),
   });
   routes.route({
     method: 'post',
@@ -235,7 +221,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     params: idParams,
     body: RefundRejectBody,
     response: OrderResponse,
-    handler: ({ req, user, params, body }) => rejectRefund(ctxOf(req), user, params.id, body.reason),
+    handler: ({ req, user, params, body }) => rejectRefund(ctxOf(req), user, { ...body, orderId: params.id }),
   });
   routes.route({
     method: 'post',
@@ -245,6 +231,6 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     access: ['buyer'],
     params: idParams,
     response: OrderResponse,
-    handler: ({ req, user, params }) => completeOrder(ctxOf(req), user, params.id),
+    handler: ({ req, user, params }) => completeOrder(ctxOf(req), user, { orderId: params.id }),
   });
 }

@@ -1,12 +1,10 @@
-import type { Redis } from 'ioredis';
 import { OrderModel } from '../orders/order.model.ts';
 import { unsavedOrdersKey } from '../orders/stockLedger.ts';
 import type { QueuedOrder } from '../orders/orderPersister.ts';
 import { readState, readStates, STOCK_RELEASED, type HistoryEntry, type OrderState, type OrderStatus } from './orderState.ts';
 import type { StoredDelivery } from './checkoutFields.ts';
 import type { PaymentMethod } from './paymentProviders.ts';
-import type { AuthUser } from '../../platform/auth/roles.ts';
-import { READ_ALL_ROLES } from '../../platform/auth/roles.ts';
+import type { RedisContext } from '../commerceContext.ts';
 
 /** An order as placed, with its current state (Redis state machine if it moved since, else what is stored). */
 export interface OrderRecord {
@@ -86,85 +84,18 @@ function fromDocument(doc: Record<string, unknown>): Raw {
   };
 }
 
-export async function loadOrder(redis: Redis, prefix: string, orderId: string): Promise<OrderRecord | null> {
-  const [queued, state] = await Promise.all([redis.hget(unsavedOrdersKey(prefix), orderId), readState(redis, prefix, orderId)]);
+export async function loadOrder(ctx: RedisContext, orderId: string): Promise<OrderRecord | null> {
+  const [queued, state] = await Promise.all([ctx.redis.hget(unsavedOrdersKey(ctx.config.REDIS_PREFIX), orderId), readState(ctx, orderId)]);
   if (queued) return toRecord(JSON.parse(queued) as Raw, state);
   const doc = await OrderModel.findById(orderId).lean();
   return doc ? toRecord(fromDocument(doc as Record<string, unknown>), state) : null;
 }
 
 /** Stored orders (a database query's result) with their current states. */
-export async function withStates(redis: Redis, prefix: string, docs: Record<string, unknown>[]): Promise<OrderRecord[]> {
+export async function withStates(ctx: RedisContext, docs: Record<string, unknown>[]): Promise<OrderRecord[]> {
   const states = await readStates(
-    redis,
-    prefix,
+    ctx,
     docs.map((d) => String(d._id)),
   );
   return docs.map((d, i) => toRecord(fromDocument(d), states[i] ?? null));
 }
-
-/** Who may read an order: its buyer, its seller, the destination station, bureau and auditor. */
-export function mayRead(order: OrderRecord, actor: AuthUser): boolean {
-  if (order.buyerUserId === actor.id || READ_ALL_ROLES.includes(actor.role)) return true;
-  if (actor.role !== 'enterprise' || !actor.orgId) return false;
-  return actor.orgId === order.enterpriseId || (order.delivery?.mode === 'station' && order.delivery.stationOrgId === actor.orgId);
-}
-
-/** Payment status derived from the facts the providers stored. */
-function paymentView(order: OrderRecord) {
-  if (!order.payment) return null;
-  const f = order.state.facts;
-  const status = f.refundedAt
-    ? 'refunded'
-    : f.paidAt
-      ? order.payment.method === 'cod'
-        ? 'collected'
-        : 'paid'
-      : ['expired', 'cancelled'].includes(order.state.status)
-        ? 'void'
-        : order.payment.method === 'cod'
-          ? 'due'
-          : 'unpaid';
-  return {
-    method: order.payment.method,
-    status,
-    reference: (f.paymentRef as string | undefined) ?? null,
-    paidAt: (f.paidAt as string | undefined) ?? null,
-    paidFen: (f.paidFen as number | undefined) ?? 0,
-    refundedFen: (f.refundedFen as number | undefined) ?? 0,
-  };
-}
-
-/** The response shape of GET /orders/:id; the pick-up code only for the buyer. */
-export function orderView(order: OrderRecord, actor: AuthUser | null) {
-  const f = order.state.facts;
-  return {
-    id: order.id,
-    productId: order.productId,
-    enterpriseId: order.enterpriseId,
-    buyerUserId: order.buyerUserId,
-    quantity: order.quantity,
-    unitPriceFen: order.unitPriceFen,
-    amountFen: order.amountFen,
-    sessionId: order.sessionId,
-    idempotencyKey: order.idempotencyKey,
-    createdAt: order.createdAt,
-    status: order.state.status,
-    delivery: order.delivery,
-    payment: paymentView(order),
-    shipment: f.shippedAt
-      ? {
-          carrier: (f.carrier as string | undefined) ?? null,
-          waybillNo: (f.waybillNo as string | undefined) ?? null,
-          viaStation: f.viaStation === true,
-          shippedAt: f.shippedAt as string,
-        }
-      : null,
-    history: order.state.history,
-    expiresAt: order.state.status === 'placed' ? order.expiresAt : null,
-    awaitingCheckout: order.delivery === null && order.state.status === 'placed' && order.plusOne ? true : undefined,
-    pickupCode: actor && actor.id === order.buyerUserId ? order.pickupCode : undefined,
-    trackingCode: actor && actor.id === order.buyerUserId ? order.trackingCode : undefined,
-  };
-}
-export type OrderView = ReturnType<typeof orderView>;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { AuthUser } from '../../platform/auth/roles.ts';
+import type { RedisContext } from '../commerceContext.ts';
 import { stockKey } from '../orders/stockKey.ts';
 
 /** Every status an order can have (CONTRACT.md). */
@@ -90,13 +91,11 @@ export interface TransitionRequest {
   productId: string;
   from: readonly OrderStatus[];
   to: OrderStatus;
-  by: string;
   note?: string;
   facts?: Record<string, unknown>;
   /** What the order looked like before any transition in Redis (used only if Redis has no state for it). */
   initial: OrderState;
   at?: Date;
-  actor?: { id: string; username: string; role: string } | null;
   /** For expiries: the deadline token the job enforces (facts.deadline, when set, must equal it). */
   deadline?: string;
   /** The order's state version this transition was decided on; another transition meanwhile makes it wrong_state. */
@@ -108,11 +107,13 @@ export type TransitionResult =
   | { ok: true; from: OrderStatus; version: number; released: number }
   | { ok: false; status: OrderStatus; staleDeadline?: boolean };
 
-export async function transition(redis: Redis, prefix: string, t: TransitionRequest): Promise<TransitionResult> {
+/** Runs one transition through the script; `actor` null is the system (expiry), recorded as `system`. */
+export async function transition(ctx: RedisContext, actor: AuthUser | null, t: TransitionRequest): Promise<TransitionResult> {
+  const prefix = ctx.config.REDIS_PREFIX;
   const entry: HistoryEntry = {
     status: t.to,
     at: (t.at ?? new Date()).toISOString(),
-    by: t.by,
+    by: actor?.id ?? 'system',
     ...(t.note ? { note: t.note } : {}),
     ...(t.event ? { event: t.event } : {}),
   };
@@ -133,16 +134,16 @@ export async function transition(redis: Redis, prefix: string, t: TransitionRequ
     JSON.stringify(init),
     t.orderId,
     t.productId,
-    JSON.stringify(t.actor ?? null),
+    JSON.stringify(actor ? { id: actor.id, username: actor.username, role: actor.role } : null),
     t.deadline ?? '',
     t.expectVersion === undefined ? '' : String(t.expectVersion),
   ];
   let result: [string, string, string?, string?];
   try {
-    result = (await redis.evalsha(TRANSITION_SHA, keys.length, ...keys, ...args)) as typeof result;
+    result = (await ctx.redis.evalsha(TRANSITION_SHA, keys.length, ...keys, ...args)) as typeof result;
   } catch (err) {
     if (!String((err as Error).message).includes('NOSCRIPT')) throw err;
-    result = (await redis.eval(TRANSITION_SCRIPT, keys.length, ...keys, ...args)) as typeof result;
+    result = (await ctx.redis.eval(TRANSITION_SCRIPT, keys.length, ...keys, ...args)) as typeof result;
   }
   if (result[0] === 'wrong_state') return { ok: false, status: result[1] as OrderStatus };
   if (result[0] === 'stale_deadline') return { ok: false, status: result[1] as OrderStatus, staleDeadline: true };
@@ -150,15 +151,15 @@ export async function transition(redis: Redis, prefix: string, t: TransitionRequ
 }
 
 /** The Redis state of an order, or null when no transition happened since it was loaded (the stored order is current). */
-export async function readState(redis: Redis, prefix: string, orderId: string): Promise<OrderState | null> {
-  const h = await redis.hgetall(orderStateKey(prefix, orderId));
+export async function readState(ctx: RedisContext, orderId: string): Promise<OrderState | null> {
+  const h = await ctx.redis.hgetall(orderStateKey(ctx.config.REDIS_PREFIX, orderId));
   return h.status ? parseState(h) : null;
 }
 
-export async function readStates(redis: Redis, prefix: string, orderIds: string[]): Promise<(OrderState | null)[]> {
+export async function readStates(ctx: RedisContext, orderIds: string[]): Promise<(OrderState | null)[]> {
   if (!orderIds.length) return [];
-  const pipeline = redis.pipeline();
-  for (const id of orderIds) pipeline.hgetall(orderStateKey(prefix, id));
+  const pipeline = ctx.redis.pipeline();
+  for (const id of orderIds) pipeline.hgetall(orderStateKey(ctx.config.REDIS_PREFIX, id));
   const results = (await pipeline.exec()) ?? [];
   return results.map(([, h]) => (h && (h as Record<string, string>).status ? parseState(h as Record<string, string>) : null));
 }

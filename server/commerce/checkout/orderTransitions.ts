@@ -1,9 +1,11 @@
 import type { HubContext } from '../../platform/context.ts';
 import type { AuthUser } from '../../platform/auth/roles.ts';
-import { conflict, notFound } from '../../platform/errors.ts';
+import { conflict } from '../../platform/errors.ts';
 import { publishLive } from '../../live/bus.ts';
 import { componentLogger } from '../../platform/logger.ts';
-import { loadOrder, mayRead, orderView, type OrderRecord } from './orderRecord.ts';
+import { loadOrder, type OrderRecord } from './orderRecord.ts';
+import { assertCanSeeOrder } from '../orders/policies/orderAccess.ts';
+import { presentOrder } from '../orders/presenters/order.ts';
 import { transition, type OrderStatus } from './orderState.ts';
 
 const log = componentLogger('order-states');
@@ -71,31 +73,28 @@ export async function notifyBuyer(
  * status, so of two racing transitions exactly one happens (the other gets 409 wrong_state).
  */
 export async function applyTransition(ctx: HubContext, actor: AuthUser | null, orderId: string, spec: TransitionSpec) {
-  const prefix = ctx.config.REDIS_PREFIX;
-  const order = await loadOrder(ctx.redis, prefix, orderId);
-  if (!order || (actor && !mayRead(order, actor))) throw notFound('Order');
+  const order = await loadOrder(ctx, orderId);
+  assertCanSeeOrder(actor, order);
   if (!spec.from.includes(order.state.status)) throw wrongState(order.state.status, spec.to);
   const facts = spec.check(order) ?? {};
-  const result = await transition(ctx.redis, prefix, {
+  const result = await transition(ctx, actor, {
     orderId,
     productId: order.productId,
     from: spec.from,
     to: spec.to,
-    by: actor?.id ?? 'system',
     note: spec.note,
     facts,
     initial: order.state,
     deadline: spec.deadline,
     expectVersion: spec.expectVersion,
     event: spec.event,
-    actor: actor ? { id: actor.id, username: actor.username, role: actor.role } : null,
   });
   if (!result.ok && result.staleDeadline)
     throw conflict('A newer deadline applies to this order', { status: result.status }, 'stale_deadline');
   if (!result.ok) throw wrongState(result.status, spec.to);
-  const after = await loadOrder(ctx.redis, prefix, orderId);
+  const after = await loadOrder(ctx, orderId);
   await notifyBuyer(ctx, order, spec.to, spec.event ? { name: spec.event, note: spec.note ?? '' } : undefined);
-  return orderView(after ?? order, actor);
+  return presentOrder(after ?? order, actor);
 }
 
 const wrongState = (status: OrderStatus, to: OrderStatus) =>

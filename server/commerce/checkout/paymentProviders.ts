@@ -75,7 +75,7 @@ export const cashOnDelivery: PaymentProvider = {
   method: 'cod',
   payBeforeShipping: false,
   confirm(order, actor) {
-    // Whoever hands over the parcel collects: the checks of who that may be are in fulfilmentService.
+    // Whoever hands over the parcel collects: the checks of who that may be are in orders/policies/orderAccess.ts.
     return { paidAt: new Date().toISOString(), paidFen: order.amountFen, codCollectedBy: actor.id };
   },
   refund(order, actor) {

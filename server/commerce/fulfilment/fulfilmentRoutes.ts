@@ -3,12 +3,13 @@ import type { RouteTable } from '../../platform/http/routeTable.ts';
 import type { HubContext } from '../../platform/context.ts';
 import { idParams } from '../../platform/http/schemas.ts';
 import { notFound } from '../../platform/errors.ts';
-import { OrderResponse } from '../orders/orderRoutes.ts';
-import { confirmArrival, confirmDelivery, confirmPickup, PickupBody, ShipBody, shipOrder } from './fulfilmentService.ts';
+import { OrderResponse } from '../orders/presenters/order.ts';
+import { confirmArrival } from '../orders/commands/confirmArrival.ts';
+import { confirmDelivery } from '../orders/commands/confirmDelivery.ts';
+import { confirmPickup, PickupBody } from '../orders/commands/confirmPickup.ts';
+import { ShipBody, shipOrder } from '../orders/commands/shipOrder.ts';
 import { listStations, stationThroughput } from './fulfilmentQueries.ts';
-import { packingListPdf } from './packingList.ts';
-import { loadOrder } from '../checkout/orderRecord.ts';
-import { ProductModel } from '../products/product.model.ts';
+import { packingList } from '../orders/commands/packingList.ts';
 
 const ctxOf = (req: { app: { locals: Record<string, unknown> } }) => req.app.locals.ctx as HubContext;
 
@@ -29,19 +30,7 @@ export function registerFulfilmentRoutes(routes: RouteTable): void {
     produces: ['application/pdf'],
     responseDescription: 'The packing list',
     handler: async ({ req, res, user, query }) => {
-      const ctx = ctxOf(req);
-      const records = [];
-      for (const id of [...new Set(query.ids.split(','))]) {
-        const o = await loadOrder(ctx.redis, ctx.config.REDIS_PREFIX, id);
-        if (!o || o.enterpriseId !== user.orgId) throw notFound(`Order ${id}`);
-        records.push(o);
-      }
-      const products = await ProductModel.find({ _id: { $in: [...new Set(records.map((r) => r.productId))] } }, { name: 1 }).lean();
-      const pdf = await packingListPdf(
-        records,
-        new Map(products.map((p) => [String(p._id), p.name])),
-        `装箱单 Packing list · ${new Date().toISOString().slice(0, 10)}`,
-      );
+      const pdf = await packingList(ctxOf(req), user, { orderIds: query.ids.split(',') });
       res.type('application/pdf').set('Content-Disposition', 'inline; filename="packing-list.pdf"').send(pdf);
     },
   });
@@ -54,7 +43,7 @@ export function registerFulfilmentRoutes(routes: RouteTable): void {
     params: idParams,
     body: ShipBody,
     response: OrderResponse,
-    handler: ({ req, user, params, body }) => shipOrder(ctxOf(req), user, params.id, body),
+    handler: ({ req, user, params, body }) => shipOrder(ctxOf(req), user, { ...body, orderId: params.id }),
   });
   routes.route({
     method: 'post',
@@ -64,7 +53,7 @@ export function registerFulfilmentRoutes(routes: RouteTable): void {
     access: ['enterprise'],
     params: idParams,
     response: OrderResponse,
-    handler: ({ req, user, params }) => confirmArrival(ctxOf(req), user, params.id),
+    handler: ({ req, user, params }) => confirmArrival(ctxOf(req), user, { orderId: params.id }),
   });
   routes.route({
     method: 'post',
@@ -75,7 +64,7 @@ export function registerFulfilmentRoutes(routes: RouteTable): void {
     params: idParams,
     body: PickupBody,
     response: OrderResponse,
-    handler: ({ req, user, params, body }) => confirmPickup(ctxOf(req), user, params.id, body.pickupCode),
+    handler: ({ req, user, params, body }) => confirmPickup(ctxOf(req), user, { ...body, orderId: params.id }),
   });
   routes.route({
     method: 'post',
@@ -85,7 +74,7 @@ export function registerFulfilmentRoutes(routes: RouteTable): void {
     access: ['enterprise'],
     params: idParams,
     response: OrderResponse,
-    handler: ({ req, user, params }) => confirmDelivery(ctxOf(req), user, params.id),
+    handler: ({ req, user, params }) => confirmDelivery(ctxOf(req), user, { orderId: params.id }),
   });
   routes.route({
     method: 'get',

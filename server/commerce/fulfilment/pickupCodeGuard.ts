@@ -30,7 +30,10 @@ export interface PickupGuardLimits {
   lockSeconds: number;
 }
 
-/** Throws 400 pickup_code_wrong (with the tries left) or 429 pickup_locked (with Retry-After); returns when the code is right. */
+/**
+ * Throws 400 pickup_code_wrong (with the tries left) or 429 pickup_locked (with Retry-After); returns when the code is right.
+ * A low-level guard script, not an operation (confirmPickup calls it): it takes the Redis client, as its tests do.
+ */
 export async function checkPickupCode(
   redis: Redis,
   prefix: string,

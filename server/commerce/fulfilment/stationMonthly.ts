@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { RedisContext } from '../commerceContext.ts';
 import { OrgModel } from '../../registry/orgs/org.model.ts';
 
 /**
@@ -29,7 +30,10 @@ export function onStationParcel(listener: Listener): () => void {
   return () => listeners.delete(listener);
 }
 
-/** An order arrived at (`arrived`) or was picked up from (`pickedUp`) a station; `arrivedAt` names the month. */
+/**
+ * An order arrived at (`arrived`) or was picked up from (`pickedUp`) a station; `arrivedAt` names the month.
+ * A low-level counter of the transition persister (which holds the Redis client), not an operation.
+ */
 export async function countStationParcel(
   redis: Redis,
   prefix: string,
@@ -61,9 +65,9 @@ export interface StationMonthRow {
 }
 
 /** Every station's parcels in a month, busiest first; stations with none are listed too (the bureau sees which serve no one). */
-export async function stationMonth(redis: Redis, prefix: string, month: string): Promise<StationMonthRow[]> {
+export async function stationMonth(ctx: RedisContext, month: string): Promise<StationMonthRow[]> {
   const [counts, stations] = await Promise.all([
-    redis.hgetall(stationMonthKey(prefix, month)),
+    ctx.redis.hgetall(stationMonthKey(ctx.config.REDIS_PREFIX, month)),
     OrgModel.find({ type: 'station' }, { name: 1, township: 1 }).sort({ name: 1 }).limit(500).lean(),
   ]);
   return stations

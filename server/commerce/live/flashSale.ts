@@ -14,7 +14,7 @@ import type { QueuedOrder } from '../orders/orderPersister.ts';
 import { checkoutFor } from '../checkout/checkoutPlacement.ts';
 import type { DeliveryInput } from '../checkout/checkoutFields.ts';
 import type { PaymentMethod } from '../checkout/paymentProviders.ts';
-import { getOrderView } from '../checkout/checkoutPlacement.ts';
+import { getOrder } from '../orders/commands/getOrder.ts';
 import { expiryQueue } from '../checkout/expiry.ts';
 import { hubEvents } from '../../platform/events.ts';
 import { endFlashSale, flashKey, flashSaleView, pushFlashSale } from './flashSaleEnd.ts';
@@ -100,7 +100,10 @@ async function hostSession(actor: AuthUser, sessionId: string) {
 export { flashSaleView };
 
 /** The host starts a timed price for the pinned product; an end job returns what is unsold to stock. */
-export async function startFlashSale(ctx: HubContext, actor: AuthUser, sessionId: string, body: z.infer<typeof StartFlashSaleBody>) {
+export type StartFlashSaleCommand = z.infer<typeof StartFlashSaleBody> & { sessionId: string };
+
+export async function startFlashSale(ctx: HubContext, actor: AuthUser, command: StartFlashSaleCommand) {
+  const { sessionId, ...body } = command;
   await hostSession(actor, sessionId);
   const pinned = await pinnedProduct(ctx, sessionId);
   if (!pinned || pinned.id !== body.productId)
@@ -125,28 +128,33 @@ export async function startFlashSale(ctx: HubContext, actor: AuthUser, sessionId
     jobId: `flash-end-${id}`,
     delay: body.durationSeconds * 1000,
   });
-  const view = await flashSaleView(ctx.redis, prefix, sessionId);
+  const view = await flashSaleView(ctx, { sessionId });
   await pushFlashSale(ctx, sessionId, view.sale);
   return view;
 }
 
-export async function stopFlashSale(ctx: HubContext, actor: AuthUser, sessionId: string) {
+/** The host ends the sale early; unsold units return to stock. */
+export async function stopFlashSale(ctx: HubContext, actor: AuthUser, command: { sessionId: string }) {
+  const { sessionId } = command;
   const session = await sessionHost(sessionId);
   if (!session) throw notFound('Session');
   assertIsSessionHost(actor, session, HOST_ONLY);
   const h = await ctx.redis.hgetall(flashKey(ctx.config.REDIS_PREFIX, sessionId));
   if (h.id) await endFlashSale(ctx, sessionId, h.id);
-  return flashSaleView(ctx.redis, ctx.config.REDIS_PREFIX, sessionId);
+  return flashSaleView(ctx, { sessionId });
 }
 
 /** A buyer buys at the sale price (with delivery and payment, and an Idempotency-Key, as any order). */
-export async function buyFlashSale(
-  ctx: HubContext,
-  actor: AuthUser,
-  sessionId: string,
-  idemKey: string,
-  body: { quantity: number; delivery?: DeliveryInput; payment?: PaymentMethod },
-) {
+export interface BuyFlashSaleCommand {
+  sessionId: string;
+  idempotencyKey: string;
+  quantity: number;
+  delivery?: DeliveryInput;
+  payment?: PaymentMethod;
+}
+
+export async function buyFlashSale(ctx: HubContext, actor: AuthUser, command: BuyFlashSaleCommand) {
+  const { sessionId, idempotencyKey: idemKey, ...body } = command;
   const prefix = ctx.config.REDIS_PREFIX;
   const h = await ctx.redis.hgetall(flashKey(prefix, sessionId));
   if (!h.id || h.status !== 'running') throw conflict('No flash sale is running in this session', undefined, 'flash_sale_not_running');
@@ -189,7 +197,7 @@ export async function buyFlashSale(
     const [existingId, ...rest] = result[1]!.split('|');
     if (rest.join('|') !== fingerprint)
       throw conflict('This Idempotency-Key was already used for a different order; use a new key', undefined, 'idempotency_key_reused');
-    return { order: await getOrderView(ctx, actor, existingId!), replayed: true };
+    return { order: await getOrder(ctx, actor, { orderId: existingId! }), replayed: true };
   }
   if (result[0] === 'not_running') throw conflict('The flash sale has ended', undefined, 'flash_sale_not_running');
   if (result[0] === 'limit')
@@ -209,6 +217,6 @@ export async function buyFlashSale(
     at: new Date(queued.createdAt),
   });
   // Every viewer's card learns the new remaining quantity (or that it sold out) at once.
-  await pushFlashSale(ctx, sessionId, (await flashSaleView(ctx.redis, ctx.config.REDIS_PREFIX, sessionId)).sale);
-  return { order: await getOrderView(ctx, actor, orderId), replayed: false, remaining: Number(result[1]) };
+  await pushFlashSale(ctx, sessionId, (await flashSaleView(ctx, { sessionId })).sale);
+  return { order: await getOrder(ctx, actor, { orderId }), replayed: false, remaining: Number(result[1]) };
 }

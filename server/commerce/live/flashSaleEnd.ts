@@ -1,5 +1,5 @@
 import type { HubContext } from '../../platform/context.ts';
-import type { Redis } from 'ioredis';
+import type { RedisContext } from '../commerceContext.ts';
 import { stockKey } from '../orders/stockLedger.ts';
 import { publishLive, type FlashSaleState } from '../../live/bus.ts';
 import { componentLogger } from '../../platform/logger.ts';
@@ -17,8 +17,9 @@ redis.call('HSET', KEYS[1], 'status', 'ended', 'remaining', 0, 'returned', remai
 return remaining
 `;
 
-export async function flashSaleView(redis: Redis, prefix: string, sessionId: string): Promise<{ sale: FlashSaleState | null }> {
-  const h = await redis.hgetall(flashKey(prefix, sessionId));
+/** The session's flash sale as anyone (no sign-in) sees it. */
+export async function flashSaleView(ctx: RedisContext, command: { sessionId: string }): Promise<{ sale: FlashSaleState | null }> {
+  const h = await ctx.redis.hgetall(flashKey(ctx.config.REDIS_PREFIX, command.sessionId));
   if (!h.id) return { sale: null };
   return {
     sale: {
@@ -47,6 +48,6 @@ export async function endFlashSale(ctx: HubContext, sessionId: string, saleId: s
   const productId = await ctx.redis.hget(flashKey(prefix, sessionId), 'productId');
   if (!productId) return -1;
   const returned = Number(await ctx.redis.eval(END_SCRIPT, 2, flashKey(prefix, sessionId), stockKey(prefix, productId), saleId));
-  if (returned >= 0) await pushFlashSale(ctx, sessionId, (await flashSaleView(ctx.redis, prefix, sessionId)).sale);
+  if (returned >= 0) await pushFlashSale(ctx, sessionId, (await flashSaleView(ctx, { sessionId })).sale);
   return returned;
 }

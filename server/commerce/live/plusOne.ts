@@ -2,14 +2,17 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { HubContext } from '../../platform/context.ts';
 import type { AuthUser } from '../../platform/auth/roles.ts';
-import { badRequest, forbidden, HttpError } from '../../platform/errors.ts';
-import { pinnedProduct } from '../../live/sessions/sessionReads.ts';
-import { placeOrder } from '../orders/orderService.ts';
+import { badRequest, forbidden, HttpError, notFound } from '../../platform/errors.ts';
+import { pinnedProduct, sessionParties } from '../../live/sessions/sessionReads.ts';
+import { READ_ALL_ROLES } from '../../platform/auth/roles.ts';
+import { placeOrder } from '../orders/commands/placeOrder.ts';
 import { scheduleExpiry } from '../checkout/expiry.ts';
 import { prepareCheckout, type CheckoutFields, type DeliveryInput } from '../checkout/checkoutFields.ts';
 import { paymentProviders, type PaymentMethod } from '../checkout/paymentProviders.ts';
 import { applyTransition } from '../checkout/orderTransitions.ts';
-import { loadOrder, orderView } from '../checkout/orderRecord.ts';
+import { loadOrder } from '../checkout/orderRecord.ts';
+import { assertIsBuyer } from '../orders/policies/orderAccess.ts';
+import { presentOrder } from '../orders/presenters/order.ts';
 
 /** "+1" in any of the ways people type it. */
 const PLUS_ONE = /^\s*(\+|＋)\s*1\s*$|^\s*加一\s*$/u;
@@ -22,7 +25,8 @@ export const plusOneQueueKey = (prefix: string, sessionId: string) => `${prefix}
  * expires (HUB_PLUS_ONE_HOLD_SECONDS) unless the buyer chooses delivery and payment in time.
  * Returns null when the message is not a "+1".
  */
-export async function plusOne(ctx: HubContext, actor: AuthUser, sessionId: string, text: string) {
+export async function plusOne(ctx: HubContext, actor: AuthUser, command: { sessionId: string; text: string }) {
+  const { sessionId, text } = command;
   if (actor.role !== 'buyer') return null;
   const pinned = await pinnedProduct(ctx, sessionId);
   if (!pinned || !(PLUS_ONE.test(text) || text.trim() === pinned.name)) return null;
@@ -39,7 +43,7 @@ export async function plusOne(ctx: HubContext, actor: AuthUser, sessionId: strin
     trackingCode: randomBytes(9).toString('base64url'),
     expiresAt: new Date(Date.now() + holdSeconds * 1000).toISOString(),
   } as unknown as CheckoutFields;
-  const { order } = await placeOrder(ctx.redis, prefix, actor, {
+  const { order } = await placeOrder(ctx, actor, {
     productId: pinned.id,
     quantity: 1,
     sessionId,
@@ -52,17 +56,21 @@ export async function plusOne(ctx: HubContext, actor: AuthUser, sessionId: strin
     .lpush(plusOneQueueKey(prefix, sessionId), JSON.stringify({ orderId, userId: actor.id, at: new Date().toISOString() }))
     .ltrim(plusOneQueueKey(prefix, sessionId), 0, 499)
     .exec();
-  const record = await loadOrder(ctx.redis, prefix, order.id);
-  return { order: orderView(record!, actor), product: pinned, buyerTail: actor.username.slice(-4) };
+  const record = await loadOrder(ctx, order.id);
+  return { order: presentOrder(record!, actor), product: pinned, buyerTail: actor.username.slice(-4) };
 }
 
-/** The host's queue of "+1" reservations, newest first, with their current status. */
-export async function plusOneQueue(ctx: HubContext, sessionId: string) {
+/** The host's queue of "+1" reservations, newest first, with their current status (the host, bureau and auditor). */
+export async function plusOneQueue(ctx: HubContext, actor: AuthUser, command: { sessionId: string }) {
+  const { sessionId } = command;
+  const session = await sessionParties(sessionId);
+  if (!session) throw notFound('Session');
+  if (String(session.hostUserId) !== actor.id && !READ_ALL_ROLES.includes(actor.role)) throw forbidden('Only the host sees the "+1" queue');
   const raw = await ctx.redis.lrange(plusOneQueueKey(ctx.config.REDIS_PREFIX, sessionId), 0, 99);
   const items = [];
   for (const r of raw) {
     const { orderId, at } = JSON.parse(r) as { orderId: string; at: string };
-    const order = await loadOrder(ctx.redis, ctx.config.REDIS_PREFIX, orderId);
+    const order = await loadOrder(ctx, orderId);
     if (order)
       items.push({
         orderId,
@@ -80,10 +88,9 @@ export async function plusOneQueue(ctx: HubContext, sessionId: string) {
 export async function checkoutReservation(
   ctx: HubContext,
   actor: AuthUser,
-  orderId: string,
-  delivery: DeliveryInput,
-  method: PaymentMethod,
+  command: { orderId: string; delivery: DeliveryInput; payment: PaymentMethod },
 ) {
+  const { orderId, delivery, payment: method } = command;
   const provider = paymentProviders[method];
   const timeout = ctx.config.HUB_ORDER_PAYMENT_TIMEOUT_SECONDS;
   const fields = await prepareCheckout(delivery, method, timeout, provider.payBeforeShipping);
@@ -93,7 +100,7 @@ export async function checkoutReservation(
     to: 'placed',
     note: 'checkout',
     check: (order) => {
-      if (order.buyerUserId !== actor.id) throw forbidden('Only the buyer of this reservation may check it out');
+      assertIsBuyer(actor, order, 'Only the buyer of this reservation may check it out');
       if (order.delivery) throw new HttpError(409, 'already_checked_out', 'This order already has its delivery and payment', {});
       if (!order.plusOne) throw badRequest('Not a "+1" reservation: place orders with delivery and payment');
       return {

@@ -33,7 +33,8 @@ export async function countViewer(ctx: HubContext, sessionId: string, viewer: st
  * messages, "+1"s, orders, paid GMV (bank transfers confirmed, cash collected; orders placed without
  * checkout count as paid, as before), conversion (buyers ÷ viewers), and per product.
  */
-export async function sessionAnalytics(ctx: HubContext, actor: AuthUser, sessionId: string) {
+export async function sessionAnalytics(ctx: HubContext, actor: AuthUser, command: { sessionId: string }) {
+  const { sessionId } = command;
   const session = await sessionForFigures(sessionId);
   if (!session) throw notFound('Session');
   const mayRead =
@@ -80,7 +81,7 @@ export async function sessionFigures(ctx: HubContext, session: { _id: unknown; t
     ctx.redis.get(`${prefix}:live:peak:${sessionId}`),
   ]);
   const docs = await OrderModel.find({ sessionId }).limit(50_000).lean();
-  const records = await withStates(ctx.redis, prefix, docs as Record<string, unknown>[]);
+  const records = await withStates(ctx, docs as Record<string, unknown>[]);
   const byProduct = new Map<string, { orders: number; quantity: number; paidGmvFen: number }>();
   const buyers = new Set<string>();
   let orders = 0;

@@ -7,7 +7,8 @@ import { publishLive } from '../../live/bus.ts';
 const subscribersKey = (prefix: string, sessionId: string) => `${prefix}:live:subscribers:${sessionId}`;
 
 /** 预约: a viewer asks to be told in-app when a scheduled session goes live. */
-export async function subscribeReminder(ctx: HubContext, actor: AuthUser, sessionId: string, on: boolean) {
+export async function subscribeReminder(ctx: HubContext, actor: AuthUser, command: { sessionId: string; subscribed: boolean }) {
+  const { sessionId, subscribed: on } = command;
   const session = await sessionStatusAndEnd(sessionId);
   if (!session) throw notFound('Session');
   if (on && session.status !== 'scheduled')

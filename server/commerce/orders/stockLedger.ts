@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+// Low-level helpers of the stock scripts, not operations: they take the Redis client so the order path, the
+// persister and benches share them without a context; operations (commands/) pass ctx.redis.
 import { ProductModel } from '../products/product.model.ts';
 import { OrderModel } from './order.model.ts';
 import { stockKey } from './stockKey.ts';
@@ -210,9 +212,4 @@ export async function rebuildStockCounter(redis: Redis, prefix: string, productI
 /** Starts the counter of a new product (no orders yet) unless it already exists. */
 export async function initStockCounter(redis: Redis, prefix: string, productId: string, stock: number): Promise<void> {
   await redis.set(stockKey(prefix, productId), stock, 'NX');
-}
-
-export async function sessionSalesTotals(redis: Redis, prefix: string, sessionId: string) {
-  const h = await redis.hgetall(sessionSalesKey(prefix, sessionId));
-  return { orders: Number(h.orders ?? 0), quantity: Number(h.quantity ?? 0), amountFen: Number(h.amountFen ?? 0) };
 }

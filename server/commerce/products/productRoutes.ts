@@ -1,23 +1,11 @@
 import { z } from 'zod';
 import type { RouteTable } from '../../platform/http/routeTable.ts';
-import { idParams, objectId, text } from '../../platform/http/schemas.ts';
+import { idParams, objectId } from '../../platform/http/schemas.ts';
 import type { HubContext } from '../../platform/context.ts';
-import { PRODUCT_CATEGORIES } from './product.model.ts';
-import { createProduct, getProduct, listProducts } from './productService.ts';
-
-export const ProductResponse = z
-  .object({
-    id: z.string(),
-    enterpriseId: z.string(),
-    name: z.string(),
-    category: z.enum(PRODUCT_CATEGORIES),
-    priceFen: z.number().int(),
-    stock: z.number().int(),
-    householdRegistryNo: z.string().nullable(),
-    active: z.boolean(),
-    createdAt: z.string().nullable(),
-  })
-  .openapi('Product');
+import { CreateProductBody, createProduct } from './commands/createProduct.ts';
+import { getProduct } from './commands/getProduct.ts';
+import { listProducts } from './commands/listProducts.ts';
+import { ProductResponse } from './presenters/product.ts';
 
 const ctxOf = (req: { app: { locals: Record<string, unknown> } }) => req.app.locals.ctx as HubContext;
 
@@ -30,28 +18,8 @@ export function registerProductRoutes(routes: RouteTable): void {
     access: ['enterprise'],
     status: 201,
     response: ProductResponse,
-    body: z
-      .object({
-        name: text(120),
-        category: z.enum(PRODUCT_CATEGORIES),
-        priceFen: z
-          .number({ invalid_type_error: 'must be an integer number of fen' })
-          .int('must be a whole number of fen')
-          .positive('must be positive')
-          .max(1e9, 'must not exceed 10^9 fen'),
-        stock: z
-          .number({ invalid_type_error: 'must be a whole number' })
-          .int('must be a whole number')
-          .min(0, 'must not be negative')
-          .max(10_000_000, 'must not exceed 10,000,000'),
-        householdRegistryNo: text(64).optional(),
-      })
-      .strict()
-      .openapi('CreateProduct'),
-    handler: ({ req, user, body }) => {
-      const ctx = ctxOf(req);
-      return createProduct(ctx.redis, ctx.config.REDIS_PREFIX, user, body);
-    },
+    body: CreateProductBody,
+    handler: ({ req, user, body }) => createProduct(ctxOf(req), user, body),
   });
   routes.route({
     method: 'get',
@@ -70,10 +38,7 @@ export function registerProductRoutes(routes: RouteTable): void {
           .optional(),
       })
       .strict(),
-    handler: ({ req, user, query }) => {
-      const ctx = ctxOf(req);
-      return listProducts(ctx.redis, ctx.config.REDIS_PREFIX, user, query);
-    },
+    handler: ({ req, user, query }) => listProducts(ctxOf(req), user, query),
   });
   routes.route({
     method: 'get',
@@ -83,9 +48,6 @@ export function registerProductRoutes(routes: RouteTable): void {
     access: 'signed-in',
     params: idParams,
     response: ProductResponse,
-    handler: ({ req, params }) => {
-      const ctx = ctxOf(req);
-      return getProduct(ctx.redis, ctx.config.REDIS_PREFIX, params.id);
-    },
+    handler: ({ req, user, params }) => getProduct(ctxOf(req), user, { productId: params.id }),
   });
 }

@@ -20,7 +20,7 @@ export function registerChatHandlers(conn: LiveConnection, ctx: HubContext, nsp:
     const message = await sendChat(ctx, conn.signedIn(), sessionId, text);
     nsp.to(sessionRoom(sessionId)).emit('chat:message', message);
     // "+1" ordering (server/commerce/live/plusOne.ts): the buyer's checkout opens, the host's queue grows.
-    const reservation = await plusOne(ctx, conn.signedIn(), sessionId, text).catch((err: unknown) => {
+    const reservation = await plusOne(ctx, conn.signedIn(), { sessionId, text }).catch((err: unknown) => {
       conn.socket.emit('checkout:refused', errorReply(err).error);
       return null;
     });

@@ -1,6 +1,5 @@
 import type { HubContext } from '../../platform/context.ts';
-import { ProductModel } from '../../commerce/products/product.model.ts';
-import { stockKey } from '../../commerce/orders/stockLedger.ts';
+import { productsWithStock } from '../../commerce/commerceReads.ts';
 import type { PinnedProduct } from '../bus.ts';
 import { pinnedKey } from './liveState.ts';
 import { LiveSessionModel } from './session.model.ts';
@@ -14,15 +13,7 @@ import { StudioModel } from '../studios/studio.model.ts';
 
 /** The shelf: the session's featured products with live stock. */
 export async function sessionShelf(ctx: HubContext, productIds: string[]): Promise<PinnedProduct[]> {
-  if (!productIds.length) return [];
-  const products = await ProductModel.find({ _id: { $in: productIds } }).lean();
-  const stocks = await ctx.redis.mget(productIds.map((p) => stockKey(ctx.config.REDIS_PREFIX, p)));
-  return productIds.flatMap((pid, i) => {
-    const p = products.find((x) => String(x._id) === pid);
-    return p
-      ? [{ id: pid, name: p.name, category: p.category, priceFen: p.priceFen, stock: stocks[i] === null ? p.stock : Number(stocks[i]) }]
-      : [];
-  });
+  return productsWithStock(ctx, productIds);
 }
 
 /** The product the host shows now, as pinned (null when none is). */

@@ -1,7 +1,6 @@
 import type mongoose from 'mongoose';
 import type { HubContext } from '../../platform/context.ts';
-import { OrderModel } from '../../commerce/orders/order.model.ts';
-import { gmvStatusFilter } from '../../commerce/orders/gmv.ts';
+import { gmvByProduct } from '../../commerce/commerceReads.ts';
 import { sessionFigures, type SessionFigures } from '../../commerce/live/sessionAnalytics.ts';
 import { sessionsHeldScheduledBetween } from '../../live/sessions/sessionReads.ts';
 import { approvedAt, approvedClaims, paidAt, procurementsByIds, toAward } from '../../claims/awards.ts';
@@ -12,7 +11,6 @@ import { getPolicy } from '../../claims/policy/policyService.ts';
 import { TOWNSHIPS } from '../../../config/places.ts';
 import { NO_TOWNSHIP } from '../overviewKeys.ts';
 import { loadProductFacts } from '../overviewCounters.ts';
-import { groupedSums } from '../../platform/aggregate.ts';
 import { monthsBetween, shanghaiDayEnd, shanghaiDayStart } from '../shanghaiTime.ts';
 
 export interface ReportRequest {
@@ -102,12 +100,7 @@ export async function buildReport(
   let step = 0;
   for (const m of months) {
     const figures = { month: m.month, ...emptyFigures() };
-    const groups = (
-      await groupedSums(OrderModel, { ...gmvStatusFilter(), createdAt: { $gte: m.start, $lt: m.end } }, '$productId', {
-        fen: '$amountFen',
-        orders: 1,
-      })
-    ).map((g) => ({ _id: g.id as mongoose.Types.ObjectId, ...g.sums }));
+    const groups = (await gmvByProduct(m.start, m.end)).map((g) => ({ _id: g.id as mongoose.Types.ObjectId, ...g.sums }));
     const facts = await loadProductFacts(groups.map((g) => String(g._id)));
     for (const g of groups) {
       const f = facts.get(String(g._id))!;

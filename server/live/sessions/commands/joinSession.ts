@@ -3,7 +3,7 @@ import type { HubContext } from '../../../platform/context.ts';
 import type { AuthUser } from '../../../platform/auth/roles.ts';
 import { conflict, notFound } from '../../../platform/errors.ts';
 import { objectId } from '../../../platform/http/schemas.ts';
-import { sessionSalesTotals } from '../../../commerce/orders/stockLedger.ts';
+import { sessionSalesTotals } from '../../../commerce/commerceReads.ts';
 import { chatHistory } from '../../chat/chatService.ts';
 import { viewerCountAndPeak } from '../../viewerCount.ts';
 import { LiveSessionModel } from '../session.model.ts';
@@ -36,7 +36,7 @@ export async function joinSession(ctx: HubContext, actor: AuthUser | undefined, 
     pinnedProduct(ctx, sessionId),
     chatHistory(ctx, sessionId),
     viewerCountAndPeak(ctx.redis, prefix, sessionId).then(([count]) => count),
-    role === 'host' ? sessionSalesTotals(ctx.redis, prefix, sessionId) : Promise.resolve(null),
+    role === 'host' ? sessionSalesTotals(ctx, sessionId) : Promise.resolve(null),
   ]);
   return { session: presentJoinedSession(dto), role, shelf, pinned, chat, viewers, sales };
 }

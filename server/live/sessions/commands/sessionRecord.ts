@@ -2,8 +2,8 @@ import type { AuditEntry } from '../../../platform/audit/auditLog.ts';
 import { recordChange, withPendingAudit } from '../../../platform/audit/outbox.ts';
 import type { HubContext } from '../../../platform/context.ts';
 import { notFound } from '../../../platform/errors.ts';
-import { sumSessionOrders } from '../../../commerce/orders/orderService.ts';
-import { sessionSalesKey, sessionSalesTotals } from '../../../commerce/orders/stockLedger.ts';
+import { sessionSalesTotals, sumSessionOrders } from '../../../commerce/commerceReads.ts';
+import { sessionSalesKey } from '../../../commerce/orders/stockLedger.ts';
 import { publishLive, type HostNotification } from '../../bus.ts';
 import { LiveSessionModel, type LiveSessionDocument } from '../session.model.ts';
 import type { PresentedSession } from '../presenters/session.ts';
@@ -49,8 +49,7 @@ export async function notifyHost(
  * written behind); the orders in the database are summed when Redis no longer has them.
  */
 export async function sessionTotals(ctx: HubContext, id: string) {
-  if (await ctx.redis.exists(sessionSalesKey(ctx.config.REDIS_PREFIX, id)))
-    return sessionSalesTotals(ctx.redis, ctx.config.REDIS_PREFIX, id);
+  if (await ctx.redis.exists(sessionSalesKey(ctx.config.REDIS_PREFIX, id))) return sessionSalesTotals(ctx, id);
   return sumSessionOrders(id);
 }
 

@@ -3,7 +3,7 @@ import type { HubContext } from '../../../platform/context.ts';
 import type { AuthUser } from '../../../platform/auth/roles.ts';
 import { conflict } from '../../../platform/errors.ts';
 import { isoDateTime, objectId, text } from '../../../platform/http/schemas.ts';
-import { requireProducts } from '../../../commerce/products/productService.ts';
+import { requireProducts } from '../../../commerce/commerceReads.ts';
 import { requireStudio } from '../../studios/studioService.ts';
 import { cancelReminder, scheduleReminder } from '../reminders.ts';
 import { LiveSessionModel } from '../session.model.ts';

@@ -1,57 +1,38 @@
-import type { Redis } from 'ioredis';
-import mongoose, { Types } from 'mongoose';
-import { OrderModel, type Order } from './order.model.ts';
-import { ProductModel } from '../products/product.model.ts';
-import { liveStatusKey, sessionStatus } from '../../live/sessions/sessionReads.ts';
-import { ordersRefused } from '../../live/sessions/policies/sessionAccess.ts';
-import { rebuildStockCounter, reserveStock, unsavedOrdersKey } from './stockLedger.ts';
-import type { QueuedOrder } from './orderPersister.ts';
-import { appendAudit } from '../../platform/audit/auditLog.ts';
-import { conflict, forbidden, isDuplicateKeyError, notFound } from '../../platform/errors.ts';
-import { hubEvents } from '../../platform/events.ts';
-import { READ_ALL_ROLES, type AuthUser } from '../../platform/auth/roles.ts';
-import { componentLogger } from '../../platform/logger.ts';
-import { decodeDateCursor, encodeDateCursor } from '../../platform/http/keyset.ts';
-import { checkoutFingerprint, type CheckoutFields } from '../checkout/checkoutFields.ts';
-import { STOCK_RELEASED } from '../checkout/orderState.ts';
+import { z } from 'zod';
+import { Types } from 'mongoose';
+import { OrderModel } from '../order.model.ts';
+import { ProductModel } from '../../products/product.model.ts';
+import { liveStatusKey, sessionStatus } from '../../../live/sessions/sessionReads.ts';
+import { ordersRefused } from '../../../live/sessions/policies/sessionAccess.ts';
+import { rebuildStockCounter, reserveStock, unsavedOrdersKey } from '../stockLedger.ts';
+import type { QueuedOrder } from '../orderPersister.ts';
+import { conflict, notFound } from '../../../platform/errors.ts';
+import { hubEvents } from '../../../platform/events.ts';
+import type { AuthUser } from '../../../platform/auth/roles.ts';
+import { objectId } from '../../../platform/http/schemas.ts';
+import { checkoutFingerprint, DeliveryInput, PaymentInput, type CheckoutFields } from '../../checkout/checkoutFields.ts';
+import type { RedisContext } from '../../commerceContext.ts';
+import { presentPlacedOrder, presentStoredOrder } from '../presenters/order.ts';
 
-const log = componentLogger('orders');
+export const PlaceOrderBody = z
+  .object({
+    productId: objectId('productId'),
+    quantity: z
+      .number({ invalid_type_error: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(1000, 'must be at most 1000'),
+    sessionId: objectId('sessionId').optional(),
+    delivery: DeliveryInput.optional(),
+    payment: PaymentInput.optional(),
+  })
+  .strict()
+  .openapi('PlaceOrder');
 
-export function orderDto(o: Order & { _id: unknown; createdAt?: Date }) {
-  return {
-    id: String(o._id),
-    productId: String(o.productId),
-    enterpriseId: String(o.enterpriseId),
-    buyerUserId: String(o.buyerUserId),
-    quantity: o.quantity,
-    unitPriceFen: o.unitPriceFen,
-    amountFen: o.amountFen,
-    sessionId: o.sessionId ? String(o.sessionId) : null,
-    idempotencyKey: o.idempotencyKey,
-    status: o.status,
-    createdAt: o.createdAt?.toISOString?.() ?? null,
-    ...checkoutFieldsOf(o),
-  };
-}
-
-/** Checkout fields of a stored order (only on orders placed with delivery and payment). */
-function checkoutFieldsOf(o: Order) {
-  if (!o.delivery) return {};
-  return {
-    delivery: o.delivery as CheckoutFields['delivery'],
-    payment: o.payment as CheckoutFields['payment'],
-    pickupCode: o.pickupCode ?? null,
-    trackingCode: o.trackingCode ?? null,
-    expiresAt: o.expiresAt ? new Date(o.expiresAt).toISOString() : null,
-  };
-}
-
-export interface PlaceOrderCommand {
-  productId: string;
-  quantity: number;
-  sessionId?: string;
+/** What is sold (the body without its delivery and payment choices, which checkoutFor turns into `checkout`). */
+export interface PlaceOrderCommand extends Omit<z.infer<typeof PlaceOrderBody>, 'delivery' | 'payment'> {
   idempotencyKey: string;
-  /** Delivery and payment (checkout/checkoutService.ts prepares them, and the order id, before placing). */
+  /** Delivery and payment (checkout/checkoutPlacement.ts checkoutFor prepares them, and the order id, before placing). */
   checkout?: CheckoutFields;
   orderId?: string;
 }
@@ -73,14 +54,14 @@ async function productForOrder(productId: string) {
 }
 
 /** The order with this id: still queued in Redis (write-behind) or already in the database. */
-export async function findOrder(redis: Redis, prefix: string, orderId: string) {
-  const queued = await redis.hget(unsavedOrdersKey(prefix), orderId);
-  if (queued) return queuedOrderDto(JSON.parse(queued) as QueuedOrder);
+async function findOrder(ctx: RedisContext, orderId: string) {
+  const queued = await ctx.redis.hget(unsavedOrdersKey(ctx.config.REDIS_PREFIX), orderId);
+  if (queued) return presentPlacedOrder(JSON.parse(queued) as QueuedOrder);
   const order = await OrderModel.findById(orderId).lean();
-  return order ? orderDto(order) : null;
+  return order ? presentStoredOrder(order) : null;
 }
 
-async function existingOrder(redis: Redis, prefix: string, orderId: string, fingerprint: string, expected: string) {
+async function existingOrder(ctx: RedisContext, orderId: string, fingerprint: string, expected: string) {
   if (fingerprint !== expected) {
     throw conflict(
       'This Idempotency-Key was already used for a different order; use a new key for a new order',
@@ -88,14 +69,9 @@ async function existingOrder(redis: Redis, prefix: string, orderId: string, fing
       'idempotency_key_reused',
     );
   }
-  const order = await findOrder(redis, prefix, orderId);
+  const order = await findOrder(ctx, orderId);
   if (!order) throw conflict('The order for this Idempotency-Key was refused; place it again with a new key', undefined, 'order_refused');
   return { order, replayed: true };
-}
-
-export function queuedOrderDto(o: QueuedOrder) {
-  const { _id, ...rest } = o;
-  return { id: _id, ...rest };
 }
 
 /**
@@ -104,7 +80,9 @@ export function queuedOrderDto(o: QueuedOrder) {
  * order refused) and the order is queued; the database write follows in
  * batches (orderPersister.ts). The 201 therefore means sold and durably queued, never sold twice.
  */
-export async function placeOrder(redis: Redis, prefix: string, actor: AuthUser, command: PlaceOrderCommand) {
+export async function placeOrder(ctx: RedisContext, actor: AuthUser, command: PlaceOrderCommand) {
+  const { redis } = ctx;
+  const prefix = ctx.config.REDIS_PREFIX;
   const fingerprint = `${command.productId}:${command.quantity}:${command.sessionId ?? ''}${command.checkout ? `:${checkoutFingerprint(command.checkout)}` : ''}`;
   const product = await productForOrder(command.productId);
   if (!product) throw notFound('Product');
@@ -152,7 +130,7 @@ export async function placeOrder(redis: Redis, prefix: string, actor: AuthUser, 
   if (reservation.outcome === 'stock_unknown')
     throw conflict('Stock of this product is being recounted; try again', undefined, 'stock_recounting');
   if (reservation.outcome === 'session_not_live') throw ordersRefused(command.sessionId!, reservation.status);
-  if (reservation.outcome === 'existing') return existingOrder(redis, prefix, reservation.orderId, reservation.fingerprint, fingerprint);
+  if (reservation.outcome === 'existing') return existingOrder(ctx, reservation.orderId, reservation.fingerprint, fingerprint);
   if (reservation.outcome === 'sold_out') {
     throw conflict(
       `Only ${reservation.stockLeft} left in stock; ${command.quantity} requested`,
@@ -160,7 +138,7 @@ export async function placeOrder(redis: Redis, prefix: string, actor: AuthUser, 
       'sold_out',
     );
   }
-  const dto = queuedOrderDto(queued);
+  const dto = presentPlacedOrder(queued);
   hubEvents.emit('order.placed', {
     orderId,
     productId: dto.productId,
@@ -171,40 +149,4 @@ export async function placeOrder(redis: Redis, prefix: string, actor: AuthUser, 
     at: new Date(queued.createdAt),
   });
   return { order: dto, replayed: false };
-}
-
-/** Orders, quantity and amount of the orders attributed to a session (summed here: FerretDB's $sum of a field gives 0). */
-export async function sumSessionOrders(sessionId: string) {
-  const totals = { orders: 0, quantity: 0, amountFen: 0 };
-  // Paid, shipped or delivered orders still count; cancelled, expired and refunded ones gave their stock back.
-  const cursor = OrderModel.find({ sessionId, status: { $nin: STOCK_RELEASED } }, { quantity: 1, amountFen: 1 })
-    .lean()
-    .cursor();
-  for await (const o of cursor) {
-    totals.orders += 1;
-    totals.quantity += o.quantity;
-    totals.amountFen += o.amountFen;
-  }
-  return totals;
-}
-
-export async function getOrder(redis: Redis, prefix: string, actor: AuthUser, id: string) {
-  const order = await findOrder(redis, prefix, id);
-  if (!order) throw notFound('Order');
-  const mayRead =
-    order.buyerUserId === actor.id ||
-    READ_ALL_ROLES.includes(actor.role) ||
-    (actor.role === 'enterprise' && actor.orgId === order.enterpriseId);
-  if (!mayRead) throw forbidden('This order belongs to another buyer');
-  return order;
-}
-
-/** Keyset cursor of the order lists: the last order's (createdAt, _id), opaque to clients. */
-export function encodeOrderCursor(o: { createdAt: Date; _id: unknown }): string {
-  return encodeDateCursor(o.createdAt, o._id);
-}
-
-export function decodeOrderCursor(cursor: string): { createdAt: Date; id: mongoose.Types.ObjectId } {
-  const { at, id } = decodeDateCursor(cursor);
-  return { createdAt: at, id };
 }
