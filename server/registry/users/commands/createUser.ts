@@ -1,4 +1,6 @@
 import { z } from 'zod';
+// Bootstrap loads this (first bureau user) before any route: zod needs .openapi() before schemas.ts uses it.
+import '../../../platform/http/openapi.ts';
 import type { HubContext } from '../../../platform/context.ts';
 import { ROLES, type AuthUser, type Role } from '../../../platform/auth/roles.ts';
 import { hashPassword } from '../../../platform/auth/passwords.ts';
