@@ -4,7 +4,7 @@ import type { AuthUser } from '../../platform/auth/roles.ts';
 import { READ_ALL_ROLES } from '../../platform/auth/roles.ts';
 import { forbidden } from '../../platform/errors.ts';
 import { OrderModel } from '../orders/order.model.ts';
-import { OrgModel } from '../../registry/orgs/org.model.ts';
+import { orgPlace, stationList } from '../../registry/orgs/orgReads.ts';
 import { orderView, withStates } from '../checkout/orderRecord.ts';
 import type { OrderStatus } from '../checkout/orderState.ts';
 
@@ -44,7 +44,7 @@ export async function listOrders(
 
 /** Parcels that arrived at a station, per Beijing-time month: how many people the station served. */
 export async function stationThroughput(ctx: HubContext, stationOrgId: string) {
-  const org = await OrgModel.findById(stationOrgId, { type: 1, name: 1, township: 1 }).lean();
+  const org = await orgPlace(stationOrgId);
   if (!org || org.type !== 'station') return null;
   const docs = await OrderModel.find({ 'delivery.stationOrgId': stationOrgId }).sort({ createdAt: -1 }).limit(20_000).lean();
   const records = await withStates(ctx.redis, ctx.config.REDIS_PREFIX, docs as Record<string, unknown>[]);
@@ -69,6 +69,6 @@ export async function stationThroughput(ctx: HubContext, stationOrgId: string) {
 
 /** Stations buyers can pick up at (public: name and township only). */
 export async function listStations() {
-  const orgs = await OrgModel.find({ type: 'station' }, { name: 1, township: 1 }).sort({ name: 1 }).limit(500).lean();
+  const orgs = await stationList();
   return { items: orgs.map((o) => ({ id: String(o._id), name: o.name, township: o.township ?? null })) };
 }

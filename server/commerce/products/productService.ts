@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { ProductModel, type Product, PRODUCT_CATEGORIES } from './product.model.ts';
-import { HouseholdModel } from '../../registry/households/household.model.ts';
+import { householdExists } from '../../registry/households/householdReads.ts';
 import { recordChange, withPendingAudit } from '../../platform/audit/outbox.ts';
 import { badRequest, forbidden, notFound } from '../../platform/errors.ts';
 import type { AuthUser } from '../../platform/auth/roles.ts';
@@ -33,7 +33,7 @@ export interface CreateProductCommand {
 
 export async function createProduct(redis: Redis, prefix: string, actor: AuthUser, command: CreateProductCommand) {
   if (!actor.orgId) throw forbidden('Only an enterprise user of an organisation may list products');
-  if (command.householdRegistryNo && !(await HouseholdModel.exists({ registryNo: command.householdRegistryNo }))) {
+  if (command.householdRegistryNo && !(await householdExists(command.householdRegistryNo))) {
     throw badRequest(`Invalid field "householdRegistryNo": no registered household ${command.householdRegistryNo}`);
   }
   // The product and its product.create event are one write (the audit outbox).
