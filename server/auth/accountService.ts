@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
-import { UserModel } from '../registry/users/user.model.ts';
-import { changeAccount } from '../registry/users/updateUser.ts';
+import { userRecord } from '../registry/users/userReads.ts';
+import { changeAccount } from '../registry/users/commands/userRecord.ts';
 import { hashPassword, verifyPassword } from '../platform/auth/passwords.ts';
 import { SESSION_COOKIE } from '../platform/auth/cookies.ts';
 import { revokeToken } from '../platform/auth/tokenState.ts';
@@ -33,7 +33,7 @@ export async function logout(ctx: HubContext, actor: AuthUser, req: Request, res
 export async function changeOwnPassword(ctx: HubContext, actor: AuthUser, currentPassword: string, newPassword: string, address: string) {
   const limiter = loginLimiter(ctx);
   await limiter.assertAllowed(actor.username, address);
-  const user = await UserModel.findById(actor.id).lean();
+  const user = await userRecord(actor.id);
   if (!user) throw notFound('User');
   if (!(await verifyPassword(currentPassword, user.passwordHash))) {
     throw new HttpError(400, 'wrong_password', 'Invalid field "currentPassword": it is not your current password', {

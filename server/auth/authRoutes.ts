@@ -5,8 +5,9 @@ import { ROLES } from '../platform/auth/roles.ts';
 import { login } from './loginService.ts';
 import { changeOwnPassword, logout, setSessionCookie } from './accountService.ts';
 import { registerSignupRoutes } from './signupRoutes.ts';
-import { getUser } from '../registry/users/userService.ts';
-import { UserResponse, passwordField } from '../registry/users/userRoutes.ts';
+import { getUser } from '../registry/users/commands/getUser.ts';
+import { passwordField } from '../registry/users/commands/userInput.ts';
+import { UserResponse } from '../registry/users/presenters/user.ts';
 
 const LoginBody = z
   .object({ username: z.string().min(1, 'must not be empty').max(64), password: z.string().min(1, 'must not be empty').max(128) })
@@ -54,7 +55,7 @@ export function registerAuthRoutes(routes: RouteTable): void {
     tags: ['auth'],
     access: 'signed-in',
     response: UserResponse,
-    handler: ({ user }) => getUser(user, user.id),
+    handler: ({ user }) => getUser(user, { userId: user.id }),
   });
   routes.route({
     method: 'post',

@@ -1,5 +1,7 @@
-import { UserModel, userDto } from '../registry/users/user.model.ts';
-import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from '../platform/auth/passwords.ts';
+import { userByUsername } from '../registry/users/userReads.ts';
+import { rehashPassword } from '../registry/users/commands/rehashPassword.ts';
+import { presentUser } from '../registry/users/presenters/user.ts';
+import { DUMMY_HASH, needsRehash, verifyPassword } from '../platform/auth/passwords.ts';
 import { issueToken } from '../platform/auth/tokens.ts';
 import { LoginRateLimiter } from '../platform/auth/loginRateLimit.ts';
 import { primeUserState } from '../platform/auth/tokenState.ts';
@@ -36,7 +38,7 @@ export async function issueSession(
   },
 ) {
   const { config } = ctx;
-  const dto = userDto(user as never);
+  const dto = presentUser(user as never);
   const authUser = { id: dto.id, username: dto.username, role: dto.role as Role, orgId: dto.orgId };
   const tokenVersion = user.tokenVersion ?? 0;
   await primeUserState(ctx, dto.id, { active: user.active !== false, tokenVersion });
@@ -55,7 +57,7 @@ export async function issueSession(
 async function rehashIfNeeded(userId: unknown, oldHash: string, password: string): Promise<void> {
   if (!needsRehash(oldHash)) return;
   try {
-    await UserModel.updateOne({ _id: userId, passwordHash: oldHash }, { $set: { passwordHash: await hashPassword(password) } });
+    await rehashPassword(userId, oldHash, password);
   } catch (err) {
     log.warn({ err: String(err) }, 'password re-hash failed; kept the old hash');
   }
@@ -65,7 +67,7 @@ export async function login(ctx: HubContext, username: string, password: string,
   const limiter = loginLimiter(ctx);
   // Counted before the password is checked, so parallel guesses cannot all get through.
   await limiter.assertAllowed(username, address);
-  const user = await UserModel.findOne({ username }).lean();
+  const user = await userByUsername(username);
   // Verify against a dummy hash when the user is unknown, so timing does not reveal which usernames exist.
   const passwordOk = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !passwordOk || user.active === false) {

@@ -1,8 +1,5 @@
-import { UserModel } from '../registry/users/user.model.ts';
-import { hashPassword } from '../platform/auth/passwords.ts';
+import { registerBuyer } from '../registry/users/commands/registerBuyer.ts';
 import { issueSession } from './loginService.ts';
-import { saveAudited } from '../platform/audit/outbox.ts';
-import { conflict, isDuplicateKeyError } from '../platform/errors.ts';
 import type { HubContext } from '../platform/context.ts';
 import type { AuthUser } from '../platform/auth/roles.ts';
 import { SignupRateLimiter } from './signupRateLimit.ts';
@@ -24,25 +21,7 @@ export async function signup(ctx: HubContext, phone: string, password: string, a
     windowSeconds: config.HUB_SIGNUP_WINDOW_SECONDS,
   }).attempt(phone, address);
   await spendProof(ctx.redis, config.REDIS_PREFIX, config.HUB_JWT_SECRET, config.HUB_SIGNUP_POW_BITS, proof);
-  let user;
-  try {
-    user = new UserModel({ username: phone, passwordHash: await hashPassword(password), role: 'buyer', orgId: null });
-    const id = String(user._id);
-    await saveAudited(
-      user,
-      {
-        actor: { id, username: phone, role: 'buyer' },
-        action: 'auth.signup',
-        target: { type: 'user', id },
-        after: { role: 'buyer', address },
-      },
-      ctx,
-    );
-  } catch (err) {
-    if (isDuplicateKeyError(err))
-      throw conflict('This mobile number already has an account: sign in instead', { fields: ['phone'] }, 'phone_taken');
-    throw err;
-  }
+  const user = await registerBuyer(ctx, { phone, password, address });
   const authUser: AuthUser = { id: String(user._id), username: phone, role: 'buyer', orgId: null };
   // Through issueSession, so the new token carries the user's token version (sign-out and deactivation end it).
   const { result } = await issueSession(ctx, user);

@@ -2,7 +2,7 @@
 import type mongoose from 'mongoose';
 import { ClaimModel } from './claim.model.ts';
 import { ProcurementModel } from './procurements/procurement.model.ts';
-import { OrgModel } from '../registry/orgs/org.model.ts';
+import { orgIdsNamed, orgNames } from '../registry/orgs/orgReads.ts';
 import { getPolicy } from './policy/policyService.ts';
 import { APPROVED_STATUSES } from './ledgerService.ts';
 
@@ -101,9 +101,7 @@ async function awardQuery(policyVersion: string, filter: AwardFilter): Promise<R
     const policy = await getPolicy(policyVersion);
     const programs = policy.programs.filter((p) => p.nameZh.includes(needle) || p.code.includes(needle)).map((p) => p.code);
     const pattern = new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
-    const orgs = await OrgModel.find({ name: { $regex: pattern } }, { _id: 1 })
-      .limit(1000)
-      .lean();
+    const orgs = await orgIdsNamed(pattern);
     query.$or = [{ orgId: { $in: orgs.map((o) => o._id) } }, { program: { $in: programs } }];
   }
   return query;
@@ -123,7 +121,7 @@ export async function publishedAwards(
     .skip(page.offset ?? 0)
     .limit(page.limit ?? 0)
     .lean();
-  const orgs = await OrgModel.find({ _id: { $in: [...new Set(claims.map((c) => String(c.orgId)))] } }, { name: 1 }).lean();
+  const orgs = await orgNames([...new Set(claims.map((c) => String(c.orgId)))]);
   const orgName = new Map(orgs.map((o) => [String(o._id), o.name]));
   const names = await programNames(policyVersion);
   return claims

@@ -8,7 +8,7 @@ import type { HubContext } from '../platform/context.ts';
 import type { RouteTable } from '../platform/http/routeTable.ts';
 import { readCookie } from '../platform/auth/cookies.ts';
 import { authenticateToken, checkSession } from '../platform/auth/tokenState.ts';
-import { UserModel } from '../registry/users/user.model.ts';
+import { userRecord } from '../registry/users/userReads.ts';
 import { claimQueues } from './processors/queues.ts';
 
 export const BULL_BOARD_PATH = '/admin/queues';
@@ -46,7 +46,7 @@ async function boardSessionUser(ctx: HubContext, id: string): Promise<boolean> {
   const raw = await ctx.redis.get(sessionKey(ctx, id));
   if (!raw) return false;
   const [userId, version] = raw.split(':');
-  const user = await UserModel.findById(userId).lean();
+  const user = await userRecord(userId);
   if (!user || user.role !== 'bureau') return false;
   const state = await checkSession(
     ctx,
@@ -82,7 +82,7 @@ export function bullBoardAuth(ctx: HubContext): RequestHandler {
       if (code) {
         const userId = await ctx.redis.getdel(codeKey(ctx, code));
         if (!userId) return deny(401, 'This dashboard link has expired or was used already: open the dashboard again from the hub');
-        const user = await UserModel.findById(userId).lean();
+        const user = await userRecord(userId);
         if (!user || user.role !== 'bureau' || user.active === false) return deny(403, 'The job dashboard is for bureau users only');
         const id = randomId();
         await ctx.redis.set(sessionKey(ctx, id), `${userId}:${user.tokenVersion ?? 0}`, 'EX', BOARD_SESSION_TTL_SECONDS);

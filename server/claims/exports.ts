@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import ExcelJS from 'exceljs';
 import { ClaimModel } from './claim.model.ts';
 import { DisbursementModel } from './entitlements/entitlement.model.ts';
-import { OrgModel } from '../registry/orgs/org.model.ts';
+import { orgNames } from '../registry/orgs/orgReads.ts';
 import { fenToYuanPlain } from '../../config/money.ts';
 import { toCsv } from '../platform/csv.ts';
 import { PROGRAM_NAMES } from '../../config/claimTexts.ts';
@@ -126,12 +126,7 @@ export async function exportClaims(res: Response, format: 'csv' | 'xlsx', lang: 
 
 export async function exportDisbursements(res: Response, format: 'csv' | 'xlsx', lang: ExportLang = 'zh') {
   const rows = await DisbursementModel.find().sort({ paidAt: 1 }).lean();
-  const orgs = new Map(
-    (await OrgModel.find({ _id: { $in: [...new Set(rows.map((r) => String(r.orgId)))] } }, { name: 1 }).lean()).map((o) => [
-      String(o._id),
-      o.name,
-    ]),
-  );
+  const orgs = new Map((await orgNames([...new Set(rows.map((r) => String(r.orgId)))])).map((o) => [String(o._id), o.name]));
   const h = (zh: string, en: string) => (lang === 'zh' ? zh : en);
   await sendTable(
     res,

@@ -4,7 +4,7 @@ import { hubEvents, type HubEvents } from '../platform/events.ts';
 import type { HubContext } from '../platform/context.ts';
 import { componentLogger } from '../platform/logger.ts';
 import { ProductModel } from '../commerce/products/product.model.ts';
-import { OrgModel } from '../registry/orgs/org.model.ts';
+import { orgTownships } from '../registry/orgs/orgReads.ts';
 import { sessionTitle as storedSessionTitle } from '../live/sessions/sessionReads.ts';
 import { ClaimModel } from '../claims/claim.model.ts';
 import { ProcurementModel } from '../claims/procurements/procurement.model.ts';
@@ -152,7 +152,7 @@ export async function loadProductFacts(productIds: string[]): Promise<Map<string
       : [];
     const latestBatch = new Map(batches.map((b) => [String(b.productId), b]));
     const orgIds = [...new Set(products.map((p) => String(p.enterpriseId)))];
-    const orgs = orgIds.length ? await OrgModel.find({ _id: { $in: orgIds } }, { township: 1 }).lean() : [];
+    const orgs = orgIds.length ? await orgTownships(orgIds) : [];
     const orgTownship = new Map(orgs.map((o) => [String(o._id), o.township ?? null]));
     for (const p of products) {
       const batch = latestBatch.get(String(p._id));

@@ -1,5 +1,5 @@
 import { publicScheduleSessions, studioNames } from '../live/sessions/sessionReads.ts';
-import { OrgModel } from '../registry/orgs/org.model.ts';
+import { orgNames } from '../registry/orgs/orgReads.ts';
 import { productNames } from '../commerce/commerceReads.ts';
 
 /**
@@ -11,7 +11,7 @@ export async function publicSessions(from: Date, to: Date) {
   const ids = <T extends { toString(): string }>(list: T[]) => [...new Set(list.map(String))];
   const [studios, orgs, products] = await Promise.all([
     studioNames(ids(sessions.map((s) => s.studioId))),
-    OrgModel.find({ _id: { $in: ids(sessions.map((s) => s.associationId)) } }, { name: 1 }).lean(),
+    orgNames(ids(sessions.map((s) => s.associationId))),
     productNames(ids(sessions.flatMap((s) => s.productIds ?? []))),
   ]);
   const name = (list: { _id: unknown; name: string }[]) => new Map(list.map((x) => [String(x._id), x.name]));

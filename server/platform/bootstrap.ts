@@ -4,7 +4,7 @@ import { connectRedis } from './redis.ts';
 import type { HubContext } from './context.ts';
 import { emptyServices } from './services.ts';
 import { ensurePolicies } from '../claims/policy/policyService.ts';
-import { ensureFirstBureauUser } from '../registry/users/userService.ts';
+import { ensureFirstBureauUser } from '../registry/users/commands/ensureFirstBureauUser.ts';
 import { useAuditChainLock } from './audit/auditLog.ts';
 import { useAuditOutbox } from './audit/outbox.ts';
 import { checkRedisPersistence } from './redisPersistence.ts';
@@ -25,8 +25,9 @@ export async function bootstrap(env: NodeJS.ProcessEnv = process.env): Promise<H
   useAuditOutbox({ redis, config });
   await syncIndexes();
   await ensurePolicies(config.HUB_FUND_TOTAL_FEN);
-  await ensureFirstBureauUser(config.HUB_ADMIN_USERNAME, config.HUB_ADMIN_PASSWORD, config.HUB_BCRYPT_ROUNDS);
-  return { config, redis, services: emptyServices() };
+  const ctx: HubContext = { config, redis, services: emptyServices() };
+  await ensureFirstBureauUser(ctx);
+  return ctx;
 }
 
 /** Print a start-up failure as the one message a person needs, then exit. */

@@ -5,8 +5,8 @@ import { badRequest, forbidden, notFound } from '../../platform/errors.ts';
 import { fen, objectId, text } from '../../platform/http/schemas.ts';
 import { ITEM_CATEGORIES, PROGRAMS, type PolicyDocument } from '../../../config/policies/types.ts';
 import { TOWNSHIPS } from '../../../config/places.ts';
-import { OrgModel } from '../../registry/orgs/org.model.ts';
-import { ParkModel } from '../../registry/parks/park.model.ts';
+import { orgRecord } from '../../registry/orgs/orgReads.ts';
+import { parkRecord } from '../../registry/parks/parkReads.ts';
 import { BaseModel } from '../bases/base.model.ts';
 import { ProcurementModel } from '../procurements/procurement.model.ts';
 import type { ClaimDocument } from '../claim.model.ts';
@@ -67,7 +67,7 @@ type SpendingItemInput = z.infer<typeof EditedItem>;
 /** Checks the claimant and the records the claim names; returns the fields to store. */
 export async function resolveClaimFields(actor: AuthUser, input: ClaimInput, policy: PolicyDocument, existing?: ClaimDocument) {
   assertCanFile(actor);
-  const org = await OrgModel.findById(actor.orgId).lean();
+  const org = await orgRecord(actor.orgId);
   if (!org) throw forbidden('Your organisation is not registered');
   const rule = programRule(policy, input.program);
   if (!orgMayClaim(rule, org.type)) {
@@ -111,7 +111,7 @@ export async function resolveClaimFields(actor: AuthUser, input: ClaimInput, pol
       Object.assign(fields, { items: spending(input.items) });
       break;
     case 'warehouse_rent': {
-      const park = await ParkModel.findById(input.parkId).lean();
+      const park = await parkRecord(input.parkId);
       if (!park) throw notFound(`Park ${input.parkId}`);
       Object.assign(fields, { parkId: park._id, items: spending(input.items) });
       break;

@@ -1,6 +1,6 @@
 import type { HubContext } from '../../platform/context.ts';
 import type { AuthUser } from '../../platform/auth/roles.ts';
-import { OrgModel } from '../../registry/orgs/org.model.ts';
+import { orgTypeOf } from '../../registry/orgs/orgReads.ts';
 import { policyInForce } from '../policy/policyService.ts';
 import { orgMayClaim } from '../policies/claimAccess.ts';
 import type { ClaimablePrograms } from '../presenters/claimablePrograms.ts';
@@ -11,7 +11,7 @@ import type { ClaimablePrograms } from '../presenters/claimablePrograms.ts';
  */
 export async function claimablePrograms(ctx: HubContext, actor: AuthUser): Promise<ClaimablePrograms> {
   const policy = await policyInForce(ctx);
-  const org = actor.orgId ? await OrgModel.findById(actor.orgId, { type: 1 }).lean() : null;
+  const org = actor.orgId ? await orgTypeOf(actor.orgId) : null;
   return {
     policyVersion: policy.version,
     orgId: org ? String(org._id) : null,

@@ -2,9 +2,9 @@ import type { Job } from 'bullmq';
 import type { HubContext } from '../../platform/context.ts';
 import { ClaimModel, type ClaimDocument } from '../claim.model.ts';
 import { BaseModel } from '../bases/base.model.ts';
-import { ParkModel } from '../../registry/parks/park.model.ts';
-import { OrgModel } from '../../registry/orgs/org.model.ts';
-import { HouseholdModel, wasRegisteredOn } from '../../registry/households/household.model.ts';
+import { parkRecord } from '../../registry/parks/parkReads.ts';
+import { orgRecord } from '../../registry/orgs/orgReads.ts';
+import { householdsByRegistryNos, wasRegisteredOn } from '../../registry/households/householdReads.ts';
 import { ProcurementModel } from '../procurements/procurement.model.ts';
 import { UniqueKeyModel } from '../../platform/uniqueKeys.ts';
 import { reserveKeys, writeClaimFields } from './tallyWrites.ts';
@@ -51,7 +51,7 @@ async function gatherFacts(claim: ClaimDocument): Promise<{ calc: CalcClaim; key
   if (claim.program === 'poverty_procurement') {
     const records = (await Promise.all(claim.procurementIds.map((id) => ProcurementModel.findById(id).lean()))).filter((r) => r !== null);
     for (const r of records) procurements.set(String(r._id), { householdRegistryNo: r.householdRegistryNo, purchasedAt: r.purchasedAt });
-    const registry = await HouseholdModel.find({ registryNo: { $in: records.map((r) => r.householdRegistryNo) } }).lean();
+    const registry = await householdsByRegistryNos(records.map((r) => r.householdRegistryNo));
     for (const h of registry)
       households.set(h.registryNo, { registeredFrom: h.registeredFrom, registeredUntil: h.registeredUntil ?? null });
   }
@@ -91,10 +91,10 @@ async function gatherFacts(claim: ClaimDocument): Promise<{ calc: CalcClaim; key
     calc.base = base ? { name: base.name, filed: base.filed, filedAt: base.filedAt ? base.filedAt.toISOString() : null } : null;
     calc.orgType = 'association';
   } else if (claim.program === 'warehouse_rent') {
-    const park = claim.parkId ? await ParkModel.findById(claim.parkId).lean() : null;
+    const park = claim.parkId ? await parkRecord(claim.parkId) : null;
     calc.park = park ? { name: park.name, nationalDemoBase: park.nationalDemoBase } : null;
   } else if (claim.program === 'service_station') {
-    const org = await OrgModel.findById(claim.orgId).lean();
+    const org = await orgRecord(claim.orgId);
     calc.orgType = (org?.type ?? 'enterprise') as CalcClaim['orgType'];
     const holder = stationKey ? holders.get(stationKey) : undefined;
     calc.station = {

@@ -1,6 +1,6 @@
 import { ProcurementModel, type Procurement } from './procurement.model.ts';
-import { OrgModel } from '../../registry/orgs/org.model.ts';
-import { HouseholdModel } from '../../registry/households/household.model.ts';
+import { orgRecord } from '../../registry/orgs/orgReads.ts';
+import { householdByRegistryNo } from '../../registry/households/householdReads.ts';
 import { saveAudited } from '../../platform/audit/outbox.ts';
 import { forbidden } from '../../platform/errors.ts';
 import { READ_ALL_ROLES, type AuthUser } from '../../platform/auth/roles.ts';
@@ -32,13 +32,13 @@ export interface RecordProcurementCommand {
  */
 export async function recordProcurement(actor: AuthUser, command: RecordProcurementCommand) {
   if (!actor.orgId) throw forbidden('Only a user of an enterprise may record procurements');
-  const org = await OrgModel.findById(actor.orgId).lean();
+  const org = await orgRecord(actor.orgId);
   if (!org || org.type !== 'enterprise') throw forbidden('Only e-commerce enterprises record procurements from households');
   const record = new ProcurementModel({ ...command, enterpriseId: org._id, createdBy: actor.id, createdAt: new Date() });
   const dto = procurementDto(record.toObject());
   await saveAudited(record, { actor, action: 'procurement.record', target: { type: 'procurement', id: dto.id }, after: dto });
   // Said now, not only at assessment: the enterprise can still ask the bureau to register the household.
-  const household = await HouseholdModel.findOne({ registryNo: command.householdRegistryNo }).lean();
+  const household = await householdByRegistryNo(command.householdRegistryNo);
   const warnings: { code: string; params: Record<string, string> }[] = [];
   if (!household) warnings.push({ code: 'household_not_registered', params: { registryNo: command.householdRegistryNo } });
   else if (household.registeredFrom && household.registeredFrom.getTime() > command.purchasedAt.getTime()) {

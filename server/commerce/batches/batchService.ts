@@ -7,8 +7,8 @@ import { newTraceCode, normaliseTraceCode } from './traceCode.ts';
 import { ProductModel } from '../products/product.model.ts';
 import { OrderModel } from '../orders/order.model.ts';
 import { sessionHeadlines } from '../../live/sessions/sessionReads.ts';
-import { OrgModel } from '../../registry/orgs/org.model.ts';
-import { HouseholdModel, maskPersonName } from '../../registry/households/household.model.ts';
+import { orgNameAndTownship, stationsAmong } from '../../registry/orgs/orgReads.ts';
+import { householdExists, householdOrigin, maskPersonName } from '../../registry/households/householdReads.ts';
 import { groupedSums } from '../../platform/aggregate.ts';
 import { saveAudited } from '../../platform/audit/outbox.ts';
 import { badRequest, isDuplicateKeyError, notFound } from '../../platform/errors.ts';
@@ -80,7 +80,7 @@ export async function createBatch(_ctx: HubContext, actor: AuthUser, { productId
     );
   }
   if (command.farm?.householdRegistryNo) {
-    const household = await HouseholdModel.exists({ registryNo: command.farm.householdRegistryNo });
+    const household = await householdExists(command.farm.householdRegistryNo);
     if (!household)
       throw badRequest(`Invalid field "farm.householdRegistryNo": ${command.farm.householdRegistryNo} is not in the household registry`);
   }
@@ -148,16 +148,14 @@ export async function publicTrace(input: string) {
   const batch = await batchByCode(input);
   const [product, enterprise] = await Promise.all([
     ProductModel.findById(batch.productId, { name: 1, category: 1, brand: 1, township: 1 }).lean(),
-    OrgModel.findById(batch.enterpriseId, { name: 1, township: 1 }).lean(),
+    orgNameAndTownship(batch.enterpriseId),
   ]);
   let origin: Record<string, unknown>;
   if (batch.ceramic) {
     origin = { kind: 'ceramic', ...batch.ceramic, firingDate: day(batch.ceramic.firingDate) };
   } else {
     const farm = batch.farm!;
-    const household = farm.householdRegistryNo
-      ? await HouseholdModel.findOne({ registryNo: farm.householdRegistryNo }, { name: 1, township: 1, village: 1 }).lean()
-      : null;
+    const household = farm.householdRegistryNo ? await householdOrigin(farm.householdRegistryNo) : null;
     origin = {
       kind: 'farm',
       // Household personal data is masked; the registry number is never published.
@@ -241,7 +239,7 @@ async function stationsPassed(
   );
   const ids = rows.map((r) => String(r.id)).filter((id) => mongoose.isValidObjectId(id));
   if (!ids.length) return [];
-  const orgs = await OrgModel.find({ _id: { $in: ids }, type: 'station' }, { name: 1, township: 1 }).lean();
+  const orgs = await stationsAmong(ids);
   const byId = new Map(orgs.map((o) => [String(o._id), o]));
   return rows
     .filter((r) => byId.has(String(r.id)))

@@ -2,7 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { objectId } from '../../platform/http/schemas.ts';
 import { DeliveryAddress } from '../buyers/address.ts';
-import { OrgModel } from '../../registry/orgs/org.model.ts';
+import { orgExists, orgPlace } from '../../registry/orgs/orgReads.ts';
 import { badRequest, notFound } from '../../platform/errors.ts';
 import { PAYMENT_METHODS, type PaymentMethod } from './paymentProviders.ts';
 
@@ -50,7 +50,7 @@ const stationCache = new Map<string, { at: number; station: { name: string; town
 async function stationOrg(id: string) {
   const hit = stationCache.get(id);
   if (hit && Date.now() - hit.at < 60_000) return hit.station;
-  const org = await OrgModel.findById(id, { type: 1, name: 1, township: 1 }).lean();
+  const org = await orgPlace(id);
   const station = org && org.type === 'station' ? { name: org.name, township: org.township ?? null } : null;
   if (stationCache.size > 5000) stationCache.clear();
   stationCache.set(id, { at: Date.now(), station });
@@ -69,7 +69,7 @@ export async function prepareCheckout(
   if (delivery.mode === 'station') {
     const station = await stationOrg(delivery.stationOrgId);
     if (station === null) {
-      if (!(await OrgModel.exists({ _id: delivery.stationOrgId }))) throw notFound('Station');
+      if (!(await orgExists(delivery.stationOrgId))) throw notFound('Station');
       throw badRequest('Invalid field "delivery.stationOrgId": not a station organisation', { field: 'delivery.stationOrgId' });
     }
     stored = { mode: 'station', stationOrgId: delivery.stationOrgId, stationName: station.name, stationTownship: station.township };

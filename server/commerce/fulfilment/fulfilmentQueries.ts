@@ -1,11 +1,11 @@
 import type { HubContext } from '../../platform/context.ts';
 import { OrderModel } from '../orders/order.model.ts';
-import { OrgModel } from '../../registry/orgs/org.model.ts';
+import { orgPlace, stationList } from '../../registry/orgs/orgReads.ts';
 import { withStates } from '../checkout/orderRecord.ts';
 
 /** Parcels that arrived at a station, per Beijing-time month: how many people the station served. */
 export async function stationThroughput(ctx: HubContext, stationOrgId: string) {
-  const org = await OrgModel.findById(stationOrgId, { type: 1, name: 1, township: 1 }).lean();
+  const org = await orgPlace(stationOrgId);
   if (!org || org.type !== 'station') return null;
   const docs = await OrderModel.find({ 'delivery.stationOrgId': stationOrgId }).sort({ createdAt: -1 }).limit(20_000).lean();
   const records = await withStates(ctx, docs as Record<string, unknown>[]);
@@ -30,6 +30,6 @@ export async function stationThroughput(ctx: HubContext, stationOrgId: string) {
 
 /** Stations buyers can pick up at (public: name and township only). */
 export async function listStations() {
-  const orgs = await OrgModel.find({ type: 'station' }, { name: 1, township: 1 }).sort({ name: 1 }).limit(500).lean();
+  const orgs = await stationList();
   return { items: orgs.map((o) => ({ id: String(o._id), name: o.name, township: o.township ?? null })) };
 }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RedisContext } from '../commerceContext.ts';
-import { OrgModel } from '../../registry/orgs/org.model.ts';
+import { stationList } from '../../registry/orgs/orgReads.ts';
 
 /**
  * Station throughput for the big screen: parcels that arrived at each station, and of those picked up, per
@@ -66,10 +66,7 @@ export interface StationMonthRow {
 
 /** Every station's parcels in a month, busiest first; stations with none are listed too (the bureau sees which serve no one). */
 export async function stationMonth(ctx: RedisContext, month: string): Promise<StationMonthRow[]> {
-  const [counts, stations] = await Promise.all([
-    ctx.redis.hgetall(stationMonthKey(ctx.config.REDIS_PREFIX, month)),
-    OrgModel.find({ type: 'station' }, { name: 1, township: 1 }).sort({ name: 1 }).limit(500).lean(),
-  ]);
+  const [counts, stations] = await Promise.all([ctx.redis.hgetall(stationMonthKey(ctx.config.REDIS_PREFIX, month)), stationList()]);
   return stations
     .map((s) => ({
       stationOrgId: String(s._id),

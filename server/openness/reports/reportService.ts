@@ -4,8 +4,8 @@ import { gmvByProduct } from '../../commerce/commerceReads.ts';
 import { sessionFigures, type SessionFigures } from '../../commerce/live/sessionAnalytics.ts';
 import { sessionsHeldScheduledBetween } from '../../live/sessions/sessionReads.ts';
 import { approvedAt, approvedClaims, paidAt, procurementsByIds, toAward } from '../../claims/awards.ts';
-import { OrgModel } from '../../registry/orgs/org.model.ts';
-import { HouseholdModel } from '../../registry/households/household.model.ts';
+import { orgNamesAndTownships, orgTownships } from '../../registry/orgs/orgReads.ts';
+import { householdTownships } from '../../registry/households/householdReads.ts';
 import { BudgetCategoryModel } from '../../claims/policy/policy.model.ts';
 import { getPolicy } from '../../claims/policy/policyService.ts';
 import { TOWNSHIPS } from '../../../config/places.ts';
@@ -89,10 +89,7 @@ export async function buildReport(
     new Date(periodStart.getTime() - 2 * 86_400_000),
     new Date(periodEnd.getTime() + 2 * 86_400_000),
   );
-  const associations = await OrgModel.find(
-    { _id: { $in: [...new Set(sessions.map((s) => String(s.associationId)))] } },
-    { township: 1 },
-  ).lean();
+  const associations = await orgTownships([...new Set(sessions.map((s) => String(s.associationId)))]);
   const associationTownship = new Map(associations.map((o) => [String(o._id), o.township ?? null]));
   await onProgress(10);
 
@@ -128,7 +125,7 @@ export async function buildReport(
 
   // Claims: approvals and payments dated within the period; cumulative figures to its end for budget use.
   const claims = await approvedClaims();
-  const orgs = await OrgModel.find({ _id: { $in: [...new Set(claims.map((c) => String(c.orgId)))] } }, { name: 1, township: 1 }).lean();
+  const orgs = await orgNamesAndTownships([...new Set(claims.map((c) => String(c.orgId)))]);
   const orgById = new Map(orgs.map((o) => [String(o._id), o]));
   const byProgram = new Map(
     policy.programs.map((p) => [
@@ -179,9 +176,7 @@ export async function buildReport(
     householdsByMonth.get(procurementMonth.get(String(p._id))!)?.add(p.householdRegistryNo);
   }
   for (const m of byMonth) m.povertyHouseholds = householdsByMonth.get(m.month)!.size;
-  const householdRows = householdsReached.size
-    ? await HouseholdModel.find({ registryNo: { $in: [...householdsReached] } }, { registryNo: 1, township: 1 }).lean()
-    : [];
+  const householdRows = householdsReached.size ? await householdTownships([...householdsReached]) : [];
   for (const h of householdRows) townshipOf(h.township).povertyHouseholds += 1;
 
   // Session analytics for the sessions held in the period, oldest first.

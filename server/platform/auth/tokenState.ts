@@ -1,6 +1,6 @@
 import type { Namespace, Socket } from 'socket.io';
 import type { HubContext } from '../context.ts';
-import { UserModel } from '../../registry/users/user.model.ts';
+import { userRecord } from '../../registry/users/userReads.ts';
 import { componentLogger } from '../logger.ts';
 import type { AuthUser } from './roles.ts';
 import { requestToken } from './cookies.ts';
@@ -37,7 +37,7 @@ function decode(raw: string): UserState {
 }
 
 async function loadUserState(ctx: HubContext, userId: string): Promise<UserState | null> {
-  const user = await UserModel.findById(userId).lean();
+  const user = await userRecord(userId);
   if (!user) return null;
   const state = { active: user.active !== false, tokenVersion: user.tokenVersion ?? 0 };
   // NX: a change written meanwhile (setUserState) wins over this older read.

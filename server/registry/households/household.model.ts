@@ -24,18 +24,6 @@ export type Household = InferSchemaType<typeof householdSchema>;
 export type HouseholdDocument = HydratedDocument<Household>;
 export const HouseholdModel = mongoose.model('Household', householdSchema);
 
-export function householdDto(h: HouseholdDocument | (Household & { _id: unknown })) {
-  return {
-    id: String(h._id),
-    registryNo: h.registryNo,
-    name: h.name,
-    township: h.township,
-    village: h.village,
-    registeredFrom: h.registeredFrom.toISOString().slice(0, 10),
-    registeredUntil: h.registeredUntil ? h.registeredUntil.toISOString().slice(0, 10) : null,
-  };
-}
-
 /** 张三 -> 张*; 欧阳小明 -> 欧***. For anything shown to the public. */
 export function maskPersonName(name: string): string {
   const chars = [...name];

@@ -1,44 +1,14 @@
-import { z } from 'zod';
 import type { RouteTable } from '../../platform/http/routeTable.ts';
-import { idParams, isoDate, paging, text } from '../../platform/http/schemas.ts';
-import { TOWNSHIPS } from '../../../config/places.ts';
-import { keysetPaging } from '../../platform/http/keyset.ts';
-import { getHousehold, listHouseholds, registerHousehold } from './householdService.ts';
+import { idParams } from '../../platform/http/schemas.ts';
+import type { HubContext } from '../../platform/context.ts';
+import { registerHousehold, RegisterHouseholdBody } from './commands/registerHousehold.ts';
+import { listHouseholds, ListHouseholdsQuery } from './commands/listHouseholds.ts';
+import { getHousehold } from './commands/getHousehold.ts';
+import { HouseholdListResponse, HouseholdResponse } from './presenters/household.ts';
 
-const township = z.enum(TOWNSHIPS, { errorMap: () => ({ message: `must be one of the county's 18 townships: ${TOWNSHIPS.join(' ')}` }) });
+/** The household registry's routes: each parses, calls one command and returns its presenter's shape. */
 
-const RegisterHouseholdBody = z
-  .object({
-    registryNo: z
-      .string()
-      .trim()
-      .min(1, 'must not be empty')
-      .max(64)
-      .regex(/^[A-Za-z0-9-]+$/, 'letters, digits and - only'),
-    name: text(64),
-    township,
-    village: text(64),
-    registeredFrom: isoDate,
-    registeredUntil: isoDate.optional(),
-  })
-  .strict()
-  .refine((b) => !b.registeredUntil || b.registeredUntil >= b.registeredFrom, {
-    message: 'must not be before registeredFrom',
-    path: ['registeredUntil'],
-  })
-  .openapi('RegisterHousehold');
-
-export const HouseholdResponse = z
-  .object({
-    id: z.string(),
-    registryNo: z.string(),
-    name: z.string(),
-    township: z.string(),
-    village: z.string(),
-    registeredFrom: z.string(),
-    registeredUntil: z.string().nullable(),
-  })
-  .openapi('Household');
+const ctxOf = (req: { app: { locals: Record<string, unknown> } }) => req.app.locals.ctx as HubContext;
 
 export function registerHouseholdRoutes(routes: RouteTable): void {
   routes.route({
@@ -50,7 +20,7 @@ export function registerHouseholdRoutes(routes: RouteTable): void {
     body: RegisterHouseholdBody,
     status: 201,
     response: HouseholdResponse,
-    handler: ({ user, body }) => registerHousehold(user, body),
+    handler: ({ req, user, body }) => registerHousehold(ctxOf(req), user, body),
   });
   routes.route({
     method: 'get',
@@ -58,8 +28,8 @@ export function registerHouseholdRoutes(routes: RouteTable): void {
     summary: 'The household registry (personal data: bureau and auditor only)',
     tags: ['registry'],
     access: ['bureau', 'auditor'],
-    query: z.object({ township: township.optional(), ...paging, cursor: keysetPaging.cursor }).strict(),
-    response: z.object({ items: z.array(HouseholdResponse), total: z.number().int(), nextCursor: z.string().nullable() }),
+    query: ListHouseholdsQuery,
+    response: HouseholdListResponse,
     handler: ({ query }) => listHouseholds(query),
   });
   routes.route({
@@ -70,6 +40,6 @@ export function registerHouseholdRoutes(routes: RouteTable): void {
     access: ['bureau', 'auditor'],
     params: idParams,
     response: HouseholdResponse,
-    handler: ({ params }) => getHousehold(params.id),
+    handler: ({ params }) => getHousehold({ householdId: params.id }),
   });
 }

@@ -26,14 +26,3 @@ orgSchema.index({ name: 1 });
 export type Org = InferSchemaType<typeof orgSchema>;
 export type OrgDocument = HydratedDocument<Org>;
 export const OrgModel = mongoose.model('Org', orgSchema);
-
-export function orgDto(org: OrgDocument | (Org & { _id: unknown })) {
-  return {
-    id: String(org._id),
-    type: org.type,
-    name: org.name,
-    creditCode: org.creditCode ?? null,
-    township: org.township ?? null,
-    createdAt: org.createdAt?.toISOString?.() ?? null,
-  };
-}

@@ -1,39 +1,17 @@
-import { keysetPaging } from '../../platform/http/keyset.ts';
-import { z } from 'zod';
 import type { RouteTable } from '../../platform/http/routeTable.ts';
-import { idParams, text } from '../../platform/http/schemas.ts';
-import { TOWNSHIPS } from '../../../config/places.ts';
-import { ORG_TYPES } from './org.model.ts';
-import { createOrg, getOrg, listOrgs } from './orgService.ts';
-import { isValidCreditCode } from './creditCode.ts';
+import { idParams } from '../../platform/http/schemas.ts';
+import type { HubContext } from '../../platform/context.ts';
+import { createOrg, CreateOrgBody } from './commands/createOrg.ts';
+import { listOrgs, ListOrgsQuery } from './commands/listOrgs.ts';
+import { getOrg } from './commands/getOrg.ts';
+import { OrgListResponse, OrgResponse } from './presenters/org.ts';
 
-const OrgBody = z
-  .object({
-    type: z.enum(ORG_TYPES),
-    name: text(200),
-    creditCode: z
-      .string()
-      .trim()
-      .toUpperCase()
-      .refine(isValidCreditCode, 'must be a valid 18-character unified social credit code (GB 32100-2015 check character)')
-      .optional(),
-    township: z
-      .enum(TOWNSHIPS, { errorMap: () => ({ message: `must be one of the county's 18 townships: ${TOWNSHIPS.join(' ')}` }) })
-      .optional(),
-  })
-  .strict()
-  .openapi('CreateOrg');
+/**
+ * The organisation routes: each parses (the RouteTable validates with zod and checks the role), calls one command
+ * and returns its presenter's shape; record-level checks live in policies/orgAccess.ts, called by the commands.
+ */
 
-export const OrgResponse = z
-  .object({
-    id: z.string(),
-    type: z.enum(ORG_TYPES),
-    name: z.string(),
-    creditCode: z.string().nullable(),
-    township: z.string().nullable(),
-    createdAt: z.string().nullable(),
-  })
-  .openapi('Org');
+const ctxOf = (req: { app: { locals: Record<string, unknown> } }) => req.app.locals.ctx as HubContext;
 
 export function registerOrgRoutes(routes: RouteTable): void {
   routes.route({
@@ -42,10 +20,10 @@ export function registerOrgRoutes(routes: RouteTable): void {
     summary: 'Register an organisation (association, enterprise or service station)',
     tags: ['registry'],
     access: ['bureau'],
-    body: OrgBody,
+    body: CreateOrgBody,
     status: 201,
     response: OrgResponse,
-    handler: ({ user, body }) => createOrg(user, body),
+    handler: ({ req, user, body }) => createOrg(ctxOf(req), user, body),
   });
   routes.route({
     method: 'get',
@@ -53,8 +31,8 @@ export function registerOrgRoutes(routes: RouteTable): void {
     summary: 'List organisations (your own unless bureau or auditor)',
     tags: ['registry'],
     access: 'signed-in',
-    query: z.object({ type: z.enum(ORG_TYPES).optional(), ...keysetPaging }).strict(),
-    response: z.object({ items: z.array(OrgResponse), nextCursor: z.string().nullable() }),
+    query: ListOrgsQuery,
+    response: OrgListResponse,
     handler: ({ user, query }) => listOrgs(user, query),
   });
   routes.route({
@@ -65,6 +43,6 @@ export function registerOrgRoutes(routes: RouteTable): void {
     access: 'signed-in',
     params: idParams,
     response: OrgResponse,
-    handler: ({ user, params }) => getOrg(user, params.id),
+    handler: ({ user, params }) => getOrg(user, { orgId: params.id }),
   });
 }

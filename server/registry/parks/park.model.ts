@@ -15,7 +15,3 @@ const parkSchema = new Schema(
 export type Park = InferSchemaType<typeof parkSchema>;
 export type ParkDocument = HydratedDocument<Park>;
 export const ParkModel = mongoose.model('Park', parkSchema);
-
-export function parkDto(p: ParkDocument | (Park & { _id: unknown })) {
-  return { id: String(p._id), name: p.name, nationalDemoBase: p.nationalDemoBase };
-}

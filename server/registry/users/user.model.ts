@@ -25,15 +25,3 @@ userSchema.index({ role: 1, _id: 1 });
 export type User = InferSchemaType<typeof userSchema>;
 export type UserDocument = HydratedDocument<User>;
 export const UserModel = mongoose.model('User', userSchema);
-
-export function userDto(user: UserDocument | (User & { _id: unknown })) {
-  return {
-    id: String(user._id),
-    username: user.username,
-    role: user.role,
-    orgId: user.orgId ? String(user.orgId) : null,
-    displayName: user.displayName ?? null,
-    active: user.active,
-    createdAt: user.createdAt?.toISOString?.() ?? null,
-  };
-}

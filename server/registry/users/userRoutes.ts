@@ -1,43 +1,18 @@
-import { keysetPaging } from '../../platform/http/keyset.ts';
-import { z } from 'zod';
 import type { RouteTable } from '../../platform/http/routeTable.ts';
-import { idParams, objectId } from '../../platform/http/schemas.ts';
-import { ROLES } from '../../platform/auth/roles.ts';
+import { idParams } from '../../platform/http/schemas.ts';
 import type { HubContext } from '../../platform/context.ts';
-import { createUser, getUser, listUsers } from './userService.ts';
-import { updateUser } from './updateUser.ts';
+import { createUser, CreateUserBody } from './commands/createUser.ts';
+import { listUsers, ListUsersQuery } from './commands/listUsers.ts';
+import { getUser } from './commands/getUser.ts';
+import { updateUser, UpdateUserBody } from './commands/updateUser.ts';
+import { UserListResponse, UserResponse } from './presenters/user.ts';
 
-export const passwordField = (name = 'password') => z.string().min(8, `${name} must be at least 8 characters`).max(128);
+/**
+ * The account routes: each parses (the RouteTable validates with zod and checks the role), calls one command
+ * and returns its presenter's shape; record-level checks live in policies/userAccess.ts, called by the commands.
+ */
 
-const UpdateUserBody = z.object({ active: z.boolean().optional(), password: passwordField().optional() }).strict().openapi('UpdateUser');
-
-const CreateUserBody = z
-  .object({
-    username: z
-      .string()
-      .trim()
-      .min(3, 'must be at least 3 characters')
-      .max(64)
-      .regex(/^[A-Za-z0-9_.@-]+$/, 'letters, digits and _ . @ - only'),
-    password: z.string().min(8, 'must be at least 8 characters').max(128),
-    role: z.enum(ROLES),
-    orgId: objectId('orgId').optional(),
-    displayName: z.string().trim().min(1).max(64).optional(),
-  })
-  .strict()
-  .openapi('CreateUser');
-
-export const UserResponse = z
-  .object({
-    id: z.string(),
-    username: z.string(),
-    role: z.enum(ROLES),
-    orgId: z.string().nullable(),
-    displayName: z.string().nullable(),
-    active: z.boolean(),
-    createdAt: z.string().nullable(),
-  })
-  .openapi('User');
+const ctxOf = (req: { app: { locals: Record<string, unknown> } }) => req.app.locals.ctx as HubContext;
 
 export function registerUserRoutes(routes: RouteTable): void {
   routes.route({
@@ -49,7 +24,7 @@ export function registerUserRoutes(routes: RouteTable): void {
     body: CreateUserBody,
     status: 201,
     response: UserResponse,
-    handler: ({ user, body, req }) => createUser(user, body, (req.app.locals.ctx as HubContext).config.HUB_BCRYPT_ROUNDS),
+    handler: ({ req, user, body }) => createUser(ctxOf(req), user, body),
   });
   routes.route({
     method: 'get',
@@ -57,8 +32,8 @@ export function registerUserRoutes(routes: RouteTable): void {
     summary: 'List users (bureau and auditor: all; others: their organisation)',
     tags: ['registry'],
     access: 'signed-in',
-    query: z.object({ role: z.enum(ROLES).optional(), orgId: objectId('orgId').optional(), ...keysetPaging }).strict(),
-    response: z.object({ items: z.array(UserResponse), nextCursor: z.string().nullable() }),
+    query: ListUsersQuery,
+    response: UserListResponse,
     handler: ({ user, query }) => listUsers(user, query),
   });
   routes.route({
@@ -69,7 +44,7 @@ export function registerUserRoutes(routes: RouteTable): void {
     access: 'signed-in',
     params: idParams,
     response: UserResponse,
-    handler: ({ user, params }) => getUser(user, params.id),
+    handler: ({ user, params }) => getUser(user, { userId: params.id }),
   });
   routes.route({
     method: 'patch',
@@ -80,6 +55,6 @@ export function registerUserRoutes(routes: RouteTable): void {
     params: idParams,
     body: UpdateUserBody,
     response: UserResponse,
-    handler: ({ user, params, body, req }) => updateUser(req.app.locals.ctx as HubContext, user, params.id, body),
+    handler: ({ req, user, params, body }) => updateUser(ctxOf(req), user, { userId: params.id, changes: body }),
   });
 }

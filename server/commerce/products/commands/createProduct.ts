@@ -4,7 +4,7 @@ import type { AuthUser } from '../../../platform/auth/roles.ts';
 import { recordChange, withPendingAudit } from '../../../platform/audit/outbox.ts';
 import { badRequest } from '../../../platform/errors.ts';
 import { text } from '../../../platform/http/schemas.ts';
-import { HouseholdModel } from '../../../registry/households/household.model.ts';
+import { householdExists } from '../../../registry/households/householdReads.ts';
 import { initStockCounter } from '../../orders/stockLedger.ts';
 import { ProductModel, PRODUCT_CATEGORIES } from '../product.model.ts';
 import { assertCanListProduct } from '../policies/productAccess.ts';
@@ -34,7 +34,7 @@ export type CreateProductCommand = z.infer<typeof CreateProductBody>;
 /** An enterprise lists a product; its stock counter starts in Redis (the single writer of stock). */
 export async function createProduct(ctx: RedisContext, actor: AuthUser, command: CreateProductCommand) {
   assertCanListProduct(actor);
-  if (command.householdRegistryNo && !(await HouseholdModel.exists({ registryNo: command.householdRegistryNo }))) {
+  if (command.householdRegistryNo && !(await householdExists(command.householdRegistryNo))) {
     throw badRequest(`Invalid field "householdRegistryNo": no registered household ${command.householdRegistryNo}`);
   }
   // The product and its product.create event are one write (the audit outbox).

@@ -5,8 +5,8 @@ import type { AuthUser } from '../../../platform/auth/roles.ts';
 import { HttpError, badRequest, conflict, withParams } from '../../../platform/errors.ts';
 import { objectId } from '../../../platform/http/schemas.ts';
 import { withRedisLocks } from '../../../platform/redisLock.ts';
-import { OrgModel } from '../../../registry/orgs/org.model.ts';
-import { UserModel } from '../../../registry/users/user.model.ts';
+import { orgTypeOf } from '../../../registry/orgs/orgReads.ts';
+import { hostCandidate } from '../../../registry/users/userReads.ts';
 import { LiveSessionModel, type SessionStatus } from '../session.model.ts';
 import type { StoredSession } from '../presenters/session.ts';
 import { assertCanBookHost } from '../policies/sessionAccess.ts';
@@ -32,10 +32,10 @@ export function checkInterval(startsAt: Date, endsAt: Date): void {
 }
 
 export async function requireHost(hostUserId: string, actor: AuthUser) {
-  const host = await UserModel.findById(hostUserId, { role: 1, active: 1, username: 1, orgId: 1 }).lean();
+  const host = await hostCandidate(hostUserId);
   if (!host?.active) throw badRequest(`Invalid field "hostUserId": no active user ${hostUserId}`);
   if (host.role !== 'host') throw badRequest(`Invalid field "hostUserId": ${host.username} is a ${host.role}, not a host`);
-  const otherOrg = host.orgId && String(host.orgId) !== actor.orgId ? await OrgModel.findById(host.orgId, { type: 1 }).lean() : null;
+  const otherOrg = host.orgId && String(host.orgId) !== actor.orgId ? await orgTypeOf(host.orgId) : null;
   assertCanBookHost(actor, host, otherOrg);
   return host;
 }
