@@ -11,7 +11,7 @@ export type LiveBusMessage =
   | { type: 'pin'; sessionId: string; product: PinnedProduct | null }
   /** A stream key was rotated: the web process holding the session's encoder (RTMP or WHIP) stops it. */
   | { type: 'ingestKeyRotated'; sessionId: string }
-  /** A flash sale started, sold some, sold out or ended (server/commerce/live/flashSale*.ts). */
+  /** A flash sale started, sold some, sold out or ended (server/commerce/live/flashSaleStore.ts). */
   | { type: 'flash'; sessionId: string; sale: FlashSaleState | null };
 
 export interface FlashSaleState {

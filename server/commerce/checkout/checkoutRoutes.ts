@@ -10,46 +10,21 @@ import { rejectRefund, RefundRejectBody } from '../orders/commands/rejectRefund.
 import { requestRefund, RefundRequestBody } from '../orders/commands/requestRefund.ts';
 import { OrderResponse } from '../orders/presenters/order.ts';
 import { DeliveryInput, PaymentInput } from './checkoutFields.ts';
-import { checkoutReservation, plusOneQueue } from '../live/plusOne.ts';
-import { buyFlashSale, flashSaleView, startFlashSale, StartFlashSaleBody, stopFlashSale } from '../live/flashSale.ts';
+import { buyFlashSale } from '../live/commands/buyFlashSale.ts';
+import { checkoutReservation } from '../live/commands/checkoutReservation.ts';
+import { getFlashSale } from '../live/commands/getFlashSale.ts';
+import { getSessionAnalytics } from '../live/commands/getSessionAnalytics.ts';
+import { plusOneQueue } from '../live/commands/plusOneQueue.ts';
+import { startFlashSale, StartFlashSaleBody } from '../live/commands/startFlashSale.ts';
+import { stopFlashSale } from '../live/commands/stopFlashSale.ts';
+import { subscribeReminder } from '../live/commands/subscribeReminder.ts';
+import { FlashSaleResponse } from '../live/presenters/flashSale.ts';
+import { PlusOnesResponse } from '../live/presenters/plusOne.ts';
+import { ReminderResponse } from '../live/presenters/reminder.ts';
+import { SessionFiguresResponse } from '../live/presenters/sessionFigures.ts';
 import { validationError } from '../../platform/errors.ts';
-import { SessionFiguresResponse, sessionAnalytics } from '../live/sessionAnalytics.ts';
-import { subscribeReminder } from '../live/viewerReminders.ts';
-import { ORDER_STATUSES } from './orderState.ts';
 
 const ctxOf = (req: { app: { locals: Record<string, unknown> } }) => req.app.locals.ctx as HubContext;
-
-const int = z.number().int();
-const ReminderResponse = z.object({ sessionId: z.string(), subscribed: z.boolean(), subscribers: int });
-const FlashSaleResponse = z
-  .object({
-    sale: z
-      .object({
-        id: z.string(),
-        status: z.enum(['running', 'ended']),
-        productId: z.string(),
-        priceFen: int,
-        quantity: int,
-        remaining: int,
-        perBuyerLimit: int,
-        endsAt: z.string(),
-      })
-      .nullable()
-      .openapi({ description: 'null when the session has had no flash sale' }),
-  })
-  .openapi('FlashSale');
-const PlusOnesResponse = z.object({
-  items: z.array(
-    z.object({
-      orderId: z.string(),
-      at: z.string(),
-      status: z.enum(ORDER_STATUSES),
-      checkedOut: z.boolean(),
-      buyerTail: z.string(),
-      productId: z.string(),
-    }),
-  ),
-});
 
 const idempotencyHeader = z
   .string()
@@ -86,7 +61,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     access: 'signed-in',
     params: idParams,
     response: SessionFiguresResponse,
-    handler: ({ req, user, params }) => sessionAnalytics(ctxOf(req), user, { sessionId: params.id }),
+    handler: ({ req, user, params }) => getSessionAnalytics(ctxOf(req), user, { sessionId: params.id }),
   });
   routes.route({
     method: 'post',
@@ -118,7 +93,7 @@ export function registerCheckoutRoutes(routes: RouteTable): void {
     access: 'public',
     params: idParams,
     response: FlashSaleResponse,
-    handler: ({ req, params }) => flashSaleView(ctxOf(req), { sessionId: params.id }),
+    handler: ({ req, params }) => getFlashSale(ctxOf(req), { sessionId: params.id }),
   });
   routes.route({
     method: 'post',

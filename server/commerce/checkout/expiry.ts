@@ -4,14 +4,14 @@ import { queueOptions } from '../../platform/queues.ts';
 import { HttpError } from '../../platform/errors.ts';
 import { componentLogger } from '../../platform/logger.ts';
 import { applyTransition } from './orderTransitions.ts';
-import { endFlashSale } from '../live/flashSaleEnd.ts';
+import { endFlashSale } from '../live/flashSaleStore.ts';
 
 const log = componentLogger('order-expiry');
 
 export const ORDER_EXPIRY_QUEUE = 'order-expiry';
 export interface ExpiryJob {
   orderId: string;
-  /** A 'flash-end' job: the flash sale to end (live/flashSale.ts). */
+  /** A 'flash-end' job: the flash sale to end (live/commands/startFlashSale.ts). */
   flash?: { sessionId: string; saleId: string };
   /** Which deadline: '' for the order's first one; '+1 checkout' deadlines carry their own token. */
   deadline?: string;

@@ -1,10 +1,4 @@
-import { z } from 'zod';
-import '../../platform/http/openapi.ts'; // extends zod with .openapi() before the schemas below use it
 import type { HubContext } from '../../platform/context.ts';
-import type { AuthUser } from '../../platform/auth/roles.ts';
-import { READ_ALL_ROLES } from '../../platform/auth/roles.ts';
-import { forbidden, notFound } from '../../platform/errors.ts';
-import { sessionForFigures } from '../../live/sessions/sessionReads.ts';
 import { OrderModel } from '../orders/order.model.ts';
 import { ProductModel } from '../products/product.model.ts';
 import { withStates } from '../checkout/orderRecord.ts';
@@ -28,47 +22,6 @@ export async function countViewer(ctx: HubContext, sessionId: string, viewer: st
   await ctx.redis.multi().pfadd(key, viewer).expire(key, KEEP_SECONDS).exec();
 }
 
-/**
- * The session's figures for its host, its association, bureau and auditor: distinct viewers, peak, chat
- * messages, "+1"s, orders, paid GMV (bank transfers confirmed, cash collected; orders placed without
- * checkout count as paid, as before), conversion (buyers ÷ viewers), and per product.
- */
-export async function sessionAnalytics(ctx: HubContext, actor: AuthUser, command: { sessionId: string }) {
-  const { sessionId } = command;
-  const session = await sessionForFigures(sessionId);
-  if (!session) throw notFound('Session');
-  const mayRead =
-    READ_ALL_ROLES.includes(actor.role) ||
-    String(session.hostUserId) === actor.id ||
-    (actor.role === 'association' && actor.orgId === String(session.associationId));
-  if (!mayRead) throw forbidden("Only the session's host, its association, the bureau and the auditor see its analytics");
-  return sessionFigures(ctx, { _id: sessionId, title: session.title, peakViewers: session.peakViewers ?? 0 });
-}
-
-/** The OpenAPI shape of sessionFigures (GET /sessions/:id/analytics, and each session of a report). */
-export const SessionFiguresResponse = z
-  .object({
-    sessionId: z.string(),
-    title: z.string(),
-    viewers: z.number().int(),
-    peakViewers: z.number().int(),
-    chatMessages: z.number().int(),
-    plusOnes: z.number().int(),
-    orders: z.number().int(),
-    buyers: z.number().int(),
-    paidGmvFen: z.number().int(),
-    conversionBp: z.number().int().openapi({ description: 'Buyers ÷ viewers in basis points' }),
-    products: z.array(
-      z.object({
-        productId: z.string(),
-        name: z.string().nullable(),
-        orders: z.number().int(),
-        quantity: z.number().int(),
-        paidGmvFen: z.number().int(),
-      }),
-    ),
-  })
-  .openapi('SessionAnalytics');
 export type SessionFigures = Awaited<ReturnType<typeof sessionFigures>>;
 
 /** The figures themselves, for a session already known to the caller (the analytics route, the bureau's reports). */

@@ -5,10 +5,10 @@ import { idParams, objectId } from '../../platform/http/schemas.ts';
 import { validationError } from '../../platform/errors.ts';
 import type { HubContext } from '../../platform/context.ts';
 import { ORDER_STATUSES } from '../checkout/orderState.ts';
-import { checkoutFor } from '../checkout/checkoutPlacement.ts';
+import { checkoutOrder } from './commands/checkoutOrder.ts';
 import { getOrder } from './commands/getOrder.ts';
 import { listOrders } from './commands/listOrders.ts';
-import { PlaceOrderBody, placeOrder } from './commands/placeOrder.ts';
+import { PlaceOrderBody } from './commands/placeOrder.ts';
 import { OrderResponse, PlacedOrder } from './presenters/order.ts';
 
 const idempotencyHeader = z
@@ -29,20 +29,13 @@ export function registerOrderRoutes(routes: RouteTable): void {
     response: z.union([OrderResponse, PlacedOrder]),
     body: PlaceOrderBody,
     handler: async ({ req, res, user, body }) => {
+      // The read-only auditor is refused before its header is judged.
       assertMayChange(user);
       const key = idempotencyHeader.safeParse(req.header('idempotency-key'));
       if (!key.success) throw validationError(new z.ZodError(key.error.issues.map((i) => ({ ...i, path: ['Idempotency-Key'] }))), 'header');
-      const ctx = req.app.locals.ctx as HubContext;
-      const { delivery, payment, ...command } = body;
-      const checkout = await checkoutFor(ctx, user, delivery, payment);
-      const { order, replayed } = await placeOrder(ctx, user, {
-        ...command,
-        idempotencyKey: key.data,
-        ...checkout,
-      });
+      const { order, replayed } = await checkoutOrder(req.app.locals.ctx as HubContext, user, { ...body, idempotencyKey: key.data });
       if (replayed) res.set('Idempotent-Replayed', 'true');
-      // A checkout order answers in the same shape as GET /orders/:id (payment status, history, pick-up code).
-      return checkout.checkout ? getOrder(ctx, user, { orderId: order.id }) : order;
+      return order;
     },
   });
   routes.route({

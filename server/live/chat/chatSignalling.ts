@@ -2,7 +2,7 @@ import type { Namespace } from 'socket.io';
 import { z } from 'zod';
 import type { HubContext } from '../../platform/context.ts';
 import { objectId } from '../../platform/http/schemas.ts';
-import { plusOne } from '../../commerce/live/plusOne.ts';
+import { plusOne } from '../../commerce/live/commands/plusOne.ts';
 import { countChat } from '../../commerce/live/sessionAnalytics.ts';
 import { errorReply } from '../socketReplies.ts';
 import { hostRoom, sessionRoom, userRoom, type LiveConnection } from '../liveSocket.ts';
@@ -19,7 +19,7 @@ export function registerChatHandlers(conn: LiveConnection, ctx: HubContext, nsp:
     const { sessionId } = conn.joined();
     const message = await sendChat(ctx, conn.signedIn(), sessionId, text);
     nsp.to(sessionRoom(sessionId)).emit('chat:message', message);
-    // "+1" ordering (server/commerce/live/plusOne.ts): the buyer's checkout opens, the host's queue grows.
+    // "+1" ordering (server/commerce/live/commands/plusOne.ts): the buyer's checkout opens, the host's queue grows.
     const reservation = await plusOne(ctx, conn.signedIn(), { sessionId, text }).catch((err: unknown) => {
       conn.socket.emit('checkout:refused', errorReply(err).error);
       return null;

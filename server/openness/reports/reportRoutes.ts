@@ -7,7 +7,7 @@ import { HttpError, conflict, notFound } from '../../platform/errors.ts';
 import { appendAudit } from '../../platform/audit/auditLog.ts';
 import type { ReportResult } from './reportService.ts';
 import { reportCsv, reportXlsx } from './reportFiles.ts';
-import { SessionFiguresResponse } from '../../commerce/live/sessionAnalytics.ts';
+import { SessionFiguresResponse } from '../../commerce/live/presenters/sessionFigures.ts';
 
 const MAX_DAYS = 4 * 366;
 

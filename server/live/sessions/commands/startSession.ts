@@ -28,7 +28,7 @@ export async function startSession(ctx: HubContext, actor: AuthUser, command: St
   await markSessionStatus(ctx.redis, ctx.config.REDIS_PREFIX, id, 'live');
   await cancelReminder(ctx, id, session.startsAt);
   await publishLive(ctx.redis, ctx.config.REDIS_PREFIX, { type: 'status', sessionId: id, status: 'live' });
-  // Viewers who asked for a reminder (预约, server/commerce/live/viewerReminders.ts) hear it is live.
+  // Viewers who asked for a reminder (预约, server/commerce/live/commands/subscribeReminder.ts) hear it is live.
   await notifySubscribers(ctx, { id, title: session.title, startsAt: session.startsAt, endsAt: session.endsAt });
   hubEvents.emit('session.started', { sessionId: id, at });
   return after;
