@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { HubContext } from '../../../platform/context.ts';
 import { assertMayChange, type AuthUser } from '../../../platform/auth/roles.ts';
 import { checkoutFor } from '../../checkout/checkoutPlacement.ts';
