@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     HUB_UPLOAD_DIR: path.join(dataDir, 'uploads'),
   });
   // Imported after the environment is set: the logger and config read it at load time.
-  const { bootstrap } = await import('../server/platform/bootstrap.ts');
+  const { bootstrap } = await import('../server/bootstrap.ts');
   const { startWorkers } = await import('../workers/main.ts');
   const { ClaimModel } = await import('../server/claims/claim.model.ts');
   const { OrgModel } = await import('../server/registry/orgs/org.model.ts');

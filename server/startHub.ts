@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { Express } from 'express';
 import { createApp } from './app.ts';
 import { components } from './components.ts';
-import { bootstrap } from './platform/bootstrap.ts';
+import { bootstrap } from './bootstrap.ts';
 import type { HubContext } from './platform/context.ts';
 import { disconnectMongo } from './platform/db.ts';
 import { trackHttpRequests, type HttpDrain } from './platform/httpDrain.ts';

@@ -1,6 +1,7 @@
 import { Worker, Queue } from 'bullmq';
 import { componentProcessors } from '../server/components.ts';
-import { bootstrap, exitOnStartupError } from '../server/platform/bootstrap.ts';
+import { bootstrap } from '../server/bootstrap.ts';
+import { exitOnStartupError } from '../server/platform/bootstrap.ts';
 import { disconnectMongo } from '../server/platform/db.ts';
 import { queueOptions } from '../server/platform/queues.ts';
 import { componentLogger } from '../server/platform/logger.ts';

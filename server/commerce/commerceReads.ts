@@ -7,6 +7,7 @@ import type { QueuedOrder } from './orders/orderPersister.ts';
 import { sessionSalesKey, stockKey, unsavedOrdersKey } from './orders/stockLedger.ts';
 import { ProductModel } from './products/product.model.ts';
 import { STOCK_RELEASED } from './checkout/orderState.ts';
+import { BatchModel } from './batches/batch.model.ts';
 
 /**
  * What other components (live, openness) read of commerce instead of the product and order models and keys:
@@ -92,4 +93,16 @@ export async function isOrderStored(orderId: string): Promise<boolean> {
 /** Orders accepted but not yet written (Redis's write-behind queue). */
 export async function queuedOrders(ctx: RedisContext): Promise<QueuedOrder[]> {
   return Object.values(await ctx.redis.hgetall(unsavedOrdersKey(ctx.config.REDIS_PREFIX))).map((json) => JSON.parse(json) as QueuedOrder);
+}
+
+/** What the overview needs of these products: name, brand, township, household and enterprise (openness). */
+export async function productFactsOf(ids: string[]) {
+  return ProductModel.find({ _id: { $in: ids } }, { name: 1, brand: 1, township: 1, householdRegistryNo: 1, enterpriseId: 1 }).lean();
+}
+
+/** These products' batches, oldest first, with the brand and place a batch carries (openness). */
+export async function batchFactsOf(productIds: unknown[]) {
+  return BatchModel.find({ productId: { $in: productIds } }, { productId: 1, ceramic: 1, farm: 1, createdAt: 1 })
+    .sort({ createdAt: 1 })
+    .lean();
 }

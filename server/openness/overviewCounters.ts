@@ -3,12 +3,10 @@ import mongoose from 'mongoose';
 import { hubEvents, type HubEvents } from '../platform/events.ts';
 import type { HubContext } from '../platform/context.ts';
 import { componentLogger } from '../platform/logger.ts';
-import { ProductModel } from '../commerce/products/product.model.ts';
+import { batchFactsOf, productFactsOf } from '../commerce/commerceReads.ts';
 import { orgTownships } from '../registry/orgs/orgReads.ts';
 import { sessionTitle as storedSessionTitle } from '../live/sessions/sessionReads.ts';
-import { ClaimModel } from '../claims/claim.model.ts';
-import { ProcurementModel } from '../claims/procurements/procurement.model.ts';
-import { BatchModel } from '../commerce/batches/batch.model.ts';
+import { claimProcurements } from '../claims/claimReads.ts';
 import { onGmvReversal, type GmvReversal } from '../commerce/orders/gmvReversals.ts';
 import { onStationParcel } from '../commerce/fulfilment/stationMonthly.ts';
 import {
@@ -140,16 +138,9 @@ export async function loadProductFacts(productIds: string[]): Promise<Map<string
   const valid = productIds.filter((id) => mongoose.isValidObjectId(id));
   for (let i = 0; i < valid.length; i += 1000) {
     const chunk = valid.slice(i, i + 1000);
-    const products = await ProductModel.find(
-      { _id: { $in: chunk } },
-      { name: 1, brand: 1, township: 1, householdRegistryNo: 1, enterpriseId: 1 },
-    ).lean();
+    const products = await productFactsOf(chunk);
     const needBatch = products.filter((p) => !p.brand || !p.township).map((p) => p._id);
-    const batches = needBatch.length
-      ? await BatchModel.find({ productId: { $in: needBatch } }, { productId: 1, ceramic: 1, farm: 1, createdAt: 1 })
-          .sort({ createdAt: 1 })
-          .lean()
-      : [];
+    const batches = needBatch.length ? await batchFactsOf(needBatch) : [];
     const latestBatch = new Map(batches.map((b) => [String(b.productId), b]));
     const orgIds = [...new Set(products.map((p) => String(p.enterpriseId)))];
     const orgs = orgIds.length ? await orgTownships(orgIds) : [];
@@ -321,17 +312,6 @@ export async function countOrder(ctx: HubContext, e: HubEvents['order.placed']):
       ? { householdSalesFen: v[e.sessionId ? 10 : 9]!, householdsBenefiting: v[e.sessionId ? 11 : 10]! }
       : null,
   });
-}
-
-/** Procurements behind an approved poverty-procurement claim: their amount and the households they reached. */
-async function claimProcurements(claimId: string): Promise<{ amountFen: number; households: string[] }> {
-  const claim = await ClaimModel.findById(claimId, { procurementIds: 1 }).lean();
-  if (!claim?.procurementIds?.length) return { amountFen: 0, households: [] };
-  const procurements = await ProcurementModel.find({ _id: { $in: claim.procurementIds } }, { amountFen: 1, householdRegistryNo: 1 }).lean();
-  return {
-    amountFen: procurements.reduce((sum, p) => sum + p.amountFen, 0),
-    households: [...new Set(procurements.map((p) => p.householdRegistryNo))],
-  };
 }
 
 export async function countApproval(ctx: HubContext, e: HubEvents['claim.approved']): Promise<void> {

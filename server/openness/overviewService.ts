@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { HubContext } from '../platform/context.ts';
-import { getPolicy } from '../claims/policy/policyService.ts';
-import { BudgetCategoryModel } from '../claims/policy/policy.model.ts';
+import { budgetCategories as storedBudgetCategories, getPolicy } from '../claims/claimReads.ts';
 import { PER_MINUTE_WINDOW, overviewKeys } from './overviewKeys.ts';
 import { productFacts, sessionTitle } from './overviewCounters.ts';
 import { epochMinute, shanghaiDate } from './shanghaiTime.ts';
@@ -86,7 +85,7 @@ let budgetCache: {
 
 async function budgetCategories(version: string) {
   if (budgetCache && budgetCache.version === version && budgetCache.until > Date.now()) return budgetCache.rows;
-  const rows = (await BudgetCategoryModel.find({ policyVersion: version }).sort({ shareBasisPoints: -1 }).lean()).map((r) => ({
+  const rows = (await storedBudgetCategories(version)).map((r) => ({
     code: r.code,
     nameZh: r.nameZh,
     shareBasisPoints: r.shareBasisPoints,

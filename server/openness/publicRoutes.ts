@@ -5,7 +5,7 @@ import { isoDate, isoDateTime, text } from '../platform/http/schemas.ts';
 import { HttpError, badRequest } from '../platform/errors.ts';
 import { appendAudit } from '../platform/audit/auditLog.ts';
 import { PROGRAMS } from '../../config/policies/types.ts';
-import { listPolicies } from '../claims/policy/policyService.ts';
+import { listPolicies } from '../claims/claimReads.ts';
 import { PolicyVersionResponse } from '../claims/presenters/policy.ts';
 import { OverviewResponse, readOverview } from './overviewService.ts';
 import { publicSessions } from './publicSessions.ts';

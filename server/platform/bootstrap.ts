@@ -3,15 +3,16 @@ import { connectMongo, syncIndexes } from './db.ts';
 import { connectRedis } from './redis.ts';
 import type { HubContext } from './context.ts';
 import { emptyServices } from './services.ts';
-import { ensurePolicies } from '../claims/policy/policyService.ts';
-import { ensureFirstBureauUser } from '../registry/users/commands/ensureFirstBureauUser.ts';
 import { useAuditChainLock } from './audit/auditLog.ts';
 import { useAuditOutbox } from './audit/outbox.ts';
 import { checkRedisPersistence } from './redisPersistence.ts';
 import { componentLogger } from './logger.ts';
 
-/** Shared start-up of the web and worker processes: config, MongoDB, Redis, indexes, seed data. */
-export async function bootstrap(env: NodeJS.ProcessEnv = process.env): Promise<HubContext> {
+/**
+ * The platform's part of start-up: config, MongoDB, Redis, indexes, the audit chain. Seed data and what
+ * components provide the platform are added by server/bootstrap.ts (platform imports no component).
+ */
+export async function connectPlatform(env: NodeJS.ProcessEnv = process.env): Promise<HubContext> {
   const config: HubConfig = loadConfig(env);
   await connectMongo(config.MONGODB_URI);
   const redis = await connectRedis(config.REDIS_URL);
@@ -24,10 +25,7 @@ export async function bootstrap(env: NodeJS.ProcessEnv = process.env): Promise<H
   useAuditChainLock(redis, config.REDIS_PREFIX);
   useAuditOutbox({ redis, config });
   await syncIndexes();
-  await ensurePolicies(config.HUB_FUND_TOTAL_FEN);
-  const ctx: HubContext = { config, redis, services: emptyServices() };
-  await ensureFirstBureauUser(ctx);
-  return ctx;
+  return { config, redis, services: emptyServices() };
 }
 
 /** Print a start-up failure as the one message a person needs, then exit. */

@@ -4,7 +4,7 @@
  * then waits for a publication and reads the version in force again — without restarting.
  * Usage: node --import tsx test/claims/policyProcess.ts
  */
-import { bootstrap } from '../../server/platform/bootstrap.ts';
+import { bootstrap } from '../../server/bootstrap.ts';
 import { disconnectMongo } from '../../server/platform/db.ts';
 import {
   onPolicyPublished,

@@ -6,7 +6,9 @@ import { bureauToken, createCast, createUser, makeCreditCode, unique } from '../
 import { AuditEventModel } from '../../server/platform/audit/auditEvent.model.ts';
 import { drainAuditOutbox } from '../../server/platform/audit/outbox.ts';
 import { verifyAuditChain } from '../../server/platform/audit/auditLog.ts';
-import { sendChat, setMuted, removeChatMessage } from '../../server/live/chat/chatService.ts';
+import { sendChat } from '../../server/live/chat/commands/sendChat.ts';
+import { setMuted } from '../../server/live/chat/commands/setMuted.ts';
+import { removeChatMessage } from '../../server/live/chat/commands/removeChatMessage.ts';
 import type { AuthUser } from '../../server/platform/auth/roles.ts';
 import { ROOT } from '../../scripts/services.ts';
 
@@ -109,7 +111,7 @@ describe('audit outbox: a change whose chain append fails keeps its event', func
       .body;
     const hostUser: AuthUser = { id: cast.host.id, username: cast.host.username, role: 'host', orgId: cast.association.id };
     const buyer: AuthUser = { id: cast.stationUser.id, username: cast.stationUser.username, role: 'enterprise', orgId: cast.station.id };
-    const message = await sendChat(ctx, buyer, toMove.id, '你好');
+    const message = await sendChat(ctx, buyer, { sessionId: toMove.id, text: '你好' });
 
     // [action, target id (known before, or taken from the answer), the change]
     type Change = [string, string | null, () => Promise<{ status: number; body: any } | unknown>];
@@ -212,8 +214,8 @@ describe('audit outbox: a change whose chain append fails keeps its event', func
         toMove.id,
         () => api('PUT', `/api/v1/sessions/${toMove.id}/pin`, { token: cast.host.token, body: { productId: product.id } }),
       ],
-      ['chat.mute', toMove.id, () => setMuted(ctx, hostUser, toMove.id, buyer.id, true)],
-      ['chat.remove', toMove.id, () => removeChatMessage(ctx, hostUser, toMove.id, message.id)],
+      ['chat.mute', toMove.id, () => setMuted(ctx, hostUser, { sessionId: toMove.id, userId: buyer.id, muted: true })],
+      ['chat.remove', toMove.id, () => removeChatMessage(ctx, hostUser, { sessionId: toMove.id, messageId: message.id })],
       [
         'auth.password',
         cast.bureau.id,

@@ -3,7 +3,7 @@
  * event. It bootstraps like workers/main.ts, subscribes the overview counters, emits, and exits.
  * Usage: node --import tsx test/openness/otherProcess.ts <sessionId> <viewers>
  */
-import { bootstrap } from '../../server/platform/bootstrap.ts';
+import { bootstrap } from '../../server/bootstrap.ts';
 import { disconnectMongo } from '../../server/platform/db.ts';
 import { hubEvents } from '../../server/platform/events.ts';
 import { startOverviewCounters } from '../../server/openness/overviewCounters.ts';

@@ -6,7 +6,10 @@ import { plusOne } from '../../commerce/live/commands/plusOne.ts';
 import { countChat } from '../../commerce/live/sessionAnalytics.ts';
 import { errorReply } from '../socketReplies.ts';
 import { hostRoom, sessionRoom, userRoom, type LiveConnection } from '../liveSocket.ts';
-import { CHAT_MAX_LENGTH, removeChatMessage, sendChat, setMuted } from './chatService.ts';
+import { CHAT_MAX_LENGTH } from './chatService.ts';
+import { removeChatMessage } from './commands/removeChatMessage.ts';
+import { sendChat } from './commands/sendChat.ts';
+import { setMuted } from './commands/setMuted.ts';
 
 // Chat text is cleaned rather than refused: cleanChatText strips controls, NUL and bidi overrides.
 const ChatPayload = z.object({ text: z.string().max(CHAT_MAX_LENGTH * 4, `text must be at most ${CHAT_MAX_LENGTH} characters`) }).strict();
@@ -17,7 +20,7 @@ const RemoveMessagePayload = z.object({ messageId: z.string().uuid('messageId mu
 export function registerChatHandlers(conn: LiveConnection, ctx: HubContext, nsp: Namespace): void {
   conn.on('chat:send', ChatPayload, async ({ text }) => {
     const { sessionId } = conn.joined();
-    const message = await sendChat(ctx, conn.signedIn(), sessionId, text);
+    const message = await sendChat(ctx, conn.signedIn(), { sessionId, text });
     nsp.to(sessionRoom(sessionId)).emit('chat:message', message);
     // "+1" ordering (server/commerce/live/commands/plusOne.ts): the buyer's checkout opens, the host's queue grows.
     const reservation = await plusOne(ctx, conn.signedIn(), { sessionId, text }).catch((err: unknown) => {
@@ -38,13 +41,13 @@ export function registerChatHandlers(conn: LiveConnection, ctx: HubContext, nsp:
   });
   conn.on('chat:mute', MutePayload, async ({ userId, muted }) => {
     const { sessionId, user } = conn.asHost();
-    const result = await setMuted(ctx, user, sessionId, userId, muted);
+    const result = await setMuted(ctx, user, { sessionId, userId, muted });
     nsp.to(userRoom(userId)).emit('chat:muted', result);
     return result;
   });
   conn.on('chat:remove', RemoveMessagePayload, async ({ messageId }) => {
     const { sessionId, user } = conn.asHost();
-    const result = await removeChatMessage(ctx, user, sessionId, messageId);
+    const result = await removeChatMessage(ctx, user, { sessionId, messageId });
     nsp.to(sessionRoom(sessionId)).emit('chat:removed', result);
     return result;
   });

@@ -6,8 +6,7 @@ import { sessionsHeldScheduledBetween } from '../../live/sessions/sessionReads.t
 import { approvedAt, approvedClaims, paidAt, procurementsByIds, toAward } from '../../claims/awards.ts';
 import { orgNamesAndTownships, orgTownships } from '../../registry/orgs/orgReads.ts';
 import { householdTownships } from '../../registry/households/householdReads.ts';
-import { BudgetCategoryModel } from '../../claims/policy/policy.model.ts';
-import { getPolicy } from '../../claims/policy/policyService.ts';
+import { budgetCategories, getPolicy } from '../../claims/claimReads.ts';
 import { TOWNSHIPS } from '../../../config/places.ts';
 import { NO_TOWNSHIP } from '../overviewKeys.ts';
 import { loadProductFacts } from '../overviewCounters.ts';
@@ -188,7 +187,7 @@ export async function buildReport(
   for (const { s, at } of heldSessions) sessionRows.push({ ...(await sessionFigures(ctx, s)), startedAt: at.toISOString() });
   await onProgress(90);
 
-  const categories = await BudgetCategoryModel.find({ policyVersion: policy.version }).sort({ shareBasisPoints: -1 }).lean();
+  const categories = await budgetCategories(policy.version);
   const budget = categories.map((cat) => {
     const programs = policy.programs.filter((p) => p.budgetCategory === cat.code).map((p) => p.code as string);
     const sum = (pick: (p: string) => number) => programs.reduce((s, p) => s + pick(p), 0);

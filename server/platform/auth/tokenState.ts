@@ -1,6 +1,5 @@
 import type { Namespace, Socket } from 'socket.io';
 import type { HubContext } from '../context.ts';
-import { userRecord } from '../../registry/users/userReads.ts';
 import { componentLogger } from '../logger.ts';
 import type { AuthUser } from './roles.ts';
 import { requestToken } from './cookies.ts';
@@ -25,9 +24,19 @@ export const tokenSocketRoom = (jti: string) => `token:${jti}`;
 
 export type SessionCheck = 'ok' | 'revoked' | 'inactive' | 'outdated' | 'unknown_user';
 
-interface UserState {
+export interface UserState {
   active: boolean;
   tokenVersion: number;
+}
+
+/** Reads an account's state from the database (null: no such account). */
+export type AccountStateReader = (userId: string) => Promise<UserState | null>;
+
+// The accounts belong to registry and platform imports no component: the hub's bootstrap provides the reader.
+let readAccountState: AccountStateReader | null = null;
+
+export function useAccountStates(reader: AccountStateReader): void {
+  readAccountState = reader;
 }
 
 const encode = (s: UserState) => `${s.active ? '' : 'off:'}${s.tokenVersion}`;
@@ -37,9 +46,9 @@ function decode(raw: string): UserState {
 }
 
 async function loadUserState(ctx: HubContext, userId: string): Promise<UserState | null> {
-  const user = await userRecord(userId);
-  if (!user) return null;
-  const state = { active: user.active !== false, tokenVersion: user.tokenVersion ?? 0 };
+  if (!readAccountState) throw new Error('token state: useAccountStates() was not called (bootstrap does it)');
+  const state = await readAccountState(userId);
+  if (!state) return null;
   // NX: a change written meanwhile (setUserState) wins over this older read.
   await ctx.redis.set(userKey(ctx, userId), encode(state), 'EX', STATE_TTL_SECONDS, 'NX');
   return state;

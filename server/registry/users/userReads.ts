@@ -20,3 +20,10 @@ export async function userByUsername(username: string) {
 export async function hostCandidate(id: string) {
   return UserModel.findById(id, { role: 1, active: 1, username: 1, orgId: 1 }).lean();
 }
+
+/** Whether the account is active and its token version (null for an unknown id): the platform's token checks. */
+export async function accountState(id: string): Promise<{ active: boolean; tokenVersion: number } | null> {
+  const user = await userRecord(id);
+  if (!user) return null;
+  return { active: user.active !== false, tokenVersion: user.tokenVersion ?? 0 };
+}
