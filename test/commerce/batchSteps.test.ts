@@ -6,7 +6,7 @@ import { expectStatus } from '../live/liveSupport.ts';
 
 /**
  * Steps of a batch are recorded from several phones at once: none may be lost, the chain stays in date
- * order, and photos added meanwhile stay on their steps (batchSteps.ts serialises writers per batch).
+ * order, and photos added meanwhile stay on their steps (batches/commands/batchRecord.ts serialises writers per batch).
  */
 describe('batch steps: concurrent recording keeps every step, in order', function () {
   this.timeout(60_000);

@@ -244,7 +244,7 @@ export async function checkoutPanel(options: {
           const order = options.reservation
             ? await api.post<'/orders/{id}/checkout'>(`/orders/${options.reservation.id}/checkout`, { delivery, payment: payment.value })
             : options.flashSale && options.sessionId
-              ? // A flash-sale purchase (server/commerce/live/flashSale.ts): the sale's price and limit apply.
+              ? // A flash-sale purchase (server/commerce/live/commands/buyFlashSale.ts): the sale's price and limit apply.
                 await api.post<'/sessions/{id}/flash-sale/orders'>(
                   `/sessions/${options.sessionId}/flash-sale/orders`,
                   { quantity: options.quantity ?? 1, delivery, payment: payment.value },

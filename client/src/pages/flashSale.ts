@@ -1,5 +1,5 @@
 /**
- * 限时秒杀 on the pages (server/commerce/live/flashSale.ts): the viewer's sale card with a live countdown and a
+ * 限时秒杀 on the pages (server/commerce/live/: commands/, flashSaleStore.ts): the viewer's sale card with a live countdown and a
  * buy button, and the host's start form in the studio.
  */
 import { h, replace } from '../lib/dom.ts';

@@ -291,7 +291,7 @@ registerPage({
     void loadAnalytics();
     const analyticsTimer = setInterval(() => void loadAnalytics(), 10_000);
     ctx.onLeave(() => clearInterval(analyticsTimer));
-    // "+1" reservations from buyers in chat (server/commerce/live/plusOne.ts), newest first.
+    // "+1" reservations from buyers in chat (server/commerce/live/commands/plusOne.ts), newest first.
     const plusOnes = h('ol', { class: 'chat', 'data-testid': 'studio-plus-ones' });
     socket.on('plusone:queued', (e: { orderId: string; buyerTail: string; at: string }) => {
       plusOnes.prepend(h('li', { 'data-order-id': e.orderId }, `+1 · ****${e.buyerTail} · ${formatDateTime(e.at)}`));
