@@ -102,7 +102,8 @@ claimSchema.index({ orgId: 1, program: 1, status: 1, updatedAt: -1, _id: -1 });
 // The awards disclosure, newest approval first.
 claimSchema.index({ status: 1, reviewedAt: -1 });
 claimSchema.index({ program: 1, status: 1, reviewedAt: -1 });
-claimSchema.index({ procurementIds: 1 });
+// A household registered late re-assesses the pending procurement claims that bought from it (processors/maintenance.ts).
+claimSchema.index({ procurementIds: 1, program: 1, status: 1 });
 
 export type Claim = InferSchemaType<typeof claimSchema>;
 export const ClaimModel = mongoose.model('Claim', claimSchema);
