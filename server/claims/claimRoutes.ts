@@ -1,8 +1,7 @@
-import { keysetPaging } from '../platform/http/keyset.ts';
 import { z } from 'zod';
 import type { RouteTable } from '../platform/http/routeTable.ts';
 import type { HubContext } from '../platform/context.ts';
-import { idParams, isoDateTime, objectId, paging, text, fen } from '../platform/http/schemas.ts';
+import { idParams, objectId, paging } from '../platform/http/schemas.ts';
 import { PROGRAMS } from '../../config/policies/types.ts';
 import { createClaim } from './commands/createClaim.ts';
 import { editClaim } from './commands/editClaim.ts';
@@ -13,14 +12,16 @@ import { addEvidence } from './commands/addEvidence.ts';
 import { removeEvidence } from './commands/removeEvidence.ts';
 import { getClaim } from './commands/getClaim.ts';
 import { listClaims, ListClaimsQuery } from './commands/listClaims.ts';
-import { CreateClaimBody, invoicePart, program, UpdateClaimBody } from './commands/claimInput.ts';
+import { CreateClaimBody, program, UpdateClaimBody } from './commands/claimInput.ts';
 import { ClaimResponse, ClaimSummaryResponse, SubmittedResponse } from './presenters/claim.ts';
 import { EntitlementResponse } from './presenters/entitlement.ts';
 import { ClaimableProgramsResponse } from './presenters/claimablePrograms.ts';
 import { claimablePrograms } from './commands/claimablePrograms.ts';
 import { entitlementScope } from './policies/claimAccess.ts';
 import { sendEvidence } from './http/evidenceDownload.ts';
-import { listProcurements, recordProcurement } from './procurements/procurementService.ts';
+import { recordProcurement, RecordProcurementBody } from './procurements/commands/recordProcurement.ts';
+import { listProcurements, ListProcurementsQuery } from './procurements/commands/listProcurements.ts';
+import { ProcurementListResponse, RecordedProcurementResponse } from './procurements/presenters/procurement.ts';
 import { entitlement } from './ledgerService.ts';
 import { budgetUse, subsidyTotalsByProgram } from './budgetService.ts';
 import { exportClaims, exportDisbursements } from './exports.ts';
@@ -37,22 +38,6 @@ import { failedJobs, retryFailedJob } from './jobAdmin.ts';
 
 const ctxOf = (req: { app: { locals: Record<string, unknown> } }) => req.app.locals.ctx as HubContext;
 
-const ProcurementBody = z
-  .object({
-    householdRegistryNo: z
-      .string()
-      .trim()
-      .min(1, 'must not be empty')
-      .max(64)
-      .regex(/^[A-Za-z0-9-]+$/, 'letters, digits and - only'),
-    description: text(500),
-    amountFen: fen,
-    purchasedAt: isoDateTime,
-    invoiceNo: invoicePart,
-  })
-  .strict()
-  .openapi('RecordProcurement');
-
 const ItemParams = z.object({ id: objectId(), itemId: objectId('itemId') }).strict();
 const FileParams = z
   .object({ id: objectId(), itemId: objectId('itemId'), fileId: z.string().regex(/^[0-9a-f-]{36}$/, 'must be an evidence file id') })
@@ -61,24 +46,6 @@ const ExportQuery = z.object({ format: z.enum(['csv', 'xlsx']).default('csv'), l
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const int = z.number().int();
-
-const ProcurementResponse = z
-  .object({
-    id: z.string(),
-    enterpriseId: z.string(),
-    householdRegistryNo: z.string(),
-    description: z.string(),
-    amountFen: int,
-    purchasedAt: z.string(),
-    invoiceNo: z.string(),
-    createdAt: z.string().nullable(),
-  })
-  .openapi('Procurement');
-const RecordedProcurementResponse = ProcurementResponse.extend({
-  warnings: z
-    .array(z.object({ code: z.enum(['household_not_registered', 'household_registered_later']), params: z.record(z.string()) }))
-    .openapi({ description: 'Said at once so the enterprise can ask the bureau to register the household' }),
-}).openapi('RecordedProcurement');
 
 const Amounts = { approvedFen: int, paidFen: int };
 const BudgetResponse = z
@@ -136,10 +103,10 @@ export function registerClaimRoutes(routes: RouteTable): void {
     summary: 'Record a purchase from a registered poverty household',
     tags: ['claims'],
     access: ['enterprise'],
-    body: ProcurementBody,
+    body: RecordProcurementBody,
     status: 201,
     response: RecordedProcurementResponse,
-    handler: ({ user, body }) => recordProcurement(user, body),
+    handler: ({ req, user, body }) => recordProcurement(ctxOf(req), user, body),
   });
   routes.route({
     method: 'get',
@@ -147,8 +114,8 @@ export function registerClaimRoutes(routes: RouteTable): void {
     summary: 'Procurement records (an enterprise sees its own)',
     tags: ['claims'],
     access: ['bureau', 'auditor', 'enterprise'],
-    query: z.object({ enterpriseId: objectId('enterpriseId').optional(), ...paging }).strict(),
-    response: z.object({ items: z.array(ProcurementResponse), total: int }),
+    query: ListProcurementsQuery,
+    response: ProcurementListResponse,
     handler: ({ user, query }) => listProcurements(user, query),
   });
 

@@ -21,15 +21,3 @@ baseSchema.index({ associationId: 1, _id: 1 });
 export type Base = InferSchemaType<typeof baseSchema>;
 export type BaseDocument = HydratedDocument<Base>;
 export const BaseModel = mongoose.model('Base', baseSchema);
-
-export function baseDto(b: BaseDocument | (Base & { _id: unknown })) {
-  return {
-    id: String(b._id),
-    name: b.name,
-    associationId: String(b.associationId),
-    filed: b.filed,
-    filingNo: b.filingNo ?? null,
-    filedAt: b.filedAt ? b.filedAt.toISOString() : null,
-    createdAt: b.createdAt?.toISOString?.() ?? null,
-  };
-}

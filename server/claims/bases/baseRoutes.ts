@@ -1,20 +1,18 @@
-import { keysetPaging } from '../../platform/http/keyset.ts';
-import { z } from 'zod';
 import type { RouteTable } from '../../platform/http/routeTable.ts';
-import { idParams, isoDateTime, text } from '../../platform/http/schemas.ts';
-import { fileBase, getBase, listBases, registerBase } from './baseService.ts';
+import { idParams } from '../../platform/http/schemas.ts';
+import type { HubContext } from '../../platform/context.ts';
+import { registerBase, RegisterBaseBody } from './commands/registerBase.ts';
+import { fileBase, FileBaseBody } from './commands/fileBase.ts';
+import { listBases, ListBasesQuery } from './commands/listBases.ts';
+import { getBase } from './commands/getBase.ts';
+import { BaseListResponse, BaseResponse } from './presenters/base.ts';
 
-export const BaseResponse = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    associationId: z.string(),
-    filed: z.boolean(),
-    filingNo: z.string().nullable(),
-    filedAt: z.string().nullable(),
-    createdAt: z.string().nullable(),
-  })
-  .openapi('Base');
+/**
+ * The base routes: each parses (the RouteTable validates with zod and checks the role), calls one command
+ * and returns its presenter's shape; record-level checks live in policies/baseAccess.ts, called by the commands.
+ */
+
+const ctxOf = (req: { app: { locals: Record<string, unknown> } }) => req.app.locals.ctx as HubContext;
 
 export function registerBaseRoutes(routes: RouteTable): void {
   routes.route({
@@ -23,13 +21,10 @@ export function registerBaseRoutes(routes: RouteTable): void {
     summary: "Register the association's livestream base (直播基地)",
     tags: ['bases'],
     access: ['association'],
-    body: z
-      .object({ name: text(200) })
-      .strict()
-      .openapi('CreateBase'),
+    body: RegisterBaseBody,
     status: 201,
     response: BaseResponse,
-    handler: ({ user, body }) => registerBase(user, body.name),
+    handler: ({ req, user, body }) => registerBase(ctxOf(req), user, body),
   });
   routes.route({
     method: 'post',
@@ -38,12 +33,9 @@ export function registerBaseRoutes(routes: RouteTable): void {
     tags: ['bases'],
     access: ['bureau'],
     params: idParams,
-    body: z
-      .object({ filingNo: text(64), filedAt: isoDateTime })
-      .strict()
-      .openapi('FileBase'),
+    body: FileBaseBody,
     response: BaseResponse,
-    handler: ({ user, params, body }) => fileBase(user, params.id, body),
+    handler: ({ req, user, params, body }) => fileBase(ctxOf(req), user, { baseId: params.id, filing: body }),
   });
   routes.route({
     method: 'get',
@@ -51,8 +43,8 @@ export function registerBaseRoutes(routes: RouteTable): void {
     summary: 'Livestream bases (an association sees its own)',
     tags: ['bases'],
     access: ['bureau', 'auditor', 'association', 'host'],
-    query: z.object(keysetPaging).strict(),
-    response: z.object({ items: z.array(BaseResponse), nextCursor: z.string().nullable() }),
+    query: ListBasesQuery,
+    response: BaseListResponse,
     handler: ({ user, query }) => listBases(user, query),
   });
   routes.route({
@@ -63,6 +55,6 @@ export function registerBaseRoutes(routes: RouteTable): void {
     access: ['bureau', 'auditor', 'association', 'host'],
     params: idParams,
     response: BaseResponse,
-    handler: ({ user, params }) => getBase(user, params.id),
+    handler: ({ user, params }) => getBase(user, { baseId: params.id }),
   });
 }

@@ -1,12 +1,15 @@
-import { keysetPaging } from '../../platform/http/keyset.ts';
-import { z } from 'zod';
 import type { RouteTable } from '../../platform/http/routeTable.ts';
-import { objectId, text } from '../../platform/http/schemas.ts';
-import { createStudio, listStudios } from './studioService.ts';
+import type { HubContext } from '../../platform/context.ts';
+import { createStudio, CreateStudioBody } from './commands/createStudio.ts';
+import { listStudios, ListStudiosQuery } from './commands/listStudios.ts';
+import { StudioListResponse, StudioResponse } from './presenters/studio.ts';
 
-export const StudioResponse = z
-  .object({ id: z.string(), baseId: z.string(), associationId: z.string(), name: z.string(), createdAt: z.string().nullable() })
-  .openapi('Studio');
+/**
+ * The studio routes: each parses (the RouteTable validates with zod and checks the role), calls one command
+ * and returns its presenter's shape; record-level checks live in policies/studioAccess.ts, called by the commands.
+ */
+
+const ctxOf = (req: { app: { locals: Record<string, unknown> } }) => req.app.locals.ctx as HubContext;
 
 export function registerStudioRoutes(routes: RouteTable): void {
   routes.route({
@@ -17,11 +20,8 @@ export function registerStudioRoutes(routes: RouteTable): void {
     access: ['association'],
     status: 201,
     response: StudioResponse,
-    body: z
-      .object({ baseId: objectId('baseId'), name: text(100) })
-      .strict()
-      .openapi('CreateStudio'),
-    handler: ({ user, body }) => createStudio(user, body),
+    body: CreateStudioBody,
+    handler: ({ req, user, body }) => createStudio(ctxOf(req), user, body),
   });
   routes.route({
     method: 'get',
@@ -29,8 +29,8 @@ export function registerStudioRoutes(routes: RouteTable): void {
     summary: 'Studios (an association sees its own)',
     tags: ['studios'],
     access: ['bureau', 'auditor', 'association', 'host', 'enterprise'],
-    query: z.object({ baseId: objectId('baseId').optional(), ...keysetPaging }).strict(),
-    response: z.object({ items: z.array(StudioResponse), nextCursor: z.string().nullable() }),
+    query: ListStudiosQuery,
+    response: StudioListResponse,
     handler: ({ user, query }) => listStudios(user, query),
   });
 }

@@ -4,7 +4,7 @@ import type { AuthUser } from '../../../platform/auth/roles.ts';
 import { hubEvents } from '../../../platform/events.ts';
 import { isoDateTime, objectId, text } from '../../../platform/http/schemas.ts';
 import { requireProducts } from '../../../commerce/commerceReads.ts';
-import { requireStudio } from '../../studios/studioService.ts';
+import { requireStudio } from '../../studios/studioReads.ts';
 import { markSessionStatus } from '../liveState.ts';
 import { scheduleReminder } from '../reminders.ts';
 import { LiveSessionModel } from '../session.model.ts';
