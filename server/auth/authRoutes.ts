@@ -1,35 +1,20 @@
-import { z } from 'zod';
 import type { RouteTable } from '../platform/http/routeTable.ts';
 import type { HubContext } from '../platform/context.ts';
-import { ROLES } from '../platform/auth/roles.ts';
-import { login } from './loginService.ts';
-import { changeOwnPassword, logout, setSessionCookie } from './accountService.ts';
+import { login, LoginBody } from './commands/login.ts';
+import { logout } from './commands/logout.ts';
+import { changePassword, ChangePasswordBody } from './commands/changePassword.ts';
+import { SessionResponse } from './presenters/session.ts';
+import { clearSessionCookie, setSessionCookie } from './sessionCookie.ts';
 import { registerSignupRoutes } from './signupRoutes.ts';
 import { getUser } from '../registry/users/commands/getUser.ts';
-import { passwordField } from '../registry/users/commands/userInput.ts';
 import { UserResponse } from '../registry/users/presenters/user.ts';
 
-const LoginBody = z
-  .object({ username: z.string().min(1, 'must not be empty').max(64), password: z.string().min(1, 'must not be empty').max(128) })
-  .strict()
-  .openapi('Login');
-const LoginResponse = z
-  .object({
-    token: z.string(),
-    expiresIn: z.number().int().openapi({ description: 'Seconds until the token expires' }),
-    user: z.object({
-      id: z.string(),
-      username: z.string(),
-      role: z.enum(ROLES),
-      orgId: z.string().nullable(),
-      displayName: z.string().nullable(),
-    }),
-  })
-  .openapi('LoginResult');
-const PasswordBody = z
-  .object({ currentPassword: z.string().min(1, 'must not be empty').max(128), newPassword: passwordField('newPassword') })
-  .strict()
-  .openapi('ChangePassword');
+/**
+ * The sign-in routes: each parses, calls one command and returns its presenter's shape; the routes own the
+ * session cookie (an HTTP detail the commands never see).
+ */
+
+const ctxOf = (req: { app: { locals: Record<string, unknown> } }) => req.app.locals.ctx as HubContext;
 
 export function registerAuthRoutes(routes: RouteTable): void {
   registerSignupRoutes(routes);
@@ -40,10 +25,9 @@ export function registerAuthRoutes(routes: RouteTable): void {
     tags: ['auth'],
     access: 'public',
     body: LoginBody,
-    response: LoginResponse,
+    response: SessionResponse,
     handler: async ({ body, req, res }) => {
-      const ctx = req.app.locals.ctx as HubContext;
-      const result = await login(ctx, body.username, body.password, req.ip ?? 'unknown');
+      const result = await login(ctxOf(req), { ...body, address: req.ip ?? 'unknown' });
       setSessionCookie(req, res, result.token, result.expiresIn);
       return result;
     },
@@ -65,7 +49,8 @@ export function registerAuthRoutes(routes: RouteTable): void {
     access: 'signed-in',
     status: 204,
     handler: async ({ user, req, res }) => {
-      await logout(req.app.locals.ctx as HubContext, user, req, res);
+      await logout(ctxOf(req), user, { tokenSession: req.tokenSession });
+      clearSessionCookie(req, res);
       res.status(204).end();
     },
   });
@@ -75,11 +60,10 @@ export function registerAuthRoutes(routes: RouteTable): void {
     summary: 'Change your own password: every other token of yours stops working; the answer carries a new token',
     tags: ['auth'],
     access: 'signed-in',
-    body: PasswordBody,
-    response: LoginResponse,
+    body: ChangePasswordBody,
+    response: SessionResponse,
     handler: async ({ user, body, req, res }) => {
-      const ctx = req.app.locals.ctx as HubContext;
-      const result = await changeOwnPassword(ctx, user, body.currentPassword, body.newPassword, req.ip ?? 'unknown');
+      const result = await changePassword(ctxOf(req), user, { ...body, address: req.ip ?? 'unknown' });
       setSessionCookie(req, res, result.token, result.expiresIn);
       return result;
     },

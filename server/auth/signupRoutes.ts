@@ -1,17 +1,11 @@
-import { z } from 'zod';
 import type { RouteTable } from '../platform/http/routeTable.ts';
 import type { HubContext } from '../platform/context.ts';
-import { issueChallenge } from './signupChallenge.ts';
-import { MOBILE_PHONE, signup } from './signupService.ts';
-import { setSessionCookie } from './accountService.ts';
+import { getSignupChallenge } from './commands/signupChallenge.ts';
+import { signup, SignupBody } from './commands/signup.ts';
+import { SignupChallengeResponse, SignupResponse } from './presenters/session.ts';
+import { setSessionCookie } from './sessionCookie.ts';
 
-const SignupBody = z
-  .object({
-    phone: z.string().regex(MOBILE_PHONE, 'must be an 11-digit mainland mobile number (1xxxxxxxxxx)'),
-    password: z.string().min(8, 'must be at least 8 characters').max(128, 'must be at most 128 characters'),
-  })
-  .strict()
-  .openapi('Signup');
+const ctxOf = (req: { app: { locals: Record<string, unknown> } }) => req.app.locals.ctx as HubContext;
 
 export function registerSignupRoutes(routes: RouteTable): void {
   routes.route({
@@ -20,11 +14,8 @@ export function registerSignupRoutes(routes: RouteTable): void {
     summary: 'A proof-of-work challenge for one sign-up (see docs/commerce.md)',
     tags: ['auth'],
     access: 'public',
-    response: z.object({ challenge: z.string(), bits: z.number().int(), expiresAt: z.string() }),
-    handler: ({ req }) => {
-      const { config } = req.app.locals.ctx as HubContext;
-      return issueChallenge(config.HUB_JWT_SECRET, config.HUB_SIGNUP_POW_BITS);
-    },
+    response: SignupChallengeResponse,
+    handler: ({ req }) => getSignupChallenge(ctxOf(req)),
   });
   routes.route({
     method: 'post',
@@ -34,28 +25,9 @@ export function registerSignupRoutes(routes: RouteTable): void {
     access: 'public',
     status: 201,
     body: SignupBody,
-    response: z
-      .object({
-        token: z.string(),
-        expiresIn: z.number().int(),
-        user: z.object({
-          id: z.string(),
-          username: z.string(),
-          phone: z.string(),
-          role: z.literal('buyer'),
-          orgId: z.null(),
-          displayName: z.null(),
-        }),
-      })
-      .openapi('SignupResult'),
+    response: SignupResponse,
     handler: async ({ body, req, res }) => {
-      const result = await signup(
-        req.app.locals.ctx as HubContext,
-        body.phone,
-        body.password,
-        req.ip ?? 'unknown',
-        req.header('signup-proof'),
-      );
+      const result = await signup(ctxOf(req), { ...body, address: req.ip ?? 'unknown', proof: req.header('signup-proof') });
       setSessionCookie(req, res, result.token, result.expiresIn);
       return result;
     },

@@ -27,8 +27,8 @@ describe('audit outbox: a change whose chain append fails keeps its event', func
    * own outbox (the order persisters append under a source id derived from the batch).
    */
   const DIRECT_APPENDS: Record<string, string> = {
-    'server/auth/loginService.ts': 'auth.login: a sign-in changes no record',
-    'server/auth/accountService.ts': 'auth.logout: the revocation lives in Redis with a TTL; the event records a request',
+    'server/auth/commands/login.ts': 'auth.login: a sign-in changes no record',
+    'server/auth/commands/logout.ts': 'auth.logout: the revocation lives in Redis with a TTL; the event records a request',
     'server/openness/reports/reportRoutes.ts': 'report.request: queues a job, changes no record',
     'server/openness/publicRoutes.ts': 'overview.rebuild.request: queues a job, changes no record',
     'server/claims/jobAdmin.ts': 'claim-job.retry: retries a job, changes no record',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TOWNSHIPS } from '../../../config/places.ts';
 import { villageProblem } from '../../../config/villages.ts';
-import { MOBILE_PHONE } from '../../auth/signupService.ts';
+import { MOBILE_PHONE } from '../../auth/commands/signup.ts';
 
 /** A delivery address inside Dehua county (province, city and county are fixed; township and village from the place list). */
 export const DeliveryAddress = z

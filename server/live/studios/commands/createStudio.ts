@@ -4,7 +4,7 @@ import type { AuthUser } from '../../../platform/auth/roles.ts';
 import { saveAudited } from '../../../platform/audit/outbox.ts';
 import { conflict, isDuplicateKeyError, notFound } from '../../../platform/errors.ts';
 import { objectId, text } from '../../../platform/http/schemas.ts';
-import { BaseModel } from '../../../claims/bases/base.model.ts';
+import { baseRecord } from '../../../claims/bases/baseReads.ts';
 import { StudioModel } from '../studio.model.ts';
 import { assertCanAddStudio } from '../policies/studioAccess.ts';
 import { presentStudio } from '../presenters/studio.ts';
@@ -17,7 +17,7 @@ export type CreateStudioCommand = z.output<typeof CreateStudioBody>;
 
 /** Adds a studio to the actor's association's base; the (baseId, name) unique index answers a duplicate name. */
 export async function createStudio(ctx: HubContext, actor: AuthUser, command: CreateStudioCommand) {
-  const base = await BaseModel.findById(command.baseId).lean();
+  const base = await baseRecord(command.baseId);
   if (!base) throw notFound('Base');
   assertCanAddStudio(actor, base);
   try {
