@@ -6,7 +6,7 @@ const log = componentLogger('redis');
 /**
  * A Redis connection that fails fast with a clear message instead of retrying forever at start-up.
  * Auto-pipelining sends the commands of one tick in one write: with `appendfsync always` Redis fsyncs once per
- * event-loop turn and answers after it, so commands that arrive together share one fsync (orders: ~4× the rate,
+ * event-loop turn and answers after it, so commands that arrive together share one fsync (orders: 1.5–4× the rate,
  * docs/store.md). Order per connection is unchanged; MULTI and the pub/sub commands stay out of it.
  */
 export async function connectRedis(url: string, options: RedisOptions = {}): Promise<Redis> {

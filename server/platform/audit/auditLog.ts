@@ -52,23 +52,25 @@ let draining = false;
  * The last event. `seq` runs 1, 2, 3… without gaps (each append takes the next number under the chain lock, and an
  * ordered batch lands as a prefix), so the tail is found by point look-ups on the unique `seq` index — galloping up
  * from `hint`, a seq known or believed to exist, then bisecting — about 2·log2(n) of them. Never a sort: FerretDB
- * on SQLite sorts in Go over every event (docs/store.md), which at two million events held the chain lock for
- * minutes after Redis lost the cached tail.
+ * on SQLite sorts in Go over every event (docs/store.md), which at 200,000 events held the chain lock past a
+ * client's 30 s timeout after Redis lost the cached tail.
  */
 async function loadTailFromDb(hint = 0): Promise<Tail> {
   const eventAt = (seq: number) => AuditEventModel.findOne({ seq }, { seq: 1, hash: 1 }).lean<Tail>();
-  let present = hint > 0 && (await eventAt(hint)) ? hint : 0;
+  let last = hint > 0 ? await eventAt(hint) : null;
+  const lastSeq = () => last?.seq ?? 0;
   let absent = 0;
   for (let step = 1; !absent; step *= 2) {
-    if (await eventAt(present + step)) present += step;
-    else absent = present + step;
+    const next = await eventAt(lastSeq() + step);
+    if (next) last = next;
+    else absent = lastSeq() + step;
   }
-  while (absent - present > 1) {
-    const mid = Math.floor((present + absent) / 2);
-    if (await eventAt(mid)) present = mid;
+  while (absent - lastSeq() > 1) {
+    const mid = Math.floor((lastSeq() + absent) / 2);
+    const probe = await eventAt(mid);
+    if (probe) last = probe;
     else absent = mid;
   }
-  const last = present > 0 ? await eventAt(present) : null;
   return last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS_HASH };
 }
 
