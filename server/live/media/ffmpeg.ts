@@ -92,7 +92,7 @@ export async function ffmpegRtpProducer(
   router: ms.Router,
   kind: ms.MediaKind,
   appData: Record<string, unknown> = {},
-): Promise<{ transport: ms.PlainTransport; producer: ms.Producer; payloadType: number; rtpOutput: string[] }> {
+): Promise<{ transport: ms.PlainTransport; producer: ms.Producer; rtpOutput: string[] }> {
   const mime = kind === 'video' ? 'video/vp8' : 'audio/opus';
   const codec = (router.rtpCapabilities.codecs ?? []).find((c) => c.mimeType.toLowerCase() === mime);
   if (!codec) throw new Error(`the router has no ${mime} codec`);
@@ -111,7 +111,6 @@ export async function ffmpegRtpProducer(
   return {
     transport,
     producer,
-    payloadType,
     rtpOutput: ['-payload_type', String(payloadType), '-ssrc', String(ssrc), '-f', 'rtp', target],
   };
 }
