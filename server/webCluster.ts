@@ -15,7 +15,8 @@ import net from 'node:net';
 import os from 'node:os';
 import type { HubConfig } from '../config/env.ts';
 
-const CONNECTION = 'hub:connection';
+/** The primary hands a connection to a web process (with the first bytes it read). */
+export const CONNECTION = 'hub:connection';
 /** A web process took a handed connection (the primary may let go of its copy). */
 const TOOK = 'hub:took';
 const READY = 'hub:ready';
@@ -173,9 +174,16 @@ export async function runPrimary(
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-/** A web process under the primary: takes the connections it is handed; tells the primary when it is ready. */
-export function serveHandedConnections(server: http.Server): void {
-  process.on('message', (m: unknown, socket?: net.Socket) => {
+/**
+ * A web process under the primary: takes the connections it is handed; tells the primary when it is ready.
+ * Answers a function that stops taking them.
+ */
+export function serveHandedConnections(server: http.Server): () => void {
+  // What a server that listens does when it starts: Node's HTTP server begins tracking its connections there
+  // (headersTimeout and requestTimeout against slow clients, closeAllConnections at the end of a drain), and
+  // Engine.IO sets up its WebSocket server. A server fed handed connections never listens, so say it here.
+  server.emit('listening');
+  const take = (m: unknown, socket?: net.Socket) => {
     const message = m as { type?: string; id?: number; data?: string };
     if (message?.type !== CONNECTION) return;
     // Taken (or arrived without its handle): the primary closes its copy either way.
@@ -184,7 +192,9 @@ export function serveHandedConnections(server: http.Server): void {
     server.emit('connection', socket);
     socket.emit('data', Buffer.from(message.data ?? '', 'base64'));
     socket.resume();
-  });
+  };
+  process.on('message', take);
+  return () => void process.off('message', take);
 }
 
 export function announceReady(): void {
