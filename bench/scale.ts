@@ -40,6 +40,7 @@ async function main(): Promise<void> {
   const { hashEvent } = await import('../server/platform/audit/auditChain.ts');
   const { AuditEventModel } = await import('../server/platform/audit/auditEvent.model.ts');
   const { syncIndexes } = await import('../server/platform/db.ts');
+  const { awardId } = await import('../server/claims/awards/award.model.ts');
   await syncIndexes();
   const workers = await startWorkers(ctx);
   const db = mongoose.connection.db!;
@@ -195,52 +196,76 @@ async function main(): Promise<void> {
           __v: 0,
         };
       });
-      await fill('claims', n('claims'), (i) => {
-        const t = at(i, FULL.claims);
-        return {
-          _id: oid(),
-          program: 'brand_building',
-          policyVersion: 'dehua-2020',
-          orgId: orgIds[1 + (i % (ORGS - 1))],
-          filerUserId: fakeUser,
-          status: 'paid',
-          revision: 1,
-          baseId: null,
-          parkId: null,
-          procurementIds: [],
-          level: null,
-          township: null,
-          village: null,
-          items: Array.from({ length: 5 }, (_, k) => ({
+      await fill(
+        'claims',
+        n('claims'),
+        (i) => {
+          const t = at(i, FULL.claims);
+          return {
             _id: oid(),
-            category: 'online_shop',
-            description: `负载${k}`,
-            amountFen: 20_000,
-            invoiceCode: `L${i}`,
-            invoiceNo: `${k}`,
-            evidence: [],
-            procurementId: null,
-            eligible: true,
-            reason: null,
-            duplicateOf: null,
-          })),
-          claimedFen: 100_000,
-          eligibleFen: 100_000,
-          proposedFen: 20_000,
-          approvedFen: 20_000,
-          paidFen: 20_000,
-          trace: [],
-          history: [{ status: 'approved', at: t, by: 'load', note: null, amountFen: 20_000 }],
-          submittedAt: t,
-          assessedAt: t,
-          reviewedAt: t,
-          reviewerId: fakeUser,
-          reviewNote: null,
-          payment: { voucherNo: `LV-${i}`, paidAt: t, recordedBy: 'load' },
-          createdAt: t,
-          updatedAt: t,
-        };
-      });
+            program: 'brand_building',
+            policyVersion: 'dehua-2020',
+            orgId: orgIds[1 + (i % (ORGS - 1))],
+            filerUserId: fakeUser,
+            status: 'paid',
+            revision: 1,
+            baseId: null,
+            parkId: null,
+            procurementIds: [],
+            level: null,
+            township: null,
+            village: null,
+            items: Array.from({ length: 5 }, (_, k) => ({
+              _id: oid(),
+              category: 'online_shop',
+              description: `负载${k}`,
+              amountFen: 20_000,
+              invoiceCode: `L${i}`,
+              invoiceNo: `${k}`,
+              evidence: [],
+              procurementId: null,
+              eligible: true,
+              reason: null,
+              duplicateOf: null,
+            })),
+            claimedFen: 100_000,
+            eligibleFen: 100_000,
+            proposedFen: 20_000,
+            approvedFen: 20_000,
+            paidFen: 20_000,
+            trace: [],
+            history: [{ status: 'approved', at: t, by: 'load', note: null, amountFen: 20_000 }],
+            submittedAt: t,
+            assessedAt: t,
+            reviewedAt: t,
+            reviewerId: fakeUser,
+            reviewNote: null,
+            payment: { voucherNo: `LV-${i}`, paidAt: t, recordedBy: 'load' },
+            createdAt: t,
+            updatedAt: t,
+          };
+        },
+        async (claims) => {
+          await db.collection('claims').insertMany(claims, { ordered: false });
+          // Their awards, as the approval and payment write them (server/claims/awards/publishAward.ts).
+          await db.collection('awards').insertMany(
+            claims.map((c) => {
+              const t = (c.history as { at: Date }[])[0]!.at;
+              return {
+                _id: awardId(t, String(c._id)),
+                claimId: c._id,
+                orgId: c.orgId,
+                program: c.program,
+                approvedFen: c.approvedFen,
+                approvedAt: t,
+                paidFen: c.paidFen,
+                paidAt: (c.payment as { paidAt: Date }).paidAt,
+              };
+            }),
+            { ordered: false },
+          );
+        },
+      );
       // Audit events continue the real chain, so the hub appends after them as usual.
       const tail = await AuditEventModel.findOne({}, { seq: 1, hash: 1 }).sort({ seq: -1 }).lean<{ seq: number; hash: string }>();
       let seq = tail?.seq ?? 0;

@@ -2,7 +2,7 @@
 // the policy in force. Each function keeps the query its callers made on the claim models.
 import { ClaimModel } from './claim.model.ts';
 import { BudgetCategoryModel } from './policy/policy.model.ts';
-import { procurementsByIds } from './awards.ts';
+import { procurementsByIds } from './awards/awardReads.ts';
 
 export { getPolicy, listPolicies } from './policy/policyService.ts';
 export { subsidyTotalsByProgram } from './budgetService.ts';

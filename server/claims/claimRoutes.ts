@@ -25,7 +25,7 @@ import { ProcurementListResponse, RecordedProcurementResponse } from './procurem
 import { entitlement } from './ledgerService.ts';
 import { budgetUse, subsidyTotalsByProgram } from './budgetService.ts';
 import { exportClaims, exportDisbursements } from './exports.ts';
-import { publicDisclosures } from './awards.ts';
+import { publicDisclosures } from './awards/awardReads.ts';
 import { parseEvidenceUpload } from './evidence.ts';
 import { claimQueues } from './processors/queues.ts';
 import { failedJobs, retryFailedJob } from './jobAdmin.ts';

@@ -34,6 +34,8 @@ export const claimsComponent: HubComponent = {
     unsubscribers.set(ctx, off);
     // Catch submissions whose assessment was never enqueued (a crash between the write and the enqueue).
     await queues.maintenance.add('sweep', { kind: 'sweep' }, { jobId: `sweep.${new Date().toISOString().slice(0, 13)}` });
+    // Awards a crash left behind their claims (and, on a database that predates the awards model, every award).
+    await queues.maintenance.add('awards', { kind: 'awards' });
     log.info('claims queues ready');
   },
   stop: async (ctx) => {

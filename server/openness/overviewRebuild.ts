@@ -6,7 +6,7 @@ import { componentLogger } from '../platform/logger.ts';
 import { isOrderStored, queuedOrders, storedOrdersBefore } from '../commerce/commerceReads.ts';
 import { liveSessionIds } from '../live/sessions/sessionReads.ts';
 import { subsidyTotalsByProgram } from '../claims/claimReads.ts';
-import { approvedProcurementIds, procurementsByIds } from '../claims/awards.ts';
+import { approvedProcurementIds, procurementsByIds } from '../claims/awards/awardReads.ts';
 import { DAY_KEY_TTL_SECONDS, MINUTE_KEY_TTL_SECONDS, PER_MINUTE_WINDOW, overviewKeys } from './overviewKeys.ts';
 import { applyOnce, loadProductFacts, orderOps, productFacts, publish, reversalOps, type JournalEntry } from './overviewCounters.ts';
 import { countsAsGmv } from '../commerce/orders/gmv.ts';

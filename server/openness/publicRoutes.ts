@@ -9,7 +9,7 @@ import { listPolicies } from '../claims/claimReads.ts';
 import { PolicyVersionResponse } from '../claims/presenters/policy.ts';
 import { OverviewResponse, readOverview } from './overviewService.ts';
 import { publicSessions } from './publicSessions.ts';
-import { DISCLOSURE_SEARCH_ROWS, publishedAwards, searchDisclosures } from '../claims/awards.ts';
+import { DISCLOSURE_SEARCH_ROWS, publishedAwards, searchDisclosures } from '../claims/awards/awardReads.ts';
 import { toCsv } from '../platform/csv.ts';
 import { fenToYuanPlain } from '../../config/money.ts';
 import { PROGRAM_NAMES } from '../../config/claimTexts.ts';

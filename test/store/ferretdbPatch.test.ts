@@ -269,6 +269,24 @@ function reads(): Array<[string, Doc, Doc?]> {
     ['$comment', { s: 'a', $comment: 'diff' }],
     ['$exists', { oid: { $exists: false } }],
   );
+  // Date ranges: pushed down when bounded on both sides by dates from 2001 to 2286 (13-digit milliseconds).
+  const ms = (d: Date, delta: number) => new Date(d.getTime() + delta);
+  q.push(
+    ['d in [D1, D2)', { d: { $gte: D1, $lt: D2 } }],
+    ['d in (D1, D2]', { d: { $gt: D1, $lte: D2 } }],
+    ['d in [D1, D2]', { d: { $gte: D1, $lte: D2 } }],
+    ['d around D2 to the millisecond', { d: { $gt: ms(D2, -1), $lt: ms(D2, 1) } }],
+    ['d in [D1, 2200)', { d: { $gte: D1, $lt: new Date('2200-01-01') } }],
+    ['d in an empty range', { d: { $gt: D2, $lt: D1 } }],
+    ['d in a range + $ne', { d: { $gte: D1, $lte: D2, $ne: D2 } }],
+    ['d in a range + orgId', { d: { $gte: D1, $lte: D2 }, orgId: 'org1' }],
+    ['n in a date range (Long and Double milliseconds do not match)', { n: { $gte: ms(D1, -1), $lt: ms(D1, 1) } }],
+    ['s in a date range (strings do not match)', { s: { $gte: D1, $lt: D2 } }],
+    ['d from 1990 (not pushed)', { d: { $gt: new Date('1990-01-01'), $lt: D2 } }],
+    ['d $gte only (not pushed)', { d: { $gte: D1 } }],
+    ['d $lt only (not pushed)', { d: { $lt: D2 } }],
+    ['d with a number bound (not pushed)', { d: { $gte: D1, $lt: D2.getTime() } }],
+  );
   const sorts: Doc[] = [
     { seq: -1 },
     { seq: 1 },
@@ -587,6 +605,26 @@ describe('FerretDB SQLite index patch (patched vs unpatched v1.24.2)', function 
         /_orgId_1_status_1\b/,
       ],
       ['updateOne by an indexed field', 'SELECT', (db) => db.collection('items').updateOne({ d: D2 }, { $set: { p: 2 } }), /_d_1\b/],
+      [
+        'find by a date range',
+        'SELECT',
+        (db) =>
+          db
+            .collection('items')
+            .find({ d: { $gte: D1, $lt: D2 } })
+            .toArray(),
+        /_d_1\b/,
+      ],
+      [
+        'aggregate over a date range',
+        'SELECT',
+        (db) =>
+          db
+            .collection('items')
+            .aggregate([{ $match: { d: { $gte: D1, $lte: D2 } } }, { $group: { _id: null, n: { $sum: 1 } } }])
+            .toArray(),
+        /_d_1\b/,
+      ],
     ];
 
     for (const [label, verb, op, index] of cases) {

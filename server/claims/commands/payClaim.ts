@@ -8,6 +8,7 @@ import { DisbursementModel } from '../entitlements/entitlement.model.ts';
 import { saveClaimAudited } from '../claimAudit.ts';
 import { withClaimLock } from '../claimLock.ts';
 import { presentClaim } from '../presenters/claim.ts';
+import { markAwardPending, publishAward } from '../awards/publishAward.ts';
 import { loadClaim, wrongState } from './claimRecord.ts';
 
 // Treasury voucher numbers are written like 德财拨〔2020〕0123 or PZ-2020-001.
@@ -59,12 +60,14 @@ export async function payClaim(ctx: HubContext, actor: AuthUser, command: PayCla
       payment: { voucherNo: command.voucherNo, paidAt: command.paidAt, recordedBy: actor.username },
     });
     claim.history.push({ status: 'paid', at: now, by: actor.username, note: `voucher ${command.voucherNo}`, amountFen });
+    await markAwardPending(ctx.redis, ctx.config.REDIS_PREFIX, id);
     await saveClaimAudited(ctx, claim, {
       actor,
       action: 'claim.pay',
       before: { status: 'approved' },
       after: { status: 'paid', paidFen: amountFen, voucherNo: command.voucherNo },
     });
+    await publishAward(ctx.redis, ctx.config.REDIS_PREFIX, claim);
     paidEvent = { orgId: String(claim.orgId), program: claim.program, amountFen };
     return presentClaim(claim);
   });

@@ -16,6 +16,7 @@ import { approvalLine, capAndTotal } from '../policy/capAndTotal.ts';
 import { formatYuan } from '../money.ts';
 import { assertCanReviewClaim } from '../policies/claimAccess.ts';
 import { presentClaim } from '../presenters/claim.ts';
+import { markAwardPending, publishAward } from '../awards/publishAward.ts';
 import { loadClaim, wrongState } from './claimRecord.ts';
 
 export const ReviewBody = z
@@ -111,12 +112,14 @@ export async function reviewClaim(ctx: HubContext, actor: AuthUser, command: Rev
       // A rejected claim no longer holds its invoices, files, purchases or station place.
       if (status === 'rejected') await releaseUniqueKeys(id);
     }
+    if (approvedEvent) await markAwardPending(ctx.redis, ctx.config.REDIS_PREFIX, id);
     await saveClaimAudited(ctx, claim, {
       actor,
       action: `claim.${command.decision}`,
       before,
       after: { status: claim.status, approvedFen: claim.approvedFen ?? null, note: command.note ?? null },
     });
+    if (approvedEvent) await publishAward(ctx.redis, ctx.config.REDIS_PREFIX, claim);
     return presentClaim(claim);
   });
   if (approvedEvent) {

@@ -4,14 +4,21 @@ import { ClaimModel } from '../claim.model.ts';
 import { ProcurementModel } from '../procurements/procurement.model.ts';
 import { invalidatePolicyCache, watchPolicyPublications } from '../policy/policyService.ts';
 import { enqueueAssessment, type MaintenanceJobData } from './queues.ts';
+import { publishPendingAwards } from '../awards/publishAward.ts';
 
 /**
  * Re-assessment fan-out, itself a job so it survives restarts: finds the pending claims a change
- * touches and enqueues one assessment each (idempotent per claim revision and job id).
+ * touches and enqueues one assessment each (idempotent per claim revision and job id). Also publishes
+ * the awards a crash left unwritten (kind `awards`).
  */
-export async function processMaintenanceJob(job: Job<MaintenanceJobData>, ctx: HubContext): Promise<{ enqueued: number }> {
+export async function processMaintenanceJob(
+  job: Job<MaintenanceJobData>,
+  ctx: HubContext,
+): Promise<{ enqueued: number } | { published: number; marked: number }> {
   await watchPolicyPublications(ctx);
   const data = job.data;
+  // The awards read model: awards a crash left behind their claims, and the first backfill.
+  if (data.kind === 'awards') return publishPendingAwards(job, ctx);
   const stamp = String(job.id);
   let enqueued = 0;
   if (data.kind === 'household') {

@@ -13,7 +13,11 @@ export interface AssessJobData {
   reason: 'submit' | 'household' | 'policy' | 'sweep';
 }
 
-export type MaintenanceJobData = { kind: 'household'; registryNo: string } | { kind: 'policy'; version: string } | { kind: 'sweep' };
+export type MaintenanceJobData =
+  | { kind: 'household'; registryNo: string }
+  | { kind: 'policy'; version: string }
+  | { kind: 'sweep' }
+  | { kind: 'awards' };
 
 export interface ClaimQueues {
   assess: Queue<AssessJobData>;

@@ -3,7 +3,7 @@ import type { HubContext } from '../../platform/context.ts';
 import { gmvByProduct } from '../../commerce/commerceReads.ts';
 import { sessionFigures, type SessionFigures } from '../../commerce/live/sessionAnalytics.ts';
 import { sessionsHeldScheduledBetween } from '../../live/sessions/sessionReads.ts';
-import { approvedAt, approvedClaims, paidAt, procurementsByIds, toAward } from '../../claims/awards.ts';
+import { awardsApprovedBefore, presentAward, procurementIdsOfClaims, procurementsByIds } from '../../claims/awards/awardReads.ts';
 import { orgNamesAndTownships, orgTownships } from '../../registry/orgs/orgReads.ts';
 import { householdTownships } from '../../registry/households/householdReads.ts';
 import { budgetCategories, getPolicy } from '../../claims/claimReads.ts';
@@ -123,8 +123,8 @@ export async function buildReport(
   }
 
   // Claims: approvals and payments dated within the period; cumulative figures to its end for budget use.
-  const claims = await approvedClaims();
-  const orgs = await orgNamesAndTownships([...new Set(claims.map((c) => String(c.orgId)))]);
+  const awards = await awardsApprovedBefore(periodEnd);
+  const orgs = await orgNamesAndTownships([...new Set(awards.map((a) => String(a.orgId)))]);
   const orgById = new Map(orgs.map((o) => [String(o._id), o]));
   const byProgram = new Map(
     policy.programs.map((p) => [
@@ -134,37 +134,41 @@ export async function buildReport(
   );
   const toDate = new Map<string, { approvedFen: number; paidFen: number }>();
   const disclosures: ReportResult['disclosures'] = [];
-  const procurementIds: mongoose.Types.ObjectId[] = [];
-  const procurementMonth = new Map<string, string>();
+  const procurementClaims: { claimId: mongoose.Types.ObjectId; month: string }[] = [];
   const monthOf = (at: Date) => byMonth.find((_m, i) => at >= months[i]!.start && at < months[i]!.end);
-  for (const c of claims) {
-    const approved = approvedAt(c);
-    const paid = paidAt(c);
-    const paidFen = c.paidFen ?? c.approvedFen ?? 0;
-    const cumulative = toDate.get(c.program) ?? { approvedFen: 0, paidFen: 0 };
-    if (approved < periodEnd) cumulative.approvedFen += c.approvedFen ?? 0;
+  for (const a of awards) {
+    const approved = a.approvedAt;
+    const paid = a.paidAt ?? null;
+    const paidFen = a.paidFen ?? 0;
+    const cumulative = toDate.get(a.program) ?? { approvedFen: 0, paidFen: 0 };
+    cumulative.approvedFen += a.approvedFen;
     if (paid && paid < periodEnd) cumulative.paidFen += paidFen;
-    toDate.set(c.program, cumulative);
-    const org = orgById.get(String(c.orgId));
-    if (approved >= periodStart && approved < periodEnd) {
-      const p = byProgram.get(c.program)!;
+    toDate.set(a.program, cumulative);
+    const org = orgById.get(String(a.orgId));
+    if (approved >= periodStart) {
+      const p = byProgram.get(a.program)!;
       p.claimsApproved += 1;
-      p.approvedFen += c.approvedFen ?? 0;
-      townshipOf(org?.township).approvedFen += c.approvedFen ?? 0;
-      monthOf(approved)!.approvedFen += c.approvedFen ?? 0;
-      const award = toAward(c, org?.name, byProgram);
+      p.approvedFen += a.approvedFen;
+      townshipOf(org?.township).approvedFen += a.approvedFen;
+      monthOf(approved)!.approvedFen += a.approvedFen;
+      const award = presentAward(a, org?.name, byProgram);
       disclosures.push({ org: award.org, program: award.program, approvedFen: award.approvedFen, approvedAt: award.approvedAt });
-      if (c.program === 'poverty_procurement') {
-        procurementIds.push(...(c.procurementIds ?? []));
-        for (const p of c.procurementIds ?? []) procurementMonth.set(String(p), monthOf(approved)!.month);
-      }
+      if (a.program === 'poverty_procurement') procurementClaims.push({ claimId: a.claimId, month: monthOf(approved)!.month });
     }
     if (paid && paid >= periodStart && paid < periodEnd) {
-      byProgram.get(c.program)!.paidFen += paidFen;
+      byProgram.get(a.program)!.paidFen += paidFen;
       townshipOf(org?.township).paidFen += paidFen;
       monthOf(paid)!.paidFen += paidFen;
     }
   }
+  const procurementsOf = await procurementIdsOfClaims(procurementClaims.map((c) => c.claimId));
+  const procurementIds: mongoose.Types.ObjectId[] = [];
+  const procurementMonth = new Map<string, string>();
+  for (const { claimId, month } of procurementClaims)
+    for (const p of procurementsOf.get(String(claimId)) ?? []) {
+      procurementIds.push(p);
+      procurementMonth.set(String(p), month);
+    }
   await onProgress(80);
 
   // Poverty households reached: sellers behind approved procurement claims and households selling their own products.

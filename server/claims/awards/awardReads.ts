@@ -1,10 +1,11 @@
 // Claims owns the claims; openness publishes them: this read module is what it calls instead of the claim models.
 import type mongoose from 'mongoose';
-import { ClaimModel } from './claim.model.ts';
-import { ProcurementModel } from './procurements/procurement.model.ts';
-import { orgIdsNamed, orgNames } from '../registry/orgs/orgReads.ts';
-import { getPolicy } from './policy/policyService.ts';
-import { APPROVED_STATUSES } from './ledgerService.ts';
+import { ClaimModel } from '../claim.model.ts';
+import { ProcurementModel } from '../procurements/procurement.model.ts';
+import { orgIdsNamed, orgNames } from '../../registry/orgs/orgReads.ts';
+import { getPolicy } from '../policy/policyService.ts';
+import { APPROVED_STATUSES } from '../ledgerService.ts';
+import { AwardModel, awardIdBound, type Award } from './award.model.ts';
 
 export interface AwardFilter {
   q?: string;
@@ -29,73 +30,40 @@ export interface PublishedAward {
   paidAt: string | null;
 }
 
-type Dated = { history?: { status: string; at: Date }[] | null; reviewedAt?: Date | null; updatedAt?: Date };
-
-/** When the bureau approved a claim: its (last) approval history entry, else the review time. */
-export function approvedAt(claim: Dated): Date {
-  const entry = [...(claim.history ?? [])].reverse().find((h) => h.status === 'approved');
-  return entry?.at ?? claim.reviewedAt ?? claim.updatedAt ?? new Date(0);
-}
-
-/** When a paid claim was paid: the payment's date, else its payment history entry. */
-export function paidAt(claim: Dated & { status: string; payment?: { paidAt?: Date | null } | null }): Date | null {
-  if (claim.status !== 'paid') return null;
-  return claim.payment?.paidAt ?? [...(claim.history ?? [])].reverse().find((h) => h.status === 'paid')?.at ?? null;
-}
-
-type AwardClaim = Dated & {
-  program: string;
-  status: string;
-  approvedFen?: number | null;
-  paidFen?: number | null;
-  payment?: { paidAt?: Date | null } | null;
-};
-
-/** The fields an award is read from (a claims projection). */
-export const AWARD_FIELDS = {
-  orgId: 1,
-  program: 1,
-  approvedFen: 1,
-  paidFen: 1,
-  history: 1,
-  reviewedAt: 1,
-  updatedAt: 1,
-  status: 1,
-  payment: 1,
-} as const;
-
 type ProgramNames = Map<string, { nameZh: string; nameEn?: string | null }>;
 
 async function programNames(policyVersion: string): Promise<ProgramNames> {
   return new Map((await getPolicy(policyVersion)).programs.map((p) => [p.code as string, p]));
 }
 
-/** One approved or paid claim as a published award. */
-export function toAward(claim: AwardClaim, org: string | undefined, names: ProgramNames): PublishedAward {
-  const paid = paidAt(claim);
-  const name = names.get(claim.program);
+/** An award document as published. */
+export function presentAward(award: Award, org: string | undefined, names: ProgramNames): PublishedAward {
+  const name = names.get(award.program);
   return {
     org: org ?? '—',
-    program: claim.program,
-    programZh: name?.nameZh ?? claim.program,
-    programEn: name?.nameEn ?? claim.program,
-    approvedFen: claim.approvedFen ?? 0,
-    approvedAt: approvedAt(claim).toISOString(),
-    paidFen: claim.status === 'paid' ? (claim.paidFen ?? claim.approvedFen ?? 0) : null,
-    paidAt: paid ? paid.toISOString() : null,
+    program: award.program,
+    programZh: name?.nameZh ?? award.program,
+    programEn: name?.nameEn ?? award.program,
+    approvedFen: award.approvedFen,
+    approvedAt: award.approvedAt.toISOString(),
+    paidFen: award.paidFen ?? null,
+    paidAt: award.paidAt ? award.paidAt.toISOString() : null,
   };
 }
 
 /**
- * The claims filter of awards, on indexed fields: status, programme, the review time (an approved or
- * paid claim's last review is its approval) and, for the text, the organisations whose name holds it
- * (a scan of the small orgs name index) or the programmes whose name does.
+ * The awards filter: the approval dates as an `_id` range (award.model.ts; always an ObjectId condition, so
+ * the newest-first sort is the _id index's order), the programme, and, for the text, the organisations whose
+ * name holds it (a scan of the small orgs name index) or the programmes whose name does.
  */
 async function awardQuery(policyVersion: string, filter: AwardFilter): Promise<Record<string, unknown>> {
-  const query: Record<string, unknown> = { status: { $in: [...APPROVED_STATUSES] } };
+  const query: Record<string, unknown> = {
+    _id:
+      filter.from || filter.to
+        ? { ...(filter.from ? { $gte: awardIdBound(filter.from) } : {}), ...(filter.to ? { $lt: awardIdBound(filter.to) } : {}) }
+        : { $type: 'objectId' },
+  };
   if (filter.program) query.program = filter.program;
-  if (filter.from || filter.to)
-    query.reviewedAt = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
   const needle = filter.q?.trim().toLowerCase();
   if (needle) {
     const policy = await getPolicy(policyVersion);
@@ -108,35 +76,32 @@ async function awardQuery(policyVersion: string, filter: AwardFilter): Promise<R
 }
 
 /**
- * Published awards, newest approval first: at most `limit` (0: all) after `offset`, read from the
- * {status, reviewedAt} indexes. `from`/`to` bound the approval date.
+ * Published awards, newest approval first (the awards read model in `_id` order): at most `limit` (0: all)
+ * after `offset`. `from`/`to` bound the approval date.
  */
 export async function publishedAwards(
   policyVersion: string,
   filter: AwardFilter = {},
   page: { limit?: number; offset?: number } = {},
 ): Promise<PublishedAward[]> {
-  const claims = await ClaimModel.find(await awardQuery(policyVersion, filter), AWARD_FIELDS)
-    .sort({ reviewedAt: -1 })
+  const awards = await AwardModel.find(await awardQuery(policyVersion, filter))
+    .sort({ _id: -1 })
     .skip(page.offset ?? 0)
     .limit(page.limit ?? 0)
-    .lean();
-  const orgs = await orgNames([...new Set(claims.map((c) => String(c.orgId)))]);
+    .lean<Award[]>();
+  const orgs = await orgNames([...new Set(awards.map((a) => String(a.orgId)))]);
   const orgName = new Map(orgs.map((o) => [String(o._id), o.name]));
   const names = await programNames(policyVersion);
-  return claims
-    .map((c) => toAward(c, orgName.get(String(c.orgId)), names))
-    .sort((a, b) => Date.parse(b.approvedAt) - Date.parse(a.approvedAt));
+  return awards.map((a) => presentAward(a, orgName.get(String(a.orgId)), names));
 }
 
-/** The count and approved total of every award a filter matches, summed by the database. */
+/** The count and approved total of every award a filter matches, summed by the database over the short award documents. */
 export async function awardTotals(policyVersion: string, filter: AwardFilter = {}): Promise<{ count: number; totalApprovedFen: number }> {
   const query = await awardQuery(policyVersion, filter);
-  const [sum] = await ClaimModel.aggregate<{ total: number }>([
-    { $match: query },
-    { $group: { _id: null, total: { $sum: '$approvedFen' } } },
+  const [[sum], count] = await Promise.all([
+    AwardModel.aggregate<{ total: number }>([{ $match: query }, { $group: { _id: null, total: { $sum: '$approvedFen' } } }]),
+    AwardModel.countDocuments(query),
   ]);
-  const count = await ClaimModel.countDocuments(query);
   return { count, totalApprovedFen: sum?.total ?? 0 };
 }
 
@@ -144,7 +109,7 @@ export async function awardTotals(policyVersion: string, filter: AwardFilter = {
 export async function publicDisclosures(policyVersion: string, page: { limit: number; offset: number }) {
   const [rows, total] = await Promise.all([
     publishedAwards(policyVersion, {}, page),
-    ClaimModel.countDocuments(await awardQuery(policyVersion, {})),
+    AwardModel.countDocuments(await awardQuery(policyVersion, {})),
   ]);
   return {
     items: rows.map((r) => ({
@@ -172,9 +137,22 @@ export async function searchDisclosures(policyVersion: string, filter: AwardFilt
   return { items: rows.map(({ programEn: _, ...row }) => row), ...totals };
 }
 
-/** Every approved or paid claim with the fields an award and a report need (the whole set: a report's job reads it once). */
-export function approvedClaims() {
-  return ClaimModel.find({ status: { $in: [...APPROVED_STATUSES] } }, { ...AWARD_FIELDS, procurementIds: 1 }).lean();
+/** Every award approved before `end`, oldest first: what a report's cumulative figures and its period's rows are read from. */
+export function awardsApprovedBefore(end: Date): Promise<Award[]> {
+  return AwardModel.find({ _id: { $lt: awardIdBound(end) } })
+    .sort({ _id: 1 })
+    .lean<Award[]>()
+    .exec();
+}
+
+/** The procurements behind these claims (poverty-procurement awards), 1000 claims a query. */
+export async function procurementIdsOfClaims(claimIds: mongoose.Types.ObjectId[]): Promise<Map<string, mongoose.Types.ObjectId[]>> {
+  const byClaim = new Map<string, mongoose.Types.ObjectId[]>();
+  for (let i = 0; i < claimIds.length; i += 1000) {
+    const claims = await ClaimModel.find({ _id: { $in: claimIds.slice(i, i + 1000) } }, { procurementIds: 1 }).lean();
+    for (const c of claims) byClaim.set(String(c._id), c.procurementIds ?? []);
+  }
+  return byClaim;
 }
 
 /** The procurements behind every approved poverty-procurement claim. */
