@@ -41,6 +41,7 @@ async function main(): Promise<void> {
   const { AuditEventModel } = await import('../server/platform/audit/auditEvent.model.ts');
   const { syncIndexes } = await import('../server/platform/db.ts');
   const { awardId } = await import('../server/claims/awards/award.model.ts');
+  const { rebuildAwardTotals } = await import('../server/claims/awards/awardTotals.ts');
   await syncIndexes();
   const workers = await startWorkers(ctx);
   const db = mongoose.connection.db!;
@@ -266,6 +267,8 @@ async function main(): Promise<void> {
           );
         },
       );
+      // Loaded straight into the database, the awards need their day totals rebuilt (as after restoring a backup).
+      await rebuildAwardTotals(ctx.redis, ctx.config.REDIS_PREFIX);
       // Audit events continue the real chain, so the hub appends after them as usual.
       const tail = await AuditEventModel.findOne({}, { seq: 1, hash: 1 }).sort({ seq: -1 }).lean<{ seq: number; hash: string }>();
       let seq = tail?.seq ?? 0;

@@ -315,7 +315,7 @@ export function registerClaimRoutes(routes: RouteTable): void {
       ),
       total: z.number().int(),
     }),
-    handler: ({ req, query }) => publicDisclosures(ctxOf(req).config.HUB_POLICY_VERSION, query),
+    handler: ({ req, query }) => publicDisclosures(ctxOf(req), ctxOf(req).config.HUB_POLICY_VERSION, query),
   });
   routes.route({
     method: 'get',

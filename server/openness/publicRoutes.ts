@@ -123,7 +123,7 @@ export function registerPublicRoutes(routes: RouteTable): void {
       count: z.number().int().openapi({ description: 'Claims matched' }),
       totalApprovedFen: z.number().int(),
     }),
-    handler: ({ query, req }) => searchDisclosures(ctxOf(req).config.HUB_POLICY_VERSION, disclosureFilter(query)),
+    handler: ({ query, req }) => searchDisclosures(ctxOf(req), ctxOf(req).config.HUB_POLICY_VERSION, disclosureFilter(query)),
   });
 
   routes.route({

@@ -3,6 +3,7 @@ import { api, getTestHub } from '../support/testHub.ts';
 import { createCast, unique } from '../support/factories.ts';
 import { AwardBackfillModel, AwardModel } from '../../server/claims/awards/award.model.ts';
 import { markAwardPending, publishPendingAwards } from '../../server/claims/awards/publishAward.ts';
+import { awardTotalsBuilt } from '../../server/claims/awards/awardTotals.ts';
 import { fileAndSubmit, item, startTestWorkers, stopTestWorkers } from './helpers.ts';
 
 /**
@@ -98,6 +99,46 @@ describe('awards read model', function () {
     expect(run.published).to.be.at.least(1);
     expect(await search()).to.deep.equal(before);
     expect(await ctx.redis.sismember(`${ctx.config.REDIS_PREFIX}:awards:pending`, paidClaim)).to.equal(0);
+  });
+
+  it('sums counts and totals from the day totals exactly as from the awards, and rebuilds them when lost', async () => {
+    const { ctx } = await getTestHub();
+    const prefix = ctx.config.REDIS_PREFIX;
+    await publishPendingAwards(null, ctx); // builds the day totals if no run has yet
+    expect(await awardTotalsBuilt(ctx.redis, prefix)).to.equal(true);
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const filters = [
+      '',
+      '?program=brand_building',
+      `?from=${today}`,
+      `?to=${today}`,
+      `?program=brand_building&from=${today}&to=${today}`,
+      '?from=2020-01-01&to=2020-12-31',
+      '?program=livestream_base',
+    ];
+    const totals = async () =>
+      Promise.all(
+        filters.map(async (f) => {
+          const { count, totalApprovedFen } = (await api('GET', `/api/v1/public/disclosures/search${f}`)).body;
+          return { f, count, totalApprovedFen };
+        }),
+      );
+    const fromDays = await totals();
+    expect(fromDays.find((t) => t.f === '?program=brand_building')!.count).to.be.at.least(2);
+
+    // Without the totals (a Redis that lost them) the search sums the awards: the same figures.
+    await ctx.redis.del(`${prefix}:awards:totals-built`);
+    expect(await totals()).to.deep.equal(fromDays);
+
+    // They are what the search reads once built: a day total changed by hand shows, and a rebuild puts it right.
+    expect((await publishPendingAwards(null, ctx)).counted).to.be.at.least(2);
+    await ctx.redis.hincrby(`${prefix}:awards:count:brand_building`, today, 1);
+    expect((await totals()).find((t) => t.f === '?program=brand_building')!.count).to.equal(
+      fromDays.find((t) => t.f === '?program=brand_building')!.count + 1,
+    );
+    await ctx.redis.del(`${prefix}:awards:totals-built`);
+    await publishPendingAwards(null, ctx);
+    expect(await totals()).to.deep.equal(fromDays);
   });
 
   it('builds every award from the claims on a database that predates the read model', async () => {

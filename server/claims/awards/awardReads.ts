@@ -5,7 +5,10 @@ import { ProcurementModel } from '../procurements/procurement.model.ts';
 import { orgIdsNamed, orgNames } from '../../registry/orgs/orgReads.ts';
 import { getPolicy } from '../policy/policyService.ts';
 import { APPROVED_STATUSES } from '../ledgerService.ts';
+import type { Redis } from 'ioredis';
+import { PROGRAMS } from '../../../config/policies/types.ts';
 import { AwardModel, awardIdBound, type Award } from './award.model.ts';
+import { totalsFromDays } from './awardTotals.ts';
 
 export interface AwardFilter {
   q?: string;
@@ -95,8 +98,26 @@ export async function publishedAwards(
   return awards.map((a) => presentAward(a, orgName.get(String(a.orgId)), names));
 }
 
-/** The count and approved total of every award a filter matches, summed by the database over the short award documents. */
-export async function awardTotals(policyVersion: string, filter: AwardFilter = {}): Promise<{ count: number; totalApprovedFen: number }> {
+/** Where the award day totals live (awardTotals.ts). */
+export interface AwardTotalsStore {
+  redis: Redis;
+  config: { REDIS_PREFIX: string };
+}
+
+/**
+ * The count and approved total of every award a filter matches: from the day totals when the filter is programmes and
+ * Beijing days, else summed by the database over the short award documents (a text filter names organisations).
+ */
+export async function awardTotals(
+  store: AwardTotalsStore,
+  policyVersion: string,
+  filter: AwardFilter = {},
+): Promise<{ count: number; totalApprovedFen: number }> {
+  if (!filter.q?.trim()) {
+    const programs = filter.program ? [filter.program] : PROGRAMS;
+    const fromDays = await totalsFromDays(store.redis, store.config.REDIS_PREFIX, programs, filter.from, filter.to);
+    if (fromDays) return fromDays;
+  }
   const query = await awardQuery(policyVersion, filter);
   const [[sum], count] = await Promise.all([
     AwardModel.aggregate<{ total: number }>([{ $match: query }, { $group: { _id: null, total: { $sum: '$approvedFen' } } }]),
@@ -106,11 +127,8 @@ export async function awardTotals(policyVersion: string, filter: AwardFilter = {
 }
 
 /** The contract's public list (`GET /public/disclosures`): a page of awards and how many there are. */
-export async function publicDisclosures(policyVersion: string, page: { limit: number; offset: number }) {
-  const [rows, total] = await Promise.all([
-    publishedAwards(policyVersion, {}, page),
-    AwardModel.countDocuments(await awardQuery(policyVersion, {})),
-  ]);
+export async function publicDisclosures(store: AwardTotalsStore, policyVersion: string, page: { limit: number; offset: number }) {
+  const [rows, { count: total }] = await Promise.all([publishedAwards(policyVersion, {}, page), awardTotals(store, policyVersion, {})]);
   return {
     items: rows.map((r) => ({
       org: r.org,
@@ -129,10 +147,10 @@ export async function publicDisclosures(policyVersion: string, page: { limit: nu
 export const DISCLOSURE_SEARCH_ROWS = 500;
 
 /** A disclosure search: the newest matches and the count and approved total of all of them. */
-export async function searchDisclosures(policyVersion: string, filter: AwardFilter) {
+export async function searchDisclosures(store: AwardTotalsStore, policyVersion: string, filter: AwardFilter) {
   const [rows, totals] = await Promise.all([
     publishedAwards(policyVersion, filter, { limit: DISCLOSURE_SEARCH_ROWS }),
-    awardTotals(policyVersion, filter),
+    awardTotals(store, policyVersion, filter),
   ]);
   return { items: rows.map(({ programEn: _, ...row }) => row), ...totals };
 }

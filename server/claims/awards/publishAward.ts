@@ -8,6 +8,7 @@ import { withClaimLock } from '../claimLock.ts';
 import { APPROVED_STATUSES } from '../ledgerService.ts';
 import { AwardBackfillModel, AwardModel, awardId } from './award.model.ts';
 import { approvedAt, paidAt, type Dated } from './awardDates.ts';
+import { awardTotalsBuilt, countAward, rebuildAwardTotals } from './awardTotals.ts';
 
 const log = componentLogger('awards');
 
@@ -15,7 +16,8 @@ const log = componentLogger('awards');
  * The one writer of the awards read model (award.model.ts). Every write is made under the claim's lock from the
  * claim as it stands, so it is idempotent and ordered with the claim's own changes. A claim whose award may lag
  * (marked before the claim write, cleared after the award write) is in a Redis set: a crash between the two
- * leaves the mark, and the claims maintenance job's `awards` run publishes what it finds there.
+ * leaves the mark, and the claims maintenance job's `awards` run publishes what it finds there. Each write also moves
+ * the day totals (awardTotals.ts) to the award as written.
  */
 
 /** The claim fields an award is written from. */
@@ -73,8 +75,10 @@ export async function publishAward(redis: Redis, prefix: string, claim: AwardSou
       await AwardModel.deleteMany({ claimId });
       await AwardModel.updateOne({ _id }, { $set: fields }, { upsert: true });
     }
+    await countAward(redis, prefix, id, fields);
   } else {
     await AwardModel.deleteMany({ claimId });
+    await countAward(redis, prefix, id, null);
   }
   await redis.srem(pendingKey(prefix), id);
 }
@@ -83,7 +87,10 @@ export async function publishAward(redis: Redis, prefix: string, claim: AwardSou
  * The claims maintenance job's `awards` run. On a database that never had awards, every approved claim is marked
  * first (the backfill); then every marked claim's award is written from the claim, under its lock.
  */
-export async function publishPendingAwards(job: Job | null, ctx: HubContext): Promise<{ published: number; marked: number }> {
+export async function publishPendingAwards(
+  job: Job | null,
+  ctx: HubContext,
+): Promise<{ published: number; marked: number; counted: number | null }> {
   const { redis } = ctx;
   const prefix = ctx.config.REDIS_PREFIX;
   let marked = 0;
@@ -121,5 +128,11 @@ export async function publishPendingAwards(job: Job | null, ctx: HubContext): Pr
     if (published % 500 === 0) await job?.updateProgress(Math.floor((100 * published) / ids.length));
   }
   if (ids.length) log.info({ published, of: ids.length }, 'awards published');
-  return { published, marked };
+  // The day totals the disclosure search sums (awardTotals.ts), after a Redis that lost them or a direct load.
+  let counted: number | null = null;
+  if (!(await awardTotalsBuilt(redis, prefix))) {
+    counted = await rebuildAwardTotals(redis, prefix);
+    log.info({ awards: counted }, 'award day totals rebuilt');
+  }
+  return { published, marked, counted };
 }

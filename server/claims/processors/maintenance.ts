@@ -14,7 +14,7 @@ import { publishPendingAwards } from '../awards/publishAward.ts';
 export async function processMaintenanceJob(
   job: Job<MaintenanceJobData>,
   ctx: HubContext,
-): Promise<{ enqueued: number } | { published: number; marked: number }> {
+): Promise<{ enqueued: number } | Awaited<ReturnType<typeof publishPendingAwards>>> {
   await watchPolicyPublications(ctx);
   const data = job.data;
   // The awards read model: awards a crash left behind their claims, and the first backfill.
