@@ -4,6 +4,7 @@ import { createCast, unique } from '../support/factories.ts';
 import { AwardBackfillModel, AwardModel } from '../../server/claims/awards/award.model.ts';
 import { markAwardPending, publishPendingAwards } from '../../server/claims/awards/publishAward.ts';
 import { awardTotalsBuilt } from '../../server/claims/awards/awardTotals.ts';
+import { buildReport } from '../../server/openness/reports/reportService.ts';
 import { fileAndSubmit, item, startTestWorkers, stopTestWorkers } from './helpers.ts';
 
 /**
@@ -139,6 +140,31 @@ describe('awards read model', function () {
     await ctx.redis.del(`${prefix}:awards:totals-built`);
     await publishPendingAwards(null, ctx);
     expect(await totals()).to.deep.equal(fromDays);
+  });
+
+  it('gives a report the same figures from the day totals as from every award (a payment dated before its approval too)', async () => {
+    const { ctx } = await getTestHub();
+    const prefix = ctx.config.REDIS_PREFIX;
+    await publishPendingAwards(null, ctx);
+    expect(await awardTotalsBuilt(ctx.redis, prefix)).to.equal(true);
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    // The paid claim was paid "2026-03-01", before its approval today: it is paid to date only from today's end on.
+    const periods = [
+      { from: today, to: today },
+      { from: '2026-03-01', to: '2026-03-31' },
+      { from: '2026-01-01', to: today },
+    ];
+    const reports = () => Promise.all(periods.map(async (p) => ({ ...(await buildReport(ctx, p)), generatedAt: '' })));
+    const fromDays = await reports();
+    await ctx.redis.del(`${prefix}:awards:totals-built`);
+    const fromAwards = await reports();
+    await publishPendingAwards(null, ctx);
+    expect(fromDays).to.deep.equal(fromAwards);
+    const march = fromDays[1]!;
+    expect(march.disclosures).to.deep.equal([]);
+    expect(march.byProgram.find((p) => p.program === 'brand_building')!.paidFen).to.equal(0);
+    const upward = fromDays[0]!.budget.find((b) => b.category === 'products_upward')!;
+    expect(upward.paidToDateFen).to.be.at.least(300_000);
   });
 
   it('builds every award from the claims on a database that predates the read model', async () => {

@@ -26,6 +26,8 @@ const awardSchema = new Schema(
 );
 // One programme's awards, newest first or in a date range.
 awardSchema.index({ program: 1, _id: -1 });
+// Awards paid within a report's period.
+awardSchema.index({ paidAt: 1 });
 
 export type Award = InferSchemaType<typeof awardSchema>;
 export const AwardModel = mongoose.model('Award', awardSchema);

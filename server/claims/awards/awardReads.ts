@@ -163,6 +163,20 @@ export function awardsApprovedBefore(end: Date): Promise<Award[]> {
     .exec();
 }
 
+/**
+ * The awards a report's period shows: approved in [start, end), or approved before `end` and paid in [start, end).
+ * Its to-date figures come from the day totals (awardTotals.ts) when they are built; else from awardsApprovedBefore.
+ */
+export async function awardsApprovedOrPaidIn(start: Date, end: Date): Promise<Award[]> {
+  const [approved, paid] = await Promise.all([
+    AwardModel.find({ _id: { $gte: awardIdBound(start), $lt: awardIdBound(end) } })
+      .sort({ _id: 1 })
+      .lean<Award[]>(),
+    AwardModel.find({ paidAt: { $gte: start, $lt: end }, _id: { $lt: awardIdBound(start) } }).lean<Award[]>(),
+  ]);
+  return [...paid, ...approved].sort((a, b) => a.approvedAt.getTime() - b.approvedAt.getTime());
+}
+
 /** The procurements behind these claims (poverty-procurement awards), 1000 claims a query. */
 export async function procurementIdsOfClaims(claimIds: mongoose.Types.ObjectId[]): Promise<Map<string, mongoose.Types.ObjectId[]>> {
   const byClaim = new Map<string, mongoose.Types.ObjectId[]>();

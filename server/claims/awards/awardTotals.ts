@@ -6,9 +6,10 @@ import { AwardModel, type Award } from './award.model.ts';
 /**
  * Award totals per programme and Beijing day, in Redis: how many awards and how much was approved on each day, so a
  * disclosure search's count and total read one hash field per day instead of every award in its range (a decade
- * holds ~3,650 days, and 20,000 awards).
+ * holds ~3,650 days, and 20,000 awards); and how much was paid, by the later of the approval and payment days, so a
+ * report's to-date figures (approved and paid, both before its end) are sums of days too.
  *
- * Each claim's contribution (`program|approval day|approvedFen`) is kept beside the totals, and one Lua script moves
+ * Each claim's contribution (`program|approval day|approvedFen|paid day|paidFen`) is kept beside the totals, and one Lua script moves
  * the totals from a claim's old contribution to its new one: applying the same award twice, from its writer and
  * from a repair, counts it once. The totals are trusted only once built (`…:awards:totals-built`): after a Redis
  * that lost them, or on a database whose awards were loaded directly, searches read the awards until the claims
@@ -20,6 +21,7 @@ const keys = (prefix: string) => ({
   built: `${prefix}:awards:totals-built`,
   count: (program: string) => `${prefix}:awards:count:${program}`,
   fen: (program: string) => `${prefix}:awards:fen:${program}`,
+  paid: (program: string) => `${prefix}:awards:paid:${program}`,
 });
 
 // KEYS[1] contributions; ARGV[1] claim id, ARGV[2] its contribution now ('' when it has no award), ARGV[3] key prefix.
@@ -27,9 +29,12 @@ const APPLY = `
 local old = redis.call('HGET', KEYS[1], ARGV[1])
 if (old or '') == ARGV[2] then return 0 end
 local function add(c, sign)
-  local program, day, fen = string.match(c, '^([^|]+)|([^|]+)|(%-?%d+)$')
+  local program, day, fen, paidDay, paidFen = string.match(c, '^([^|]+)|([^|]+)|(%-?%d+)|([^|]*)|(%-?%d*)$')
   redis.call('HINCRBY', ARGV[3] .. ':awards:count:' .. program, day, sign)
   redis.call('HINCRBY', ARGV[3] .. ':awards:fen:' .. program, day, sign * tonumber(fen))
+  if paidDay ~= '' then
+    redis.call('HINCRBY', ARGV[3] .. ':awards:paid:' .. program, paidDay, sign * tonumber(paidFen))
+  end
 end
 if old then add(old, -1) end
 if ARGV[2] == '' then
@@ -41,10 +46,18 @@ end
 return 1
 `;
 
-type Counted = Pick<Award, 'approvedAt' | 'approvedFen'> & { program: string };
+type Counted = Pick<Award, 'approvedAt' | 'approvedFen'> & { program: string; paidFen?: number | null; paidAt?: Date | null };
 
-const contribution = (award: Counted | null) =>
-  award ? `${award.program}|${chinaDate(award.approvedAt.toISOString())}|${award.approvedFen}` : '';
+const day = (at: Date) => chinaDate(at.toISOString());
+
+function contribution(award: Counted | null): string {
+  if (!award) return '';
+  const approved = `${award.program}|${day(award.approvedAt)}|${award.approvedFen}`;
+  if (!award.paidAt) return `${approved}||`;
+  // Paid to date at a report's end counts awards both approved and paid before it: the later of the two days.
+  const counted = award.paidAt > award.approvedAt ? award.paidAt : award.approvedAt;
+  return `${approved}|${day(counted)}|${award.paidFen ?? 0}`;
+}
 
 /** Moves the totals to this claim's award as it now is (null: it has none). Idempotent. */
 export async function countAward(redis: Redis, prefix: string, claimId: string, award: Counted | null): Promise<void> {
@@ -54,10 +67,12 @@ export async function countAward(redis: Redis, prefix: string, claimId: string, 
 /** Rebuilds the totals from the awards collection (the claims maintenance job, when they are not built). */
 export async function rebuildAwardTotals(redis: Redis, prefix: string): Promise<number> {
   const k = keys(prefix);
-  await redis.del(k.built, k.contributions, ...PROGRAMS.flatMap((p) => [k.count(p), k.fen(p)]));
+  await redis.del(k.built, k.contributions, ...PROGRAMS.flatMap((p) => [k.count(p), k.fen(p), k.paid(p)]));
   let counted = 0;
   let pipeline = redis.pipeline();
-  for await (const award of AwardModel.find({}, { claimId: 1, program: 1, approvedAt: 1, approvedFen: 1 }).lean().cursor()) {
+  for await (const award of AwardModel.find({}, { claimId: 1, program: 1, approvedAt: 1, approvedFen: 1, paidAt: 1, paidFen: 1 })
+    .lean()
+    .cursor()) {
     pipeline.eval(APPLY, 1, k.contributions, String(award.claimId), contribution(award), prefix);
     counted += 1;
     if (counted % 1000 === 0) {
@@ -109,4 +124,34 @@ export async function totalsFromDays(
     }
   }
   return { count, totalApprovedFen };
+}
+
+/**
+ * Per programme, what was approved and paid before `end` (a Beijing midnight): approved by approval day, paid by the
+ * later of the approval and payment days. Null when the totals cannot answer.
+ */
+export async function toDateFromDays(
+  redis: Redis,
+  prefix: string,
+  programs: readonly string[],
+  end: Date,
+): Promise<Map<string, { approvedFen: number; paidFen: number }> | null> {
+  if (!isBeijingMidnight(end)) return null;
+  const k = keys(prefix);
+  const pipeline = redis.pipeline().exists(k.built);
+  for (const p of programs) pipeline.hgetall(k.fen(p)).hgetall(k.paid(p));
+  const results = (await pipeline.exec()) ?? [];
+  if (results[0]?.[1] !== 1) return null;
+  const last = day(end);
+  const before = (days: Record<string, string> | undefined) =>
+    Object.entries(days ?? {}).reduce((sum, [d, fen]) => (d < last ? sum + Number(fen) : sum), 0);
+  return new Map(
+    programs.map((p, i) => [
+      p,
+      {
+        approvedFen: before(results[1 + 2 * i]?.[1] as Record<string, string>),
+        paidFen: before(results[2 + 2 * i]?.[1] as Record<string, string>),
+      },
+    ]),
+  );
 }

@@ -3,7 +3,14 @@ import type { HubContext } from '../../platform/context.ts';
 import { gmvByProduct } from '../../commerce/commerceReads.ts';
 import { sessionFigures, type SessionFigures } from '../../commerce/live/sessionAnalytics.ts';
 import { sessionsHeldScheduledBetween } from '../../live/sessions/sessionReads.ts';
-import { awardsApprovedBefore, presentAward, procurementIdsOfClaims, procurementsByIds } from '../../claims/awards/awardReads.ts';
+import {
+  awardsApprovedBefore,
+  awardsApprovedOrPaidIn,
+  presentAward,
+  procurementIdsOfClaims,
+  procurementsByIds,
+} from '../../claims/awards/awardReads.ts';
+import { toDateFromDays } from '../../claims/awards/awardTotals.ts';
 import { orgNamesAndTownships, orgTownships } from '../../registry/orgs/orgReads.ts';
 import { householdTownships } from '../../registry/households/householdReads.ts';
 import { budgetCategories, getPolicy } from '../../claims/claimReads.ts';
@@ -122,8 +129,15 @@ export async function buildReport(
     await onProgress(10 + Math.floor((60 * step) / Math.max(months.length, 1)));
   }
 
-  // Claims: approvals and payments dated within the period; cumulative figures to its end for budget use.
-  const awards = await awardsApprovedBefore(periodEnd);
+  // Claims: approvals and payments dated within the period; cumulative figures to its end for budget use, from the
+  // award day totals when built (else summed over every award approved before the end).
+  const toDateFromTotals = await toDateFromDays(
+    ctx.redis,
+    ctx.config.REDIS_PREFIX,
+    policy.programs.map((p) => p.code as string),
+    periodEnd,
+  );
+  const awards = toDateFromTotals ? await awardsApprovedOrPaidIn(periodStart, periodEnd) : await awardsApprovedBefore(periodEnd);
   const orgs = await orgNamesAndTownships([...new Set(awards.map((a) => String(a.orgId)))]);
   const orgById = new Map(orgs.map((o) => [String(o._id), o]));
   const byProgram = new Map(
@@ -132,7 +146,7 @@ export async function buildReport(
       { program: p.code as string, nameZh: p.nameZh, nameEn: p.nameEn, claimsApproved: 0, approvedFen: 0, paidFen: 0, capFen: p.capFen },
     ]),
   );
-  const toDate = new Map<string, { approvedFen: number; paidFen: number }>();
+  const toDate = toDateFromTotals ?? new Map<string, { approvedFen: number; paidFen: number }>();
   const disclosures: ReportResult['disclosures'] = [];
   const procurementClaims: { claimId: mongoose.Types.ObjectId; month: string }[] = [];
   const monthOf = (at: Date) => byMonth.find((_m, i) => at >= months[i]!.start && at < months[i]!.end);
@@ -140,10 +154,12 @@ export async function buildReport(
     const approved = a.approvedAt;
     const paid = a.paidAt ?? null;
     const paidFen = a.paidFen ?? 0;
-    const cumulative = toDate.get(a.program) ?? { approvedFen: 0, paidFen: 0 };
-    cumulative.approvedFen += a.approvedFen;
-    if (paid && paid < periodEnd) cumulative.paidFen += paidFen;
-    toDate.set(a.program, cumulative);
+    if (!toDateFromTotals) {
+      const cumulative = toDate.get(a.program) ?? { approvedFen: 0, paidFen: 0 };
+      cumulative.approvedFen += a.approvedFen;
+      if (paid && paid < periodEnd) cumulative.paidFen += paidFen;
+      toDate.set(a.program, cumulative);
+    }
     const org = orgById.get(String(a.orgId));
     if (approved >= periodStart) {
       const p = byProgram.get(a.program)!;
