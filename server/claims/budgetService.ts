@@ -1,21 +1,26 @@
-import { ClaimModel } from './claim.model.ts';
+import { AwardModel } from './awards/award.model.ts';
 import { BudgetCategoryModel } from './policy/policy.model.ts';
 import { getPolicy } from './policy/policyService.ts';
 import { sumsBy } from '../platform/aggregate.ts';
-import { APPROVED_STATUSES } from './ledgerService.ts';
 import type { BudgetCategoryCode, ProgramCode } from '../../config/policies/types.ts';
+import { programTotalsFromDays } from './awards/awardTotals.ts';
+import type { AwardTotalsStore } from './awards/awardReads.ts';
 
 /**
- * Subsidy figures for the openness pages (reused by /public/overview). Sums come from the claims:
- * approved = approved + paid claims' approvedFen, paid = paid claims' paidFen.
+ * Subsidy figures for the openness pages (reused by /public/overview): approved = the approved and paid claims'
+ * approvedFen, paid = the paid ones' paidFen. From the award day totals (awards/awardTotals.ts), or, while they are
+ * not built, summed over the awards read model's short documents.
  */
-export async function subsidyTotalsByProgram(policyVersion: string) {
+export async function subsidyTotalsByProgram(store: AwardTotalsStore, policyVersion: string) {
   const policy = await getPolicy(policyVersion);
-  const byProgram = await sumsBy(ClaimModel, { status: { $in: [...APPROVED_STATUSES] } }, 'program', {
-    approvedFen: '$approvedFen',
-    paidFen: '$paidFen',
-    approvedClaims: 1,
-  });
+  const programs = policy.programs.map((p) => p.code as string);
+  const byProgram =
+    (await programTotalsFromDays(store.redis, store.config.REDIS_PREFIX, programs)) ??
+    (await sumsBy(AwardModel, { _id: { $type: 'objectId' } }, 'program', {
+      approvedFen: '$approvedFen',
+      paidFen: '$paidFen',
+      approvedClaims: 1,
+    }));
   return {
     policyVersion: policy.version,
     items: policy.programs.map((p) => ({
@@ -31,9 +36,9 @@ export async function subsidyTotalsByProgram(policyVersion: string) {
 }
 
 /** Budget use per fund category (70/15/13.5/1.5 of the configured fund) from approved and paid amounts. */
-export async function budgetUse(policyVersion: string) {
+export async function budgetUse(store: AwardTotalsStore, policyVersion: string) {
   const policy = await getPolicy(policyVersion);
-  const totals = await subsidyTotalsByProgram(policyVersion);
+  const totals = await subsidyTotalsByProgram(store, policyVersion);
   const stored = new Map((await BudgetCategoryModel.find({ policyVersion }).lean()).map((c) => [c.code, c]));
   const used = new Map<BudgetCategoryCode, { approvedFen: number; paidFen: number }>();
   for (const t of totals.items) {

@@ -290,7 +290,7 @@ export function registerClaimRoutes(routes: RouteTable): void {
     response: BudgetResponse,
     handler: async ({ req }) => {
       const version = ctxOf(req).config.HUB_POLICY_VERSION;
-      const [use, programs] = await Promise.all([budgetUse(version), subsidyTotalsByProgram(version)]);
+      const [use, programs] = await Promise.all([budgetUse(ctxOf(req), version), subsidyTotalsByProgram(ctxOf(req), version)]);
       return { ...use, programs: programs.items };
     },
   });

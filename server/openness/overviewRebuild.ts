@@ -174,7 +174,7 @@ export async function rebuildOverview(
 
     // 3. Subsidies approved and paid: the claims component's own totals (approved + paid claims' approvedFen,
     // paid claims' paidFen), so the screen and the claims pages agree; procurement behind approved claims.
-    const subsidies = await subsidyTotalsByProgram(ctx.config.HUB_POLICY_VERSION);
+    const subsidies = await subsidyTotalsByProgram(ctx, ctx.config.HUB_POLICY_VERSION);
     const approved = new Map(subsidies.items.filter((i) => i.approvedFen).map((i) => [i.program as string, i.approvedFen]));
     const paid = new Map(subsidies.items.filter((i) => i.paidFen).map((i) => [i.program as string, i.paidFen]));
     let procurementFen = 0;

@@ -167,6 +167,20 @@ describe('awards read model', function () {
     expect(upward.paidToDateFen).to.be.at.least(300_000);
   });
 
+  it('gives the budget page the same subsidy figures from the day totals as from the awards', async () => {
+    const { ctx } = await getTestHub();
+    await publishPendingAwards(null, ctx);
+    const budget = async () => (await api('GET', '/api/v1/budget', { token: cast.bureau.token })).body;
+    const fromDays = await budget();
+    const brand = fromDays.programs.find((p: { program: string }) => p.program === 'brand_building');
+    expect(brand.approvedClaims).to.be.at.least(2);
+    expect(brand.paidFen).to.be.at.least(300_000);
+    await ctx.redis.del(`${ctx.config.REDIS_PREFIX}:awards:totals-built`);
+    const fromAwards = await budget();
+    await publishPendingAwards(null, ctx);
+    expect(fromDays).to.deep.equal(fromAwards);
+  });
+
   it('builds every award from the claims on a database that predates the read model', async () => {
     const before = await AwardModel.find().sort({ _id: 1 }).lean();
     expect(before.length).to.be.at.least(2);

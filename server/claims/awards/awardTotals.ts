@@ -69,18 +69,22 @@ export async function rebuildAwardTotals(redis: Redis, prefix: string): Promise<
   const k = keys(prefix);
   await redis.del(k.built, k.contributions, ...PROGRAMS.flatMap((p) => [k.count(p), k.fen(p), k.paid(p)]));
   let counted = 0;
-  let pipeline = redis.pipeline();
-  for await (const award of AwardModel.find({}, { claimId: 1, program: 1, approvedAt: 1, approvedFen: 1, paidAt: 1, paidFen: 1 })
-    .lean()
-    .cursor()) {
-    pipeline.eval(APPLY, 1, k.contributions, String(award.claimId), contribution(award), prefix);
-    counted += 1;
-    if (counted % 1000 === 0) {
-      await pipeline.exec();
-      pipeline = redis.pipeline();
-    }
+  // Pages of 1,000 in _id order (a keyset walk of the _id index), each applied in one pipeline.
+  for (let after: unknown = null; ; ) {
+    const page = await AwardModel.find(
+      { _id: after ? { $gt: after } : { $type: 'objectId' } },
+      { claimId: 1, program: 1, approvedAt: 1, approvedFen: 1, paidAt: 1, paidFen: 1 },
+    )
+      .sort({ _id: 1 })
+      .limit(1000)
+      .lean();
+    if (!page.length) break;
+    const pipeline = redis.pipeline();
+    for (const award of page) pipeline.eval(APPLY, 1, k.contributions, String(award.claimId), contribution(award), prefix);
+    await pipeline.exec();
+    counted += page.length;
+    after = page.at(-1)!._id;
   }
-  await pipeline.exec();
   await redis.set(k.built, new Date().toISOString());
   return counted;
 }
@@ -154,4 +158,19 @@ export async function toDateFromDays(
       },
     ]),
   );
+}
+
+/** Per programme, every award's count, approved fen and paid fen, from the day totals; null when not built. */
+export async function programTotalsFromDays(
+  redis: Redis,
+  prefix: string,
+  programs: readonly string[],
+): Promise<Map<string, { approvedClaims: number; approvedFen: number; paidFen: number }> | null> {
+  const k = keys(prefix);
+  const pipeline = redis.pipeline().exists(k.built);
+  for (const p of programs) pipeline.hvals(k.count(p)).hvals(k.fen(p)).hvals(k.paid(p));
+  const results = (await pipeline.exec()) ?? [];
+  if (results[0]?.[1] !== 1) return null;
+  const sum = (i: number) => ((results[i]?.[1] as string[] | undefined) ?? []).reduce((s, v) => s + Number(v), 0);
+  return new Map(programs.map((p, i) => [p, { approvedClaims: sum(1 + 3 * i), approvedFen: sum(2 + 3 * i), paidFen: sum(3 + 3 * i) }]));
 }
