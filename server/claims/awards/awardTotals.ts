@@ -9,9 +9,10 @@ import { AwardModel, type Award } from './award.model.ts';
  * holds ~3,650 days, and 20,000 awards); and how much was paid, by the later of the approval and payment days, so a
  * report's to-date figures (approved and paid, both before its end) are sums of days too.
  *
- * Each claim's contribution (`program|approval day|approvedFen|paid day|paidFen`) is kept beside the totals, and one Lua script moves
- * the totals from a claim's old contribution to its new one: applying the same award twice, from its writer and
- * from a repair, counts it once. The totals are trusted only once built (`…:awards:totals-built`): after a Redis
+ * Each claim's contribution (`program|approval day|approvedFen|paid day|paidFen`) is kept beside the totals, and one
+ * Lua script moves the totals from a claim's old contribution to its new one: applying the same award twice, from its
+ * writer and from a repair, counts it once. (The script names the programme's keys itself, from the prefix: fine on
+ * the one Redis the hub runs on, not on a Redis Cluster.) The totals are trusted only once built (`…:awards:totals-built`): after a Redis
  * that lost them, or on a database whose awards were loaded directly, searches read the awards until the claims
  * maintenance job rebuilds them from the awards collection.
  */
