@@ -98,6 +98,31 @@ const DAY_MS = 86_400_000;
 const BEIJING_MS = 8 * 3_600_000;
 const isBeijingMidnight = (at: Date) => (at.getTime() + BEIJING_MS) % DAY_MS === 0;
 
+type DayTotal = 'count' | 'fen' | 'paid';
+type Days = Record<string, string>;
+
+/** These day totals of each programme (day → value), or null when they are not built. One round trip. */
+async function readDays<T extends DayTotal>(
+  redis: Redis,
+  prefix: string,
+  programs: readonly string[],
+  totals: readonly T[],
+): Promise<Record<T, Days>[] | null> {
+  const k = keys(prefix);
+  const pipeline = redis.pipeline().exists(k.built);
+  for (const p of programs) for (const t of totals) pipeline.hgetall(k[t](p));
+  const results = (await pipeline.exec()) ?? [];
+  if (results[0]?.[1] !== 1) return null;
+  let next = 1;
+  return programs.map(
+    () => Object.fromEntries(totals.map((t) => [t, (results[next++]?.[1] as Days | undefined) ?? {}])) as Record<T, Days>,
+  );
+}
+
+/** The sum of the days in [first, end) (Beijing dates, YYYY-MM-DD; '' and '\uffff' leave a side open). */
+const sumDays = (days: Days, first = '', end = '\uffff') =>
+  Object.entries(days).reduce((sum, [d, value]) => (d >= first && d < end ? sum + Number(value) : sum), 0);
+
 /**
  * The count and approved total of the awards of these programmes approved in [from, to), from the day totals; null
  * when the totals cannot answer (not built, or a bound that is not a Beijing midnight).
@@ -110,25 +135,14 @@ export async function totalsFromDays(
   to: Date | undefined,
 ): Promise<{ count: number; totalApprovedFen: number } | null> {
   if ((from && !isBeijingMidnight(from)) || (to && !isBeijingMidnight(to))) return null;
-  const k = keys(prefix);
-  const pipeline = redis.pipeline().exists(k.built);
-  for (const p of programs) pipeline.hgetall(k.count(p)).hgetall(k.fen(p));
-  const results = (await pipeline.exec()) ?? [];
-  if (results[0]?.[1] !== 1) return null;
-  const first = from ? chinaDate(from.toISOString()) : '';
-  const end = to ? chinaDate(to.toISOString()) : '\uffff';
-  let count = 0;
-  let totalApprovedFen = 0;
-  for (let i = 0; i < programs.length; i += 1) {
-    const counts = results[1 + 2 * i]?.[1] as Record<string, string>;
-    const fens = results[2 + 2 * i]?.[1] as Record<string, string>;
-    for (const [day, n] of Object.entries(counts ?? {})) {
-      if (day < first || day >= end) continue;
-      count += Number(n);
-      totalApprovedFen += Number(fens?.[day] ?? 0);
-    }
-  }
-  return { count, totalApprovedFen };
+  const perProgram = await readDays(redis, prefix, programs, ['count', 'fen'] as const);
+  if (!perProgram) return null;
+  const first = from ? day(from) : undefined;
+  const end = to ? day(to) : undefined;
+  return {
+    count: perProgram.reduce((sum, p) => sum + sumDays(p.count, first, end), 0),
+    totalApprovedFen: perProgram.reduce((sum, p) => sum + sumDays(p.fen, first, end), 0),
+  };
 }
 
 /**
@@ -142,22 +156,11 @@ export async function toDateFromDays(
   end: Date,
 ): Promise<Map<string, { approvedFen: number; paidFen: number }> | null> {
   if (!isBeijingMidnight(end)) return null;
-  const k = keys(prefix);
-  const pipeline = redis.pipeline().exists(k.built);
-  for (const p of programs) pipeline.hgetall(k.fen(p)).hgetall(k.paid(p));
-  const results = (await pipeline.exec()) ?? [];
-  if (results[0]?.[1] !== 1) return null;
+  const perProgram = await readDays(redis, prefix, programs, ['fen', 'paid'] as const);
+  if (!perProgram) return null;
   const last = day(end);
-  const before = (days: Record<string, string> | undefined) =>
-    Object.entries(days ?? {}).reduce((sum, [d, fen]) => (d < last ? sum + Number(fen) : sum), 0);
   return new Map(
-    programs.map((p, i) => [
-      p,
-      {
-        approvedFen: before(results[1 + 2 * i]?.[1] as Record<string, string>),
-        paidFen: before(results[2 + 2 * i]?.[1] as Record<string, string>),
-      },
-    ]),
+    programs.map((p, i) => [p, { approvedFen: sumDays(perProgram[i]!.fen, '', last), paidFen: sumDays(perProgram[i]!.paid, '', last) }]),
   );
 }
 
@@ -167,11 +170,12 @@ export async function programTotalsFromDays(
   prefix: string,
   programs: readonly string[],
 ): Promise<Map<string, { approvedClaims: number; approvedFen: number; paidFen: number }> | null> {
-  const k = keys(prefix);
-  const pipeline = redis.pipeline().exists(k.built);
-  for (const p of programs) pipeline.hvals(k.count(p)).hvals(k.fen(p)).hvals(k.paid(p));
-  const results = (await pipeline.exec()) ?? [];
-  if (results[0]?.[1] !== 1) return null;
-  const sum = (i: number) => ((results[i]?.[1] as string[] | undefined) ?? []).reduce((s, v) => s + Number(v), 0);
-  return new Map(programs.map((p, i) => [p, { approvedClaims: sum(1 + 3 * i), approvedFen: sum(2 + 3 * i), paidFen: sum(3 + 3 * i) }]));
+  const perProgram = await readDays(redis, prefix, programs, ['count', 'fen', 'paid'] as const);
+  if (!perProgram) return null;
+  return new Map(
+    programs.map((p, i) => {
+      const t = perProgram[i]!;
+      return [p, { approvedClaims: sumDays(t.count), approvedFen: sumDays(t.fen), paidFen: sumDays(t.paid) }];
+    }),
+  );
 }
